@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+import { createOutput } from '../cli/output.js';
+import { runProgram } from '../cli/run.js';
+import { createProgram } from '../cli/create-program.js';
+
+const output = createOutput({ stdout: process.stdout, stderr: process.stderr, env: process.env });
+const code = await runProgram(createProgram(output), process.argv.slice(2), output);
+process.exit(code);

@@ -1,0 +1,49 @@
+import { CommanderError, type Command } from 'commander';
+import { ExitCode, isSecureError } from '../errors.js';
+import type { Output } from './output.js';
+
+/**
+ * Runs a commander program and turns every outcome into an exit code: commander's own errors
+ * (unknown command or option) are usage errors (2); SecureErrors carry their code; anything else is a bug.
+ */
+export async function runProgram(program: Command, argv: string[], output: Output): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  program.exitOverride();
+  program.configureOutput({
+    writeOut: (text) => output.out(text.trimEnd()),
+    writeErr: (text) => output.err(text.trimEnd()),
+    outputError: (text, write) => write(output.colors.red(text.trimEnd())),
+  });
+  program.hook('postAction', (_this, action) => {
+    const code = action.getOptionValue('__exitCode');
+    if (typeof code === 'number') exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
+        return ExitCode.ok;
+      return ExitCode.usage;
+    }
+    if (isSecureError(error)) {
+      output.err(`${output.colors.red('error:')} ${error.message}`);
+      if (error.hint) output.err(`${output.colors.dim('hint:')} ${error.hint}`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    output.err(`${output.colors.red('internal error:')} ${message}`);
+    output.err('This is a bug in create-secure-app; please report it with the command you ran.');
+    return ExitCode.usage;
+  }
+}
+
+/** Commands report their exit code through this, so that actions stay plain async functions. */
+export function setExitCode(command: Command, code: number): void {
+  command.setOptionValue('__exitCode', code);
+}

@@ -1,0 +1,65 @@
+import { parse, type ParserOptions, type ParserPlugin } from '@babel/parser';
+import type { File } from '@babel/types';
+
+/**
+ * One set of Babel options for detection and for fixes: jscodeshift's own tsx options, so that a rule
+ * sees the same node types whether the engine parsed the file for `check` or recast parsed it for `fix`.
+ */
+const commonPlugins: ParserPlugin[] = [
+  'asyncGenerators',
+  'decoratorAutoAccessors',
+  'bigInt',
+  'classPrivateMethods',
+  'classPrivateProperties',
+  'classProperties',
+  'decorators-legacy',
+  'doExpressions',
+  'dynamicImport',
+  'exportDefaultFrom',
+  'exportNamespaceFrom',
+  'functionBind',
+  'functionSent',
+  'importAttributes',
+  'importMeta',
+  'nullishCoalescingOperator',
+  'numericSeparator',
+  'objectRestSpread',
+  'optionalCatchBinding',
+  'optionalChaining',
+  ['pipelineOperator', { proposal: 'minimal' }],
+  'throwExpressions',
+];
+
+export const sourceExtensions = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
+
+export function isSourceFile(path: string): boolean {
+  return sourceExtensions.some((extension) => path.endsWith(extension)) && !path.endsWith('.d.ts');
+}
+
+/** TypeScript for .ts; TypeScript and JSX (the tsx parser) only for .tsx/.jsx; JSX-tolerant JS otherwise. */
+export function parserOptions(path: string, tokens: boolean): ParserOptions {
+  const plugins: ParserPlugin[] = [...commonPlugins];
+  if (/\.[mc]?tsx?$/.test(path)) plugins.push('typescript');
+  if (/\.[jt]sx$/.test(path) || /\.[mc]?js$/.test(path)) plugins.push('jsx');
+  return {
+    sourceType: path.endsWith('.cjs') ? 'script' : 'unambiguous',
+    allowImportExportEverywhere: true,
+    allowReturnOutsideFunction: true,
+    allowAwaitOutsideFunction: true,
+    allowUndeclaredExports: true,
+    errorRecovery: false,
+    startLine: 1,
+    tokens,
+    plugins,
+  };
+}
+
+export function parseSource(text: string, path: string): File {
+  return parse(text, parserOptions(path, false));
+}
+
+/** A parser object for recast/jscodeshift that uses the same options, with the tokens recast needs. */
+export function recastParser(path: string): { parse(code: string): File } {
+  const options = parserOptions(path, true);
+  return { parse: (code: string) => parse(code, options) };
+}
