@@ -79,6 +79,11 @@ export interface ReportDescriptor {
   fix?: FixFunction;
   /** When no fix is offered for a fixable rule: the reason shown to the user. */
   unfixableReason?: string;
+  /**
+   * A fix done by running a `secure add` generator (for example `headers`) instead of editing this file:
+   * one implementation of the wiring for the scaffolder, `secure add` and `secure fix`.
+   */
+  generatorFix?: string;
 }
 
 export interface SourceContext {
