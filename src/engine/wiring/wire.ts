@@ -1,0 +1,118 @@
+import { IndentationText, NewLineKind, Project, QuoteKind, SyntaxKind, type SourceFile } from 'ts-morph';
+import { SecureError } from '../../errors.js';
+import { ensureImport } from './ensure-import.js';
+import { ensureUse } from './ensure-use.js';
+import { findApp, findSocketIoServer, type Instance } from './find-app.js';
+import { detectStyle, requireSpecifier } from './source-style.js';
+import type { Framework, WiringStep } from './types.js';
+
+const BOM = '\uFEFF';
+
+export interface WireRequest {
+  step: WiringStep;
+  /** The module as this file imports it: `./security/headers.js`. */
+  moduleSpecifier: string;
+}
+
+export interface WireOptions {
+  /** Path relative to the project root, for messages. */
+  file: string;
+  framework: Framework;
+  /** The import form to use when the file has no import yet: ESM `import` or CommonJS `require`. */
+  moduleSystem: 'esm' | 'cjs';
+  requests: WireRequest[];
+}
+
+function indentationOf(text: string): IndentationText {
+  const indented = /^[ \t]+\S/m.exec(text)?.[0] ?? '  ';
+  if (indented.startsWith('\t')) return IndentationText.Tab;
+  const width = indented.length - indented.trimStart().length;
+  if (width >= 8) return IndentationText.EightSpaces;
+  if (width >= 4) return IndentationText.FourSpaces;
+  return IndentationText.TwoSpaces;
+}
+
+/** A ts-morph view of one file, in memory, set up to write new code the way the file is written. */
+export function openSource(file: string, text: string): SourceFile {
+  const project = new Project({
+    useInMemoryFileSystem: true,
+    skipAddingFilesFromTsConfig: true,
+    compilerOptions: { allowJs: true },
+    manipulationSettings: {
+      newLineKind: text.includes('\r\n') ? NewLineKind.CarriageReturnLineFeed : NewLineKind.LineFeed,
+      indentationText: indentationOf(text),
+      quoteKind: QuoteKind.Single,
+      usePrefixAndSuffixTextForRename: false,
+    },
+  });
+  return project.createSourceFile(`/${file}`, text, { overwrite: true });
+}
+
+/** A relative import of a module in the generated `security/` folder. */
+function isSecurityModule(specifier: string): boolean {
+  return specifier.startsWith('.') && specifier.split('/').includes('security');
+}
+
+/** Names imported from generated security modules: their calls are the ones new calls go after. */
+function securityNames(sourceFile: SourceFile): Set<string> {
+  const names = new Set<string>();
+  for (const declaration of sourceFile.getImportDeclarations())
+    if (isSecurityModule(declaration.getModuleSpecifierValue()))
+      for (const named of declaration.getNamedImports())
+        names.add(named.getAliasNode()?.getText() ?? named.getName());
+  // Handles: const { securityHeaders } = require('./security/headers.js')
+  for (const statement of sourceFile.getStatements()) {
+    const specifier = requireSpecifier(statement);
+    if (specifier === undefined || !isSecurityModule(specifier)) continue;
+    for (const identifier of statement.getDescendantsOfKind(SyntaxKind.Identifier))
+      if (identifier.getText() !== 'require') names.add(identifier.getText());
+  }
+  return names;
+}
+
+/** Whether the file holds the instance a step attaches to (the app, or the socket.io server). */
+export function hasTarget(
+  file: string,
+  text: string,
+  framework: Framework,
+  target: WiringStep['target'],
+): boolean {
+  const sourceFile = openSource(file, text.startsWith(BOM) ? text.slice(1) : text);
+  return (
+    (target === 'socket.io' ? findSocketIoServer(sourceFile) : findApp(sourceFile, framework)) !== undefined
+  );
+}
+
+/**
+ * Adds each step's import and call to one file, skipping what is already there. Pure: text in, text out.
+ * The BOM and line endings survive; new lines follow the file's quotes, semicolons and import form.
+ */
+export function wireSource(text: string, options: WireOptions): string {
+  const bom = text.startsWith(BOM) ? BOM : '';
+  const sourceFile = openSource(options.file, bom ? text.slice(1) : text);
+  const style = detectStyle(sourceFile, options.moduleSystem === 'esm' ? 'esm' : 'require');
+
+  for (const { step, moduleSpecifier } of options.requests) {
+    const target = step.target ?? 'app';
+    const instance: Instance | undefined =
+      target === 'socket.io' ? findSocketIoServer(sourceFile) : findApp(sourceFile, options.framework);
+    if (!instance)
+      throw new SecureError(
+        'NOT_FOUND',
+        `${options.file}: no ${target === 'socket.io' ? 'socket.io Server' : `${options.framework} app`} is created in this file`,
+        { hint: 'Pass the file that creates it with --entry FILE.' },
+      );
+    ensureImport(sourceFile, { moduleSpecifier, names: step.names }, style);
+    const method = target === 'app' && options.framework === 'fastify' ? 'register' : 'use';
+    // Re-found after the import edit: ts-morph may have replaced the nodes around it.
+    const current =
+      target === 'socket.io' ? findSocketIoServer(sourceFile) : findApp(sourceFile, options.framework);
+    ensureUse(
+      current ?? instance,
+      { method, argument: step.use, names: step.names },
+      securityNames(sourceFile),
+      style,
+    );
+  }
+  return bom + sourceFile.getFullText();
+}
