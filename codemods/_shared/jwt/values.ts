@@ -1,0 +1,180 @@
+import type { Node } from '@babel/types';
+import { findBinding, getProperty, memberPath, staticValue, unwrap } from '../../../src/engine/ast-utils.js';
+
+type AnyNode = Node & Record<string, any>;
+
+const second = 1;
+const minute = 60 * second;
+const hour = 60 * minute;
+const day = 24 * hour;
+const week = 7 * day;
+const year = 365.25 * day;
+
+const units: [RegExp, number][] = [
+  [/^(milliseconds?|msecs?|ms)$/, second / 1000],
+  [/^(seconds?|secs?|s)$/, second],
+  [/^(minutes?|mins?|m)$/, minute],
+  [/^(hours?|hrs?|h)$/, hour],
+  [/^(days?|d)$/, day],
+  [/^(weeks?|w)$/, week],
+  [/^(years?|yrs?|y)$/, year],
+];
+
+function unitSeconds(unit: string): number | undefined {
+  return units.find(([pattern]) => pattern.test(unit.toLowerCase()))?.[1];
+}
+
+/**
+ * Seconds in a jsonwebtoken `expiresIn`: a number counts seconds, a string is read as vercel/ms reads
+ * it ('2h', '1 day', '30m'), and a string without a unit counts milliseconds ("120" is 120 ms).
+ */
+export function jsonwebtokenLifetime(value: string | number): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  const match = /^(-?(?:\d+)?\.?\d+) *([a-z]+)?$/i.exec(value.trim());
+  if (!match) return undefined;
+  const factor = match[2] === undefined ? second / 1000 : unitSeconds(match[2]);
+  return factor === undefined ? undefined : Number(match[1]) * factor;
+}
+
+/**
+ * Seconds in a jose `setExpirationTime` string ('2h', '30 minutes', '+1d', '1 day from now').
+ * Numbers there are absolute timestamps, so only strings are read.
+ */
+export function joseLifetime(value: string): number | undefined {
+  const match = /^([+-]?) ?(\d+|\d+\.\d+) ?([a-z]+)(?: (ago|from now))?$/i.exec(value.trim());
+  if (!match) return undefined;
+  const factor = unitSeconds(match[3]);
+  if (factor === undefined || /^m(s|secs?|illiseconds?)$/i.test(match[3])) return undefined;
+  const negative = match[1] === '-' || match[4]?.toLowerCase() === 'ago';
+  return (negative ? -1 : 1) * Number(match[2]) * factor;
+}
+
+/** `60 * 60 * 24`, `ONE_DAY * 7`: numeric arithmetic over literals and `const` numbers. */
+export function staticNumber(
+  node: Node | null | undefined,
+  ancestors: readonly Node[],
+  depth = 0,
+): number | undefined {
+  if (!node || depth > 8) return undefined;
+  const n = unwrap(node);
+  if (n.type === 'BinaryExpression' && ['*', '+', '-', '/'].includes(n.operator)) {
+    const left = staticNumber(n.left, ancestors, depth + 1);
+    const right = left === undefined ? undefined : staticNumber(n.right, ancestors, depth + 1);
+    if (left === undefined || right === undefined) return undefined;
+    if (n.operator === '*') return left * right;
+    if (n.operator === '+') return left + right;
+    if (n.operator === '-') return left - right;
+    return right === 0 ? undefined : left / right;
+  }
+  if (n.type === 'Identifier') {
+    const binding = findBinding(n.name, ancestors);
+    if (binding?.kind !== 'const' || !binding.init) return undefined;
+    return staticNumber(binding.init, ancestors, depth + 1);
+  }
+  const constant = staticValue(n, ancestors, depth);
+  return typeof constant?.value === 'number' ? constant.value : undefined;
+}
+
+/** The literal value of an expression, string or number (numeric arithmetic included). */
+export function staticScalar(
+  node: Node | null | undefined,
+  ancestors: readonly Node[],
+): string | number | undefined {
+  const number = staticNumber(node, ancestors);
+  if (number !== undefined) return number;
+  const value = node ? staticValue(node, ancestors)?.value : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * The object literal an options argument stands for: the literal itself, or a `const` initialised
+ * with one. Undefined when it cannot be known here (a parameter, a call result, a mutable variable).
+ */
+export function resolveObject(
+  node: Node | null | undefined,
+  ancestors: readonly Node[],
+): AnyNode | undefined {
+  if (!node) return undefined;
+  const n = unwrap(node);
+  if (n.type === 'ObjectExpression') return n;
+  if (n.type === 'Identifier') {
+    const binding = findBinding(n.name, ancestors);
+    if (binding?.kind === 'const' && binding.init && unwrap(binding.init).type === 'ObjectExpression')
+      return unwrap(binding.init);
+  }
+  return undefined;
+}
+
+/** True when the object may carry properties nobody can see here (`{ ...defaults }`). */
+export function hasSpread(object: AnyNode): boolean {
+  return object.properties.some((property: AnyNode) => property.type === 'SpreadElement');
+}
+
+/** A property of an object literal that is known to be absent or present; `unknown` behind a spread. */
+export function lookup(object: AnyNode, name: string): AnyNode | 'absent' | 'unknown' {
+  const property = getProperty(object, name);
+  if (property) {
+    const index = object.properties.indexOf(property);
+    const spreadAfter = object.properties
+      .slice(index + 1)
+      .some((other: AnyNode) => other.type === 'SpreadElement');
+    return spreadAfter ? 'unknown' : property;
+  }
+  return hasSpread(object) ? 'unknown' : 'absent';
+}
+
+export function isFunction(node: Node | null | undefined): boolean {
+  if (!node) return false;
+  const n = unwrap(node);
+  return n.type === 'ArrowFunctionExpression' || n.type === 'FunctionExpression';
+}
+
+export type KeyKind = 'secret' | 'asymmetric' | 'unknown';
+
+const asymmetricName =
+  /public|private|cert|pem|jwks?\b|jwks|pubkey|rsa|ecdsa|spki|pkcs|x509|keypair|keystore|\bkid\b/i;
+const secretName = /secret|hmac|(^|[^a-z])pass(word|phrase)?([^a-z]|$)|signing_?key|sign(ing)?key/i;
+
+/**
+ * What kind of key an argument of sign/verify/jwtVerify is, judged by its names and shape: only a
+ * key that is plainly a shared secret lets a fix pin an HMAC algorithm without breaking verification.
+ */
+export function keyKind(node: Node | null | undefined, ancestors: readonly Node[], depth = 0): KeyKind {
+  if (!node || depth > 4) return 'unknown';
+  const n = unwrap(node);
+  if (n.type === 'StringLiteral' || n.type === 'TemplateLiteral')
+    return /-----BEGIN/.test(
+      n.type === 'StringLiteral' ? n.value : n.quasis.map((q: AnyNode) => q.value.raw).join(''),
+    )
+      ? 'asymmetric'
+      : 'secret';
+  if (n.type === 'ArrowFunctionExpression' || n.type === 'FunctionExpression') return 'asymmetric';
+  if (n.type === 'LogicalExpression') {
+    const left = keyKind(n.left, ancestors, depth + 1);
+    const right = keyKind(n.right, ancestors, depth + 1);
+    return left === right ? left : left === 'unknown' ? right : right === 'unknown' ? left : 'unknown';
+  }
+  if (n.type === 'CallExpression' || n.type === 'NewExpression' || n.type === 'AwaitExpression') {
+    const text = memberPath(n.type === 'AwaitExpression' ? (n.argument as AnyNode)?.callee : n.callee) ?? '';
+    if (
+      /createRemoteJWKSet|createLocalJWKSet|JwtSecret|jwksClient|import(SPKI|PKCS8|X509|JWK)|createPublicKey|createPrivateKey|readFileSync|readFile/.test(
+        text,
+      )
+    )
+      return 'asymmetric';
+    if (/createSecretKey/.test(text)) return 'secret';
+    // new TextEncoder().encode(secret), Buffer.from(secret, 'base64')
+    if (/(^|\.)(encode|from)$/.test(text) && n.arguments?.length >= 1)
+      return keyKind(n.arguments[0], ancestors, depth + 1);
+    return 'unknown';
+  }
+  const path = memberPath(n);
+  if (!path) return 'unknown';
+  if (asymmetricName.test(path)) return 'asymmetric';
+  if (secretName.test(path)) return 'secret';
+  if (n.type === 'Identifier') {
+    const binding = findBinding(n.name, ancestors);
+    if (binding?.init) return keyKind(binding.init, ancestors, depth + 1);
+  }
+  return 'unknown';
+}

@@ -1,0 +1,273 @@
+import type { Node } from '@babel/types';
+import { propertyName, unwrap } from '../../src/engine/ast-utils.js';
+import type { FixApi, SourceContext, SourceRule } from '../../src/engine/rule.js';
+import type { Policy } from '../../src/policy/index.js';
+import { calledMember, isJose, isJsonwebtoken } from '../_shared/jwt/modules.js';
+import { tokenPurpose, type TokenPurpose } from '../_shared/jwt/purpose.js';
+import {
+  isFunction,
+  joseLifetime,
+  jsonwebtokenLifetime,
+  lookup,
+  resolveObject,
+  staticNumber,
+  staticScalar,
+} from '../_shared/jwt/values.js';
+
+type AnyNode = Node & Record<string, any>;
+
+interface Limit {
+  seconds: number;
+  /** The lifetime as both libraries write it: '30m', '7d'. */
+  text: string;
+  describe: string;
+}
+
+function limitFor(purpose: TokenPurpose, policy: Policy): Limit {
+  if (purpose === 'refresh') {
+    const days = policy.jwt.refreshTokenDays;
+    return { seconds: days * 86400, text: `${days}d`, describe: `${days} days for refresh tokens` };
+  }
+  const minutes = policy.jwt.accessTokenMinutes;
+  return { seconds: minutes * 60, text: `${minutes}m`, describe: `${minutes} minutes for access tokens` };
+}
+
+function humanize(seconds: number): string {
+  if (seconds % 86400 === 0) return `${seconds / 86400} days`;
+  if (seconds % 3600 === 0) return `${seconds / 3600} hours`;
+  if (seconds % 60 === 0) return `${seconds / 60} minutes`;
+  return `${seconds} seconds`;
+}
+
+/** A value written in place (`'7d'`, `86400 * 7`), which a fix may replace without orphaning a constant. */
+const isLiteral = (node: AnyNode) => {
+  const n = unwrap(node);
+  return n.type === 'StringLiteral' || staticNumber(n, []) !== undefined;
+};
+
+/** True when the payload surely lacks `exp`; undefined when it cannot be seen from here. */
+function payloadLacksExp(payload: Node | undefined, ancestors: readonly Node[]): boolean | undefined {
+  const object = resolveObject(payload, ancestors);
+  if (!object) return undefined;
+  return lookup(object, 'exp') === 'absent' ? true : lookup(object, 'exp') === 'unknown' ? undefined : false;
+}
+
+/** The source of the innermost function around the call: `payload.exp = ...` there sets the expiry by hand. */
+function setsExpByHand(context: SourceContext): boolean {
+  for (let index = context.ancestors.length - 1; index >= 0; index--) {
+    const node = context.ancestors[index] as AnyNode;
+    if (/Function|Method|Program/.test(node.type))
+      return /\bexp\s*[:=][^=]|\[\s*['"]exp['"]\s*\]\s*=[^=]/.test(
+        context.text.slice(node.start ?? 0, node.end ?? 0),
+      );
+  }
+  return false;
+}
+
+function expiresInProperty(j: FixApi['j'], text: string) {
+  return j.objectProperty(j.identifier('expiresIn'), j.stringLiteral(text));
+}
+
+// Handles: jwt.sign(payload, key), jwt.sign(payload, key, cb), jwt.sign(payload, key, { expiresIn: '7d' })
+function checkJsonwebtokenSign(call: AnyNode, context: SourceContext): void {
+  const [payload, key, third] = call.arguments as AnyNode[];
+  if (!payload || !key || payload.type === 'SpreadElement' || key.type === 'SpreadElement') return;
+  const unwrappedPayload = unwrap(payload);
+  // A string payload cannot carry expiresIn (jsonwebtoken refuses it); Buffers likewise.
+  if (unwrappedPayload.type === 'StringLiteral' || unwrappedPayload.type === 'TemplateLiteral') return;
+  const purpose = tokenPurpose(call, context.ancestors, context.text.slice(call.start ?? 0, call.end ?? 0));
+  const limit = limitFor(purpose, context.policy);
+  const optionsArgument = third && !isFunction(third) ? third : undefined;
+  const options = optionsArgument ? resolveObject(optionsArgument, context.ancestors) : undefined;
+  if (optionsArgument && !options) return;
+  const expiresIn = options ? lookup(options, 'expiresIn') : 'absent';
+  if (expiresIn === 'unknown') return;
+
+  if (expiresIn === 'absent') {
+    const lacksExp = payloadLacksExp(payload, context.ancestors);
+    if (lacksExp === false || setsExpByHand(context)) return;
+    const message = `jsonwebtoken sign() without expiresIn: the token never expires (the policy allows ${limit.describe})`;
+    if (purpose === 'purpose') {
+      context.report({
+        node: call,
+        message,
+        unfixableReason:
+          'this token is not an access or refresh token by its names; choose an expiresIn that fits its use',
+      });
+      return;
+    }
+    if (lacksExp === undefined) {
+      context.report({
+        node: call,
+        message,
+        unfixableReason: `the payload may already carry exp (jsonwebtoken then refuses expiresIn); add expiresIn: '${limit.text}' by hand`,
+      });
+      return;
+    }
+    if (optionsArgument && options !== unwrap(optionsArgument)) {
+      context.report({
+        node: call,
+        message,
+        unfixableReason: `the options object is declared elsewhere and may be shared; add expiresIn: '${limit.text}' to it`,
+      });
+      return;
+    }
+    context.report({
+      node: call,
+      message,
+      fix: (api) => {
+        if (options) {
+          (api.pathOf(options).node as AnyNode).properties.push(expiresInProperty(api.j, limit.text));
+        } else {
+          const args = (api.pathOf(call).node as AnyNode).arguments;
+          args.splice(2, 0, api.j.objectExpression([expiresInProperty(api.j, limit.text)]));
+        }
+      },
+    });
+    return;
+  }
+
+  const value = expiresIn.value as AnyNode;
+  const scalar = staticScalar(value, context.ancestors);
+  const seconds = scalar === undefined ? undefined : jsonwebtokenLifetime(scalar);
+  if (seconds === undefined || seconds <= limit.seconds || purpose === 'purpose') return;
+  const shown = typeof scalar === 'string' ? `'${scalar}'` : String(scalar);
+  const message = `expiresIn ${shown} (${humanize(seconds)}) is longer than the policy's ${limit.describe}`;
+  if (!optionsArgument || options !== unwrap(optionsArgument) || !isLiteral(value)) {
+    context.report({
+      node: value,
+      message,
+      unfixableReason: `the lifetime is defined elsewhere (a shared constant or options object); set it to '${limit.text}' there`,
+    });
+    return;
+  }
+  context.report({
+    node: value,
+    message,
+    fix: (api) => {
+      api.pathOf(value).replace(api.j.stringLiteral(limit.text));
+    },
+  });
+}
+
+interface ChainLink {
+  name: string;
+  member: AnyNode;
+  call?: AnyNode;
+}
+
+/** The method calls chained onto a node: `new SignJWT(p).setIssuedAt().sign(key)` -> setIssuedAt, sign. */
+function chainAbove(node: AnyNode, ancestors: readonly Node[]): ChainLink[] {
+  const links: ChainLink[] = [];
+  let current: AnyNode = node;
+  let index = ancestors.length - 1;
+  while (index >= 0) {
+    const member = ancestors[index] as AnyNode;
+    if (member.type !== 'MemberExpression' || member.object !== current || member.computed) break;
+    const call = ancestors[index - 1] as AnyNode | undefined;
+    const isCall = call?.type === 'CallExpression' && call.callee === member;
+    links.push({
+      name: propertyName({ key: member.property } as any) ?? '',
+      member,
+      call: isCall ? call : undefined,
+    });
+    if (!isCall) break;
+    current = call;
+    index -= 2;
+  }
+  return links;
+}
+
+// Handles: new SignJWT(payload)...sign(key) with no or a too long setExpirationTime
+function checkJoseSignJwt(expression: AnyNode, context: SourceContext): void {
+  const links = chainAbove(expression, context.ancestors);
+  const signLink = links.find((link) => link.name === 'sign' && link.call);
+  if (!signLink) return;
+  const purpose = tokenPurpose(
+    signLink.call!,
+    context.ancestors.slice(0, context.ancestors.indexOf(signLink.call!)),
+    context.text.slice(expression.start ?? 0, signLink.call!.end ?? 0),
+  );
+  const limit = limitFor(purpose, context.policy);
+  const setter = links.filter((link) => link.name === 'setExpirationTime' && link.call).pop();
+  if (!setter) {
+    const lacksExp = payloadLacksExp(expression.arguments[0], context.ancestors);
+    if (lacksExp === false) return;
+    const message = `jose SignJWT without setExpirationTime: the token never expires (the policy allows ${limit.describe})`;
+    if (purpose === 'purpose' || lacksExp === undefined) {
+      context.report({
+        node: expression,
+        message,
+        unfixableReason:
+          purpose === 'purpose'
+            ? 'this token is not an access or refresh token by its names; choose a lifetime that fits its use'
+            : `the payload may already carry exp; add .setExpirationTime('${limit.text}') by hand`,
+      });
+      return;
+    }
+    const member = signLink.member;
+    context.report({
+      node: expression,
+      message,
+      fix: (api) => {
+        const { j } = api;
+        const node = api.pathOf(member).node as AnyNode;
+        node.object = j.callExpression(j.memberExpression(node.object, j.identifier('setExpirationTime')), [
+          j.stringLiteral(limit.text),
+        ]);
+      },
+    });
+    return;
+  }
+  const value = setter.call!.arguments[0] as AnyNode | undefined;
+  const scalar = value ? staticScalar(value, context.ancestors) : undefined;
+  // Numbers are absolute timestamps and Dates are instants: only durations written as text are read.
+  if (typeof scalar !== 'string' || purpose === 'purpose') return;
+  const seconds = joseLifetime(scalar);
+  if (seconds === undefined || seconds <= limit.seconds) return;
+  const message = `setExpirationTime('${scalar}') (${humanize(seconds)}) is longer than the policy's ${limit.describe}`;
+  if (!isLiteral(value!)) {
+    context.report({
+      node: value!,
+      message,
+      unfixableReason: `the lifetime is defined elsewhere; set it to '${limit.text}' there`,
+    });
+    return;
+  }
+  context.report({
+    node: value!,
+    message,
+    fix: (api) => {
+      api.pathOf(value!).replace(api.j.stringLiteral(limit.text));
+    },
+  });
+}
+
+const rule: SourceRule = {
+  kind: 'source',
+  meta: {
+    id: 'jwt-expiry',
+    title: 'JWTs expire within the policy lifetimes',
+    description:
+      'A JWT without exp, or with a long lifetime, stays valid for as long as it lives wherever it leaked (logs, browser storage, proxies): it cannot be revoked. Access tokens should live minutes, refresh tokens days.',
+    checklist: 'jwt-expiry',
+    severity: 'high',
+    cwe: [613],
+    fixable: true,
+    hint: "Set expiresIn (jsonwebtoken) or setExpirationTime (jose) to the policy's lifetime: access tokens minutes, refresh tokens days.",
+  },
+  prefilter: /jsonwebtoken|\bjose\b/,
+  create(context) {
+    return {
+      CallExpression(node: AnyNode) {
+        if (isJsonwebtoken(calledMember(node, context.ancestors), 'sign'))
+          checkJsonwebtokenSign(node, context);
+      },
+      NewExpression(node: AnyNode) {
+        if (isJose(calledMember(node, context.ancestors), 'SignJWT')) checkJoseSignJwt(node, context);
+      },
+    };
+  },
+};
+
+export default rule;
