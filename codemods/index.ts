@@ -3,6 +3,7 @@ import jwtAlgorithm from './jwt-algorithm/rule.js';
 import jwtExpiry from './jwt-expiry/rule.js';
 
 /** Every rule, one line each. Adding a rule = its folder under codemods/ + one line here. */
+export const rules: Rule[] = [jwtExpiry, jwtAlgorithm];
 
 export function findRule(id: string): Rule | undefined {
   return rules.find((rule) => rule.meta.id === id);
