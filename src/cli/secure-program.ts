@@ -1,7 +1,8 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { SecureError } from '../errors.js';
-import { loadPolicy } from '../policy/index.js';
-import { printChecklist } from './commands/checklist.js';
+import { checkCommand, formats, type CheckCommandOptions } from './commands/check.js';
+import { checklistCommand } from './commands/checklist.js';
+import type { FixCommandOptions } from './commands/fix.js';
 import { listRulesAndGenerators } from './commands/list.js';
 import type { Output } from './output.js';
 import { packageVersion } from './package-info.js';
@@ -31,17 +32,36 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
     .allowUnknownOption(false)
     .action(() => notYetAvailable('add'));
 
+  const collect = (value: string, previous: string[]) => [...previous, value];
+
   program
     .command('check')
     .description('report violations of the security rules (exit 1 when there are findings)')
-    .argument('[paths...]')
-    .action(() => notYetAvailable('check'));
+    .argument('[paths...]', 'files or folders to check (default: the current folder)')
+    .addOption(new Option('--format <format>', 'output format').choices(formats).default('pretty'))
+    .option('--rule <id>', 'run only this rule (repeatable)', collect, [])
+    .option('--baseline <file>', 'hide the findings recorded in this baseline file')
+    .option('--write-baseline <file>', 'record the current findings as the baseline and exit 0')
+    .option('--changed', 'check only files changed against the default branch (or HEAD)')
+    .option('--no-cache', 'do not read or write the content-hash cache')
+    .action(async function (this: Command, paths: string[], options: CheckCommandOptions) {
+      setExitCode(this, await checkCommand(output, cwd, paths, options));
+    });
 
   program
     .command('fix')
     .description('rewrite code to remove the violations that can be fixed safely')
-    .argument('[paths...]')
-    .action(() => notYetAvailable('fix'));
+    .argument('[paths...]', 'files or folders to fix (default: the current folder)')
+    .option('--rule <id>', 'apply only this rule (repeatable)', collect, [])
+    .option('--dry-run', 'print the changes as a unified diff and write nothing', false)
+    .option('--force', 'run even outside a git repository or with uncommitted changes', false)
+    .option('--baseline <file>', 'leave the findings recorded in this baseline file alone')
+    .option('--no-cache', 'do not read or write the content-hash cache')
+    .action(async function (this: Command, paths: string[], options: FixCommandOptions) {
+      // Loaded on demand: the fixer brings recast and jscodeshift, which check and list never need.
+      const { fixCommand } = await import('./commands/fix.js');
+      setExitCode(this, await fixCommand(output, cwd, paths, options));
+    });
 
   program
     .command('list')
@@ -52,10 +72,12 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
 
   program
     .command('checklist')
-    .description("print the security rules' checklist for this project")
-    .action(function (this: Command) {
-      loadPolicy(cwd);
-      setExitCode(this, printChecklist(output, {}));
+    .description(
+      "tick the security rules' checklist from a check of this project (exit 1 when an item fails)",
+    )
+    .argument('[paths...]', 'files or folders to check (default: the current folder)')
+    .action(async function (this: Command, paths: string[]) {
+      setExitCode(this, await checklistCommand(output, cwd, paths));
     });
 
   return program;

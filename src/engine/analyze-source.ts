@@ -1,119 +1,10 @@
 import jscodeshift, { type ASTPath } from 'jscodeshift';
-import type { File, Node } from '@babel/types';
+import type { Node } from '@babel/types';
+import { BOM, parseFailure, runRules, type ParseFailure } from './check-source.js';
 import { parseSource, recastParser } from './parse.js';
-import { walk, type WalkHandler } from './walk.js';
-import type {
-  FixApi,
-  FixFunction,
-  Finding,
-  FixSideEffects,
-  ProjectInfo,
-  ReportDescriptor,
-  SourceContext,
-  SourceRule,
-} from './rule.js';
+import type { FixApi, Finding, FixSideEffects, ProjectInfo, SourceRule } from './rule.js';
 
-export interface ParseFailure {
-  message: string;
-  line: number;
-  column: number;
-}
-
-interface Reported {
-  finding: Finding;
-  node: Node;
-  fix?: FixFunction;
-}
-
-const BOM = '\uFEFF';
-
-function toFinding(rule: SourceRule, file: string, descriptor: ReportDescriptor): Finding {
-  const loc = descriptor.node.loc;
-  const fixable = Boolean(descriptor.fix) && rule.meta.fixable;
-  return {
-    rule: rule.meta.id,
-    file,
-    line: loc?.start.line ?? 1,
-    column: (loc?.start.column ?? 0) + 1,
-    endLine: loc?.end.line ?? loc?.start.line ?? 1,
-    endColumn: (loc?.end.column ?? 0) + 1,
-    message: descriptor.message,
-    severity: rule.meta.severity,
-    fixable,
-    ...(fixable ? {} : descriptor.unfixableReason ? { unfixableReason: descriptor.unfixableReason } : {}),
-  };
-}
-
-/** Runs the rules' visitors over one AST in a single walk. */
-function runRules(
-  ast: Node,
-  text: string,
-  file: string,
-  rules: SourceRule[],
-  project: ProjectInfo,
-): Reported[] {
-  const reported: Reported[] = [];
-  const handlers = new Map<string, WalkHandler[]>();
-  let ancestors: readonly Node[] = [];
-  for (const rule of rules) {
-    const context: SourceContext = {
-      file,
-      text,
-      project,
-      policy: project.policy,
-      get ancestors() {
-        return ancestors;
-      },
-      report(descriptor) {
-        reported.push({
-          finding: toFinding(rule, file, descriptor),
-          node: descriptor.node,
-          fix: descriptor.fix,
-        });
-      },
-    };
-    for (const [type, visitor] of Object.entries(rule.create(context))) {
-      const list = handlers.get(type) ?? [];
-      list.push((node, nodeAncestors) => {
-        ancestors = nodeAncestors;
-        visitor(node, context);
-      });
-      handlers.set(type, list);
-    }
-  }
-  walk(ast, handlers);
-  return reported.sort((a, b) => a.finding.line - b.finding.line || a.finding.column - b.finding.column);
-}
-
-function parseFailure(error: unknown): ParseFailure {
-  const loc = (error as { loc?: { line: number; column: number } }).loc;
-  const message = String((error as Error).message ?? error).replace(/\s*\(\d+:\d+\)$/, '');
-  return { message, line: loc?.line ?? 1, column: (loc?.column ?? 0) + 1 };
-}
-
-/** Rules whose prefilter matches this text (and whose path filter accepts the file). */
-export function candidateRules(text: string, relativePath: string, rules: SourceRule[]): SourceRule[] {
-  return rules.filter(
-    (rule) => rule.prefilter.test(text) && (!rule.appliesTo || rule.appliesTo(relativePath)),
-  );
-}
-
-export function checkSource(
-  rawText: string,
-  file: string,
-  rules: SourceRule[],
-  project: ProjectInfo,
-): { findings: Finding[]; parseError?: ParseFailure } {
-  if (rules.length === 0) return { findings: [] };
-  const text = rawText.startsWith(BOM) ? rawText.slice(1) : rawText;
-  let ast: File;
-  try {
-    ast = parseSource(text, file);
-  } catch (error) {
-    return { findings: [], parseError: parseFailure(error) };
-  }
-  return { findings: runRules(ast, text, file, rules, project).map((entry) => entry.finding) };
-}
+export { checkSource, candidateRules, type ParseFailure } from './check-source.js';
 
 export interface SourceFixResult {
   output: string;
@@ -163,8 +54,9 @@ export function fixSource(
   const fileNode = root.paths()[0].node as unknown as Node;
   const reported = runRules(fileNode, text, file, rules, project).filter((entry) => accept(entry.finding));
   const fixable = reported.filter((entry) => entry.fix && entry.finding.fixable);
+  // Generator-backed findings are applied by the fix runner, project-wide, not in this file.
   const unfixed = reported
-    .filter((entry) => !(entry.fix && entry.finding.fixable))
+    .filter((entry) => !(entry.fix && entry.finding.fixable) && !entry.finding.generatorFix)
     .map((entry) => entry.finding);
   if (fixable.length === 0) return unchanged({ unfixed });
 

@@ -51,6 +51,10 @@ export interface Finding {
   fixable: boolean;
   /** Why a finding of a fixable rule is not fixed automatically. */
   unfixableReason?: string;
+  /** The `secure add` generator whose wiring repairs this finding (see ReportDescriptor.generatorFix). */
+  generatorFix?: string;
+  /** Hash of the rule and the normalized source line, stable across line shifts (baselines, SARIF). */
+  lineHash?: string;
 }
 
 /** Side effects a fix may request besides rewriting its own file; the engine applies them after the write. */

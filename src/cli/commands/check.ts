@@ -1,0 +1,124 @@
+import { resolve } from 'node:path';
+import { rules as registry } from '../../../codemods/index.js';
+import { readBaseline, serializeBaseline, baselineBase } from '../../engine/baseline.js';
+import { writeFileAtomic } from '../../engine/atomic-write.js';
+import type { Rule, RuleMeta } from '../../engine/rule.js';
+import { runCheck, selectRules, type CheckResult, type FileResult } from '../../engine/run-check.js';
+import { suppressionRuleMeta } from '../../engine/suppress.js';
+import { ExitCode } from '../../errors.js';
+import { formatJson } from '../format/json.js';
+import { prettyPrinter } from '../format/pretty.js';
+import { progressReporter } from '../format/progress.js';
+import type { ReportContext } from '../format/report.js';
+import { formatSarif } from '../format/sarif.js';
+import type { Output } from '../output.js';
+import { packageVersion } from '../package-info.js';
+
+export const formats = ['pretty', 'json', 'sarif'] as const;
+export type Format = (typeof formats)[number];
+
+export interface CheckCommandOptions {
+  format: Format;
+  rule: string[];
+  baseline?: string;
+  writeBaseline?: string;
+  changed?: boolean;
+  cache: boolean;
+}
+
+export function ruleMetas(rules: readonly Rule[]): Map<string, RuleMeta> {
+  return new Map([
+    ...rules.map((rule) => [rule.meta.id, rule.meta] as const),
+    [suppressionRuleMeta.id, suppressionRuleMeta] as const,
+  ]);
+}
+
+/** Runs the selected rules over the paths, with the baseline applied; shared by check and checklist. */
+export async function checkProject(
+  cwd: string,
+  paths: string[],
+  options: Pick<CheckCommandOptions, 'rule' | 'baseline' | 'changed' | 'cache'>,
+  onFile?: (result: FileResult) => void,
+  onProgress?: (done: number, total: number) => void,
+  allRules: readonly Rule[] = registry,
+): Promise<CheckResult> {
+  const rules = selectRules(allRules, options.rule);
+  const baselinePath = options.baseline ? resolve(cwd, options.baseline) : undefined;
+  return runCheck({
+    cwd,
+    paths,
+    rules,
+    changed: options.changed,
+    cache: options.cache,
+    toolVersion: packageVersion,
+    ...(baselinePath
+      ? {
+          baseline: {
+            base: baselineBase(baselinePath),
+            fingerprints: readBaseline(baselinePath, options.baseline!),
+          },
+        }
+      : {}),
+    onFile,
+    onProgress,
+  });
+}
+
+export async function checkCommand(
+  output: Output,
+  cwd: string,
+  paths: string[],
+  options: CheckCommandOptions,
+  allRules: readonly Rule[] = registry,
+): Promise<number> {
+  const started = performance.now();
+  const progress = progressReporter(output);
+  const context: ReportContext = {
+    cwd,
+    rules: ruleMetas(allRules),
+    toolVersion: packageVersion,
+    durationMs: 0,
+  };
+  const pretty =
+    options.format === 'pretty' && !options.writeBaseline
+      ? prettyPrinter(output, context, output.colors.isColorSupported)
+      : undefined;
+  const result = await checkProject(
+    cwd,
+    paths,
+    { ...options, ...(options.writeBaseline ? { baseline: undefined } : {}) },
+    pretty
+      ? (file) => {
+          if (file.findings.length > 0) progress.clear();
+          pretty.file(file);
+        }
+      : undefined,
+    (done, total) => progress.update(done, total),
+    allRules,
+  );
+  progress.clear();
+  context.durationMs = performance.now() - started;
+
+  if (options.writeBaseline) {
+    const path = resolve(cwd, options.writeBaseline);
+    writeFileAtomic(path, serializeBaseline(result.findings, path));
+    output.out(
+      `Wrote ${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} to the baseline ${options.writeBaseline}; check with --baseline ${options.writeBaseline} to report only new ones.`,
+    );
+    return result.ruleErrors.length > 0 ? ExitCode.usage : ExitCode.ok;
+  }
+
+  if (options.format === 'json') output.out(formatJson(result, context));
+  else if (options.format === 'sarif') output.out(formatSarif(result, context));
+  else pretty!.finish(result);
+  if (options.format !== 'pretty') {
+    for (const error of result.parseErrors)
+      output.err(
+        `warning: ${error.file}:${error.line}:${error.column} does not parse (${error.message}); it was not checked`,
+      );
+    for (const error of result.ruleErrors)
+      output.err(`error: a rule failed on ${error.file}: ${error.message}`);
+  }
+  if (result.ruleErrors.length > 0) return ExitCode.usage;
+  return result.findings.length > 0 ? ExitCode.findings : ExitCode.ok;
+}

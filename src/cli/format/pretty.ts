@@ -1,0 +1,103 @@
+import { codeFrameColumns } from '@babel/code-frame';
+import { readFileSync } from 'node:fs';
+import type { Finding } from '../../engine/rule.js';
+import type { CheckResult, FileResult } from '../../engine/run-check.js';
+import type { Output } from '../output.js';
+import { countBySeverity, displayPath, type ReportContext } from './report.js';
+
+function frame(text: string, finding: Finding, colors: boolean): string {
+  const sameLine = finding.endLine === finding.line;
+  return codeFrameColumns(
+    text.replace(/^\uFEFF/, ''),
+    {
+      start: { line: finding.line, column: finding.column },
+      end:
+        sameLine && finding.endColumn > finding.column
+          ? { line: finding.endLine, column: finding.endColumn }
+          : undefined,
+    },
+    { highlightCode: colors, linesAbove: 1, linesBelow: 1, forceColor: colors },
+  );
+}
+
+/**
+ * `--format pretty`: each file's findings as soon as they are known (file:line:col, rule, message, the code,
+ * the remedy), then one summary line.
+ */
+export function prettyPrinter(output: Output, context: ReportContext, colorsOn: boolean) {
+  const { colors } = output;
+  const severityColor = { critical: colors.red, high: colors.red, medium: colors.yellow, low: colors.dim };
+
+  const printFinding = (finding: Finding, text: string | undefined) => {
+    const where = `${displayPath(context.cwd, finding.file)}:${finding.line}:${finding.column}`;
+    output.out(
+      `${colors.bold(where)}  ${severityColor[finding.severity](finding.severity)}  ${colors.cyan(finding.rule)}`,
+    );
+    output.out(`  ${finding.message}`);
+    if (text !== undefined) {
+      try {
+        output.out(
+          frame(text, finding, colorsOn)
+            .split('\n')
+            .map((line) => `  ${line}`)
+            .join('\n'),
+        );
+      } catch {
+        // A position past the end of the file (a project rule's finding): no frame.
+      }
+    }
+    const meta = context.rules.get(finding.rule);
+    if (finding.fixable)
+      output.out(`  ${colors.green('fix:')} run \`secure fix\`${meta ? ` (${meta.hint})` : ''}`);
+    else if (finding.unfixableReason)
+      output.out(`  ${colors.yellow('fix by hand:')} ${finding.unfixableReason}`);
+    else if (meta) output.out(`  ${colors.yellow('fix by hand:')} ${meta.hint}`);
+    output.out('');
+  };
+
+  return {
+    file(result: FileResult) {
+      if (result.findings.length === 0) return;
+      let text: string | undefined;
+      try {
+        text = readFileSync(result.path, 'utf8');
+      } catch {
+        text = undefined;
+      }
+      for (const finding of result.findings) printFinding(finding, text);
+    },
+    finish(result: CheckResult) {
+      for (const project of result.projectFindings) printFinding(project.finding, undefined);
+      for (const error of result.parseErrors)
+        output.err(
+          `${colors.yellow('warning:')} ${displayPath(context.cwd, error.file)}:${error.line}:${error.column} does not parse (${error.message}); it was not checked`,
+        );
+      for (const error of result.ruleErrors)
+        output.err(
+          `${colors.red('error:')} a rule failed on ${displayPath(context.cwd, error.file)}: ${error.message} (a bug in create-secure-app; please report it)`,
+        );
+      const seconds = (context.durationMs / 1000).toFixed(2);
+      const scanned = `${result.files} files checked (${result.parsed} parsed${result.cached ? `, ${result.cached} from cache` : ''}) in ${seconds}s`;
+      const hidden = [
+        result.suppressed ? `${result.suppressed} suppressed` : '',
+        result.baselined ? `${result.baselined} in the baseline` : '',
+      ]
+        .filter(Boolean)
+        .join(', ');
+      if (result.findings.length === 0) {
+        output.out(`${colors.green('No findings.')} ${scanned}${hidden ? `; ${hidden}` : ''}.`);
+        return;
+      }
+      const counts = countBySeverity(result.findings);
+      const bySeverity = (Object.keys(counts) as (keyof typeof counts)[])
+        .filter((key) => counts[key] > 0)
+        .map((key) => `${counts[key]} ${key}`)
+        .join(', ');
+      const fixable = result.findings.filter((finding) => finding.fixable).length;
+      const files = new Set(result.findings.map((finding) => finding.file)).size;
+      output.out(
+        `${colors.red(`${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}`)} (${bySeverity}) in ${files} file${files === 1 ? '' : 's'}; ${fixable} fixable with \`secure fix\`. ${scanned}${hidden ? `; ${hidden}` : ''}.`,
+      );
+    },
+  };
+}

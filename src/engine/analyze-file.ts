@@ -1,0 +1,137 @@
+import { BOM, candidateRules, checkSource, type ParseFailure } from './check-source.js';
+import { looksMinified, type FileKind } from './discover.js';
+import type { Finding, ProjectInfo, SourceRule, TextEdit, TextRule } from './rule.js';
+import { findSuppressions, invalidSuppressions, isSuppressed, lineHash } from './suppress.js';
+
+export interface SelectedRules {
+  source: SourceRule[];
+  text: TextRule[];
+  /** Every selected rule id (source, text and project rules). */
+  ids: ReadonlySet<string>;
+}
+
+export interface FileAnalysis {
+  /** After suppressions; each finding carries its lineHash. */
+  findings: Finding[];
+  suppressed: number;
+  /** True when at least one rule's prefilter matched, so the file was parsed (or read as text). */
+  parsed: boolean;
+  /** Skipped as minified or generated code. */
+  minified?: boolean;
+  parseError?: ParseFailure;
+  /** A rule threw on this file: a bug in the rule, reported instead of stopping the run. */
+  ruleError?: string;
+}
+
+export interface TextFinding {
+  finding: Finding;
+  edits?: TextEdit[];
+}
+
+/** Runs the text rules that apply to a Dockerfile or .env file; the text has no BOM. */
+export function checkTextFile(
+  text: string,
+  file: string,
+  relativePath: string,
+  rules: readonly TextRule[],
+  project: ProjectInfo,
+): TextFinding[] {
+  const results: TextFinding[] = [];
+  for (const rule of rules) {
+    if (!rule.appliesTo(relativePath)) continue;
+    if (rule.prefilter && !rule.prefilter.test(text)) continue;
+    rule.check({
+      file,
+      text,
+      project,
+      policy: project.policy,
+      report(report) {
+        const fixable = Boolean(report.fix && report.fix.length > 0) && rule.meta.fixable;
+        results.push({
+          finding: {
+            rule: rule.meta.id,
+            file,
+            line: report.line,
+            column: report.column ?? 1,
+            endLine: report.endLine ?? report.line,
+            endColumn: report.endColumn ?? report.column ?? 1,
+            message: report.message,
+            severity: rule.meta.severity,
+            fixable,
+            ...(!fixable && report.unfixableReason ? { unfixableReason: report.unfixableReason } : {}),
+          },
+          ...(fixable ? { edits: report.fix } : {}),
+        });
+      },
+    });
+  }
+  return results.sort((a, b) => a.finding.line - b.finding.line || a.finding.column - b.finding.column);
+}
+
+/**
+ * Everything `secure check` does with one file: prefilter, parse once for every candidate rule, apply the
+ * suppression comments, hash the finding lines for baselines. Runs in the main thread or in a worker.
+ */
+export function analyzeFile(
+  rawText: string,
+  file: string,
+  relativePath: string,
+  kind: FileKind,
+  rules: SelectedRules,
+  project: ProjectInfo,
+): FileAnalysis {
+  try {
+    return analyzeText(rawText, file, relativePath, kind, rules, project);
+  } catch (error) {
+    const message =
+      error instanceof Error
+        ? `${error.message}\n${error.stack?.split('\n')[1]?.trim() ?? ''}`
+        : String(error);
+    return { findings: [], suppressed: 0, parsed: true, ruleError: message.trim() };
+  }
+}
+
+function analyzeText(
+  rawText: string,
+  file: string,
+  relativePath: string,
+  kind: FileKind,
+  rules: SelectedRules,
+  project: ProjectInfo,
+): FileAnalysis {
+  const text = rawText.startsWith(BOM) ? rawText.slice(1) : rawText;
+  let findings: Finding[] = [];
+  let parsed = false;
+  let parseError: ParseFailure | undefined;
+  if (kind === 'source') {
+    const candidates = candidateRules(text, relativePath, rules.source);
+    if (candidates.length > 0) {
+      if (looksMinified(text)) return { findings: [], suppressed: 0, parsed: false, minified: true };
+      parsed = true;
+      const result = checkSource(text, file, candidates, project);
+      findings = result.findings;
+      parseError = result.parseError;
+    }
+  } else {
+    const applicable = rules.text.filter((rule) => rule.appliesTo(relativePath));
+    if (applicable.length > 0) {
+      parsed = true;
+      findings = checkTextFile(text, file, relativePath, applicable, project).map((entry) => entry.finding);
+    }
+  }
+  const suppressions = findSuppressions(text);
+  const kept = findings.filter((finding) => !isSuppressed(finding, suppressions));
+  const invalid = invalidSuppressions(file, suppressions).filter((finding) => {
+    const named = suppressions.find((suppression) => suppression.line === finding.line)?.rules ?? [];
+    return named.length === 0 || named.some((id) => rules.ids.has(id));
+  });
+  const all = [...kept, ...invalid]
+    .sort((a, b) => a.line - b.line || a.column - b.column)
+    .map((finding) => ({ ...finding, lineHash: lineHash(finding.rule, text, finding.line) }));
+  return {
+    findings: all,
+    suppressed: findings.length - kept.length,
+    parsed,
+    ...(parseError ? { parseError } : {}),
+  };
+}

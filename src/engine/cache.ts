@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-write.js';
+import type { FileAnalysis } from './analyze-file.js';
+import type { ProjectInfo } from './rule.js';
+
+interface CacheEntry {
+  /** sha1 of the file's bytes. */
+  hash: string;
+  /** The rule set, policy, project facts and tool version the analysis was made with. */
+  key: string;
+  analysis: FileAnalysis;
+}
+
+interface CacheFile {
+  version: 1;
+  entries: Record<string, CacheEntry>;
+}
+
+export function contentHash(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+/**
+ * Where the cache lives: node_modules/.cache/secure of the folder the run starts from (ignored by git in
+ * every Node project, so the cache never dirties the tree), or $SECURE_CACHE_DIR. No node_modules: no cache.
+ */
+export function cacheDirectory(base: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.SECURE_CACHE_DIR) return env.SECURE_CACHE_DIR;
+  const nodeModules = join(base, 'node_modules');
+  return existsSync(nodeModules) ? join(nodeModules, '.cache', 'secure') : undefined;
+}
+
+/** A content-hash cache of per-file analyses, so that `secure check` in CI or an editor skips unchanged files. */
+export class AnalysisCache {
+  private entries: Record<string, CacheEntry> = {};
+  private dirty = false;
+  private readonly keys = new Map<string, string>();
+
+  private constructor(
+    private readonly file: string,
+    private readonly ruleSetKey: string,
+  ) {}
+
+  static open(directory: string, ruleIds: readonly string[], toolVersion: string): AnalysisCache {
+    const cache = new AnalysisCache(
+      join(directory, 'check-v1.json'),
+      `${toolVersion}\0${[...ruleIds].sort().join(',')}`,
+    );
+    try {
+      const parsed = JSON.parse(readFileSync(cache.file, 'utf8')) as CacheFile;
+      if (parsed.version === 1 && parsed.entries && typeof parsed.entries === 'object')
+        cache.entries = parsed.entries;
+    } catch {
+      // No cache yet, or an unreadable one: start empty.
+    }
+    return cache;
+  }
+
+  keyFor(project: ProjectInfo): string {
+    let key = this.keys.get(project.root);
+    if (!key) {
+      key = createHash('sha1')
+        .update(`${this.ruleSetKey}\0${JSON.stringify(project)}`)
+        .digest('hex');
+      this.keys.set(project.root, key);
+    }
+    return key;
+  }
+
+  /** The hash the file had when its cached analysis (made under the same key) was stored. */
+  knownHash(path: string, project: ProjectInfo): string | undefined {
+    const entry = this.entries[path];
+    return entry && entry.key === this.keyFor(project) ? entry.hash : undefined;
+  }
+
+  get(path: string): FileAnalysis | undefined {
+    return this.entries[path]?.analysis;
+  }
+
+  set(path: string, hash: string, project: ProjectInfo, analysis: FileAnalysis): void {
+    this.entries[path] = { hash, key: this.keyFor(project), analysis };
+    this.dirty = true;
+  }
+
+  save(): void {
+    if (!this.dirty) return;
+    try {
+      mkdirSync(join(this.file, '..'), { recursive: true });
+      const data: CacheFile = { version: 1, entries: this.entries };
+      writeFileAtomic(this.file, JSON.stringify(data));
+    } catch {
+      // A cache that cannot be written only costs speed on the next run.
+    }
+  }
+}

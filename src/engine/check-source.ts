@@ -1,0 +1,121 @@
+import type { File, Node } from '@babel/types';
+import { parseSource } from './parse.js';
+import { walk, type WalkHandler } from './walk.js';
+import type {
+  FixFunction,
+  Finding,
+  ProjectInfo,
+  ReportDescriptor,
+  SourceContext,
+  SourceRule,
+} from './rule.js';
+
+/**
+ * Detection only: one Babel parse per file for all the rules. Kept apart from the fixer so that
+ * `secure check` never loads recast/jscodeshift.
+ */
+export interface ParseFailure {
+  message: string;
+  line: number;
+  column: number;
+}
+
+export interface Reported {
+  finding: Finding;
+  node: Node;
+  fix?: FixFunction;
+  generatorFix?: string;
+}
+
+export const BOM = '\uFEFF';
+
+function toFinding(rule: SourceRule, file: string, descriptor: ReportDescriptor): Finding {
+  const loc = descriptor.node.loc;
+  // A generator-backed fix rewrites other files (the wiring of a `secure add` module), not this one.
+  const fixable = Boolean(descriptor.fix || descriptor.generatorFix) && rule.meta.fixable;
+  return {
+    rule: rule.meta.id,
+    file,
+    line: loc?.start.line ?? 1,
+    column: (loc?.start.column ?? 0) + 1,
+    endLine: loc?.end.line ?? loc?.start.line ?? 1,
+    endColumn: (loc?.end.column ?? 0) + 1,
+    message: descriptor.message,
+    severity: rule.meta.severity,
+    fixable,
+    ...(fixable && descriptor.generatorFix ? { generatorFix: descriptor.generatorFix } : {}),
+    ...(fixable ? {} : descriptor.unfixableReason ? { unfixableReason: descriptor.unfixableReason } : {}),
+  };
+}
+
+/** Runs the rules' visitors over one AST in a single walk. */
+export function runRules(
+  ast: Node,
+  text: string,
+  file: string,
+  rules: SourceRule[],
+  project: ProjectInfo,
+): Reported[] {
+  const reported: Reported[] = [];
+  const handlers = new Map<string, WalkHandler[]>();
+  let ancestors: readonly Node[] = [];
+  for (const rule of rules) {
+    const context: SourceContext = {
+      file,
+      text,
+      project,
+      policy: project.policy,
+      get ancestors() {
+        return ancestors;
+      },
+      report(descriptor) {
+        reported.push({
+          finding: toFinding(rule, file, descriptor),
+          node: descriptor.node,
+          fix: descriptor.fix,
+          generatorFix: descriptor.generatorFix,
+        });
+      },
+    };
+    for (const [type, visitor] of Object.entries(rule.create(context))) {
+      const list = handlers.get(type) ?? [];
+      list.push((node, nodeAncestors) => {
+        ancestors = nodeAncestors;
+        visitor(node, context);
+      });
+      handlers.set(type, list);
+    }
+  }
+  walk(ast, handlers);
+  return reported.sort((a, b) => a.finding.line - b.finding.line || a.finding.column - b.finding.column);
+}
+
+export function parseFailure(error: unknown): ParseFailure {
+  const loc = (error as { loc?: { line: number; column: number } }).loc;
+  const message = String((error as Error).message ?? error).replace(/\s*\(\d+:\d+\)$/, '');
+  return { message, line: loc?.line ?? 1, column: (loc?.column ?? 0) + 1 };
+}
+
+/** Rules whose prefilter matches this text (and whose path filter accepts the file). */
+export function candidateRules(text: string, relativePath: string, rules: SourceRule[]): SourceRule[] {
+  return rules.filter(
+    (rule) => rule.prefilter.test(text) && (!rule.appliesTo || rule.appliesTo(relativePath)),
+  );
+}
+
+export function checkSource(
+  rawText: string,
+  file: string,
+  rules: SourceRule[],
+  project: ProjectInfo,
+): { findings: Finding[]; parseError?: ParseFailure } {
+  if (rules.length === 0) return { findings: [] };
+  const text = rawText.startsWith(BOM) ? rawText.slice(1) : rawText;
+  let ast: File;
+  try {
+    ast = parseSource(text, file);
+  } catch (error) {
+    return { findings: [], parseError: parseFailure(error) };
+  }
+  return { findings: runRules(ast, text, file, rules, project).map((entry) => entry.finding) };
+}

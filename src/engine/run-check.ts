@@ -1,0 +1,274 @@
+import { statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { SecureError } from '../errors.js';
+import type { FileAnalysis, SelectedRules } from './analyze-file.js';
+import { fingerprints } from './baseline.js';
+import { AnalysisCache, cacheDirectory } from './cache.js';
+import { discoverFiles, type DiscoveredFile } from './discover.js';
+import { changedFiles, gitRoot as findGitRoot, trackedFiles } from './git.js';
+import { analyzeAll, workerThreshold } from './pool.js';
+import type { WorkItem } from './process-file.js';
+import { ProjectResolver } from './project.js';
+import type { Finding, ProjectInfo, ProjectReport, ProjectRule, Rule, SourceRule, TextRule } from './rule.js';
+
+export interface CheckOptions {
+  cwd: string;
+  paths: string[];
+  /** The rules to run (already selected). */
+  rules: readonly Rule[];
+  /** Only files changed against the merge base with the default branch (or HEAD). */
+  changed?: boolean;
+  /** Use the content-hash cache (default true). */
+  cache?: boolean;
+  toolVersion: string;
+  /** Extra worker threads; default: one per spare core on runs of at least `workerThreshold` files. */
+  workers?: number;
+  /** Hide findings whose fingerprint is in this set (paths relative to `base`). */
+  baseline?: { base: string; fingerprints: ReadonlySet<string> };
+  /** Called once per file, in discovery order, as soon as that file and all before it are done. */
+  onFile?(result: FileResult): void;
+  onProgress?(done: number, total: number): void;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface FileResult {
+  path: string;
+  findings: Finding[];
+  analysis?: FileAnalysis;
+  unreadable?: string;
+}
+
+export interface ProjectFinding {
+  rule: ProjectRule;
+  report: ProjectReport;
+  finding: Finding;
+}
+
+export interface CheckResult {
+  findings: Finding[];
+  files: number;
+  /** Files at least one rule's prefilter let through (parsed), from this run or from the cache. */
+  parsed: number;
+  cached: number;
+  minified: number;
+  suppressed: number;
+  baselined: number;
+  parseErrors: { file: string; line: number; column: number; message: string }[];
+  ruleErrors: { file: string; message: string }[];
+  unreadable: { file: string; message: string }[];
+  projectFindings: ProjectFinding[];
+  projects: ProjectInfo[];
+  gitRoot?: string;
+  /** Per-file analyses of the source and text files that had findings (for `fix`). */
+  analyzed: Map<string, { item: WorkItem; analysis: FileAnalysis }>;
+}
+
+/** Picks rules by id; an unknown id is a usage error naming the known ones. */
+export function selectRules(all: readonly Rule[], ids: readonly string[]): Rule[] {
+  if (ids.length === 0) return [...all];
+  for (const id of ids) {
+    if (!all.some((rule) => rule.meta.id === id))
+      throw new SecureError('USAGE', `unknown rule "${id}"`, {
+        hint: `Known rules: ${all.map((rule) => rule.meta.id).join(', ') || '(none registered)'}. Run \`secure list\`.`,
+      });
+  }
+  return all.filter((rule) => ids.includes(rule.meta.id));
+}
+
+export function splitRules(rules: readonly Rule[]): SelectedRules & { project: ProjectRule[] } {
+  return {
+    source: rules.filter((rule): rule is SourceRule => rule.kind === 'source'),
+    text: rules.filter((rule): rule is TextRule => rule.kind === 'text'),
+    project: rules.filter((rule): rule is ProjectRule => rule.kind === 'project'),
+    ids: new Set(rules.map((rule) => rule.meta.id)),
+  };
+}
+
+function toPosix(path: string): string {
+  return path.split(sep).join('/');
+}
+
+function isWithin(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel));
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function defaultWorkers(fileCount: number): number {
+  if (fileCount < workerThreshold) return 0;
+  return 1;
+}
+
+export async function runCheck(options: CheckOptions): Promise<CheckResult> {
+  const cwd = resolve(options.cwd);
+  const gitRoot = findGitRoot(cwd);
+  const selected = splitRules(options.rules);
+  const requested = (options.paths.length > 0 ? options.paths : ['.']).map((path) => resolve(cwd, path));
+
+  let discovered: DiscoveredFile[] = discoverFiles({ cwd, paths: options.paths, gitRoot });
+  if (options.changed) {
+    if (!gitRoot)
+      throw new SecureError('USAGE', '--changed needs a git repository, and this folder is not in one', {
+        hint: 'Run without --changed, or inside a git work tree.',
+      });
+    const changed = new Set(changedFiles(gitRoot));
+    discovered = discovered.filter((file) => changed.has(file.path));
+  }
+
+  const resolver = new ProjectResolver(gitRoot, cwd);
+  const items: WorkItem[] = discovered.map((file) => {
+    const root = resolver.rootOf(file.path);
+    resolver.info(root);
+    return {
+      path: file.path,
+      relativePath: toPosix(relative(root, file.path)),
+      kind: file.kind,
+      root,
+      hash: false,
+    };
+  });
+  // The project a requested folder itself belongs to, so project rules run even where no file was found.
+  for (const path of requested) {
+    if (isDirectory(path)) resolver.info(resolver.rootOf(join(path, 'package.json')));
+  }
+  const projects = new Map(resolver.roots().map((root) => [root, resolver.info(root)]));
+
+  const cacheDir = options.cache === false ? undefined : cacheDirectory(gitRoot ?? cwd, options.env);
+  const cache = cacheDir ? AnalysisCache.open(cacheDir, [...selected.ids], options.toolVersion) : undefined;
+  if (cache) {
+    for (const item of items) {
+      item.hash = true;
+      const known = cache.knownHash(item.path, projects.get(item.root)!);
+      if (known) item.cachedHash = known;
+    }
+  }
+
+  const result: CheckResult = {
+    findings: [],
+    files: items.length,
+    parsed: 0,
+    cached: 0,
+    minified: 0,
+    suppressed: 0,
+    baselined: 0,
+    parseErrors: [],
+    ruleErrors: [],
+    unreadable: [],
+    projectFindings: [],
+    projects: [...projects.values()],
+    analyzed: new Map(),
+    ...(gitRoot ? { gitRoot } : {}),
+  };
+
+  const keepFinding = (() => {
+    const baseline = options.baseline;
+    if (!baseline) return (findings: Finding[]) => findings;
+    return (findings: Finding[]) => {
+      const prints = fingerprints(findings, baseline.base);
+      const kept = findings.filter((_, index) => !baseline.fingerprints.has(prints[index]));
+      result.baselined += findings.length - kept.length;
+      return kept;
+    };
+  })();
+
+  const done: (FileResult | undefined)[] = new Array(items.length);
+  let flushed = 0;
+  let completed = 0;
+  const record = (index: number, fileResult: FileResult) => {
+    done[index] = fileResult;
+    completed++;
+    options.onProgress?.(completed, items.length);
+    while (flushed < items.length && done[flushed]) {
+      const ready = done[flushed]!;
+      result.findings.push(...ready.findings);
+      options.onFile?.(ready);
+      done[flushed] = undefined;
+      flushed++;
+    }
+  };
+
+  await analyzeAll(
+    items,
+    {
+      rules: selected,
+      projects,
+      workers: options.workers ?? defaultWorkers(items.length),
+    },
+    (index, workResult) => {
+      const item = items[index];
+      if (workResult.status === 'unreadable') {
+        result.unreadable.push({ file: item.path, message: workResult.message });
+        record(index, { path: item.path, findings: [], unreadable: workResult.message });
+        return;
+      }
+      let analysis: FileAnalysis;
+      if (workResult.status === 'cached') {
+        analysis = cache!.get(item.path)!;
+        result.cached++;
+      } else {
+        analysis = workResult.analysis;
+        if (cache && workResult.hash && !analysis.ruleError)
+          cache.set(item.path, workResult.hash, projects.get(item.root)!, analysis);
+      }
+      if (analysis.parsed) result.parsed++;
+      if (analysis.minified) result.minified++;
+      result.suppressed += analysis.suppressed;
+      if (analysis.parseError) result.parseErrors.push({ file: item.path, ...analysis.parseError });
+      if (analysis.ruleError) result.ruleErrors.push({ file: item.path, message: analysis.ruleError });
+      const findings = keepFinding(analysis.findings);
+      if (findings.length > 0) result.analyzed.set(item.path, { item, analysis: { ...analysis, findings } });
+      record(index, { path: item.path, findings, analysis });
+    },
+  );
+  cache?.save();
+
+  await runProjectRules(selected.project, projects, requested, gitRoot, result, keepFinding);
+  return result;
+}
+
+async function runProjectRules(
+  rules: readonly ProjectRule[],
+  projects: ReadonlyMap<string, ProjectInfo>,
+  requested: readonly string[],
+  gitRoot: string | undefined,
+  result: CheckResult,
+  keepFinding: (findings: Finding[]) => Finding[],
+): Promise<void> {
+  if (rules.length === 0) return;
+  for (const project of projects.values()) {
+    // Project rules speak about a whole project: they run when the check covers its root.
+    if (!requested.some((path) => isWithin(path, project.root))) continue;
+    const tracked = gitRoot ? trackedFiles(project.root) : [];
+    for (const rule of rules) {
+      const reports: ProjectReport[] = [];
+      await rule.check({ project, trackedFiles: tracked, report: (report) => reports.push(report) });
+      for (const report of reports) {
+        const file = resolve(project.root, report.file);
+        const fixable = Boolean(report.fix) && rule.meta.fixable;
+        const finding: Finding = {
+          rule: rule.meta.id,
+          file,
+          line: report.line ?? 1,
+          column: 1,
+          endLine: report.line ?? 1,
+          endColumn: 1,
+          message: report.message,
+          severity: rule.meta.severity,
+          fixable,
+          ...(!fixable && report.unfixableReason ? { unfixableReason: report.unfixableReason } : {}),
+          lineHash: `${rule.meta.id}:${toPosix(relative(project.root, file))}`,
+        };
+        if (keepFinding([finding]).length === 0) continue;
+        result.findings.push(finding);
+        result.projectFindings.push({ rule, report, finding });
+      }
+    }
+  }
+}
