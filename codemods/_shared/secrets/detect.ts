@@ -1,0 +1,163 @@
+import type { Node } from '@babel/types';
+import { getProperty } from '../../../src/engine/ast-utils.js';
+import { envRead, literalSite, stringValue, type LiteralSite } from './locate.js';
+import { envNameFor, nameWords, secretKind, type SecretKind } from './names.js';
+import {
+  isDefaultCredential,
+  isHighEntropy,
+  isNonSecretShape,
+  isPlaceholder,
+  knownKeyFormat,
+  urlPassword,
+} from './values.js';
+
+type AnyNode = Node & Record<string, any>;
+
+export interface SecretLiteral {
+  site?: LiteralSite;
+  /** What was found, for the message: `a GitHub token`, `the secret in \`jwtSecret\``. */
+  what: string;
+  /** The env var the value should come from. */
+  envName: string;
+  /** The known format, when the value matched one. */
+  format?: string;
+}
+
+const formatEnvNames: Record<string, string> = {
+  'a PEM private key': 'PRIVATE_KEY',
+  'a Stripe secret key': 'STRIPE_SECRET_KEY',
+  'an AWS access key id': 'AWS_ACCESS_KEY_ID',
+  'a GitHub token': 'GITHUB_TOKEN',
+  'a Slack token': 'SLACK_TOKEN',
+  'a Slack webhook URL': 'SLACK_WEBHOOK_URL',
+  'a Google API key': 'GOOGLE_API_KEY',
+  'a SendGrid API key': 'SENDGRID_API_KEY',
+  'a Twilio API key': 'TWILIO_API_KEY',
+  'an npm token': 'NPM_TOKEN',
+  'an OpenAI API key': 'OPENAI_API_KEY',
+  'an Anthropic API key': 'ANTHROPIC_API_KEY',
+};
+
+const minimumLength: Record<SecretKind, number> = { password: 6, secret: 8, token: 12, key: 12 };
+
+/** `process.env.X || 'literal'` and `const { X = 'literal' } = process.env`: default-password's findings. */
+export function isEnvFallback(valueNode: Node, ancestors: readonly Node[]): boolean {
+  const parent = ancestors.at(-1) as AnyNode | undefined;
+  if (!parent) return false;
+  if (
+    parent.type === 'LogicalExpression' &&
+    parent.right === valueNode &&
+    (parent.operator === '||' || parent.operator === '??')
+  )
+    return envRead(parent.left) !== undefined || envFallbackChain(parent.left);
+  if (parent.type === 'AssignmentPattern' && parent.right === valueNode) {
+    const declarator = ancestors.findLast((node) => node.type === 'VariableDeclarator') as
+      | AnyNode
+      | undefined;
+    return Boolean(declarator && isProcessEnv(declarator.init));
+  }
+  return false;
+}
+
+/** `process.env.A || process.env.B || 'x'` */
+function envFallbackChain(node: AnyNode): boolean {
+  return (
+    node.type === 'LogicalExpression' &&
+    (envRead(node.right) !== undefined || envRead(node.left) !== undefined)
+  );
+}
+
+export function isProcessEnv(node: AnyNode | null | undefined): boolean {
+  return Boolean(
+    node &&
+      node.type === 'MemberExpression' &&
+      !node.computed &&
+      node.object.type === 'Identifier' &&
+      node.object.name === 'process' &&
+      node.property.type === 'Identifier' &&
+      node.property.name === 'env',
+  );
+}
+
+const userKeys = ['user', 'username', 'userName', 'login', 'email', 'account', 'name', 'usr'];
+
+/**
+ * A default credential (`admin`, `changeme`, `password`) stored under a password-like name. A value equal to
+ * its own name (`password: 'password'`) counts only next to a user (`{ user: 'admin', password: 'password' }`),
+ * since field maps (`{ username: 'username', password: 'password' }`) look the same.
+ */
+export function isDefaultCredentialAt(site: LiteralSite, value: string, ancestors: readonly Node[]): boolean {
+  const kind = secretKind(site.name);
+  if (kind !== 'password' && kind !== 'secret') return false;
+  if (!isDefaultCredential(value)) return false;
+  const sameAsName = nameWords(site.name).join('') === value.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (!sameAsName) return true;
+  if (site.position !== 'property') return false;
+  const object = ancestors.findLast((node) => node.type === 'ObjectExpression') as AnyNode | undefined;
+  if (!object) return false;
+  return userKeys.some((key) => {
+    const property = getProperty(object, key);
+    const user = property && stringValue(property.value);
+    return (
+      user !== undefined &&
+      user !== '' &&
+      user.toLowerCase() !== key.toLowerCase() &&
+      !/^user(?:name)?$/i.test(user)
+    );
+  });
+}
+
+function authorizationValue(value: string): boolean {
+  const match = /^(?:Bearer|Basic|Token|Bot)\s+(\S+)$/i.exec(value.trim());
+  return Boolean(match && match[1].length >= 16 && !isPlaceholder(match[1]) && !/[${}<>]/.test(match[1]));
+}
+
+/**
+ * A hard-coded secret in a string literal: a known key format anywhere, or a real-looking value under a
+ * secret's name. Returns undefined for everything a careful reviewer would not call a secret.
+ */
+export function secretLiteral(node: Node, ancestors: readonly Node[]): SecretLiteral | undefined {
+  const value = stringValue(node);
+  if (value === undefined || value.length < 6) return undefined;
+  const parent = ancestors.at(-1) as AnyNode | undefined;
+  if (
+    !parent ||
+    parent.type === 'TSLiteralType' ||
+    parent.type === 'ImportDeclaration' ||
+    parent.type.startsWith('Export')
+  )
+    return undefined;
+  if ((parent.type === 'ObjectProperty' || parent.type === 'ClassProperty') && parent.key === node)
+    return undefined;
+  if (isEnvFallback(node, ancestors)) return undefined;
+  const site = literalSite(node, ancestors);
+  const format = knownKeyFormat(value);
+  if (format) {
+    const envName =
+      site && secretKind(site.name) ? envNameFor(site.name, site.context) : formatEnvNames[format];
+    return { site, what: format, envName, format };
+  }
+  if (!site) return undefined;
+  const named = site.name;
+  if (urlPassword(value) !== undefined)
+    return {
+      site,
+      what: `a password inside the URL in \`${named}\``,
+      envName: envNameFor(named, site.context),
+    };
+  if (/^authorization$/i.test(named) && authorizationValue(value))
+    return { site, what: 'a hard-coded Authorization header', envName: 'API_TOKEN' };
+  const kind = secretKind(named);
+  if (!kind) {
+    const weak = nameWords(named);
+    if ((weak.at(-1) === 'credentials' || weak.at(-1) === 'credential') && isHighEntropy(value))
+      return { site, what: `a secret in \`${named}\``, envName: envNameFor(named, site.context) };
+    return undefined;
+  }
+  if (value.trim().length < minimumLength[kind]) return undefined;
+  if (isPlaceholder(value) || isNonSecretShape(value, named)) return undefined;
+  if (isDefaultCredentialAt(site, value, ancestors)) return undefined;
+  // A passphrase with spaces ('keyboard cat') is a session secret; under other names spaces mean a message.
+  if (/\s/.test(value.trim()) && kind !== 'secret') return undefined;
+  return { site, what: `a hard-coded ${kind} in \`${named}\``, envName: envNameFor(named, site.context) };
+}

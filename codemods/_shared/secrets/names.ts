@@ -1,0 +1,206 @@
+/**
+ * Is this identifier the name of a secret? Decided on the head noun (the last word), as a reviewer
+ * reads it: `jwtSecret`, `DB_PASSWORD` and `apiKey` hold secrets; `passwordField`, `tokenType`,
+ * `PASSWORD_MIN_LENGTH`, `publicKey` and `secretName` only talk about them.
+ */
+
+export type SecretKind = 'password' | 'secret' | 'token' | 'key';
+
+const passwordWords = new Set(['password', 'passwd', 'pwd', 'passphrase', 'passcode']);
+/** `pass` is a password only in credential pairs (`auth: { user, pass }`, `SMTP_PASS`), never `firstPass`. */
+const passQualifiers = new Set([
+  'user',
+  'db',
+  'database',
+  'smtp',
+  'mail',
+  'email',
+  'admin',
+  'root',
+  'redis',
+  'ftp',
+  'sftp',
+  'auth',
+  'basic',
+  'proxy',
+  'account',
+  'login',
+  'mongo',
+  'mysql',
+  'pg',
+  'postgres',
+  'rabbitmq',
+  'amqp',
+]);
+/** A `key` is secret only after one of these (`apiKey`, `privateKey`), never `cacheKey` or `storageKey`. */
+const keyQualifiers = new Set([
+  'api',
+  'private',
+  'secret',
+  'access',
+  'signing',
+  'sign',
+  'encryption',
+  'encrypt',
+  'crypto',
+  'cipher',
+  'master',
+  'client',
+  'license',
+  'licence',
+  'auth',
+  'hmac',
+  'jwt',
+  'session',
+  'cookie',
+  'app',
+  'account',
+  'subscription',
+  'shared',
+  'aes',
+  'enc',
+  'mac',
+  'admin',
+  'service',
+  'server',
+  'write',
+  'management',
+]);
+/** Tokens that are not credentials: pagination cursors, cancellation tokens, design tokens, lexer tokens. */
+const tokenNonQualifiers = new Set([
+  'page',
+  'next',
+  'prev',
+  'previous',
+  'continuation',
+  'cursor',
+  'cancel',
+  'cancellation',
+  'design',
+  'color',
+  'theme',
+  'sync',
+  'lexer',
+  'parser',
+  'start',
+  'end',
+  'current',
+  'last',
+  'first',
+  'csrf',
+  'xsrf',
+  'push',
+  'device',
+  'fcm',
+  'expo',
+  'query',
+  'search',
+]);
+/** Words after the head noun that still leave a value of the secret (`JWT_SECRET_DEV`, `passwordValue`). */
+const trailingQualifiers = new Set([
+  'value',
+  'str',
+  'string',
+  'raw',
+  'plain',
+  'plaintext',
+  'dev',
+  'prod',
+  'production',
+  'development',
+  'staging',
+  'live',
+  'local',
+  'b64',
+  'base64',
+  'hex',
+]);
+/** Words anywhere in the name that mean the value is not a real secret of this program. */
+const disqualifiers = new Set([
+  'public',
+  'publishable',
+  'pub',
+  'anon',
+  'anonymous',
+  'example',
+  'dummy',
+  'fake',
+  'mock',
+  'sample',
+  'placeholder',
+  'test',
+  'invalid',
+  'wrong',
+  'bad',
+  'hashed',
+  'hash',
+  'encrypted',
+  'masked',
+  'redacted',
+  'label',
+  'field',
+]);
+
+const compoundHeads = ['password', 'passwd', 'passphrase', 'secret', 'token', 'key', 'pwd'];
+
+/** `apiKey` -> [api, key]; `DB_PASSWORD` -> [db, password]; `x-api-key` -> [x, api, key]; `apikey` -> [api, key]. */
+export function nameWords(name: string): string[] {
+  const words: string[] = [];
+  for (const part of name.split(/[^A-Za-z0-9]+/)) {
+    for (const word of part.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+/g) ?? []) {
+      const lower = word.toLowerCase();
+      const head = compoundHeads.find((h) => lower.length > h.length && lower.endsWith(h));
+      if (head) words.push(lower.slice(0, -head.length), head);
+      else words.push(lower);
+    }
+  }
+  return words.filter(Boolean);
+}
+
+/** What kind of secret the name holds, or undefined when it does not name one. */
+export function secretKind(name: string): SecretKind | undefined {
+  const words = nameWords(name);
+  while (words.length > 1 && (trailingQualifiers.has(words.at(-1)!) || /^\d+$/.test(words.at(-1)!)))
+    words.pop();
+  if (words.length === 0 || words.some((word) => disqualifiers.has(word))) return undefined;
+  const head = words.at(-1)!;
+  const before = words.at(-2);
+  if (passwordWords.has(head)) return 'password';
+  if (head === 'pass')
+    return words.length === 1 || (before && passQualifiers.has(before)) ? 'password' : undefined;
+  if (head === 'secret') return 'secret';
+  if (head === 'token') return before && tokenNonQualifiers.has(before) ? undefined : 'token';
+  // `secretOrKey` (passport-jwt), `secretOrPrivateKey` (jsonwebtoken)
+  if (head === 'key')
+    return (before && keyQualifiers.has(before)) || words.includes('secret') ? 'key' : undefined;
+  return undefined;
+}
+
+export function isSecretName(name: string | undefined): name is string {
+  return name !== undefined && secretKind(name) !== undefined;
+}
+
+/** Names of variables that hold only other names (config keys, env var names) are never secrets. */
+const containerWords = new Set([
+  'config',
+  'configuration',
+  'options',
+  'opts',
+  'settings',
+  'conf',
+  'cfg',
+  'params',
+]);
+
+/** `jwtSecret` -> `JWT_SECRET`; with a context (`session`, `db`) a bare `secret` becomes `SESSION_SECRET`. */
+export function envNameFor(name: string, context?: string): string {
+  const words = nameWords(name);
+  const contextWords = context ? nameWords(context).filter((word) => !containerWords.has(word)) : [];
+  const all = words.length === 1 && contextWords.length > 0 ? [...contextWords, ...words] : words;
+  return all.join('_').toUpperCase();
+}
+
+/** `JWT_SECRET` -> `jwtSecret`, the key the generated config module uses. */
+export function camelKeyFor(envName: string): string {
+  return envName.toLowerCase().replace(/_([a-z0-9])/g, (_, character: string) => character.toUpperCase());
+}

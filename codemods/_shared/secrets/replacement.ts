@@ -1,0 +1,179 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { Node } from '@babel/types';
+import type { FixApi, ProjectInfo } from '../../../src/engine/rule.js';
+import { findBinding, moduleBindings, programOf } from '../../../src/engine/ast-utils.js';
+import { camelKeyFor } from './names.js';
+
+type AnyNode = Node & Record<string, any>;
+
+/** What a secret literal or a fallback becomes: the generated config's typed setting, or the env var. */
+export type Replacement =
+  | { kind: 'settings'; envName: string; key: string; importPath: string }
+  | { kind: 'env'; envName: string };
+
+const isTypeScript = (file: string) => /\.[cm]?tsx?$/.test(file);
+
+const configTexts = new Map<string, string | undefined>();
+
+function readConfig(path: string): string | undefined {
+  if (!configTexts.has(path))
+    configTexts.set(path, existsSync(path) ? readFileSync(path, 'utf8') : undefined);
+  return configTexts.get(path);
+}
+
+/** The key of `settings` that the generated config module reads from env var `envName`, if it defines one. */
+export function settingsKeyFor(configModule: string, envName: string): string | undefined {
+  const text = readConfig(configModule);
+  if (!text) return undefined;
+  const escaped = envName.replace(/[^A-Za-z0-9_]/g, '');
+  const mapped = new RegExp(
+    `\\b([A-Za-z_$][\\w$]*)\\s*:\\s*[^,\\n]*?\\b(?:env|process\\.env)\\s*(?:\\.\\s*${escaped}\\b|\\[\\s*['"]${escaped}['"]\\s*\\])`,
+  ).exec(text);
+  if (mapped && mapped[1] !== escaped) return mapped[1];
+  const key = camelKeyFor(envName);
+  return new RegExp(`\\b${key}\\s*[:?]`).test(text) ? key : undefined;
+}
+
+const strictness = new Map<string, boolean>();
+
+/**
+ * Whether `string | undefined` (the type of `process.env.X`) would break a `string` consumer: the
+ * nearest tsconfig has strictNullChecks. Without a tsconfig, tsc's defaults are not strict.
+ */
+export function hasStrictNullChecks(file: string, root: string): boolean {
+  let dir = dirname(file);
+  const top = resolve(root);
+  for (;;) {
+    const candidate = join(dir, 'tsconfig.json');
+    if (existsSync(candidate)) return tsconfigIsStrict(candidate);
+    if (resolve(dir) === top || dirname(dir) === dir || !resolve(dir).startsWith(top + sep)) return false;
+    dir = dirname(dir);
+  }
+}
+
+function tsconfigIsStrict(path: string): boolean {
+  const cached = strictness.get(path);
+  if (cached !== undefined) return cached;
+  let strict = true; // unreadable or odd: assume the strict case, which only makes fixes rarer
+  try {
+    const { ts } = createRequire(import.meta.url)('ts-morph') as typeof import('ts-morph');
+    const read = ts.readConfigFile(path, ts.sys.readFile);
+    if (!read.error) {
+      const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, dirname(path));
+      strict = parsed.options.strictNullChecks ?? parsed.options.strict ?? false;
+    }
+  } catch {
+    strict = true;
+  }
+  strictness.set(path, strict);
+  return strict;
+}
+
+function importPathTo(file: string, configModule: string): string {
+  let path = relative(dirname(file), configModule).split(sep).join('/');
+  path = path
+    .replace(/\.mts$/, '.mjs')
+    .replace(/\.cts$/, '.cjs')
+    .replace(/\.tsx?$/, '.js');
+  return path.startsWith('.') ? path : `./${path}`;
+}
+
+/** `settings` is free to import when nothing else in the file binds that name. */
+function settingsNameFree(ancestors: readonly Node[], importPath: string): boolean {
+  const program = programOf(ancestors);
+  const bound = program ? moduleBindings(program).get('settings') : undefined;
+  if (bound) return bound.source === importPath && bound.imported === 'settings';
+  return findBinding('settings', ancestors) === undefined;
+}
+
+/**
+ * Decides how a secret becomes a lookup at this place, or why it cannot be done safely. `process.env.X` is
+ * `string | undefined`; under strictNullChecks it would break a `string` consumer, so there only the
+ * typed setting of the generated config module is used.
+ */
+export function planReplacement(
+  envName: string,
+  file: string,
+  project: ProjectInfo,
+  ancestors: readonly Node[],
+): { replacement: Replacement } | { reason: string } {
+  const configModule = project.configModule;
+  if (configModule && resolve(configModule) !== resolve(file)) {
+    const key = settingsKeyFor(configModule, envName);
+    const importPath = importPathTo(file, configModule);
+    if (key && settingsNameFree(ancestors, importPath))
+      return { replacement: { kind: 'settings', envName, key, importPath } };
+  }
+  if (isTypeScript(file) && hasStrictNullChecks(file, project.root))
+    return {
+      reason:
+        `process.env.${envName} is string | undefined under strictNullChecks; add ${envName} to your config ` +
+        `module (\`secure add config\`) or read and check it by hand`,
+    };
+  return { replacement: { kind: 'env', envName } };
+}
+
+function hasImportDeclarations(api: FixApi): boolean {
+  return api.root.find(api.j.ImportDeclaration).size() > 0;
+}
+
+/** Adds `import { settings } from '<path>'` (or the require form in CommonJS files) once. */
+function ensureSettingsImport(api: FixApi, importPath: string): void {
+  const { j, root } = api;
+  const existing = root
+    .find(j.ImportDeclaration, { source: { value: importPath } })
+    .filter((path) => (path.node.specifiers ?? []).some((s) => s.local?.name === 'settings'));
+  if (existing.size() > 0) return;
+  const commonJs =
+    !hasImportDeclarations(api) &&
+    (/\.cjs$/.test(api.file) || (api.project.moduleSystem === 'cjs' && !isTypeScript(api.file)));
+  const statement = (commonJs
+    ? j.variableDeclaration('const', [
+        j.variableDeclarator(
+          j.objectPattern([
+            j.objectProperty.from({
+              key: j.identifier('settings'),
+              value: j.identifier('settings'),
+              shorthand: true,
+            }),
+          ]),
+          j.callExpression(j.identifier('require'), [j.stringLiteral(importPath)]),
+        ),
+      ])
+    : j.importDeclaration(
+        [j.importSpecifier(j.identifier('settings'))],
+        j.stringLiteral(importPath),
+      )) as unknown as AnyNode;
+  const body = root.get().node.program.body as AnyNode[];
+  let insertAt = 0;
+  body.forEach((node, index) => {
+    if (node.type === 'ImportDeclaration') insertAt = index + 1;
+  });
+  body.splice(insertAt, 0, statement);
+}
+
+/** The expression that reads the secret: `settings.jwtSecret` or `process.env.JWT_SECRET`. */
+export function lookupExpression(api: FixApi, replacement: Replacement): AnyNode {
+  const { j } = api;
+  if (replacement.kind === 'settings') {
+    ensureSettingsImport(api, replacement.importPath);
+    return j.memberExpression(j.identifier('settings'), j.identifier(replacement.key)) as unknown as AnyNode;
+  }
+  return j.memberExpression(
+    j.memberExpression(j.identifier('process'), j.identifier('env')),
+    j.identifier(replacement.envName),
+  ) as unknown as AnyNode;
+}
+
+export function rotateNote(
+  file: string,
+  project: ProjectInfo,
+  line: number,
+  envName: string,
+  what = 'secret',
+): string {
+  const where = `${relative(project.root, file).split(sep).join('/')}:${line}`;
+  return `${where}: a hard-coded ${what} was moved to ${envName}; rotate it, the old value stays in git history`;
+}
