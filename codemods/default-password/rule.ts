@@ -1,0 +1,192 @@
+import type { Node } from '@babel/types';
+import type { SourceContext, SourceRule } from '../../src/engine/rule.js';
+import { memberPath, propertyName } from '../../src/engine/ast-utils.js';
+import { isDefaultCredentialAt, isProcessEnv } from '../_shared/secrets/detect.js';
+import { envRead, literalSite, stringValue } from '../_shared/secrets/locate.js';
+import { envNameFor, isSecretName } from '../_shared/secrets/names.js';
+import { isTestPath } from '../_shared/secrets/paths.js';
+import { lookupExpression, planReplacement, rotateNote } from '../_shared/secrets/replacement.js';
+import { isDefaultCredential } from '../_shared/secrets/values.js';
+
+type AnyNode = Node & Record<string, any>;
+
+/** The env var read on the left of `a || b || 'x'`, the first one named like a secret (else the first). */
+function envOfChain(node: AnyNode): string | undefined {
+  const reads: string[] = [];
+  const collect = (n: AnyNode) => {
+    if (n.type === 'LogicalExpression' && (n.operator === '||' || n.operator === '??')) {
+      collect(n.left);
+      collect(n.right);
+    } else {
+      const name = envRead(n);
+      if (name) reads.push(name);
+    }
+  };
+  collect(node);
+  return reads.find((name) => isSecretName(name)) ?? reads[0];
+}
+
+function fallbackMessage(envName: string): string {
+  return `process.env.${envName} falls back to a hard-coded value when the variable is missing`;
+}
+
+// Handles: process.env.JWT_SECRET || 'dev-secret', process.env.DB_PASSWORD ?? 'postgres'
+function checkFallback(node: AnyNode, context: SourceContext): void {
+  if (node.operator !== '||' && node.operator !== '??') return;
+  const fallback = stringValue(node.right);
+  if (fallback === undefined || fallback.trim() === '') return;
+  const left = node.left as AnyNode;
+  const envName = envRead(left) ?? (left.type === 'LogicalExpression' ? envOfChain(left) : undefined);
+  if (!envName) return;
+  const target = literalSite(node, context.ancestors)?.name;
+  if (!isSecretName(envName) && !isSecretName(target)) return;
+  const message = fallbackMessage(envName);
+  const plan = planReplacement(envName, context.file, context.project, context.ancestors);
+  // Only a single `process.env.X || 'x'` becomes a setting; a chain keeps its own order of variables.
+  if ('reason' in plan || (plan.replacement.kind === 'settings' && left.type === 'LogicalExpression')) {
+    context.report({
+      node,
+      message,
+      unfixableReason:
+        'reason' in plan ? plan.reason : 'several variables are tried in turn; remove the default by hand',
+    });
+    return;
+  }
+  context.report({
+    node,
+    message,
+    fix(api) {
+      const path = api.pathOf(node);
+      path.replace(
+        plan.replacement.kind === 'settings' ? lookupExpression(api, plan.replacement) : path.node.left,
+      );
+      api.envExampleVars.add(envName);
+      api.notes.push(
+        `${envName} no longer has a default: set it in every environment (the app now needs it)`,
+      );
+    },
+  });
+}
+
+// Handles: const { JWT_SECRET = 'dev-secret' } = process.env
+function checkDestructuringDefault(node: AnyNode, context: SourceContext): void {
+  const property = context.ancestors.at(-1) as AnyNode | undefined;
+  const pattern = context.ancestors.at(-2) as AnyNode | undefined;
+  const declarator = context.ancestors.at(-3) as AnyNode | undefined;
+  if (property?.type !== 'ObjectProperty' || property.value !== node || pattern?.type !== 'ObjectPattern')
+    return;
+  if (
+    declarator?.type !== 'VariableDeclarator' ||
+    declarator.id !== pattern ||
+    !isProcessEnv(declarator.init)
+  )
+    return;
+  const envName = propertyName(property);
+  const fallback = stringValue(node.right);
+  if (!envName || fallback === undefined || fallback.trim() === '' || node.left.type !== 'Identifier') return;
+  if (!isSecretName(envName) && !isSecretName(node.left.name)) return;
+  const message = fallbackMessage(envName);
+  // Without the default the variable is string | undefined: the same type question as a replacement.
+  const withoutConfig = { ...context.project, configModule: undefined };
+  const plan = planReplacement(envName, context.file, withoutConfig, context.ancestors);
+  if ('reason' in plan) {
+    context.report({ node, message, unfixableReason: plan.reason });
+    return;
+  }
+  context.report({
+    node,
+    message,
+    fix(api) {
+      api.pathOf(node).replace(api.pathOf(node).node.left);
+      api.envExampleVars.add(envName);
+      api.notes.push(
+        `${envName} no longer has a default: set it in every environment (the app now needs it)`,
+      );
+    },
+  });
+}
+
+// Handles: { user: 'admin', password: 'admin' }, function connect(password = 'changeme')
+function checkDefaultCredential(node: AnyNode, context: SourceContext): void {
+  const value = stringValue(node);
+  if (value === undefined) return;
+  const site = literalSite(node, context.ancestors);
+  if (!site || site.position === 'enum' || site.position === 'jsx') return;
+  if (!isDefaultCredentialAt(site, value, context.ancestors)) return;
+  const parent = context.ancestors.at(-1) as AnyNode;
+  if (parent.type === 'LogicalExpression' || checkIsEnvDestructuring(context.ancestors)) return;
+  const message = `A default credential is hard-coded in \`${site.name}\``;
+  const envName = envNameFor(site.name, site.context);
+  const plan = planReplacement(envName, context.file, context.project, context.ancestors);
+  if ('reason' in plan) {
+    context.report({ node, message, unfixableReason: plan.reason });
+    return;
+  }
+  const line = node.loc?.start.line ?? 1;
+  context.report({
+    node,
+    message,
+    fix(api) {
+      api.pathOf(site.valueNode).replace(lookupExpression(api, plan.replacement));
+      api.envExampleVars.add(envName);
+      api.notes.push(rotateNote(api.file, api.project, line, envName, 'default password'));
+    },
+  });
+}
+
+function checkIsEnvDestructuring(ancestors: readonly Node[]): boolean {
+  const declarator = ancestors.findLast((node) => node.type === 'VariableDeclarator') as AnyNode | undefined;
+  return Boolean(
+    declarator && isProcessEnv(declarator.init) && ancestors.some((node) => node.type === 'ObjectPattern'),
+  );
+}
+
+// Handles: if (password === 'admin'), a backdoor no env variable can close
+function checkComparison(node: AnyNode, context: SourceContext): void {
+  if (node.operator !== '===' && node.operator !== '==') return;
+  for (const [value, other] of [
+    [node.right, node.left],
+    [node.left, node.right],
+  ] as AnyNode[][]) {
+    const text = stringValue(value);
+    const name = memberPath(other)?.split('.').pop();
+    if (text === undefined || !name || !isDefaultCredential(text)) continue;
+    if (!isSecretName(name) || envRead(other)) continue;
+    if (name.toLowerCase() === text.toLowerCase()) continue;
+    context.report({
+      node,
+      message: `\`${name}\` is compared with a default credential`,
+      unfixableReason: 'compare against a bcrypt hash from your user store instead of a fixed password',
+    });
+    return;
+  }
+}
+
+const rule: SourceRule = {
+  kind: 'source',
+  meta: {
+    id: 'default-password',
+    title: 'Default passwords and hard-coded fallbacks for secrets',
+    description:
+      'A fallback such as `process.env.JWT_SECRET || "dev-secret"` silently runs production with a value everyone ' +
+      'can read in the repository when the variable is missing; default credentials (admin/admin, changeme) are ' +
+      'the first thing attackers try.',
+    checklist: 'secrets',
+    severity: 'high',
+    cwe: [1392, 798],
+    fixable: true,
+    hint: 'Remove the fallback so a missing variable fails at start, and set the variable in every environment.',
+  },
+  prefilter: /passw|pwd|pass\b|secret|token|key|credential|admin|changeme|root/i,
+  appliesTo: (path) => !isTestPath(path),
+  create(context) {
+    return {
+      LogicalExpression: (node) => checkFallback(node, context),
+      AssignmentPattern: (node) => checkDestructuringDefault(node, context),
+      StringLiteral: (node) => checkDefaultCredential(node, context),
+      BinaryExpression: (node) => checkComparison(node, context),
+    };
+  },
+};
+
+export default rule;
