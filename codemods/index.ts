@@ -1,11 +1,12 @@
 import type { Rule } from '../src/engine/rule.js';
+import corsWildcard from './cors-wildcard/rule.js';
 import jwtAlgorithm from './jwt-algorithm/rule.js';
 import jwtExpiry from './jwt-expiry/rule.js';
 import hardcodedSecret from './hardcoded-secret/rule.js';
 import defaultPassword from './default-password/rule.js';
 
 /** Every rule, one line each. Adding a rule = its folder under codemods/ + one line here. */
-export const rules: Rule[] = [jwtExpiry, jwtAlgorithm, hardcodedSecret, defaultPassword];
+export const rules: Rule[] = [jwtExpiry, jwtAlgorithm, hardcodedSecret, defaultPassword, corsWildcard];
 
 export function findRule(id: string): Rule | undefined {
   return rules.find((rule) => rule.meta.id === id);

@@ -1,0 +1,238 @@
+import { dirname, relative, resolve, sep } from 'node:path';
+import type { ASTPath } from 'jscodeshift';
+import type { FixApi } from '../../../src/engine/rule.js';
+
+// recast nodes are typed loosely on purpose: the fixes build and splice them by hand
+type AnyNode = any;
+
+/** The environment variable read when the project has no generated config module. */
+export const corsOriginsEnvVar = 'CORS_ORIGINS';
+const settingsNames = ['settings', 'appSettings', 'secureSettings'];
+const allowlistNames = ['corsOrigins', 'allowedCorsOrigins'];
+
+/** The extension a compiled import of the config module ends with (`.js` for `.ts`, NodeNext style). */
+function importExtension(configModule: string): string {
+  if (/\.m[jt]s$/.test(configModule)) return '.mjs';
+  if (/\.c[jt]s$/.test(configModule)) return '.cjs';
+  return '.js';
+}
+
+/** `./security/config.js` for the config module as seen from `file`. */
+export function configSpecifier(file: string, configModule: string): string {
+  const withoutExtension = configModule.replace(/\.[cm]?[jt]sx?$/, '');
+  let specifier = relative(dirname(file), withoutExtension).split(sep).join('/');
+  if (!specifier.startsWith('.')) specifier = `./${specifier}`;
+  return specifier + importExtension(configModule);
+}
+
+/** True when `specifier`, written in `file`, names the config module (with or without an extension). */
+function isConfigSpecifier(specifier: unknown, file: string, configModule: string): boolean {
+  if (typeof specifier !== 'string' || !specifier.startsWith('.')) return false;
+  const strip = (path: string) => path.replace(/\.[cm]?[jt]sx?$/, '');
+  return strip(resolve(dirname(file), specifier)) === strip(configModule);
+}
+
+function usesCommonJs(api: FixApi, program: AnyNode): boolean {
+  if (/\.m[jt]s$/.test(api.file) || /\.tsx?$/.test(api.file)) return false;
+  if (api.file.endsWith('.cjs')) return true;
+  const hasModuleSyntax = program.body.some((statement: AnyNode) =>
+    /^(Import|Export\w*)Declaration$/.test(statement.type),
+  );
+  if (hasModuleSyntax) return false;
+  return api.project.moduleSystem === 'cjs' || /\brequire\(/.test(api.root.toSource());
+}
+
+function isRequireOf(node: AnyNode | null | undefined, api: FixApi, configModule: string): boolean {
+  return (
+    node?.type === 'CallExpression' &&
+    node.callee.type === 'Identifier' &&
+    node.callee.name === 'require' &&
+    node.arguments.length === 1 &&
+    isConfigSpecifier(node.arguments[0].value, api.file, configModule)
+  );
+}
+
+/** The quote the file's imports use, so that added code looks like the code around it. */
+function quoteOf(api: FixApi): string {
+  const source = api.root.find(api.j.ImportDeclaration).paths()[0]?.node.source as AnyNode | undefined;
+  const raw: string | undefined = source?.extra?.raw ?? /\brequire\((['"])/.exec(api.root.toSource())?.[1];
+  return raw?.startsWith('"') ? '"' : "'";
+}
+
+/** Parses code the way the file was parsed, so that recast prints it exactly as written here. */
+export function parseSnippet(api: FixApi, code: string): AnyNode[] {
+  return (api.j(code).find(api.j.Program).paths()[0] as ASTPath<AnyNode>).node.body as AnyNode[];
+}
+
+/** An expression node printed as `code`. */
+export function expressionFrom(api: FixApi, code: string): AnyNode {
+  return parseSnippet(api, `[${code}];`)[0].expression.elements[0];
+}
+
+/** A local name from `candidates` that no identifier of the file uses yet. */
+function freeName(api: FixApi, candidates: string[]): string | undefined {
+  return candidates.find((name) => api.root.find(api.j.Identifier, { name }).size() === 0);
+}
+
+function isImportOrRequire(statement: AnyNode): boolean {
+  if (statement.type === 'ImportDeclaration') return true;
+  return (
+    statement.type === 'VariableDeclaration' &&
+    statement.declarations.every((declarator: AnyNode) => {
+      let init = declarator.init;
+      while (init?.type === 'MemberExpression') init = init.object;
+      return (
+        init?.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'require'
+      );
+    })
+  );
+}
+
+/**
+ * Turns `'use strict'` directives into the equivalent leading expression statements: recast prints a
+ * Program that has directives with a doubled semicolon once its body changed.
+ */
+function hoistDirectives(api: FixApi, program: AnyNode): void {
+  if (!program.directives?.length) return;
+  const statements = program.directives.map((directive: AnyNode) => {
+    // `0;` first, so that the string is parsed as a statement and not as a directive again
+    const raw: string = directive.value.extra?.raw ?? `'${directive.value.value}'`;
+    const statement = parseSnippet(api, `0;\n${raw};`)[1];
+    statement.directive = directive.value.value;
+    statement.comments = directive.comments;
+    return statement;
+  });
+  program.directives = [];
+  program.body.unshift(...statements);
+}
+
+/**
+ * Adds a top-level statement after the file's leading imports and requires, and always before the
+ * top-level statement that holds `user` (a `const` must be declared before it is read).
+ */
+function insertTopLevel(api: FixApi, program: AnyNode, statement: AnyNode, user: AnyNode): void {
+  hoistDirectives(api, program);
+  let index = 0;
+  while (
+    index < program.body.length &&
+    (isImportOrRequire(program.body[index]) || program.body[index].directive !== undefined)
+  )
+    index++;
+  let path: any = api.pathOf(user as any);
+  while (path.parent && path.parent.node.type !== 'Program') path = path.parent;
+  const userIndex = program.body.indexOf(path.node);
+  if (userIndex >= 0 && userIndex < index) index = userIndex;
+  program.body.splice(index, 0, statement);
+}
+
+/**
+ * The expression naming the `settings` object of the project's config module, importing it when the
+ * file does not yet (never twice). Undefined when no safe local name is left.
+ */
+function settingsReference(api: FixApi, configModule: string, user: AnyNode): string | undefined {
+  const { j } = api;
+  const program = programNode(api);
+
+  // Reuse: import { settings } from './security/config.js' / const { settings } = require(...)
+  for (const statement of program.body as AnyNode[]) {
+    if (
+      statement.type === 'ImportDeclaration' &&
+      isConfigSpecifier(statement.source.value, api.file, configModule)
+    ) {
+      for (const specifier of statement.specifiers ?? []) {
+        if (
+          specifier.type === 'ImportSpecifier' &&
+          (specifier.imported.name ?? specifier.imported.value) === 'settings'
+        )
+          return specifier.local.name;
+        if (specifier.type === 'ImportNamespaceSpecifier') return `${specifier.local.name}.settings`;
+      }
+      if (statement.importKind === 'type') continue;
+      const local = freeName(api, settingsNames);
+      if (!local) return undefined;
+      statement.specifiers = [
+        ...(statement.specifiers ?? []),
+        j.importSpecifier(j.identifier('settings'), j.identifier(local)),
+      ];
+      return local;
+    }
+    if (statement.type === 'VariableDeclaration') {
+      for (const declarator of statement.declarations as AnyNode[]) {
+        if (!isRequireOf(declarator.init, api, configModule)) continue;
+        if (declarator.id.type === 'Identifier') return `${declarator.id.name}.settings`;
+        if (declarator.id.type === 'ObjectPattern') {
+          for (const property of declarator.id.properties as AnyNode[]) {
+            if (
+              property.type === 'ObjectProperty' &&
+              property.key.name === 'settings' &&
+              property.value.type === 'Identifier'
+            )
+              return property.value.name;
+          }
+        }
+      }
+    }
+  }
+
+  const local = freeName(api, settingsNames);
+  if (!local) return undefined;
+  const quote = quoteOf(api);
+  const specifier = quote + configSpecifier(api.file, configModule) + quote;
+  const code = usesCommonJs(api, program)
+    ? `const { settings${local === 'settings' ? '' : `: ${local}`} } = require(${specifier});`
+    : `import { settings${local === 'settings' ? '' : ` as ${local}`} } from ${specifier};`;
+  insertTopLevel(api, program, parseSnippet(api, code)[0], user);
+  return local;
+}
+
+function programNode(api: FixApi): AnyNode {
+  return (api.root.find(api.j.Program).paths()[0] as ASTPath).node as AnyNode;
+}
+
+/** A top-level `const corsOrigins = (process.env.CORS_ORIGINS ?? '')...`, declared once per file. */
+function environmentAllowlist(api: FixApi, user: AnyNode): string {
+  const { j } = api;
+  api.envExampleVars.add(corsOriginsEnvVar);
+  const program = programNode(api);
+  for (const statement of program.body as AnyNode[]) {
+    if (statement.type !== 'VariableDeclaration' || statement.kind !== 'const') continue;
+    for (const declarator of statement.declarations as AnyNode[]) {
+      if (
+        declarator.id.type === 'Identifier' &&
+        allowlistNames.includes(declarator.id.name) &&
+        declarator.init &&
+        j(declarator.init).toSource().includes(`process.env.${corsOriginsEnvVar}`)
+      )
+        return declarator.id.name;
+    }
+  }
+  const q = quoteOf(api);
+  const list = `(process.env.${corsOriginsEnvVar} ?? ${q}${q}).split(${q},${q}).map((origin) => origin.trim()).filter(Boolean)`;
+  const local = freeName(api, allowlistNames);
+  if (!local) return list;
+  insertTopLevel(api, program, parseSnippet(api, `const ${local} = ${list};`)[0], user);
+  return local;
+}
+
+/**
+ * The project's origin allowlist as an expression: `settings.corsOrigins` from the generated config
+ * module when there is one, else the CORS_ORIGINS environment variable split on commas.
+ */
+export function allowlistCode(api: FixApi, user: AnyNode): string {
+  const configModule = api.project.configModule;
+  if (configModule) {
+    const settings = settingsReference(api, configModule, user);
+    if (settings) return `${settings}.corsOrigins`;
+  }
+  return environmentAllowlist(api, user);
+}
+
+/** The allowlist as an expression node. */
+export function allowlistExpression(api: FixApi, user: AnyNode): AnyNode {
+  return expressionFrom(api, allowlistCode(api, user));
+}
+
+/** `{ origin: <allowlist> }` as an object expression node. */
+export function originOptions(api: FixApi, user: AnyNode): AnyNode {
+  return expressionFrom(api, `{ origin: ${allowlistCode(api, user)} }`);
+}
