@@ -245,7 +245,13 @@ async function runProjectRules(
   for (const project of projects.values()) {
     // Project rules speak about a whole project: they run when the check covers its root.
     if (!requested.some((path) => isWithin(path, project.root))) continue;
-    const tracked = gitRoot ? trackedFiles(project.root) : [];
+    // A nested project (a workspace package) speaks for its own files.
+    const nested = [...projects.keys()]
+      .filter((root) => root !== project.root && isWithin(project.root, root))
+      .map((root) => `${toPosix(relative(project.root, root))}/`);
+    const tracked = gitRoot
+      ? trackedFiles(project.root).filter((file) => !nested.some((prefix) => file.startsWith(prefix)))
+      : [];
     for (const rule of rules) {
       const reports: ProjectReport[] = [];
       await rule.check({ project, trackedFiles: tracked, report: (report) => reports.push(report) });

@@ -10,6 +10,8 @@ export interface Suppression {
   column: number;
   rules: string[];
   reason: string;
+  /** Alone on its line: it speaks for the next line. A trailing comment speaks for its own line only. */
+  standalone: boolean;
 }
 
 export const suppressionMarker = 'secure-ignore';
@@ -56,6 +58,7 @@ export function findSuppressions(text: string): Suppression[] {
         .map((id) => id.trim())
         .filter(Boolean),
       reason,
+      standalone: text.slice(lineStarts[line], offset).trim() === '',
     });
   }
   return suppressions;
@@ -68,7 +71,8 @@ export function isSuppressed(
   return suppressions.some(
     (suppression) =>
       suppression.reason !== '' &&
-      (suppression.line === finding.line || suppression.line === finding.line - 1) &&
+      (suppression.line === finding.line ||
+        (suppression.standalone && suppression.line === finding.line - 1)) &&
       (suppression.rules.includes(finding.rule) || suppression.rules.includes('all')),
   );
 }
@@ -93,7 +97,7 @@ export function invalidSuppressions(file: string, suppressions: readonly Suppres
     }));
 }
 
-/** The line's code with its whitespace collapsed: what a baseline fingerprint keeps when lines move. */
+/** The line's code without whitespace: what a baseline fingerprint keeps when lines move or get reformatted. */
 export function lineHash(rule: string, text: string, line: number): string {
   let start = 0;
   for (let current = 1; current < line && start !== -1; current++) {
@@ -106,7 +110,7 @@ export function lineHash(rule: string, text: string, line: number): string {
     content = text.slice(start, end === -1 ? undefined : end);
   }
   return createHash('sha256')
-    .update(`${rule}\0${content.replace(/\s+/g, ' ').trim()}`)
+    .update(`${rule}\0${content.replace(/\s+/g, '')}`)
     .digest('hex')
     .slice(0, 16);
 }
