@@ -97,7 +97,7 @@ function checkDestructuringDefault(node: AnyNode, context: SourceContext): void 
     node,
     message,
     fix(api) {
-      api.pathOf(node).replace(api.pathOf(node).node.left);
+      api.pathOf(node).replace(node.left);
       api.envExampleVars.add(envName);
       api.notes.push(
         `${envName} no longer has a default: set it in every environment (the app now needs it)`,
