@@ -115,7 +115,7 @@ describe('baseline', () => {
   it('hides known findings even after lines move, and still reports new ones', async () => {
     const dir = tempProject({ 'package.json': '{}', 'src/a.ts': 'debug(a.token);\ndebug(a.token);\n' });
     const output = memoryOutput();
-    const baseline = { format: 'pretty', rule: [], cache: false } as const;
+    const baseline = { format: 'pretty' as const, rule: [] as string[], cache: false };
     expect(
       await checkCommand(output, dir, [], { ...baseline, writeBaseline: 'secure-baseline.json' }, toyRules),
     ).toBe(0);
@@ -145,7 +145,7 @@ describe('baseline', () => {
         grown,
         dir,
         [],
-        { ...baseline, format: 'json', baseline: 'secure-baseline.json' },
+        { ...baseline, format: 'json' as const, baseline: 'secure-baseline.json' },
         toyRules,
       ),
     ).toBe(1);

@@ -1,14 +1,14 @@
 import { calleeName, staticValue } from '../../src/engine/ast-utils.js';
-import type { ProjectRule, Rule, SourceRule, TextRule } from '../../src/engine/rule.js';
+import type { ProjectRule, Rule, RuleMeta, SourceRule, TextRule } from '../../src/engine/rule.js';
 
-const meta = {
+const meta: Omit<RuleMeta, 'id' | 'title'> = {
   description: 'toy rule for engine tests',
   checklist: 'secrets',
   severity: 'high',
   cwe: [532],
   fixable: true,
   hint: 'do not debug secrets',
-} as const;
+};
 
 /** Counts how many files each toy source rule was created for, i.e. how many files were parsed for it. */
 export const parsedFiles: string[] = [];
