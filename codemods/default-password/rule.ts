@@ -58,7 +58,7 @@ function checkFallback(node: AnyNode, context: SourceContext): void {
     fix(api) {
       const path = api.pathOf(node);
       path.replace(
-        plan.replacement.kind === 'settings' ? lookupExpression(api, plan.replacement) : path.node.left,
+        plan.replacement.kind === 'settings' ? lookupExpression(api, plan.replacement) : node.left,
       );
       api.envExampleVars.add(envName);
       api.notes.push(
