@@ -1,21 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { wireSource, type WireRequest } from '../../src/engine/wiring/wire.js';
+import type { WireRequest } from '../../src/engine/wiring/types.js';
+import { wireSource } from '../../src/engine/wiring/wire.js';
 
 const headers: WireRequest = {
-  step: { from: 'security/headers.js', names: ['securityHeaders'], use: 'securityHeaders()' },
   moduleSpecifier: './security/headers.js',
+  names: ['securityHeaders'],
+  statement: 'app.use(securityHeaders());',
 };
 const cors: WireRequest = {
-  step: { from: 'security/cors.js', names: ['corsPolicy'], use: 'corsPolicy()' },
   moduleSpecifier: './security/cors.js',
+  names: ['corsPolicy'],
+  statement: 'app.use(corsPolicy());',
+};
+const errorHandler: WireRequest = {
+  moduleSpecifier: './security/errors.js',
+  names: ['errorHandler'],
+  statement: 'app.use(errorHandler);',
+  position: 'after-routes',
 };
 const fastifyHeaders: WireRequest = {
-  step: { from: 'security/headers.js', names: ['securityHeaders'], use: 'securityHeaders' },
   moduleSpecifier: './security/headers.js',
+  names: ['securityHeaders'],
+  statement: 'app.register(securityHeaders);',
 };
 const socketAuth: WireRequest = {
-  step: { from: 'security/ws-auth.js', names: ['socketAuth'], use: 'socketAuth', target: 'socket.io' },
   moduleSpecifier: './security/ws-auth.js',
+  names: ['socketAuth'],
+  statement: 'io.use(socketAuth);',
+  target: 'socket.io',
 };
 
 const expressEsm = `import express from 'express';
@@ -121,6 +133,13 @@ export function buildApp() {
     expect(result).toContain(`    const app = express();\n    app.use(securityHeaders());\n    app.get('/'`);
   });
 
+  it('puts an after-routes handler after the last route, before listen', () => {
+    const text = `${expressEsm.replace('export default app;\n', '')}app.listen(3000);\n`;
+    const result = wireExpress(text, [errorHandler]);
+    expect(result).toContain(`app.use('/users', users);\napp.use(errorHandler);\n\napp.listen(3000);`);
+    expect(wireExpress(result, [errorHandler])).toBe(result);
+  });
+
   it('refuses when the name is already declared by the user', () => {
     const text = `import express from 'express';\nconst securityHeaders = 1;\nconst app = express();\n`;
     expect(() => wireExpress(text, [headers])).toThrow(/securityHeaders` is already declared/);
@@ -157,14 +176,12 @@ module.exports = app;
   it('is idempotent and extends an existing require of the same module', () => {
     const once = wireExpress(text, [headers], 'cjs');
     expect(wireExpress(once, [headers], 'cjs')).toBe(once);
-    const withOther = once
-      .replace('{ securityHeaders }', '{ securityHeaders }')
-      .replace('headers.js', 'headers.js');
     const step: WireRequest = {
       ...headers,
-      step: { ...headers.step, names: ['strictHeaders'], use: 'strictHeaders()' },
+      names: ['strictHeaders'],
+      statement: 'app.use(strictHeaders());',
     };
-    const result = wireExpress(withOther, [step], 'cjs');
+    const result = wireExpress(once, [step], 'cjs');
     expect(result).toContain(`const { securityHeaders, strictHeaders } = require('./security/headers.js');`);
     expect(result).toContain(
       `app.use(securityHeaders());\napp.use(strictHeaders());\napp.use('/api', router);`,
@@ -204,6 +221,17 @@ await app.listen({ port: 3000 });
         requests: [fastifyHeaders],
       }),
     ).toBe(result);
+  });
+
+  it("uses the user's variable name for the declared receiver", () => {
+    const text = `import Fastify from 'fastify';\nconst server = Fastify();\nserver.get('/', async () => 'hi');\n`;
+    const result = wireSource(text, {
+      file: 'src/server.ts',
+      framework: 'fastify',
+      moduleSystem: 'esm',
+      requests: [fastifyHeaders],
+    });
+    expect(result).toContain(`const server = Fastify();\nserver.register(securityHeaders);\nserver.get(`);
   });
 
   it('finds `fastify()` from a named import and a chained type provider', () => {

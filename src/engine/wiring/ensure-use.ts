@@ -1,63 +1,102 @@
-import { Node, SyntaxKind, type Statement } from 'ts-morph';
+import { Node, Project, SyntaxKind, type CallExpression, type Statement } from 'ts-morph';
+import { SecureError } from '../../errors.js';
 import type { Instance } from './find-app.js';
 import type { SourceStyle } from './source-style.js';
 
-export interface UseRequest {
-  /** `use` (Express, socket.io) or `register` (Fastify). */
-  method: 'use' | 'register';
-  /** The argument: `securityHeaders()`. */
-  argument: string;
-  /** The names the argument uses; a call on the instance mentioning one of them means "already wired". */
-  names: string[];
+/** A declared statement taken apart: `app.use(securityHeaders());` -> method `use`, argument texts. */
+export interface ParsedCall {
+  method: string;
+  args: string[];
+  /** Identifiers the arguments read from the enclosing scope (`settings`), not property names. */
+  freeNames: string[];
+}
+
+const scratch = new Project({ useInMemoryFileSystem: true, skipAddingFilesFromTsConfig: true });
+
+/** Reads a generator's `statement`: one call on a receiver, e.g. `app.register(plugin, { prefix })`. */
+export function parseDeclaredCall(statement: string): ParsedCall {
+  const source = scratch.createSourceFile('/statement.ts', statement, { overwrite: true });
+  const [first, ...rest] = source.getStatements();
+  let expression = first && Node.isExpressionStatement(first) ? first.getExpression() : undefined;
+  if (expression && Node.isAwaitExpression(expression)) expression = expression.getExpression();
+  const callee = expression && Node.isCallExpression(expression) ? expression.getExpression() : undefined;
+  if (rest.length > 0 || !callee || !Node.isPropertyAccessExpression(callee))
+    throw new SecureError('INTERNAL', `generator wiring "${statement}" is not one call like app.use(...)`);
+  const args = (expression as CallExpression).getArguments();
+  const freeNames = new Set<string>();
+  for (const argument of args)
+    for (const identifier of [argument, ...argument.getDescendantsOfKind(SyntaxKind.Identifier)]) {
+      if (!Node.isIdentifier(identifier)) continue;
+      const parent = identifier.getParent();
+      const isPropertyName =
+        (Node.isPropertyAccessExpression(parent) && parent.getNameNode() === identifier) ||
+        (Node.isPropertyAssignment(parent) && parent.getNameNode() === identifier);
+      if (!isPropertyName) freeNames.add(identifier.getText());
+    }
+  return {
+    method: callee.getName(),
+    args: args.map((argument) => argument.getText()),
+    freeNames: [...freeNames],
+  };
 }
 
 /** `app.use(...)` / `await app.register(...)` as a statement on `instance`, or undefined. */
-function callOnInstance(statement: Statement, instance: Instance, method: string) {
+function callOnInstance(statement: Statement, instance: Instance, method?: string) {
   if (!Node.isExpressionStatement(statement)) return undefined;
   let expression = statement.getExpression();
   if (Node.isAwaitExpression(expression)) expression = expression.getExpression();
   if (!Node.isCallExpression(expression)) return undefined;
   const callee = expression.getExpression();
-  if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== method) return undefined;
+  if (!Node.isPropertyAccessExpression(callee) || (method && callee.getName() !== method)) return undefined;
   return callee.getExpression().getText() === instance.name ? expression : undefined;
 }
 
-function mentions(node: Node, names: Set<string>): boolean {
+function mentions(node: Node, names: ReadonlySet<string>): boolean {
   if (Node.isIdentifier(node)) return names.has(node.getText());
   return node
     .getDescendantsOfKind(SyntaxKind.Identifier)
     .some((identifier) => names.has(identifier.getText()));
 }
 
+const startsServing = new Set(['listen', 'ready', 'close']);
+
 /**
- * Adds `instance.method(argument)` right after the instance is created, so it runs before every route,
- * and after the security calls wired earlier (whose names are `wiredNames`), so several modules keep the
- * order they were added in. Does nothing when a call on the instance already uses one of `names`.
+ * Adds the call on the user's instance unless a call with the same method already uses one of `names`.
+ * Before the routes: right after the instance is created, after the security calls wired earlier (those
+ * using `wiredNames`), so several modules keep the order they were added in. After the routes: after the
+ * last call on the instance, before it starts listening.
  */
 export function ensureUse(
   instance: Instance,
-  request: UseRequest,
-  wiredNames: Set<string>,
+  call: ParsedCall,
+  names: readonly string[],
+  wiredNames: ReadonlySet<string>,
   style: SourceStyle,
+  position: 'before-routes' | 'after-routes' = 'before-routes',
 ): boolean {
   const statements = instance.container.getStatements();
-  const own = new Set(request.names);
-  const start = statements.indexOf(instance.statement);
+  const own = new Set(names);
   const already = statements.some((statement) => {
-    const call = callOnInstance(statement, instance, request.method);
-    return call !== undefined && call.getArguments().some((argument) => mentions(argument, own));
+    const existing = callOnInstance(statement, instance, call.method);
+    return existing !== undefined && existing.getArguments().some((argument) => mentions(argument, own));
   });
   if (already) return false;
 
+  const start = statements.indexOf(instance.statement);
   let insertAt = start + 1;
   for (let i = start + 1; i < statements.length; i++) {
-    const call = callOnInstance(statements[i], instance, request.method);
-    if (call && call.getArguments().some((argument) => mentions(argument, wiredNames))) insertAt = i + 1;
+    const existing = callOnInstance(statements[i], instance);
+    if (!existing) continue;
+    const method = existing.getExpression().asKindOrThrow(SyntaxKind.PropertyAccessExpression).getName();
+    if (position === 'after-routes') {
+      if (startsServing.has(method)) break;
+      insertAt = i + 1;
+    } else if (existing.getArguments().some((argument) => mentions(argument, wiredNames))) insertAt = i + 1;
   }
   const semicolon = style.semicolons ? ';' : '';
   instance.container.insertStatements(
     insertAt,
-    `${instance.name}.${request.method}(${request.argument})${semicolon}`,
+    `${instance.name}.${call.method}(${call.args.join(', ')})${semicolon}`,
   );
   return true;
 }

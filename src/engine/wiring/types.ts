@@ -1,19 +1,20 @@
-export type Framework = 'express' | 'fastify';
-
-/** One call that attaches a generated module to the user's app, e.g. `app.use(securityHeaders())`. */
-export interface WiringStep {
-  /** Module relative to the project's source folder, with the `.js` suffix: `security/headers.js`. */
-  from: string;
-  /** Named exports of that module the call uses: `['securityHeaders']`. */
-  names: string[];
-  /** What the call attaches to: the app (default), or the socket.io `Server`. */
-  target?: 'app' | 'socket.io';
+/** One registration to add to a user's file: an import and a call on their app (or socket.io server). */
+export interface WireRequest {
+  /** As this file imports it: `./security/headers.js`. */
+  moduleSpecifier: string;
+  /** Named exports of that module the statement uses. */
+  names: readonly string[];
+  /** Other names the statement uses, from other modules (`settings` from `./security/config.js`). */
+  alsoImports?: readonly { moduleSpecifier: string; names: readonly string[] }[];
   /**
-   * The argument of the call: `app.use(<use>)` for Express, `app.register(<use>)` for Fastify,
-   * `io.use(<use>)` for socket.io. Example: `securityHeaders()` or `securityHeaders`.
+   * The statement as the generator declares it, its receiver standing for the user's instance:
+   * `app.use(securityHeaders());`, `app.register(securityHeaders);`, `io.use(socketAuth);`.
    */
-  use: string;
+  statement: string;
+  /** Before the routes (security middleware) or after them (error handlers). */
+  position?: 'before-routes' | 'after-routes';
+  /** The instance the statement attaches to: the app (default) or the socket.io `Server`. */
+  target?: 'app' | 'socket.io';
 }
 
-/** How a generator is wired into each framework's app entry; absent = nothing to wire (a library module). */
-export type GeneratorWiring = Partial<Record<Framework, WiringStep[]>>;
+export type Framework = 'express' | 'fastify';

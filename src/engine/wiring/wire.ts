@@ -1,18 +1,12 @@
 import { IndentationText, NewLineKind, Project, QuoteKind, SyntaxKind, type SourceFile } from 'ts-morph';
 import { SecureError } from '../../errors.js';
 import { ensureImport } from './ensure-import.js';
-import { ensureUse } from './ensure-use.js';
+import { ensureUse, parseDeclaredCall } from './ensure-use.js';
 import { findApp, findSocketIoServer, type Instance } from './find-app.js';
 import { detectStyle, requireSpecifier } from './source-style.js';
-import type { Framework, WiringStep } from './types.js';
+import type { Framework, WireRequest } from './types.js';
 
 const BOM = '\uFEFF';
-
-export interface WireRequest {
-  step: WiringStep;
-  /** The module as this file imports it: `./security/headers.js`. */
-  moduleSpecifier: string;
-}
 
 export interface WireOptions {
   /** Path relative to the project root, for messages. */
@@ -20,7 +14,7 @@ export interface WireOptions {
   framework: Framework;
   /** The import form to use when the file has no import yet: ESM `import` or CommonJS `require`. */
   moduleSystem: 'esm' | 'cjs';
-  requests: WireRequest[];
+  requests: readonly WireRequest[];
 }
 
 function indentationOf(text: string): IndentationText {
@@ -75,7 +69,7 @@ export function hasTarget(
   file: string,
   text: string,
   framework: Framework,
-  target: WiringStep['target'],
+  target: WireRequest['target'],
 ): boolean {
   const sourceFile = openSource(file, text.startsWith(BOM) ? text.slice(1) : text);
   return (
@@ -92,27 +86,22 @@ export function wireSource(text: string, options: WireOptions): string {
   const sourceFile = openSource(options.file, bom ? text.slice(1) : text);
   const style = detectStyle(sourceFile, options.moduleSystem === 'esm' ? 'esm' : 'require');
 
-  for (const { step, moduleSpecifier } of options.requests) {
-    const target = step.target ?? 'app';
-    const instance: Instance | undefined =
+  for (const request of options.requests) {
+    const target = request.target ?? 'app';
+    const find = () =>
       target === 'socket.io' ? findSocketIoServer(sourceFile) : findApp(sourceFile, options.framework);
-    if (!instance)
+    if (!find())
       throw new SecureError(
         'NOT_FOUND',
         `${options.file}: no ${target === 'socket.io' ? 'socket.io Server' : `${options.framework} app`} is created in this file`,
         { hint: 'Pass the file that creates it with --entry FILE.' },
       );
-    ensureImport(sourceFile, { moduleSpecifier, names: step.names }, style);
-    const method = target === 'app' && options.framework === 'fastify' ? 'register' : 'use';
-    // Re-found after the import edit: ts-morph may have replaced the nodes around it.
-    const current =
-      target === 'socket.io' ? findSocketIoServer(sourceFile) : findApp(sourceFile, options.framework);
-    ensureUse(
-      current ?? instance,
-      { method, argument: step.use, names: step.names },
-      securityNames(sourceFile),
-      style,
-    );
+    const call = parseDeclaredCall(request.statement);
+    ensureImport(sourceFile, { moduleSpecifier: request.moduleSpecifier, names: [...request.names] }, style);
+    for (const other of request.alsoImports ?? [])
+      ensureImport(sourceFile, { moduleSpecifier: other.moduleSpecifier, names: [...other.names] }, style);
+    // Found again after the import edit: ts-morph may have replaced the nodes around it.
+    ensureUse(find() as Instance, call, request.names, securityNames(sourceFile), style, request.position);
   }
   return bom + sourceFile.getFullText();
 }

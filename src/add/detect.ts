@@ -1,0 +1,226 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { ts } from 'ts-morph';
+import { SecureError } from '../errors.js';
+import { findApp } from '../engine/wiring/find-app.js';
+import { openSource } from '../engine/wiring/wire.js';
+import type { Framework } from '../engine/wiring/types.js';
+
+/** What `secure add` learned about the user's project before changing anything. */
+export interface ProjectLayout {
+  root: string;
+  framework: Framework;
+  /** The major version of the framework from package.json's range (4 for `^4.21.2`), when readable. */
+  frameworkMajor?: number;
+  /** From package.json `type`: `module` is ESM, anything else CommonJS. */
+  moduleSystem: 'esm' | 'cjs';
+  /** Whether the project is TypeScript (a tsconfig.json at the root). */
+  typescript: boolean;
+  /** The source folder relative to the root, with `/` (`src`, or `.` for a flat project). */
+  srcDir: string;
+  /** The file creating the app, relative to the root with `/`. */
+  entry: string;
+  /** The app's variable in the entry (`app`, `server`, `fastify`). */
+  appName: string;
+  packageName: string;
+  ws: 'socket.io' | 'ws' | 'none';
+  redis: boolean;
+}
+
+interface PackageJson {
+  name?: string;
+  type?: string;
+  main?: string;
+  scripts?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+
+const sourceExtensions = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
+const skippedFolders = new Set([
+  'node_modules',
+  'dist',
+  'build',
+  'coverage',
+  'test',
+  'tests',
+  '__tests__',
+  '.git',
+]);
+const conventionalEntries = ['app', 'server', 'index', 'main'];
+const maxScannedFiles = 400;
+
+export function toPosix(path: string): string {
+  return path.split(sep).join('/');
+}
+
+export function readPackageJson(root: string): PackageJson {
+  const file = join(root, 'package.json');
+  if (!existsSync(file))
+    throw new SecureError('NOT_FOUND', `no package.json in ${root}`, {
+      hint: 'Run `secure add` at the root of a Node project (the folder with package.json).',
+    });
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as PackageJson;
+  } catch (error) {
+    throw new SecureError('CONFIG_INVALID', `package.json: ${(error as Error).message}`, {
+      hint: 'Fix the JSON in package.json, then run `secure add` again.',
+    });
+  }
+}
+
+function dependencyRange(pkg: PackageJson, name: string): string | undefined {
+  return pkg.dependencies?.[name] ?? pkg.devDependencies?.[name];
+}
+
+function majorOf(range: string | undefined): number | undefined {
+  const digits = range?.match(/\d+/)?.[0];
+  return digits === undefined ? undefined : Number(digits);
+}
+
+function readTsconfigRootDir(root: string): string | undefined {
+  const file = join(root, 'tsconfig.json');
+  if (!existsSync(file)) return undefined;
+  // tsconfig allows comments and trailing commas: read it the way the compiler does.
+  const { config } = ts.parseConfigFileTextToJson(file, readFileSync(file, 'utf8'));
+  const rootDir = config?.compilerOptions?.rootDir;
+  return typeof rootDir === 'string' ? rootDir : undefined;
+}
+
+/** Source files a user would call the app: scanned breadth-first, conventional folders first. */
+export function candidateFiles(root: string): string[] {
+  const files: string[] = [];
+  const queue = ['src', 'app', 'server', 'lib', '.']
+    .map((dir) => join(root, dir))
+    .filter((dir) => existsSync(dir));
+  const seen = new Set<string>();
+  while (queue.length > 0 && files.length < maxScannedFiles) {
+    const dir = queue.shift()!;
+    if (seen.has(dir)) continue;
+    seen.add(dir);
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!skippedFolders.has(entry.name) && !entry.name.startsWith('.') && dir !== root) queue.push(path);
+      } else if (
+        sourceExtensions.some((extension) => entry.name.endsWith(extension)) &&
+        !entry.name.endsWith('.d.ts') &&
+        !/\.(test|spec)\.[cm]?[jt]s$/.test(entry.name)
+      )
+        files.push(path);
+    }
+  }
+  return files;
+}
+
+/** Files named in package.json (main, start/dev scripts), mapped from dist/ back to the source. */
+function namedEntries(root: string, pkg: PackageJson): string[] {
+  const words = [pkg.main ?? '', pkg.scripts?.start ?? '', pkg.scripts?.dev ?? '']
+    .join(' ')
+    .split(/\s+/)
+    .filter((word) => /\.[cm]?[jt]s$/.test(word));
+  const named: string[] = [];
+  for (const word of words) {
+    const variants = [word, word.replace(/^(\.\/)?(dist|build|out)\//, 'src/')];
+    for (const variant of variants)
+      for (const extension of sourceExtensions) {
+        const file = resolve(root, variant.replace(/\.[cm]?[jt]s$/, extension));
+        if (existsSync(file)) named.push(file);
+      }
+  }
+  return named;
+}
+
+function rank(root: string, file: string, named: string[]): number {
+  const base = file.slice(dirname(file).length + 1).replace(/\.[cm]?[jt]s$/, '');
+  let score = named.includes(file) ? 0 : 10;
+  const conventional = conventionalEntries.indexOf(base);
+  score += conventional === -1 ? 5 : conventional;
+  return score * 100 + relative(root, file).split(sep).length;
+}
+
+function createsApp(file: string, root: string, framework: Framework): string | undefined {
+  const text = readFileSync(file, 'utf8');
+  if (!text.includes(framework)) return undefined;
+  return findApp(openSource(toPosix(relative(root, file)), text.replace(/^\uFEFF/, '')), framework)?.name;
+}
+
+function detectFramework(root: string, pkg: PackageJson): Framework {
+  if (dependencyRange(pkg, 'fastify')) return 'fastify';
+  if (dependencyRange(pkg, 'express')) return 'express';
+  throw new SecureError('NOT_FOUND', `package.json in ${root} depends on neither express nor fastify`, {
+    hint: '`secure add` wires modules into an Express or Fastify app; add the framework first.',
+  });
+}
+
+function sourceDirOf(root: string, entry: string): string {
+  const rootDir = readTsconfigRootDir(root);
+  const relativeEntry = toPosix(relative(root, entry));
+  if (rootDir) {
+    const normalized = toPosix(rootDir).replace(/^\.\//, '').replace(/\/$/, '') || '.';
+    if (normalized === '.' || relativeEntry.startsWith(`${normalized}/`)) return normalized;
+  }
+  if (relativeEntry.startsWith('src/')) return 'src';
+  return toPosix(relative(root, dirname(entry))) || '.';
+}
+
+/** Reads package.json and the code: framework, module system, source folder and the file creating the app. */
+export function detectProject(root: string, options: { entry?: string } = {}): ProjectLayout {
+  const pkg = readPackageJson(root);
+  const framework = detectFramework(root, pkg);
+  const factory = framework === 'express' ? '`express()`' : '`fastify()` / `Fastify()`';
+
+  let entry: string | undefined;
+  let appName: string | undefined;
+  if (options.entry) {
+    entry = isAbsolute(options.entry) ? options.entry : resolve(root, options.entry);
+    if (!existsSync(entry) || !statSync(entry).isFile())
+      throw new SecureError('NOT_FOUND', `--entry ${options.entry}: no such file`, {
+        hint: `Pass the file that calls ${factory}, relative to ${root}.`,
+      });
+    appName = createsApp(entry, root, framework);
+    if (!appName)
+      throw new SecureError(
+        'NOT_FOUND',
+        `--entry ${options.entry}: this file does not create the ${framework} app`,
+        {
+          hint: `Looked for a variable assigned ${factory} with ${framework} imported in that file.`,
+        },
+      );
+  } else {
+    const named = namedEntries(root, pkg);
+    const files = [...new Set([...named, ...candidateFiles(root)])].sort(
+      (a, b) => rank(root, a, named) - rank(root, b, named),
+    );
+    for (const file of files) {
+      appName = createsApp(file, root, framework);
+      if (appName) {
+        entry = file;
+        break;
+      }
+    }
+    if (!entry || !appName)
+      throw new SecureError(
+        'NOT_FOUND',
+        `no file creating the ${framework} app found: looked for ${factory} assigned to a variable in package.json's main and start/dev scripts and in ${files.length} source files under ${root}`,
+        { hint: 'Pass the file with --entry FILE.' },
+      );
+  }
+
+  const tsconfig = existsSync(join(root, 'tsconfig.json'));
+  return {
+    root,
+    framework,
+    frameworkMajor: majorOf(dependencyRange(pkg, framework)),
+    moduleSystem: pkg.type === 'module' ? 'esm' : 'cjs',
+    typescript: tsconfig,
+    srcDir: sourceDirOf(root, entry),
+    entry: toPosix(relative(root, entry)),
+    appName,
+    packageName: pkg.name ?? 'app',
+    ws: dependencyRange(pkg, 'socket.io') ? 'socket.io' : dependencyRange(pkg, 'ws') ? 'ws' : 'none',
+    redis: Boolean(dependencyRange(pkg, 'ioredis') ?? dependencyRange(pkg, 'redis')),
+  };
+}

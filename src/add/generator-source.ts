@@ -1,0 +1,68 @@
+import type { Framework } from '../engine/wiring/types.js';
+import type { Policy } from '../policy/index.js';
+
+/**
+ * What `secure add` reads from a generator declaration (generators/*.ts, GeneratorDeclaration in
+ * src/engine/generator.ts). Declared structurally here so that unit tests can pass small fakes.
+ */
+export interface PromptDeclaration {
+  name: string;
+  /** `--db`: answers the prompt without a terminal. */
+  flag: string;
+  message: string;
+  /** A select prompt when present, a yes/no confirm otherwise. */
+  choices?: readonly string[];
+  default: string | boolean;
+}
+
+export interface WiringDeclaration {
+  /** Relative to the source folder, without extension: `security/headers`. */
+  module: string;
+  imports: readonly string[];
+  /** `app.use(securityHeaders());`: the receiver stands for the user's app (or `io`). */
+  statement: string;
+  position: 'before-routes' | 'after-routes';
+  target?: 'app' | 'socket.io';
+}
+
+export interface TemplateContext {
+  policy: Policy;
+  framework: Framework;
+  express: boolean;
+  fastify: boolean;
+  db: string;
+  ws: string;
+  redis: boolean;
+  preset: string;
+  appName: string;
+  moduleSystem: 'esm' | 'cjs';
+  versions: Readonly<Record<string, string>>;
+}
+
+export interface AddableGenerator {
+  name: string;
+  description: string;
+  /** Only the scaffolder renders it (`app`). */
+  scaffoldOnly?: boolean;
+  requires?: readonly string[];
+  prompts?: readonly PromptDeclaration[];
+  /** Package names; the versions come from the one pinned map. */
+  dependencies?: (context: any) => readonly string[];
+  devDependencies?: (context: any) => readonly string[];
+  env?: (context: any) => readonly { name: string }[];
+  wiring?: Partial<Record<Framework, WiringDeclaration | readonly WiringDeclaration[]>>;
+}
+
+/** The generators and their renderer: the real registry in production, small fakes in unit tests. */
+export interface GeneratorSource {
+  generators: readonly AddableGenerator[];
+  versions: Readonly<Record<string, string>>;
+  /** Paths relative to the project root with `/`, content in memory; nothing written. */
+  render(generator: AddableGenerator, context: TemplateContext, srcDir: string): Promise<Map<string, string>>;
+}
+
+export function wiringSteps(generator: AddableGenerator, framework: Framework): readonly WiringDeclaration[] {
+  const wiring = generator.wiring?.[framework];
+  if (!wiring) return [];
+  return Array.isArray(wiring) ? (wiring as readonly WiringDeclaration[]) : [wiring as WiringDeclaration];
+}

@@ -1,0 +1,341 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import { SecureError } from '../errors.js';
+import { packageVersion } from '../cli/package-info.js';
+import { manifestPath, type Manifest } from '../engine/manifest.js';
+import { parseDeclaredCall } from '../engine/wiring/ensure-use.js';
+import { hasTarget, openSource, wireSource } from '../engine/wiring/wire.js';
+import type { WireRequest } from '../engine/wiring/types.js';
+import { loadPolicy, type Policy } from '../policy/index.js';
+import { candidateFiles, detectProject, readPackageJson, toPosix, type ProjectLayout } from './detect.js';
+import { projectFormatter, toJavaScript } from './format.js';
+import {
+  wiringSteps,
+  type AddableGenerator,
+  type GeneratorSource,
+  type TemplateContext,
+  type WiringDeclaration,
+} from './generator-source.js';
+import { contentHash, readManifest, serializeManifest } from './manifest-store.js';
+import { addDependencies, addEnvNames, ignoreDotEnv } from './project-files.js';
+import { resolveAnswers, type AnswerOptions } from './prompts.js';
+
+export interface FileChange {
+  /** Relative to the project root, with `/`. */
+  path: string;
+  /** The current content; undefined for a new file. */
+  before?: string;
+  after: string;
+}
+
+export interface Conflict {
+  path: string;
+  generator: string;
+  /** From the user's version to ours. */
+  diff: string;
+}
+
+export interface AddPlan {
+  project: ProjectLayout;
+  /** The generators run, with the ones they require, in wiring order. */
+  generators: string[];
+  changes: FileChange[];
+  /** Requested generators whose output is already present and unchanged: nothing to do. */
+  upToDate: string[];
+  /** Generated files the user edited: kept (unless force), with the diff to our version. */
+  conflicts: Conflict[];
+  notes: string[];
+}
+
+export interface PlanOptions extends AnswerOptions {
+  /** The file creating the app, overriding detection. */
+  entry?: string;
+  /** Overwrite generated files the user edited. */
+  force?: boolean;
+  policy?: Policy;
+}
+
+/** A unified diff of one file, `/dev/null` standing for a file that does not exist yet. */
+export function unifiedDiff(path: string, before: string | undefined, after: string): string {
+  return createTwoFilesPatch(
+    before === undefined ? '/dev/null' : `a/${path}`,
+    `b/${path}`,
+    before ?? '',
+    after,
+    undefined,
+    undefined,
+    { context: 3 },
+  ).replace(/^=+\n/, '');
+}
+
+/** The requested generators plus what they require, in registry order (which is wiring order). */
+function resolveGenerators(source: GeneratorSource, names: string[], layout: ProjectLayout) {
+  const known = new Map(source.generators.map((generator) => [generator.name, generator]));
+  const wanted = new Set<string>();
+  const visit = (name: string, from?: string) => {
+    const generator = known.get(name);
+    if (!generator)
+      throw new SecureError('USAGE', `unknown module "${name}"${from ? ` (required by ${from})` : ''}`, {
+        hint: `Choose from: ${[...known.keys()].join(', ')} (secure add --list).`,
+      });
+    if (generator.scaffoldOnly)
+      throw new SecureError('USAGE', `${name} is part of a new app (create-secure-app), not a module to add`);
+    if (wanted.has(name)) return;
+    wanted.add(name);
+    for (const required of generator.requires ?? []) visit(required, name);
+  };
+  for (const name of names) visit(name);
+  return source.generators.filter((generator) => wanted.has(generator.name));
+}
+
+function pinnedVersion(source: GeneratorSource, name: string): string {
+  const version = source.versions[name];
+  if (!version) throw new SecureError('INTERNAL', `no pinned version for ${name} in generators/versions.ts`);
+  return version;
+}
+
+function hasDependency(root: string, name: string): boolean {
+  const pkg = readPackageJson(root);
+  return Boolean(pkg.dependencies?.[name] ?? pkg.devDependencies?.[name]);
+}
+
+function importSpecifier(fromFile: string, srcDir: string, module: string): string {
+  const target = `${toPosix(join(srcDir, module))}.js`;
+  const path = toPosix(relative(dirname(fromFile), target));
+  return path.startsWith('.') ? path : `./${path}`;
+}
+
+/** Files whose content `secure add` merges instead of owning: the user's lists, ours appended. */
+const mergedFiles = new Set(['.env.example', '.gitignore']);
+
+/** Computes every change in memory: nothing is written. */
+export async function planChanges(
+  root: string,
+  names: string[],
+  source: GeneratorSource,
+  options: PlanOptions = {},
+): Promise<AddPlan> {
+  if (names.length === 0)
+    throw new SecureError('USAGE', 'name at least one module to add', {
+      hint: 'secure add --list shows them; for example `secure add headers cors rate-limit`.',
+    });
+  const project = detectProject(root, { entry: options.entry });
+  const selected = resolveGenerators(source, names, project);
+  const requested = new Set(names);
+  const policy = options.policy ?? loadPolicy(root);
+  // What the project already tells: its framework, its socket library, whether it uses Redis.
+  const known = {
+    framework: project.framework,
+    preset: policy.preset,
+    ...(project.ws === 'none' ? {} : { ws: project.ws }),
+    ...(project.redis ? { redis: true } : {}),
+  };
+  const answers = await resolveAnswers(
+    selected.flatMap((generator) => generator.prompts ?? []),
+    options,
+    known,
+  );
+  const context: TemplateContext = {
+    db: 'sqlite',
+    ws: project.ws,
+    redis: project.redis,
+    ...answers,
+    policy,
+    framework: project.framework,
+    express: project.framework === 'express',
+    fastify: project.framework === 'fastify',
+    preset: policy.preset,
+    appName: project.packageName,
+    moduleSystem: project.moduleSystem,
+    versions: source.versions,
+  };
+  const format = await projectFormatter(root, hasDependency(root, 'prettier'));
+
+  const contents = new Map<string, string | undefined>();
+  const current = (path: string): string | undefined => {
+    if (!contents.has(path)) {
+      const file = join(root, path);
+      contents.set(path, existsSync(file) ? readFileSync(file, 'utf8') : undefined);
+    }
+    return contents.get(path);
+  };
+  const proposed = new Map<string, string>();
+  const propose = (path: string, text: string) => {
+    if (text !== (proposed.get(path) ?? current(path))) proposed.set(path, text);
+  };
+  const touched = new Set<string>();
+  const notes: string[] = [];
+  const conflicts: Conflict[] = [];
+  const manifest: Manifest = structuredClone(readManifest(root));
+  const envNames: string[] = [];
+  const exporters = new Map<string, string>();
+
+  for (const generator of selected) {
+    const rendered = await source.render(generator, context, project.srcDir);
+    for (const [name, module] of exportedNames(rendered, project.srcDir)) exporters.set(name, module);
+    for (const [renderedPath, renderedText] of rendered) {
+      if (mergedFiles.has(renderedPath)) {
+        if (renderedPath === '.env.example')
+          envNames.push(
+            ...renderedText.split(/\r?\n/).flatMap((line) => /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1] ?? []),
+          );
+        continue;
+      }
+      const javascript = !project.typescript && renderedPath.endsWith('.ts');
+      const path = javascript ? renderedPath.replace(/\.ts$/, '.js') : renderedPath;
+      const text = await format(
+        path,
+        javascript ? toJavaScript(renderedText, project.moduleSystem) : renderedText,
+      );
+      const onDisk = current(path);
+      const recorded = manifest.files[path];
+      const entry = { generator: generator.name, version: packageVersion, hash: contentHash(text) };
+      if (onDisk === text) {
+        if (!recorded || recorded.hash !== entry.hash) manifest.files[path] = entry;
+        continue;
+      }
+      const ours = onDisk === undefined || (recorded !== undefined && recorded.hash === contentHash(onDisk));
+      if (ours || options.force) {
+        propose(path, text);
+        manifest.files[path] = entry;
+        touched.add(generator.name);
+      } else if (requested.has(generator.name)) {
+        conflicts.push({ path, generator: generator.name, diff: unifiedDiff(path, onDisk, text) });
+      } else {
+        notes.push(`kept your ${path} (${generator.name}, changed since it was generated)`);
+      }
+    }
+    envNames.push(...(generator.env?.(context) ?? []).map((variable) => variable.name));
+  }
+
+  for (const [path, text] of wireGenerators(selected, project, current, exporters, touched, notes))
+    propose(path, await format(path, text));
+
+  const pinned = (list: (generator: AddableGenerator) => readonly string[]) =>
+    Object.fromEntries(selected.flatMap(list).map((name) => [name, pinnedVersion(source, name)]));
+  const dependencies = pinned((generator) => generator.dependencies?.(context) ?? []);
+  const devDependencies = pinned((generator) => generator.devDependencies?.(context) ?? []);
+  const pkgEdit = addDependencies(current('package.json')!, dependencies, devDependencies);
+  propose('package.json', pkgEdit.text);
+  for (const { name, theirs, ours } of pkgEdit.kept)
+    notes.push(`kept your ${name}@${theirs} (the generated code is tested with ${ours})`);
+  const envExample = addEnvNames(current('.env.example'), envNames);
+  if (envExample !== undefined) propose('.env.example', envExample);
+  const gitignore = ignoreDotEnv(current('.gitignore'));
+  if (gitignore !== undefined) propose('.gitignore', gitignore);
+  propose(manifestPath, serializeManifest(manifest));
+
+  const changes: FileChange[] = [...proposed].map(([path, after]) => ({
+    path,
+    before: current(path),
+    after,
+  }));
+  const upToDate = selected
+    .filter((generator) => requested.has(generator.name) && !touched.has(generator.name))
+    .map((generator) => generator.name);
+  return {
+    project,
+    generators: selected.map((generator) => generator.name),
+    changes,
+    upToDate,
+    conflicts,
+    notes,
+  };
+}
+
+/** Each generator's imports and calls added to the file holding its target, in registry order: changed files only. */
+function wireGenerators(
+  selected: AddableGenerator[],
+  project: ProjectLayout,
+  current: (path: string) => string | undefined,
+  exporters: ReadonlyMap<string, string>,
+  touched: Set<string>,
+  notes: string[],
+): Map<string, string> {
+  const wiredFiles = new Map<string, string>();
+  const byFile = new Map<string, { generator: string; request: WireRequest }[]>();
+  let socketFile: string | null | undefined;
+  for (const generator of selected) {
+    for (const step of wiringSteps(generator, project.framework)) {
+      const file = targetFile(step, project, () => {
+        if (socketFile === undefined) socketFile = findSocketIoFile(project) ?? null;
+        return socketFile;
+      });
+      if (!file) {
+        notes.push(
+          `${generator.name}: no socket.io Server found; add \`${step.statement}\` where you create it`,
+        );
+        continue;
+      }
+      const requests = byFile.get(file) ?? [];
+      const others = new Map<string, string[]>();
+      for (const name of parseDeclaredCall(step.statement).freeNames) {
+        const module = exporters.get(name);
+        if (step.imports.includes(name) || !module || module === step.module) continue;
+        others.set(module, [...(others.get(module) ?? []), name]);
+      }
+      requests.push({
+        generator: generator.name,
+        request: {
+          moduleSpecifier: importSpecifier(file, project.srcDir, step.module),
+          names: step.imports,
+          statement: step.statement,
+          position: step.position,
+          target: step.target,
+          alsoImports: [...others].map(([module, names]) => ({
+            moduleSpecifier: importSpecifier(file, project.srcDir, module),
+            names,
+          })),
+        },
+      });
+      byFile.set(file, requests);
+    }
+  }
+  for (const [file, requests] of byFile) {
+    let text = current(file)!;
+    for (const { generator, request } of requests) {
+      const wired = wireSource(text, {
+        file,
+        framework: project.framework,
+        moduleSystem: project.moduleSystem,
+        requests: [request],
+      });
+      if (wired !== text) touched.add(generator);
+      text = wired;
+    }
+    if (text !== current(file)) wiredFiles.set(file, text);
+  }
+  return wiredFiles;
+}
+
+function targetFile(
+  step: WiringDeclaration,
+  project: ProjectLayout,
+  socketFile: () => string | null,
+): string | null {
+  return (step.target ?? 'app') === 'app' ? project.entry : socketFile();
+}
+
+/** Names exported by the rendered TypeScript modules: name -> module path under the source folder. */
+function exportedNames(rendered: Map<string, string>, srcDir: string): Map<string, string> {
+  const names = new Map<string, string>();
+  const prefix = srcDir === '.' ? '' : `${srcDir}/`;
+  for (const [path, text] of rendered) {
+    if (!path.startsWith(prefix) || !path.endsWith('.ts')) continue;
+    const module = path.slice(prefix.length, -'.ts'.length);
+    for (const name of openSource(path, text).getExportedDeclarations().keys())
+      if (name !== 'default') names.set(name, module);
+  }
+  return names;
+}
+
+function findSocketIoFile(project: ProjectLayout): string | undefined {
+  for (const file of candidateFiles(project.root)) {
+    const text = readFileSync(file, 'utf8');
+    if (!text.includes('socket.io')) continue;
+    const path = toPosix(relative(project.root, file));
+    if (hasTarget(path, text, project.framework, 'socket.io')) return path;
+  }
+  return undefined;
+}

@@ -1,0 +1,90 @@
+import ignore from 'ignore';
+
+/** The indentation package.json uses, so that our edit does not reformat the whole file. */
+function indentationOf(text: string): string | number {
+  const match = /^[ \t]+(?=")/m.exec(text);
+  return match ? match[0] : 2;
+}
+
+function isSorted(keys: string[]): boolean {
+  return keys.every((key, index) => index === 0 || keys[index - 1].localeCompare(key) <= 0);
+}
+
+export interface DependencyEdit {
+  text: string;
+  /** Dependencies the user already had at another range: kept, reported. */
+  kept: { name: string; theirs: string; ours: string }[];
+}
+
+/**
+ * Adds the dependencies that are missing at our pinned versions. Keeps the user's own ranges, key order
+ * (sorted stays sorted, as npm writes it), indentation, line endings and final newline.
+ */
+export function addDependencies(
+  text: string,
+  dependencies: Record<string, string>,
+  devDependencies: Record<string, string>,
+): DependencyEdit {
+  const pkg = JSON.parse(text) as Record<string, unknown>;
+  const kept: DependencyEdit['kept'] = [];
+  let changed = false;
+  const has = (name: string) =>
+    (pkg.dependencies as Record<string, string> | undefined)?.[name] ??
+    (pkg.devDependencies as Record<string, string> | undefined)?.[name];
+  for (const [field, wanted] of [
+    ['dependencies', dependencies],
+    ['devDependencies', devDependencies],
+  ] as const) {
+    const current = { ...((pkg[field] as Record<string, string> | undefined) ?? {}) };
+    let fieldChanged = false;
+    for (const [name, version] of Object.entries(wanted)) {
+      const theirs = has(name);
+      if (theirs === undefined) {
+        current[name] = version;
+        fieldChanged = true;
+      } else if (theirs !== version && field === 'dependencies') kept.push({ name, theirs, ours: version });
+    }
+    if (!fieldChanged) continue;
+    changed = true;
+    const keys = Object.keys(current);
+    const wasSorted = isSorted(Object.keys((pkg[field] as Record<string, string> | undefined) ?? {}));
+    pkg[field] = Object.fromEntries(
+      (wasSorted ? keys.sort((a, b) => a.localeCompare(b)) : keys).map((k) => [k, current[k]]),
+    );
+  }
+  if (!changed) return { text, kept };
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const trailing = /\r?\n$/.test(text) ? eol : '';
+  const body = JSON.stringify(pkg, null, indentationOf(text)).replaceAll('\n', eol);
+  return { text: body + trailing, kept };
+}
+
+/** Adds `NAME=` lines for the variables not listed yet; values are never written here. */
+export function addEnvNames(text: string | undefined, names: string[]): string | undefined {
+  const existing = text ?? '';
+  const listed = new Set(
+    existing
+      .split(/\r?\n/)
+      .map((line) =>
+        line
+          .replace(/^\s*export\s+/, '')
+          .split('=')[0]
+          .trim(),
+      )
+      .filter((name) => name && !name.startsWith('#')),
+  );
+  const missing = [...new Set(names)].filter((name) => !listed.has(name));
+  if (missing.length === 0) return text;
+  const eol = existing.includes('\r\n') ? '\r\n' : '\n';
+  const separator = existing === '' || existing.endsWith('\n') ? '' : eol;
+  return existing + separator + missing.map((name) => `${name}=${eol}`).join('');
+}
+
+/** Makes sure `.env` is ignored (and so never committed); leaves a .gitignore that already does alone. */
+export function ignoreDotEnv(text: string | undefined): string | undefined {
+  const existing = text ?? '';
+  if (ignore().add(existing).ignores('.env')) return text;
+  const eol = existing.includes('\r\n') ? '\r\n' : '\n';
+  const separator = existing === '' || existing.endsWith('\n') ? '' : eol;
+  return `${existing}${separator}.env${eol}`;
+}
