@@ -70,7 +70,7 @@ export function unifiedDiff(path: string, before: string | undefined, after: str
 }
 
 /** The requested generators plus what they require, in registry order (which is wiring order). */
-function resolveGenerators(source: GeneratorSource, names: string[], layout: ProjectLayout) {
+function resolveGenerators(source: GeneratorSource, names: string[]) {
   const known = new Map(source.generators.map((generator) => [generator.name, generator]));
   const wanted = new Set<string>();
   const visit = (name: string, from?: string) => {
@@ -121,7 +121,7 @@ export async function planChanges(
       hint: 'secure add --list shows them; for example `secure add headers cors rate-limit`.',
     });
   const project = detectProject(root, { entry: options.entry });
-  const selected = resolveGenerators(source, names, project);
+  const selected = resolveGenerators(source, names);
   const requested = new Set(names);
   const policy = options.policy ?? loadPolicy(root);
   // What the project already tells: its framework, its socket library, whether it uses Redis.
