@@ -4,9 +4,10 @@ import jwtAlgorithm from './jwt-algorithm/rule.js';
 import jwtExpiry from './jwt-expiry/rule.js';
 import hardcodedSecret from './hardcoded-secret/rule.js';
 import defaultPassword from './default-password/rule.js';
+import logSecret from './log-secret/rule.js';
 
 /** Every rule, one line each. Adding a rule = its folder under codemods/ + one line here. */
-export const rules: Rule[] = [jwtExpiry, jwtAlgorithm, hardcodedSecret, defaultPassword, corsWildcard];
+export const rules: Rule[] = [jwtExpiry, jwtAlgorithm, hardcodedSecret, defaultPassword, corsWildcard, logSecret];
 
 export function findRule(id: string): Rule | undefined {
   return rules.find((rule) => rule.meta.id === id);

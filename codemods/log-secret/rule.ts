@@ -1,0 +1,240 @@
+import type { Node } from '@babel/types';
+import type { SourceContext, SourceRule } from '../../src/engine/rule.js';
+import { calleeName, memberPath, propertyName, staticValue } from '../../src/engine/ast-utils.js';
+import { stringValue } from '../_shared/secrets/locate.js';
+import { isSecretName } from '../_shared/secrets/names.js';
+import { isTestPath } from '../_shared/secrets/paths.js';
+
+type AnyNode = Node & Record<string, any>;
+
+const MASK = '***';
+const consoleMethods = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table']);
+const loggerMethods = new Set([
+  'trace',
+  'debug',
+  'info',
+  'warn',
+  'warning',
+  'error',
+  'fatal',
+  'log',
+  'verbose',
+  'silly',
+  'http',
+  'notice',
+  'critical',
+  'crit',
+  'alert',
+  'emerg',
+]);
+/** The logger objects of console, pino, winston, bunyan, Fastify and Express middlewares. */
+const loggerObject = /^(?:_?logger|_?log|logging|\w+Logger|\w+Log)$/;
+
+function isLogCall(call: AnyNode): boolean {
+  const callee = call.callee as AnyNode;
+  if (callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') return false;
+  const method = calleeName(call);
+  const object = memberPath(callee.object);
+  if (!method || !object) return false;
+  if (object === 'console') return consoleMethods.has(method);
+  const owner = object.split('.').pop()!;
+  return loggerMethods.has(method) && loggerObject.test(owner) && owner !== 'Math';
+}
+
+const requestObject = /^(?:req|request|ctx\.request|ctx\.req|event)$/;
+const headerName =
+  /^(?:authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-auth-token|x-access-token)$/i;
+
+/** What logging this value leaks: a secret (masked by the fix) or a whole body/headers (reported). */
+type Leak = { kind: 'secret'; what: string } | { kind: 'whole'; what: string };
+
+function leakOf(node: AnyNode): Leak | undefined {
+  if (staticValue(node, [])) return undefined;
+  if (node.type === 'CallExpression') {
+    // Handles: req.get('authorization'), request.header('Cookie')
+    const name = calleeName(node);
+    const header = node.arguments.length === 1 ? stringValue(node.arguments[0]) : undefined;
+    if ((name === 'get' || name === 'header') && header && headerName.test(header))
+      return { kind: 'secret', what: `the ${header.toLowerCase()} header` };
+    return undefined;
+  }
+  const path = memberPath(node);
+  if (!path || path.endsWith('()')) return undefined;
+  const segments = path.split('.');
+  const last = segments.at(-1)!;
+  const owner = segments.slice(0, -1).join('.');
+  if (segments.length >= 2 && segments.at(-2) === 'headers' && headerName.test(last))
+    return { kind: 'secret', what: `the ${last.toLowerCase()} header` };
+  if (requestObject.test(owner) && (last === 'cookies' || last === 'signedCookies'))
+    return { kind: 'secret', what: 'the request cookies' };
+  if (requestObject.test(owner) && (last === 'body' || last === 'headers'))
+    return { kind: 'whole', what: `the whole request ${last}` };
+  if (isSecretName(last) || /^(?:authorization|auth(?:orization)?Header|bearerToken)$/i.test(last))
+    return { kind: 'secret', what: `\`${path}\`` };
+  return undefined;
+}
+
+interface Found {
+  /** The node reported and, for a secret, replaced by '***'. */
+  node: AnyNode;
+  leak: Leak;
+  /** For a value inside a template literal: the template and the index of the expression. */
+  template?: { node: AnyNode; index: number };
+  /** For `{ password }`: the shorthand property to expand. */
+  shorthand?: AnyNode;
+}
+
+function collect(node: AnyNode, out: Found[], depth = 0): void {
+  if (depth > 4) return;
+  const leak = leakOf(node);
+  if (leak) {
+    out.push({ node, leak });
+    return;
+  }
+  switch (node.type) {
+    case 'ObjectExpression':
+      for (const property of node.properties as AnyNode[]) {
+        if (property.type === 'SpreadElement') {
+          const spread = leakOf(property.argument);
+          if (spread) out.push({ node: property.argument, leak: { kind: 'whole', what: spread.what } });
+          continue;
+        }
+        if (property.type !== 'ObjectProperty') continue;
+        const key = propertyName(property);
+        const value = property.value as AnyNode;
+        // Handles: { password: user.password }, { token } (any value under a secret's key)
+        if (key && isSecretName(key) && !staticValue(value, []) && value.type !== 'ObjectExpression') {
+          const isValue = value.type === 'Identifier' || value.type.endsWith('MemberExpression');
+          if (isValue)
+            out.push({
+              node: value,
+              leak: { kind: 'secret', what: `\`${key}\`` },
+              ...(property.shorthand ? { shorthand: property } : {}),
+            });
+          continue;
+        }
+        collect(value, out, depth + 1);
+      }
+      return;
+    case 'TemplateLiteral':
+      (node.expressions as AnyNode[]).forEach((expression, index) => {
+        const inner = leakOf(expression);
+        if (inner) out.push({ node: expression, leak: inner, template: { node, index } });
+        else if (expression.type === 'CallExpression') collect(expression, out, depth + 1);
+      });
+      return;
+    case 'BinaryExpression':
+      if (node.operator === '+') {
+        collect(node.left, out, depth + 1);
+        collect(node.right, out, depth + 1);
+      }
+      return;
+    case 'CallExpression': {
+      // Handles: JSON.stringify(req.body), util.inspect(user.password)
+      const callee = memberPath(node.callee);
+      if (
+        callee === 'JSON.stringify' ||
+        callee === 'util.inspect' ||
+        callee === 'String' ||
+        callee === 'inspect'
+      )
+        for (const argument of node.arguments.slice(0, 1)) {
+          const inner = leakOf(argument);
+          if (inner?.kind === 'whole') out.push({ node: argument, leak: inner });
+          else if (inner) out.push({ node, leak: inner });
+        }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function templateWithMasks(j: any, template: AnyNode, masked: Set<number>): AnyNode {
+  const quasis: AnyNode[] = [];
+  const expressions: AnyNode[] = [];
+  let raw = template.quasis[0].value.raw as string;
+  template.expressions.forEach((expression: AnyNode, index: number) => {
+    const next = template.quasis[index + 1].value.raw as string;
+    if (masked.has(index)) {
+      raw += MASK + next;
+    } else {
+      quasis.push(j.templateElement({ raw, cooked: raw }, false));
+      expressions.push(expression);
+      raw = next;
+    }
+  });
+  quasis.push(j.templateElement({ raw, cooked: raw }, true));
+  return j.templateLiteral(quasis, expressions);
+}
+
+function check(call: AnyNode, context: SourceContext): void {
+  if (!isLogCall(call)) return;
+  const found: Found[] = [];
+  for (const argument of call.arguments as AnyNode[]) collect(argument, found);
+  const templates = new Map<AnyNode, Set<number>>();
+  for (const entry of found) {
+    if (entry.leak.kind === 'whole') {
+      context.report({
+        node: entry.node,
+        message: `Logs ${entry.leak.what}, which may hold passwords or tokens`,
+        unfixableReason: 'log only the fields you need, or configure the logger to redact them',
+      });
+    } else if (entry.template) {
+      const set = templates.get(entry.template.node) ?? new Set<number>();
+      set.add(entry.template.index);
+      templates.set(entry.template.node, set);
+    } else {
+      const { node, shorthand } = entry;
+      context.report({
+        node,
+        message: `Logs ${entry.leak.what}, a secret`,
+        fix(api) {
+          const { j } = api;
+          if (shorthand)
+            api
+              .pathOf(shorthand)
+              .replace(j.objectProperty(j.identifier(propertyName(shorthand)!), j.stringLiteral(MASK)));
+          else api.pathOf(node).replace(j.stringLiteral(MASK));
+        },
+      });
+    }
+  }
+  for (const [template, masked] of templates) {
+    const what = found.filter((entry) => entry.template?.node === template).map((entry) => entry.leak.what);
+    context.report({
+      node: template,
+      message: `Logs ${what.join(', ')}, ${what.length > 1 ? 'secrets' : 'a secret'}`,
+      fix(api) {
+        api.pathOf(template).replace(templateWithMasks(api.j, template, masked));
+      },
+    });
+  }
+}
+
+const rule: SourceRule = {
+  kind: 'source',
+  meta: {
+    id: 'log-secret',
+    title: 'Secrets written to logs',
+    description:
+      'Logs are copied to terminals, files, log services and support tickets, and are read by many more people ' +
+      'than the database. Passwords, tokens, authorization headers, cookies and whole request bodies must never ' +
+      'be logged.',
+    checklist: 'secrets',
+    severity: 'high',
+    cwe: [532],
+    fixable: true,
+    hint: "Mask the value ('***') and keep the message; log only the fields you need.",
+  },
+  prefilter: /\b(?:console|\w*log\w*)\s*\??\.\s*\w+\s*\(/i,
+  appliesTo: (path) => !isTestPath(path),
+  create(context) {
+    return {
+      CallExpression: (node) => check(node, context),
+      OptionalCallExpression: (node) => check(node, context),
+    };
+  },
+};
+
+export default rule;
