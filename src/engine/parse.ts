@@ -33,7 +33,7 @@ const commonPlugins: ParserPlugin[] = [
 export const sourceExtensions = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
 
 export function isSourceFile(path: string): boolean {
-  return sourceExtensions.some((extension) => path.endsWith(extension)) && !path.endsWith('.d.ts');
+  return sourceExtensions.some((extension) => path.endsWith(extension)) && !/\.d\.[mc]?ts$/.test(path);
 }
 
 /** TypeScript for .ts; TypeScript and JSX (the tsx parser) only for .tsx/.jsx; JSX-tolerant JS otherwise. */

@@ -9,7 +9,7 @@ import { ExitCode } from '../../errors.js';
 import { formatJson } from '../format/json.js';
 import { prettyPrinter } from '../format/pretty.js';
 import { progressReporter } from '../format/progress.js';
-import type { ReportContext } from '../format/report.js';
+import { displayPath, type ReportContext } from '../format/report.js';
 import { formatSarif } from '../format/sarif.js';
 import type { Output } from '../output.js';
 import { packageVersion } from '../package-info.js';
@@ -114,10 +114,10 @@ export async function checkCommand(
   if (options.format !== 'pretty') {
     for (const error of result.parseErrors)
       output.err(
-        `warning: ${error.file}:${error.line}:${error.column} does not parse (${error.message}); it was not checked`,
+        `warning: ${displayPath(cwd, error.file)}:${error.line}:${error.column} does not parse (${error.message}); it was not checked`,
       );
     for (const error of result.ruleErrors)
-      output.err(`error: a rule failed on ${error.file}: ${error.message}`);
+      output.err(`error: a rule failed on ${displayPath(cwd, error.file)}: ${error.message}`);
   }
   if (result.ruleErrors.length > 0) return ExitCode.usage;
   return result.findings.length > 0 ? ExitCode.findings : ExitCode.ok;
