@@ -49,7 +49,7 @@ export interface AddableGenerator {
   /** Package names; the versions come from the one pinned map. */
   dependencies?: (context: any) => readonly string[];
   devDependencies?: (context: any) => readonly string[];
-  env?: (context: any) => readonly { name: string }[];
+  env?: (context: any) => readonly { name: string; description?: string }[];
   wiring?: Partial<Record<Framework, WiringDeclaration | readonly WiringDeclaration[]>>;
 }
 

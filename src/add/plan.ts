@@ -18,7 +18,7 @@ import {
   type WiringDeclaration,
 } from './generator-source.js';
 import { contentHash, readManifest, serializeManifest } from './manifest-store.js';
-import { addDependencies, addEnvNames, ignoreDotEnv } from './project-files.js';
+import { addDependencies, addEnvNames, ignoreDotEnv, type EnvName } from './project-files.js';
 import { resolveAnswers, type AnswerOptions } from './prompts.js';
 
 export interface FileChange {
@@ -168,7 +168,7 @@ export async function planChanges(
   const notes: string[] = [];
   const conflicts: Conflict[] = [];
   const manifest: Manifest = structuredClone(readManifest(root));
-  const envNames: string[] = [];
+  const envNames: EnvName[] = [];
   const exporters = new Map<string, string>();
 
   for (const generator of selected) {
@@ -178,7 +178,10 @@ export async function planChanges(
       if (mergedFiles.has(renderedPath)) {
         if (renderedPath === '.env.example')
           envNames.push(
-            ...renderedText.split(/\r?\n/).flatMap((line) => /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1] ?? []),
+            ...renderedText
+              .split(/\r?\n/)
+              .flatMap((line) => /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1] ?? [])
+              .map((name) => ({ name })),
           );
         continue;
       }
@@ -206,7 +209,9 @@ export async function planChanges(
         notes.push(`kept your ${path} (${generator.name}, changed since it was generated)`);
       }
     }
-    envNames.push(...(generator.env?.(context) ?? []).map((variable) => variable.name));
+    envNames.push(
+      ...(generator.env?.(context) ?? []).map(({ name, description }) => ({ name, description })),
+    );
   }
 
   for (const [path, text] of wireGenerators(selected, project, current, exporters, touched, notes))

@@ -59,8 +59,14 @@ export function addDependencies(
   return { text: body + trailing, kept };
 }
 
-/** Adds `NAME=` lines for the variables not listed yet; values are never written here. */
-export function addEnvNames(text: string | undefined, names: string[]): string | undefined {
+export interface EnvName {
+  name: string;
+  /** Written as a comment above the name. */
+  description?: string;
+}
+
+/** Adds `NAME=` lines (with their description as a comment) for the variables not listed yet; never a value. */
+export function addEnvNames(text: string | undefined, variables: EnvName[]): string | undefined {
   const existing = text ?? '';
   const listed = new Set(
     existing
@@ -73,11 +79,18 @@ export function addEnvNames(text: string | undefined, names: string[]): string |
       )
       .filter((name) => name && !name.startsWith('#')),
   );
-  const missing = [...new Set(names)].filter((name) => !listed.has(name));
+  const missing = variables.filter(
+    (variable, index) =>
+      !listed.has(variable.name) && variables.findIndex((other) => other.name === variable.name) === index,
+  );
   if (missing.length === 0) return text;
   const eol = existing.includes('\r\n') ? '\r\n' : '\n';
   const separator = existing === '' || existing.endsWith('\n') ? '' : eol;
-  return existing + separator + missing.map((name) => `${name}=${eol}`).join('');
+  const lines = missing.map(
+    ({ name, description }) =>
+      `${description ? `# ${description.replace(/\s+/g, ' ')}${eol}` : ''}${name}=${eol}`,
+  );
+  return existing + separator + lines.join('');
 }
 
 /** Makes sure `.env` is ignored (and so never committed); leaves a .gitignore that already does alone. */

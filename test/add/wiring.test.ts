@@ -192,6 +192,7 @@ module.exports = app;
     const ts = `import express = require('express');\nconst app = express();\napp.get('/', (_q, r) => r.end());\n`;
     const result = wireExpress(ts, [headers], 'cjs');
     expect(result).toContain(`const app = express();\napp.use(securityHeaders());`);
+    expect(result).toContain(`import { securityHeaders } from './security/headers.js';`);
   });
 });
 

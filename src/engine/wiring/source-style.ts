@@ -32,7 +32,10 @@ export function detectStyle(sourceFile: SourceFile, fallback: 'esm' | 'require')
   const terminated = statements.filter((statement) => statement.getText().trimEnd().endsWith(';')).length;
   const semicolons = statements.length === 0 || terminated * 2 >= statements.length;
 
-  const hasImports = sourceFile.getImportDeclarations().length > 0;
+  // `import x = require('x')` is TypeScript's CommonJS import: new imports use TypeScript's import form too.
+  const hasImports =
+    sourceFile.getImportDeclarations().length > 0 ||
+    statements.some((statement) => Node.isImportEqualsDeclaration(statement));
   const hasRequires = statements.some((statement) => requireSpecifier(statement) !== undefined);
   const imports = hasImports ? 'esm' : hasRequires ? 'require' : fallback;
   return { quote, semicolons, imports };
