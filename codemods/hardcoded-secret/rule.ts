@@ -9,7 +9,7 @@ type AnyNode = Node & Record<string, any>;
 function check(node: AnyNode, context: SourceContext): void {
   const found = secretLiteral(node, context.ancestors);
   if (!found) return;
-  const message = `${found.what[0].toUpperCase()}${found.what.slice(1)} is hard-coded; it belongs in the environment`;
+  const message = found.what;
   if (found.site?.position === 'enum') {
     context.report({
       node,

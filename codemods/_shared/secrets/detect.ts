@@ -15,7 +15,7 @@ type AnyNode = Node & Record<string, any>;
 
 export interface SecretLiteral {
   site?: LiteralSite;
-  /** What was found, for the message: `a GitHub token`, `the secret in \`jwtSecret\``. */
+  /** The finding's message: `A GitHub token is hard-coded`, `A secret is hard-coded in \`jwtSecret\``. */
   what: string;
   /** The env var the value should come from. */
   envName: string;
@@ -135,23 +135,27 @@ export function secretLiteral(node: Node, ancestors: readonly Node[]): SecretLit
   if (format) {
     const envName =
       site && secretKind(site.name) ? envNameFor(site.name, site.context) : formatEnvNames[format];
-    return { site, what: format, envName, format };
+    return { site, what: `${format[0].toUpperCase()}${format.slice(1)} is hard-coded`, envName, format };
   }
   if (!site) return undefined;
   const named = site.name;
   if (urlPassword(value) !== undefined)
     return {
       site,
-      what: `a password inside the URL in \`${named}\``,
+      what: `A password is hard-coded in the URL of \`${named}\``,
       envName: envNameFor(named, site.context),
     };
   if (/^authorization$/i.test(named) && authorizationValue(value))
-    return { site, what: 'a hard-coded Authorization header', envName: 'API_TOKEN' };
+    return { site, what: 'An Authorization header value is hard-coded', envName: 'API_TOKEN' };
   const kind = secretKind(named);
   if (!kind) {
     const weak = nameWords(named);
     if ((weak.at(-1) === 'credentials' || weak.at(-1) === 'credential') && isHighEntropy(value))
-      return { site, what: `a secret in \`${named}\``, envName: envNameFor(named, site.context) };
+      return {
+        site,
+        what: `A secret is hard-coded in \`${named}\``,
+        envName: envNameFor(named, site.context),
+      };
     return undefined;
   }
   if (value.trim().length < minimumLength[kind]) return undefined;
@@ -159,5 +163,9 @@ export function secretLiteral(node: Node, ancestors: readonly Node[]): SecretLit
   if (isDefaultCredentialAt(site, value, ancestors)) return undefined;
   // A passphrase with spaces ('keyboard cat') is a session secret; under other names spaces mean a message.
   if (/\s/.test(value.trim()) && kind !== 'secret') return undefined;
-  return { site, what: `a hard-coded ${kind} in \`${named}\``, envName: envNameFor(named, site.context) };
+  const what =
+    site.position === 'argument'
+      ? `A ${site.context} ${kind} is hard-coded`
+      : `A ${kind} is hard-coded in \`${named}\``;
+  return { site, what, envName: envNameFor(named, site.context) };
 }

@@ -21,10 +21,10 @@ const secretArguments: { callee: RegExp; index: number; name: string; context: s
     callee: /^(?:jwt|jsonwebtoken|JWT|jsonWebToken)\.(?:sign|verify)$/,
     index: 1,
     name: 'secret',
-    context: 'jwt',
+    context: 'JWT',
   },
   { callee: /^(?:cookieParser|cookie_parser)$/, index: 0, name: 'secret', context: 'cookie' },
-  { callee: /^(?:crypto\.)?createHmac$/, index: 1, name: 'secret', context: 'hmac' },
+  { callee: /^(?:crypto\.)?createHmac$/, index: 1, name: 'secret', context: 'HMAC' },
 ];
 
 function ownerName(object: AnyNode, parent: AnyNode | undefined): string | undefined {
