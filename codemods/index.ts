@@ -6,9 +6,10 @@ import hardcodedSecret from './hardcoded-secret/rule.js';
 import defaultPassword from './default-password/rule.js';
 import logSecret from './log-secret/rule.js';
 import insecureTransport from './insecure-transport/rule.js';
+import frontendSecret from './frontend-secret/rule.js';
 
 /** Every rule, one line each. Adding a rule = its folder under codemods/ + one line here. */
-export const rules: Rule[] = [jwtExpiry, jwtAlgorithm, hardcodedSecret, defaultPassword, corsWildcard, logSecret, insecureTransport];
+export const rules: Rule[] = [jwtExpiry, jwtAlgorithm, hardcodedSecret, defaultPassword, corsWildcard, logSecret, insecureTransport, frontendSecret];
 
 export function findRule(id: string): Rule | undefined {
   return rules.find((rule) => rule.meta.id === id);
