@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { SecureError } from '../errors.js';
 import { isSourceFile } from './parse.js';
@@ -80,8 +80,11 @@ function readIgnoreFile(path: string): Ignore | undefined {
 
 function isIgnored(layers: readonly IgnoreLayer[], path: string, isDirectory: boolean): boolean {
   for (const layer of layers) {
-    const rel = relative(layer.base, path).split(sep).join('/');
-    if (!rel || rel.startsWith('..')) continue;
+    // Every walked path lies under the layer's folder: slicing is enough (and much cheaper than relative()).
+    const prefix = layer.base.endsWith(sep) ? layer.base : layer.base + sep;
+    if (!path.startsWith(prefix) || path.length <= prefix.length) continue;
+    let rel = path.slice(prefix.length);
+    if (sep !== '/') rel = rel.split(sep).join('/');
     if (layer.matcher.ignores(isDirectory ? `${rel}/` : rel)) return true;
   }
   return false;
