@@ -35,14 +35,16 @@ export function availableSecureRules(execute) {
   return [...section.matchAll(/^ {2}([a-z0-9-]+)\s/gm)].map((match) => match[1]);
 }
 
-export function secureCheck({ id, name, rules, paths = ['.'], cache = false, cwd }) {
+/** `cacheDir`: the content-hash cache lives in node_modules/.cache by default; a corpus has none. */
+export function secureCheck({ id, name, rules, paths = ['.'], cacheDir, cwd }) {
   const ruleArgs = rules ? rules.flatMap((rule) => ['--rule', rule]) : [];
   return {
     id,
     name,
     cwd,
     command: process.execPath,
-    args: [secureBin, 'check', '--format', 'json', ...(cache ? [] : ['--no-cache']), ...ruleArgs, ...paths],
+    args: [secureBin, 'check', '--format', 'json', ...(cacheDir ? [] : ['--no-cache']), ...ruleArgs, ...paths],
+    env: cacheDir ? { SECURE_CACHE_DIR: cacheDir } : {},
     acceptExit: [0, 1],
     count: readSecureJson,
   };
