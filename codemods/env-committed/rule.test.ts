@@ -1,0 +1,101 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ProjectReport } from '../../src/engine/rule.js';
+import { rulesPreset } from '../../src/policy/index.js';
+import rule from './rule.js';
+
+const roots: string[] = [];
+
+function git(root: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd: root, encoding: 'utf8' });
+}
+
+/** A temp repository with these files committed (`.gitignore` too, when given). */
+function repo(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'env-committed-'));
+  roots.push(root);
+  git(root, 'init', '-q');
+  git(root, 'config', 'user.email', 't@example.com');
+  git(root, 'config', 'user.name', 'test');
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  git(root, 'add', '-f', '--', ...Object.keys(files));
+  git(root, 'commit', '-qm', 'init');
+  return root;
+}
+
+async function check(root: string): Promise<ProjectReport[]> {
+  const reports: ProjectReport[] = [];
+  const trackedFiles = git(root, 'ls-files', '-z').split('\0').filter(Boolean);
+  await rule.check({
+    project: { root, policy: rulesPreset, moduleSystem: 'esm' },
+    trackedFiles,
+    report: (report) => reports.push(report),
+  });
+  return reports;
+}
+
+afterEach(() => {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+});
+
+describe('env-committed', () => {
+  it('reports a tracked .env at its first secret, naming the variables but never the values', async () => {
+    const root = repo({
+      '.env': '# local\nPORT=3000\nJWT_SECRET=9f8e7d6c5b4a39281706\nDB_PASSWORD="hunter22"\n',
+    });
+    const [report, ...rest] = await check(root);
+    expect(rest).toEqual([]);
+    expect(report.file).toBe('.env');
+    expect(report.line).toBe(3);
+    expect(report.message).toContain('JWT_SECRET, DB_PASSWORD');
+    expect(report.message).not.toContain('9f8e7d6c5b4a39281706');
+    expect(report.message).not.toContain('hunter22');
+  });
+
+  it('untracks the file, keeps it on disk, ignores it once, and is silent afterwards', async () => {
+    const root = repo({ '.env': 'SESSION_SECRET=q8Vz3mTr0pLw9xKc\n', '.gitignore': 'node_modules\r\ndist' });
+    const [report] = await check(root);
+    await report.fix!();
+    expect(git(root, 'ls-files')).not.toMatch(/^\.env$/m);
+    expect(readFileSync(join(root, '.env'), 'utf8')).toBe('SESSION_SECRET=q8Vz3mTr0pLw9xKc\n');
+    expect(readFileSync(join(root, '.gitignore'), 'utf8')).toBe('node_modules\r\ndist\r\n.env\r\n');
+    expect(await check(root)).toEqual([]);
+  });
+
+  it('does not add a second .gitignore line when a rule already ignores the file', async () => {
+    const root = repo({
+      'config/.env.local': 'API_TOKEN=ghp_R7mK2pX9qLw4vN8tB3cZ6yH1jF5dS0aGe2Uo\n',
+      '.gitignore': '.env*\n',
+    });
+    const [report] = await check(root);
+    expect(report.file).toBe('config/.env.local');
+    await report.fix!();
+    expect(readFileSync(join(root, '.gitignore'), 'utf8')).toBe('.env*\n');
+    expect(git(root, 'ls-files')).not.toContain('config/.env.local');
+  });
+
+  it('stays silent on templates, value-free files, public settings and test env files', async () => {
+    const root = repo({
+      '.env.example': 'JWT_SECRET=\nDATABASE_URL=postgres://user:password@localhost:5432/app\n',
+      '.env.sample': 'STRIPE_SECRET_KEY=sk_live_xxxxxxxxxxxxxxxxxxxxxxxx\n',
+      '.env.template': 'SESSION_SECRET=<generate with openssl rand -hex 32>\n',
+      '.env.vault': 'DOTENV_VAULT_PRODUCTION="encrypted:QmFzZTY0RW5jcnlwdGVk"\n',
+      '.env.development': 'NEXT_PUBLIC_API_URL=http://localhost:3000\n',
+      '.env.test': 'JWT_SECRET=test-secret-for-unit-tests-only\n',
+      '.envrc': 'use nvm\n',
+    });
+    expect(await check(root)).toEqual([]);
+  });
+
+  it('ignores .env files that are not tracked', async () => {
+    const root = repo({ 'README.md': '# app\n' });
+    writeFileSync(join(root, '.env'), 'JWT_SECRET=9f8e7d6c5b4a39281706\n');
+    expect(await check(root)).toEqual([]);
+  });
+});
