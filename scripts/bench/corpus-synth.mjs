@@ -23,7 +23,7 @@ function countLines(text) {
 }
 
 /** Appends a violation block, hoisting its imports above the file's own. Returns the text and the line. */
-function plant(text, violation, random, model) {
+export function plant(text, violation, random, model) {
   const body = violation.body(random, model);
   const head = violation.imports.length > 0 ? `${violation.imports.join('\n')}\n` : '';
   const withImports = head + text;

@@ -21,7 +21,7 @@ export const statuses = ['draft', 'pending', 'active', 'suspended', 'closed', 'a
 
 export const utilityTopics = [
   'pagination', 'dates', 'money', 'strings', 'retry', 'cache', 'slugify', 'validation', 'csv', 'headers',
-  'ids', 'errors', 'timing', 'sorting', 'env', 'queue', 'locale', 'hashing', 'diff', 'batch',
+  'ids', 'timing', 'sorting', 'env', 'queue', 'locale', 'hashing', 'diff', 'batch',
 ];
 
 export const drivers = ['pg', 'mysql2', 'knex', 'prisma', 'better-sqlite3', 'sequelize'];
