@@ -10,7 +10,17 @@ import frontendSecret from './frontend-secret/rule.js';
 import envCommitted from './env-committed/rule.js';
 
 /** Every rule, one line each. Adding a rule = its folder under codemods/ + one line here. */
-export const rules: Rule[] = [jwtExpiry, jwtAlgorithm, hardcodedSecret, defaultPassword, corsWildcard, logSecret, insecureTransport, frontendSecret, envCommitted];
+export const rules: Rule[] = [
+  jwtExpiry,
+  jwtAlgorithm,
+  hardcodedSecret,
+  defaultPassword,
+  corsWildcard,
+  logSecret,
+  insecureTransport,
+  frontendSecret,
+  envCommitted,
+];
 
 export function findRule(id: string): Rule | undefined {
   return rules.find((rule) => rule.meta.id === id);
