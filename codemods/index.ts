@@ -1,5 +1,6 @@
 import type { Rule } from '../src/engine/rule.js';
 import corsWildcard from './cors-wildcard/rule.js';
+import sqlInjection from './sql-injection/rule.js';
 import jwtAlgorithm from './jwt-algorithm/rule.js';
 import jwtExpiry from './jwt-expiry/rule.js';
 import hardcodedSecret from './hardcoded-secret/rule.js';
@@ -16,6 +17,7 @@ export const rules: Rule[] = [
   hardcodedSecret,
   defaultPassword,
   corsWildcard,
+  sqlInjection,
   logSecret,
   insecureTransport,
   frontendSecret,

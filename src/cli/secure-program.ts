@@ -36,6 +36,8 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
 
   program
     .command('check')
+    // Subcommands made before runProgram's exitOverride do not inherit it: usage errors must still exit 2.
+    .exitOverride()
     .description('report violations of the security rules (exit 1 when there are findings)')
     .argument('[paths...]', 'files or folders to check (default: the current folder)')
     .addOption(new Option('--format <format>', 'output format').choices(formats).default('pretty'))
@@ -50,6 +52,8 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
 
   program
     .command('fix')
+    // Subcommands made before runProgram's exitOverride do not inherit it: usage errors must still exit 2.
+    .exitOverride()
     .description('rewrite code to remove the violations that can be fixed safely')
     .argument('[paths...]', 'files or folders to fix (default: the current folder)')
     .option('--rule <id>', 'apply only this rule (repeatable)', collect, [])
@@ -72,6 +76,8 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
 
   program
     .command('checklist')
+    // Subcommands made before runProgram's exitOverride do not inherit it: usage errors must still exit 2.
+    .exitOverride()
     .description(
       "tick the security rules' checklist from a check of this project (exit 1 when an item fails)",
     )

@@ -1,0 +1,457 @@
+import type { Node } from '@babel/types';
+import type { FixApi, FixFunction, SourceContext, SourceRule } from '../../src/engine/rule.js';
+import { calleeName, findBinding, memberPath, unwrap } from '../../src/engine/ast-utils.js';
+import {
+  driverTraits,
+  expressionDriver,
+  genericMethods,
+  sinkMethods,
+  unambiguousMethods,
+  type Driver,
+} from '../_shared/sql/drivers.js';
+import {
+  assignmentsTo,
+  hasValue,
+  isPlainRead,
+  referenceCount,
+  rootNames,
+  sqlSource,
+  sqlVariable,
+  type SqlSource,
+} from '../_shared/sql/pieces.js';
+import {
+  highestDollarParameter,
+  looksLikeSql,
+  planParameters,
+  skeleton,
+  type RewrittenPiece,
+} from '../_shared/sql/sql-text.js';
+import {
+  countQuestionMarks,
+  mergePositional,
+  parameterNode,
+  prismaTemplate,
+  sqlTextNode,
+} from './rewrite.js';
+
+// Babel and recast nodes are read field by field here: a loose type keeps the matching readable
+type AnyNode = any;
+type Pieces = RewrittenPiece<AnyNode>[];
+
+/** Statement methods of better-sqlite3 that run a prepared statement with positional values. */
+const statementRunners = new Set(['all', 'get', 'run', 'iterate']);
+const statementModifiers = new Set(['pluck', 'raw', 'expand', 'safeIntegers']);
+const sqlite3Runners = new Set(['run', 'all', 'get', 'each']);
+
+const unknownDriverReason =
+  'the database driver behind this call cannot be told from this file, so neither is its placeholder syntax ($1 or ?): bind the value as a parameter by hand';
+const typeormReason =
+  'with TypeORM the database decides the placeholder syntax ($1 for PostgreSQL, ? for MySQL and SQLite): pass the values as the second argument by hand';
+
+function isFunction(node: AnyNode | undefined): boolean {
+  return Boolean(node) && /^(ArrowFunctionExpression|FunctionExpression)$/.test(node!.type);
+}
+
+function isNotDatabase(receiver: AnyNode, context: SourceContext): boolean {
+  const node = unwrap(receiver);
+  if (node.type === 'RegExpLiteral') return true;
+  if (node.type === 'NewExpression' && memberPath(node.callee) === 'RegExp') return true;
+  const path = memberPath(node);
+  if (path === 'String' || path === 'JSON' || path === 'Promise') return true;
+  if (node.type === 'Identifier') {
+    const init = findBinding(node.name, context.ancestors)?.init;
+    if (init && (unwrap(init).type === 'RegExpLiteral' || memberPath(unwrap(init).callee) === 'RegExp'))
+      return true;
+  }
+  return false;
+}
+
+interface Sink {
+  call: AnyNode;
+  method: string;
+  driver?: Driver;
+  /** Fragments (whereRaw) are SQL by construction; generic names need SQL-looking text. */
+  needsSqlText: boolean;
+}
+
+function sinkOf(call: AnyNode, context: SourceContext): Sink | undefined {
+  const method = calleeName(call);
+  if (!method || call.arguments.length === 0) return undefined;
+  const callee = call.callee as AnyNode;
+  const receiver =
+    callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression'
+      ? callee.object
+      : undefined;
+  const certain = unambiguousMethods.get(method);
+  if (certain) return { call, method, driver: certain, needsSqlText: false };
+  const generic = genericMethods.has(method);
+  if (!generic && !sqlite3Runners.has(method)) return undefined;
+  if (!receiver) {
+    // A bare `query(sql)` is a project helper around some client: reported when the text is SQL.
+    return method === 'query' || method === 'execute' ? { call, method, needsSqlText: true } : undefined;
+  }
+  if (isNotDatabase(receiver, context)) return undefined;
+  const driver = expressionDriver(receiver, context);
+  if (driver) {
+    if (!sinkMethods[driver].includes(method)) return undefined;
+    return { call, method, driver, needsSqlText: !(driver === 'knex' && method === 'raw') };
+  }
+  return generic ? { call, method, needsSqlText: true } : undefined;
+}
+
+function describe(node: AnyNode, text: string): string {
+  const source =
+    typeof node.start === 'number' ? text.slice(node.start, node.end).replace(/\s+/g, ' ') : 'a value';
+  return source.length > 40 ? `${source.slice(0, 37)}...` : source;
+}
+
+/** Where the values go, per driver, or why they cannot be placed automatically. */
+type Placement =
+  | {
+      apply: (
+        api: FixApi,
+        pieces: Pieces,
+        textNode: (placeholder: (index: number) => string) => AnyNode,
+      ) => void;
+    }
+  | { reason: string };
+
+function arrayElements(node: AnyNode | undefined): AnyNode[] | undefined {
+  if (!node) return [];
+  const value = unwrap(node);
+  if (value.type !== 'ArrayExpression') return undefined;
+  if (value.elements.some((element: AnyNode | null) => !element || element.type === 'SpreadElement'))
+    return undefined;
+  return value.elements;
+}
+
+function positionalPlacement(
+  existing: AnyNode[],
+  pieces: Pieces,
+  skeletonText: string,
+  write: (api: FixApi, values: AnyNode[]) => void,
+): Placement {
+  if (countQuestionMarks(skeletonText) !== existing.length)
+    return { reason: 'the values already passed do not match the `?` already in the text' };
+  if (
+    existing.length > 0 &&
+    !existing.every(isPlainRead) &&
+    !pieces.every(
+      (piece) =>
+        piece.kind !== 'parameter' ||
+        piece.value.kind !== 'expression' ||
+        isPlainRead(piece.value.expression),
+    )
+  )
+    return {
+      reason: 'moving the values next to the existing ones would change the order their side effects run in',
+    };
+  return {
+    apply(api, rewritten, textNode) {
+      textNode(() => '?');
+      const merged = mergePositional(rewritten, existing, (value) => parameterNode(api, value))!;
+      write(api, merged);
+    },
+  };
+}
+
+/** `query(text)`, `query(text, cb)`, `query(text, [values])`, `query(text, [values], cb)`. */
+function valuesArgumentPlacement(
+  call: AnyNode,
+  pieces: Pieces,
+  skeletonText: string,
+  dollar: boolean,
+  callbackAllowed: boolean,
+): Placement {
+  const second = call.arguments[1] as AnyNode | undefined;
+  const insertBeforeCallback = isFunction(second) && callbackAllowed;
+  const existing = insertBeforeCallback ? [] : arrayElements(second);
+  if (!existing)
+    return { reason: 'the values argument is not an array literal, so the new values cannot be added to it' };
+  const write = (api: FixApi, values: AnyNode[]) => {
+    const array = api.j.arrayExpression(values);
+    if (insertBeforeCallback || !second) call.arguments.splice(1, 0, array);
+    else api.pathOf(second).replace(array);
+  };
+  if (!dollar) return positionalPlacement(existing, pieces, skeletonText, write);
+  const highest = highestDollarParameter(skeletonText);
+  if (highest !== existing.length)
+    return { reason: 'the values already passed do not match the $n already in the text' };
+  return {
+    apply(api, rewritten, textNode) {
+      textNode((index) => `$${highest + index + 1}`);
+      const added = rewritten.flatMap((piece) =>
+        piece.kind === 'parameter' ? [parameterNode(api, piece.value)] : [],
+      );
+      write(api, [...existing, ...added]);
+    },
+  };
+}
+
+/** `sequelize.query(text, { replacements: [...] })`. */
+function sequelizePlacement(call: AnyNode, pieces: Pieces, skeletonText: string): Placement {
+  const options: AnyNode = call.arguments[1] ? unwrap(call.arguments[1]) : undefined;
+  if (options && options.type !== 'ObjectExpression')
+    return { reason: 'the query options are not an object literal' };
+  const properties: AnyNode[] = options?.properties ?? [];
+  if (properties.some((property) => property.type === 'SpreadElement'))
+    return { reason: 'the query options are spread from elsewhere' };
+  const named = (name: string) =>
+    properties.find((property) => property.key?.name === name || property.key?.value === name);
+  if (named('bind'))
+    return { reason: 'the query already uses `bind` parameters; add the value there by hand' };
+  const replacements = named('replacements');
+  const existing = replacements ? arrayElements(replacements.value) : [];
+  if (!existing)
+    return {
+      reason: 'the replacements are not an array literal (named replacements?); add the value there by hand',
+    };
+  return positionalPlacement(existing, pieces, skeletonText, (api, values) => {
+    const array = api.j.arrayExpression(values);
+    if (replacements) replacements.value = array;
+    else if (options) options.properties.push(api.j.objectProperty(api.j.identifier('replacements'), array));
+    else
+      call.arguments.splice(
+        1,
+        0,
+        api.j.objectExpression([api.j.objectProperty(api.j.identifier('replacements'), array)]),
+      );
+  });
+}
+
+/** `db.prepare(text).all(...values)`: the values go to the statement call. */
+function preparedPlacement(
+  call: AnyNode,
+  ancestors: readonly Node[],
+  pieces: Pieces,
+  skeletonText: string,
+): Placement {
+  let current: AnyNode = call;
+  for (let index = ancestors.length - 1; index >= 1; index -= 2) {
+    const member = ancestors[index] as AnyNode;
+    const outer = ancestors[index - 1] as AnyNode;
+    if (
+      member.type !== 'MemberExpression' ||
+      member.object !== current ||
+      outer.type !== 'CallExpression' ||
+      outer.callee !== member
+    )
+      break;
+    const name = member.property.name;
+    if (statementRunners.has(name)) {
+      const existing: AnyNode[] = outer.arguments;
+      if (
+        existing.some(
+          (argument) => argument.type === 'SpreadElement' || unwrap(argument).type === 'ObjectExpression',
+        )
+      )
+        return { reason: 'the statement takes named or spread values; add the value there by hand' };
+      if (/[@:$][A-Za-z_]/.test(skeletonText.replace(/'[^']*'/g, '')))
+        return { reason: 'the statement uses named parameters; add the value there by hand' };
+      return positionalPlacement(existing, pieces, skeletonText, (_api, values) => {
+        outer.arguments = values;
+      });
+    }
+    if (!statementModifiers.has(name)) break;
+    current = outer;
+  }
+  return {
+    reason: 'the prepared statement runs elsewhere: bind the values where it runs (.all, .get, .run)',
+  };
+}
+
+function placementFor(
+  sink: Sink,
+  ancestors: readonly Node[],
+  pieces: Pieces,
+  skeletonText: string,
+): Placement {
+  const { call, driver, method } = sink;
+  switch (driver) {
+    case 'pg':
+      return valuesArgumentPlacement(call, pieces, skeletonText, true, true);
+    case 'mysql':
+      return valuesArgumentPlacement(call, pieces, skeletonText, false, true);
+    case 'knex':
+      return valuesArgumentPlacement(call, pieces, skeletonText, false, false);
+    case 'sequelize':
+      return sequelizePlacement(call, pieces, skeletonText);
+    case 'better-sqlite3':
+      if (method === 'exec')
+        return { reason: 'exec() cannot bind values: run the statement with prepare(sql).run(...values)' };
+      return preparedPlacement(call, ancestors, pieces, skeletonText);
+    case 'sqlite3':
+      if (!sqlite3Runners.has(method))
+        return { reason: 'this sqlite3 method cannot bind values: use run, all, get or each' };
+      return valuesArgumentPlacement(call, pieces, skeletonText, false, true);
+    case 'typeorm':
+      return { reason: typeormReason };
+    default:
+      return { reason: unknownDriverReason };
+  }
+}
+
+/** The values read at the call instead of where the variable was built: safe only for plain reads nobody reassigns in between. */
+function movableValues(
+  pieces: Pieces,
+  declaration: AnyNode,
+  call: AnyNode,
+  ancestors: readonly Node[],
+): string | undefined {
+  for (const piece of pieces) {
+    if (piece.kind !== 'parameter') continue;
+    const expressions =
+      piece.value.kind === 'expression'
+        ? [piece.value.expression]
+        : piece.value.pieces.flatMap((part) => ('expression' in part ? [part.expression] : []));
+    for (const expression of expressions) {
+      if (!isPlainRead(expression))
+        return 'a value is computed where the variable is built (a call or an operation); move it by hand';
+      for (const name of rootNames(expression)) {
+        const binding = findBinding(name, ancestors);
+        const scope = binding?.scope ?? (ancestors[0] as AnyNode);
+        if (binding && !(scope.start <= declaration.start && declaration.end <= scope.end))
+          return `\`${name}\` means something else where the query runs`;
+        const changed = assignmentsTo(name, scope).some(
+          (assignment) => assignment.start > declaration.end && assignment.start < call.start,
+        );
+        if (changed) return `\`${name}\` is reassigned between building the SQL and running it`;
+      }
+    }
+  }
+  return undefined;
+}
+
+const rule: SourceRule = {
+  kind: 'source',
+  meta: {
+    id: 'sql-injection',
+    title: 'SQL built from strings must use bound parameters',
+    description:
+      'SQL text assembled with template literals or `+` from run-time values lets the value change the query itself ' +
+      '(SQL injection). Drivers bind values separately when they are passed as parameters.',
+    checklist: 'input-validation',
+    severity: 'critical',
+    cwe: [89],
+    fixable: true,
+    hint: 'Pass the value as a bound parameter ($1 / ?) instead of writing it into the SQL text; names and keywords must come from an allowlist.',
+  },
+  prefilter:
+    /\.(query|execute|raw|whereRaw|orWhereRaw|andWhereRaw|havingRaw|orHavingRaw|orderByRaw|groupByRaw|joinRaw|fromRaw|prepare|exec|run|all|get|each|\$queryRawUnsafe|\$executeRawUnsafe)\s*(<[^>]*>)?\s*\(|\b(query|execute)\s*\(/,
+  create(context) {
+    return {
+      CallExpression(call: AnyNode) {
+        const sink = sinkOf(call, context);
+        if (!sink) return;
+        const argument = call.arguments[0] as AnyNode;
+        if (argument.type === 'SpreadElement') return;
+        let textArgument: AnyNode = unwrap(argument);
+        let objectForm = false;
+        // Handles: client.query({ text: `... ${id}`, values: [] }) / connection.query({ sql: ... })
+        if (textArgument.type === 'ObjectExpression') {
+          const property = textArgument.properties.find(
+            (candidate: AnyNode) =>
+              candidate.type === 'ObjectProperty' && ['text', 'sql'].includes(candidate.key?.name),
+          );
+          if (!property) return;
+          textArgument = unwrap(property.value);
+          objectForm = true;
+        }
+        let source: SqlSource | undefined;
+        let variable: ReturnType<typeof sqlVariable>;
+        if (textArgument.type === 'Identifier') {
+          // Handles: const sql = `SELECT ... ${id}`; db.query(sql)
+          variable = sqlVariable(textArgument, context.ancestors, context.text);
+          if (!variable) return;
+          source = variable.source;
+          const assigned = variable.assignments.flatMap((assignment) =>
+            assignment.type === 'AssignmentExpression'
+              ? [sqlSource(assignment.right, context.ancestors, context.text)]
+              : [],
+          );
+          const dynamicAssignment = variable.assignments.some(
+            (assignment, index) => assignment.type === 'AssignmentExpression' && hasValue(assigned[index]),
+          );
+          if (!hasValue(source) && !dynamicAssignment) return;
+          const readable = [source, ...assigned].filter((candidate): candidate is SqlSource =>
+            Boolean(candidate),
+          );
+          if (readable.length === 0) return;
+          if (sink.needsSqlText && !readable.some((candidate) => looksLikeSql(candidate.pieces))) return;
+          source = source ?? readable[0];
+          if (variable.assignments.length > 0) {
+            context.report({
+              node: argument,
+              message: `SQL text \`${variable.name}\` is assembled from run-time values across several statements: pass the values as bound parameters`,
+              unfixableReason:
+                'the SQL text is built across several statements (the variable is reassigned); parameterise it by hand',
+            });
+            return;
+          }
+        } else {
+          source = sqlSource(textArgument, context.ancestors, context.text);
+          if (!hasValue(source)) return;
+          if (sink.needsSqlText && !looksLikeSql(source!.pieces)) return;
+        }
+        const sql = source!;
+        const firstValue = sql.pieces.find((piece) => piece.kind === 'value') as { expression: AnyNode };
+        const message = variable
+          ? `SQL text \`${variable.name}\` is built from \`${describe(firstValue.expression, context.text)}\` by ${sql.how}: pass the value as a bound parameter`
+          : `SQL text built from \`${describe(firstValue.expression, context.text)}\` by ${sql.how}: pass the value as a bound parameter`;
+        const report = (unfixableReason: string) =>
+          context.report({ node: argument, message, unfixableReason });
+
+        const driver = sink.driver;
+        const traits = driverTraits[driver ?? 'mysql'];
+        const plan = planParameters(sql.pieces, traits);
+        if (!plan.ok)
+          return report(
+            `\`${describe(plan.expression, context.text)}\` cannot become a parameter: ${plan.reason}`,
+          );
+        if (!driver) return report(unknownDriverReason);
+        if (objectForm)
+          return report('the query is given as a config object; move the values into its `values` by hand');
+        const skeletonText = skeleton(sql.pieces.filter((piece) => piece.kind !== 'value'));
+        const keepTemplate = sql.node.type === 'TemplateLiteral';
+        const replaceText = (api: FixApi, node: AnyNode) => (placeholder: (index: number) => string) => {
+          const textNode = sqlTextNode(api, plan.pieces, placeholder, keepTemplate);
+          api.pathOf(node).replace(textNode);
+          return textNode;
+        };
+        let fix: FixFunction;
+        if (driver === 'prisma') {
+          // Handles: prisma.$queryRawUnsafe(`... ${id}`) → prisma.$queryRaw`... ${id}`
+          if (variable)
+            return report(
+              'the SQL text is built in a variable: write it as a Prisma.sql`...` template by hand',
+            );
+          if (call.arguments.length !== 1)
+            return report('the call already passes values; write it as a $queryRaw`...` template by hand');
+          if (call.typeParameters || call.typeArguments)
+            return report('the call has type arguments; write it as a $queryRaw<T>`...` template by hand');
+          fix = (api) => {
+            const tag = api.j.memberExpression(
+              call.callee.object,
+              api.j.identifier(sink.method.replace('Unsafe', '')),
+            );
+            api.pathOf(call).replace(api.j.taggedTemplateExpression(tag, prismaTemplate(api, plan.pieces)));
+          };
+        } else {
+          const placement = placementFor(sink, context.ancestors.slice(), plan.pieces, skeletonText);
+          if ('reason' in placement) return report(placement.reason);
+          if (variable) {
+            const declaration = variable.binding.node;
+            if (referenceCount(variable.name, variable.binding.scope) !== 1)
+              return report(`\`${variable.name}\` is used elsewhere too; parameterise it by hand`);
+            const unmovable = movableValues(plan.pieces, declaration, call, context.ancestors.slice());
+            if (unmovable) return report(unmovable);
+          }
+          fix = (api) => placement.apply(api, plan.pieces, replaceText(api, sql.node));
+        }
+        context.report({ node: argument, message, fix });
+      },
+    };
+  },
+};
+
+export default rule;
