@@ -1,3 +1,5 @@
+import type { Policy, PresetName } from '../policy/index.js';
+
 /**
  * A generator is data (node-plop style): what it asks, which templates it renders where, what it adds
  * to package.json and .env.example, and how it is wired into an app entry. The scaffolder and
@@ -8,4 +10,75 @@ export interface GeneratorDeclaration {
   name: string;
   /** One line for `secure add --list`. */
   description: string;
+  /** Only the scaffolder renders it (the `app` generator); `secure add` does not offer it. */
+  scaffoldOnly?: boolean;
+  /** Generators whose files this one imports; rendered along with it. */
+  requires?: readonly string[];
+  /** Questions, each answerable by a flag; shared by the scaffolder and `secure add`. */
+  prompts?: readonly GeneratorPrompt[];
+  /** Package names; versions come from generators/versions.ts. */
+  dependencies?: (context: TemplateContext) => readonly string[];
+  devDependencies?: (context: TemplateContext) => readonly string[];
+  /** Variables the rendered code reads, for .env.example (names only, never a value). */
+  env?: (context: TemplateContext) => readonly EnvVariable[];
+  /** How `secure add` wires the module into an existing app entry, per framework. */
+  wiring?: Partial<Record<Framework, WiringStep>>;
+}
+
+export type Framework = 'express' | 'fastify';
+export type Database = 'sqlite' | 'postgres';
+export type WebSocketLibrary = 'socket.io' | 'ws' | 'none';
+export type ModuleSystem = 'esm' | 'cjs';
+
+export interface GeneratorPrompt {
+  /** The answer's key in TemplateContext. */
+  name: keyof Answers;
+  /** The command-line flag that answers it without a prompt, e.g. `--framework`. */
+  flag: string;
+  message: string;
+  /** A select prompt when present, a yes/no confirm otherwise. */
+  choices?: readonly string[];
+  default: string | boolean;
+}
+
+export interface EnvVariable {
+  name: string;
+  /** One line, written as a comment above the name in .env.example. */
+  description: string;
+  /** A generated secret: written to .env (mode 0600) but never to .env.example or the terminal. */
+  secret?: boolean;
+  /** A non-secret value for the developer's .env (e.g. `http://localhost:5173`). */
+  example?: string;
+}
+
+/** What `secure add` inserts into an app entry: one import and one statement, each only when absent. */
+export interface WiringStep {
+  /** Module path relative to the source folder, without extension (e.g. `security/cors`). */
+  module: string;
+  /** Named imports from that module. */
+  imports: readonly string[];
+  /** The registration statement, e.g. `app.use(corsMiddleware(settings));`. */
+  statement: string;
+  /** Where it goes relative to the routes. */
+  position: 'before-routes' | 'after-routes';
+}
+
+/** The answers a user gives (flags or prompts). */
+export interface Answers {
+  framework: Framework;
+  db: Database;
+  ws: WebSocketLibrary;
+  redis: boolean;
+  preset: PresetName;
+}
+
+/** Everything a template can read. */
+export interface TemplateContext extends Answers {
+  policy: Policy;
+  express: boolean;
+  fastify: boolean;
+  appName: string;
+  moduleSystem: ModuleSystem;
+  /** Pinned versions of every generated dependency (generators/versions.ts). */
+  versions: Readonly<Record<string, string>>;
 }

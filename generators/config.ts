@@ -1,0 +1,45 @@
+import type { GeneratorDeclaration } from '../src/engine/generator.js';
+
+export const config: GeneratorDeclaration = {
+  name: 'config',
+  description:
+    'zod-validated settings from the environment (.env loaded, secrets masked, bad values refused)',
+  dependencies: () => ['zod'],
+  env: (context) => [
+    { name: 'NODE_ENV', description: 'development, test or production', example: 'development' },
+    { name: 'PORT', description: 'the port to listen on', example: String(context.policy.docker.port) },
+    {
+      name: 'JWT_SECRET',
+      description: 'at least 32 random bytes; generated into .env, never committed',
+      secret: true,
+    },
+    {
+      name: 'CORS_ORIGINS',
+      description: 'comma-separated exact origins allowed to call the API (never * or null)',
+      example: 'http://localhost:5173',
+    },
+    {
+      name: 'ALLOWED_HOSTS',
+      description: 'comma-separated host names this API answers to (others get 400)',
+      example: 'localhost,127.0.0.1',
+    },
+    ...(context.db === 'postgres'
+      ? [
+          {
+            name: 'DATABASE_URL',
+            description: 'postgres://user:password@host:5432/database',
+            example: 'postgres://app@127.0.0.1:5432/app',
+          },
+        ]
+      : [{ name: 'DATABASE_URL', description: 'the SQLite file', example: 'data/app.sqlite' }]),
+    ...(context.redis
+      ? [{ name: 'REDIS_URL', description: 'shared rate-limit counters', example: 'redis://127.0.0.1:6379' }]
+      : []),
+    {
+      name: 'TRUST_PROXY',
+      description: 'number of proxy hops in front of the app (0 = none; required >= 1 in production)',
+      example: '0',
+    },
+    { name: 'LOG_LEVEL', description: 'fatal, error, warn, info, debug or trace', example: 'info' },
+  ],
+};

@@ -1,0 +1,17 @@
+import type { GeneratorDeclaration } from '../src/engine/generator.js';
+
+export const cors: GeneratorDeclaration = {
+  name: 'cors',
+  description: 'CORS allowlist from CORS_ORIGINS: exact origins only, Vary: Origin, never *',
+  requires: ['config'],
+  dependencies: (context) => (context.express ? ['cors'] : ['@fastify/cors']),
+  devDependencies: (context) => (context.express ? ['@types/cors'] : []),
+  wiring: {
+    express: {
+      module: 'security/cors',
+      imports: ['corsMiddleware'],
+      statement: 'app.use(corsMiddleware(settings));',
+      position: 'before-routes',
+    },
+  },
+};

@@ -1,0 +1,17 @@
+import type { GeneratorDeclaration } from '../src/engine/generator.js';
+
+export const headers: GeneratorDeclaration = {
+  name: 'headers',
+  description:
+    'helmet: frameguard DENY, API CSP, the policy X-XSS-Protection, HSTS in production, no X-Powered-By',
+  requires: ['config'],
+  dependencies: (context) => (context.express ? ['helmet'] : ['@fastify/helmet']),
+  wiring: {
+    express: {
+      module: 'security/headers',
+      imports: ['securityHeaders'],
+      statement: 'app.use(securityHeaders(settings));',
+      position: 'before-routes',
+    },
+  },
+};

@@ -1,0 +1,19 @@
+import type { GeneratorDeclaration } from '../src/engine/generator.js';
+
+export const rateLimit: GeneratorDeclaration = {
+  name: 'rate-limit',
+  description: 'per-client rate limit from the policy (429 + Retry-After), shared in Redis with --redis',
+  requires: ['config'],
+  dependencies: (context) => [
+    ...(context.express ? ['express-rate-limit'] : ['@fastify/rate-limit']),
+    ...(context.redis ? ['ioredis', ...(context.express ? ['rate-limit-redis'] : [])] : []),
+  ],
+  wiring: {
+    express: {
+      module: 'security/rate-limit',
+      imports: ['rateLimiter'],
+      statement: 'app.use(rateLimiter());',
+      position: 'before-routes',
+    },
+  },
+};

@@ -1,0 +1,141 @@
+import Handlebars from 'handlebars';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join, posix, relative, sep } from 'node:path';
+import { SecureError } from '../errors.js';
+import { templatesDir } from '../cli/package-info.js';
+import type { TemplateContext } from './generator.js';
+
+/**
+ * Rendering: policy + answers -> file contents, in memory. Nothing is written here, so the scaffolder and
+ * `secure add` can render everything first and write all or nothing.
+ *
+ * templates/<generator>/common/<path>.hbs   both frameworks
+ * templates/<generator>/<framework>/<path>.hbs   one framework (wins over nothing: a path in both is a bug)
+ * A leading `root/` targets the project root; anything else lands under the source folder.
+ * A template that renders to nothing but whitespace (e.g. wrapped in `{{#if ...}}`) produces no file.
+ */
+
+export interface RenderedFile {
+  /** Relative to the project root, with `/`. */
+  path: string;
+  content: string;
+  /** The generator whose template produced it (recorded in .secure/manifest.json). */
+  generator: string;
+}
+
+export interface RenderOptions {
+  /** The source folder relative to the project root (`src` in scaffolded apps). */
+  srcDir?: string;
+  /** Defaults to the package's templates/ folder; tests may point elsewhere. */
+  templatesRoot?: string;
+}
+
+/** Files npm would drop or mangle are stored without their leading dot and renamed here. */
+const dotFiles = new Set(['gitignore', 'dockerignore', 'env.example', 'npmrc', 'prettierrc']);
+
+const handlebars = Handlebars.create();
+handlebars.registerHelper('eq', (left: unknown, right: unknown) => left === right);
+handlebars.registerHelper('neq', (left: unknown, right: unknown) => left !== right);
+handlebars.registerHelper('not', (value: unknown) => !value);
+handlebars.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
+handlebars.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
+// Values rendered into TypeScript source: JSON is a valid TS literal and escapes quotes and newlines.
+handlebars.registerHelper('json', (value: unknown) => JSON.stringify(value));
+handlebars.registerHelper(
+  'version',
+  function (this: unknown, name: string, options: Handlebars.HelperOptions) {
+    const versions = (options.data.root as TemplateContext).versions;
+    const version = versions[name];
+    if (version === undefined) throw new Error(`no pinned version for "${name}" in generators/versions.ts`);
+    return JSON.stringify(version);
+  },
+);
+
+const compiled = new Map<string, Handlebars.TemplateDelegate>();
+
+function compile(file: string): Handlebars.TemplateDelegate {
+  let template = compiled.get(file);
+  if (!template) {
+    template = handlebars.compile(readFileSync(file, 'utf8'), { noEscape: true, strict: true });
+    compiled.set(file, template);
+  }
+  return template;
+}
+
+function listTemplates(folder: string): string[] {
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.hbs'))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}
+
+function targetPath(templateRelative: string, srcDir: string): string {
+  const segments = templateRelative.replace(/\.hbs$/, '').split(sep);
+  if (segments[0] === 'root') {
+    const rest = segments.slice(1);
+    const last = rest.length - 1;
+    if (rest.length === 1 && dotFiles.has(rest[last])) rest[last] = `.${rest[last]}`;
+    return posix.join(...rest);
+  }
+  return posix.join(srcDir, ...segments);
+}
+
+/** Renders one generator's templates for the context's framework: target path -> content. */
+export function renderGenerator(
+  generator: string,
+  context: TemplateContext,
+  options: RenderOptions = {},
+): Map<string, string> {
+  const root = options.templatesRoot ?? templatesDir;
+  const srcDir = options.srcDir ?? 'src';
+  const generatorDir = join(root, generator);
+  if (!existsSync(generatorDir)) {
+    throw new SecureError('NOT_FOUND', `no templates for generator "${generator}" in ${root}`);
+  }
+  const files = new Map<string, string>();
+  for (const variant of ['common', context.framework]) {
+    const variantDir = join(generatorDir, variant);
+    for (const file of listTemplates(variantDir)) {
+      const path = targetPath(relative(variantDir, file), srcDir);
+      if (files.has(path)) {
+        throw new SecureError(
+          'INTERNAL',
+          `templates/${generator}: ${path} exists in both common/ and ${variant}/`,
+        );
+      }
+      let content: string;
+      try {
+        content = compile(file)(context);
+      } catch (error) {
+        throw new SecureError('INTERNAL', `${relative(root, file)}: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+      if (content.trim() !== '') files.set(path, content);
+    }
+  }
+  return files;
+}
+
+/** Renders several generators into one map; two generators writing the same path is a bug. */
+export function renderGenerators(
+  generators: readonly string[],
+  context: TemplateContext,
+  options: RenderOptions = {},
+): Map<string, RenderedFile> {
+  const result = new Map<string, RenderedFile>();
+  for (const generator of generators) {
+    for (const [path, content] of renderGenerator(generator, context, options)) {
+      const previous = result.get(path);
+      if (previous) {
+        throw new SecureError(
+          'INTERNAL',
+          `${path} is rendered by both the "${previous.generator}" and "${generator}" generators`,
+        );
+      }
+      result.set(path, { path, content, generator });
+    }
+  }
+  return result;
+}
