@@ -21,6 +21,8 @@ export interface PoolOptions {
   projects: ReadonlyMap<string, ProjectInfo>;
   /** Extra worker threads besides the main thread; 0 = everything in-process. */
   workers: number;
+  /** Told how many workers really started (none when running from TypeScript sources). */
+  onWorkers?(count: number): void;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function analyzeAll(
     return indices;
   };
   const script = options.workers > 0 ? workerScript() : undefined;
+  options.onWorkers?.(script ? options.workers : 0);
   const workers: Promise<void>[] = [];
   if (script) {
     for (let count = 0; count < options.workers; count++) {

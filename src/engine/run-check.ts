@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { SecureError } from '../errors.js';
 import type { FileAnalysis, SelectedRules } from './analyze-file.js';
@@ -45,6 +46,8 @@ export interface ProjectFinding {
 }
 
 export interface CheckResult {
+  /** Worker threads used besides the main thread. */
+  workers: number;
   findings: Finding[];
   files: number;
   /** Files at least one rule's prefilter let through (parsed), from this run or from the cache. */
@@ -101,9 +104,15 @@ function isDirectory(path: string): boolean {
   }
 }
 
-function defaultWorkers(fileCount: number): number {
+/**
+ * The main thread analyzes too, so one worker uses both cores of a 2-core machine; more cores, more
+ * workers. SECURE_WORKERS overrides (0 = all in-process).
+ */
+function defaultWorkers(fileCount: number, env: NodeJS.ProcessEnv): number {
+  const forced = env.SECURE_WORKERS === undefined ? Number.NaN : Number(env.SECURE_WORKERS);
+  if (Number.isInteger(forced) && forced >= 0) return forced;
   if (fileCount < workerThreshold) return 0;
-  return 1;
+  return Math.max(1, Math.min(availableParallelism() - 1, Math.floor(fileCount / workerThreshold)));
 }
 
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
@@ -151,6 +160,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   }
 
   const result: CheckResult = {
+    workers: options.workers ?? defaultWorkers(items.length, options.env ?? process.env),
     findings: [],
     files: items.length,
     parsed: 0,
@@ -199,7 +209,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     {
       rules: selected,
       projects,
-      workers: options.workers ?? defaultWorkers(items.length),
+      workers: result.workers,
+      onWorkers: (count) => {
+        result.workers = count;
+      },
     },
     (index, workResult) => {
       const item = items[index];

@@ -36,6 +36,7 @@ export function summary(result: CheckResult, context: ReportContext) {
       file: displayPath(context.cwd, error.file),
     })),
     ruleErrors: result.ruleErrors.map((error) => ({ ...error, file: displayPath(context.cwd, error.file) })),
+    workers: result.workers,
     durationMs: Math.round(context.durationMs),
   };
 }

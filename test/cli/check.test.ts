@@ -1,0 +1,92 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findRule } from '../../codemods/index.js';
+import { runBin, secureBin } from '../helpers/cli.js';
+import { tempProject } from '../helpers/temp-repo.js';
+
+const corsApp = (index: number) =>
+  `import express from 'express';\nimport cors from 'cors';\nexport const app${index} = express();\napp${index}.use(cors());\n`;
+const plain = (index: number) => `export function add${index}(a: number, b: number) {\n  return a + b;\n}\n`;
+
+describe('secure check (the built bin)', () => {
+  it('an unknown --rule or --format is a one-line usage error, exit 2', async () => {
+    const dir = tempProject({ 'package.json': '{}' });
+    const rule = await runBin(secureBin, ['check', '--rule', 'no-such-rule'], { cwd: dir });
+    expect(rule.exitCode).toBe(2);
+    expect(rule.stderr).toMatch(/^error: unknown rule "no-such-rule"$/m);
+    const format = await runBin(secureBin, ['check', '--format', 'xml'], { cwd: dir });
+    expect(format.exitCode).toBe(2);
+    expect(format.stderr).toMatch(/xml/);
+  });
+
+  it('exit 0 on a clean project, and a missing path is exit 2', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'src/a.ts': plain(1) });
+    const clean = await runBin(secureBin, ['check'], { cwd: dir });
+    expect(clean.exitCode).toBe(0);
+    expect(clean.stdout).toMatch(/^No findings\. 1 files checked/m);
+    const missing = await runBin(secureBin, ['check', 'src/nope.ts'], { cwd: dir });
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toMatch(/src\/nope\.ts: no such file or folder/);
+  });
+
+  it.runIf(findRule('cors-wildcard'))(
+    'the worker pool finds exactly what the in-process run finds',
+    async () => {
+      const files: Record<string, string> = { 'package.json': '{}' };
+      for (let index = 0; index < 700; index++)
+        files[`src/m${index % 7}/f${index}.ts`] = index % 50 === 0 ? corsApp(index) : plain(index);
+      const dir = tempProject(files, { git: false });
+      const args = ['check', '--format', 'json', '--rule', 'cors-wildcard', '--no-cache'];
+      const pooled = await runBin(secureBin, args, { cwd: dir });
+      const inProcess = await runBin(secureBin, args, { cwd: dir, env: { SECURE_WORKERS: '0' } });
+      const pooledReport = JSON.parse(pooled.stdout);
+      const inProcessReport = JSON.parse(inProcess.stdout);
+      expect(pooledReport.summary.workers).toBe(1);
+      expect(inProcessReport.summary.workers).toBe(0);
+      expect(pooledReport.findings).toHaveLength(14);
+      expect(pooledReport.findings).toEqual(inProcessReport.findings);
+      expect(pooled.exitCode).toBe(1);
+    },
+  );
+
+  it.runIf(findRule('cors-wildcard'))(
+    'the cache in node_modules/.cache spares unchanged files a second parse',
+    async () => {
+      const dir = tempProject({ 'package.json': '{}', 'src/a.ts': corsApp(1), 'src/b.ts': plain(2) });
+      mkdirSync(join(dir, 'node_modules'));
+      const first = JSON.parse((await runBin(secureBin, ['check', '--format', 'json'], { cwd: dir })).stdout);
+      const second = JSON.parse(
+        (await runBin(secureBin, ['check', '--format', 'json'], { cwd: dir })).stdout,
+      );
+      expect(first.summary.cached).toBe(0);
+      expect(second.summary.cached).toBe(2);
+      expect(second.findings).toEqual(first.findings);
+    },
+  );
+});
+
+describe('secure checklist', () => {
+  it.runIf(findRule('cors-wildcard'))(
+    'crosses the items with findings, naming them; ticks covered clean items; the rest are not checked',
+    async () => {
+      const dir = tempProject({ 'package.json': '{}', 'src/server.ts': corsApp(1) });
+      const result = await runBin(secureBin, ['checklist'], { cwd: dir });
+      expect(result.exitCode).toBe(1);
+      const lines = result.stdout.split('\n');
+      const cors = lines.findIndex((line) => line.includes('CORS restricted to known origins'));
+      expect(lines[cors]).toMatch(/^\[ \] /);
+      expect(lines[cors + 1]).toMatch(/cors-wildcard {2}src\/server\.ts:4/);
+      const covered = new Set(
+        (await import('../../codemods/index.js')).rules.map((rule) => rule.meta.checklist as string),
+      );
+      const { checklistItems } = await import('../../src/policy/index.js');
+      for (const item of checklistItems) {
+        const line = lines.find((text) => text.includes(item.text))!;
+        if (item.id === 'cors') continue;
+        if (covered.has(item.id)) expect(line).toMatch(/^\[x\] /);
+        else expect(line).toMatch(/^\[\?\] .*\(not checked yet\)$/);
+      }
+    },
+  );
+});
