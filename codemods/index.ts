@@ -1,4 +1,7 @@
 import type { Rule } from '../src/engine/rule.js';
+import dockerPorts from './docker-ports/rule.js';
+import dockerSecret from './docker-secret/rule.js';
+import dockerRoot from './docker-root/rule.js';
 import corsWildcard from './cors-wildcard/rule.js';
 import sqlInjection from './sql-injection/rule.js';
 import jwtAlgorithm from './jwt-algorithm/rule.js';
@@ -22,6 +25,9 @@ export const rules: Rule[] = [
   insecureTransport,
   frontendSecret,
   envCommitted,
+  dockerRoot,
+  dockerSecret,
+  dockerPorts,
 ];
 
 export function findRule(id: string): Rule | undefined {

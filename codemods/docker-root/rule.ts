@@ -1,0 +1,120 @@
+import type { TextRule } from '../../src/engine/rule.js';
+import {
+  expandGlobalArgs,
+  finalStageChain,
+  imageRepository,
+  isDockerfilePath,
+  parseDockerfile,
+  type Instruction,
+  type Stage,
+} from '../_shared/docker/dockerfile.js';
+
+/** The user the official node images create (uid 1000); other images need one made with useradd. */
+const NODE_IMAGE_USER = 'node';
+
+/** Bases that already run as a non-root user unless told otherwise. */
+const nonRootBase =
+  /(^|\/)distroless\/[^:]+:(.*-)?nonroot\b|^cgr\.dev\/chainguard\/|(^|\/)bitnami\/|unprivileged|rootless/i;
+
+/** The official node image: `node`, `library/node`, `docker.io/library/node`, a mirror's `.../library/node`. */
+function isOfficialNodeImage(image: string): boolean {
+  const { path, name } = imageRepository(image);
+  if (name !== 'node') return false;
+  const namespace = path.split('/').slice(0, -1);
+  return namespace.length === 0 || namespace[namespace.length - 1] === 'library' || path === 'docker.io/node';
+}
+
+type UserState = { kind: 'root'; at?: Instruction } | { kind: 'non-root' } | { kind: 'unknown' };
+
+function userOf(instruction: Instruction): UserState {
+  const user = instruction.args.trim().split(/\s+/)[0]?.split(':')[0] ?? '';
+  if (user.includes('$')) return { kind: 'unknown' };
+  if (user === 'root' || user === '0') return { kind: 'root', at: instruction };
+  return { kind: 'non-root' };
+}
+
+/** The user the final stage runs as: its last USER, else its parent stage's, else the base image's. */
+function effectiveUser(chain: Stage[], base: string): UserState {
+  for (const stage of chain) {
+    const users = stage.instructions.filter((instruction) => instruction.keyword === 'USER');
+    if (users.length > 0) return userOf(users[users.length - 1]);
+  }
+  if (base.includes('$') && !isOfficialNodeImage(base)) return { kind: 'unknown' };
+  if (nonRootBase.test(base) || base.toLowerCase() === 'scratch') return { kind: 'unknown' };
+  return { kind: 'root' };
+}
+
+const rule: TextRule = {
+  kind: 'text',
+  meta: {
+    id: 'docker-root',
+    title: 'The container runs as a non-root user',
+    description:
+      'A process running as root inside the container is root on the container filesystem and one kernel or runtime bug away from root on the host. The final image should switch to an unprivileged user before CMD/ENTRYPOINT.',
+    checklist: 'docker-non-root',
+    severity: 'high',
+    cwe: [250],
+    fixable: true,
+    hint: 'Add USER <an unprivileged user> before CMD/ENTRYPOINT: `USER node` on node images, otherwise create one (RUN useradd --system app) and switch to it.',
+  },
+  appliesTo: isDockerfilePath,
+  prefilter: /^\s*FROM\s/im,
+  check(context) {
+    const file = parseDockerfile(context.text);
+    const chain = finalStageChain(file);
+    if (chain.length === 0) return;
+    const final = chain[0];
+    const starts = final.instructions.filter((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT');
+    const inherited = chain
+      .slice(1)
+      .some((stage) => stage.instructions.some((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT'));
+    // An image without a command of its own (a static-files stage, a base image) is judged where it runs.
+    if (starts.length === 0 && !inherited) return;
+    const rootBase = expandGlobalArgs(file, chain[chain.length - 1].base);
+    const user = effectiveUser(chain, rootBase);
+    if (user.kind !== 'root') return;
+
+    const where = user.at ?? starts[0] ?? final.from;
+    const message = user.at
+      ? `USER ${user.at.args.trim()} is the last user: the container runs as root`
+      : `no USER in the final stage (FROM ${final.base}): the container runs as root`;
+    const report = { line: where.line, column: where.column, endLine: where.endLine, message };
+
+    if (!isOfficialNodeImage(rootBase)) {
+      context.report({
+        ...report,
+        unfixableReason: `${rootBase} is not an official node image; create a user (RUN useradd --system --create-home app) and add USER app before CMD`,
+      });
+      return;
+    }
+    if (context.policy.docker.user !== NODE_IMAGE_USER) {
+      context.report({
+        ...report,
+        unfixableReason: `the policy's user ${context.policy.docker.user} does not exist in node images; create it (RUN useradd) and add USER ${context.policy.docker.user} before CMD`,
+      });
+      return;
+    }
+    const anchor = starts[0];
+    const after = anchor ? final.instructions.slice(final.instructions.indexOf(anchor) + 1) : [];
+    if (!anchor || after.some((i) => i.keyword === 'RUN' || i.keyword === 'USER')) {
+      context.report({
+        ...report,
+        unfixableReason: `the final stage has no CMD/ENTRYPOINT followed only by metadata; add USER ${NODE_IMAGE_USER} after the last RUN by hand`,
+      });
+      return;
+    }
+    const indentation = context.text.slice(anchor.lineStart, anchor.start);
+    context.report({
+      ...report,
+      fix: [
+        {
+          start: anchor.lineStart,
+          end: anchor.lineStart,
+          text: `${indentation}USER ${NODE_IMAGE_USER}${file.eol}`,
+        },
+      ],
+    });
+  },
+};
+
+export default rule;

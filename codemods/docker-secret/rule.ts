@@ -1,0 +1,261 @@
+import type { TextEdit, TextRule } from '../../src/engine/rule.js';
+import {
+  argumentTokens,
+  isDockerfilePath,
+  parseDockerfile,
+  positionOf,
+  type Dockerfile,
+  type Instruction,
+  type Token,
+} from '../_shared/docker/dockerfile.js';
+
+/** Words that make a variable name a secret wherever they appear in it. */
+const secretWords = new Set([
+  'SECRET',
+  'SECRETS',
+  'TOKEN',
+  'TOKENS',
+  'PASSWORD',
+  'PASSWORDS',
+  'PASSWD',
+  'PASS',
+  'PASSPHRASE',
+  'APIKEY',
+  'CREDENTIAL',
+  'CREDENTIALS',
+  'PRIVATEKEY',
+]);
+
+/** Last words that name something about a secret, not the secret (JWT_SECRET_FILE, TOKEN_EXPIRES_IN). */
+const metadataWords = new Set([
+  'FILE',
+  'PATH',
+  'DIR',
+  'URL',
+  'URI',
+  'HOST',
+  'PORT',
+  'NAME',
+  'USER',
+  'USERNAME',
+  'TYPE',
+  'LENGTH',
+  'SIZE',
+  'EXPIRY',
+  'EXPIRES',
+  'EXPIRATION',
+  'IN',
+  'TTL',
+  'TIMEOUT',
+  'SECONDS',
+  'MINUTES',
+  'HOURS',
+  'DAYS',
+  'HEADER',
+  'ALGORITHM',
+  'ALG',
+  'ID',
+  'ENABLED',
+  'DISABLED',
+  'ENABLE',
+  'DISABLE',
+  'MODE',
+  'VERSION',
+  'ISSUER',
+  'AUDIENCE',
+  'REGION',
+  'POLICY',
+  'ROTATION',
+  'PROVIDER',
+]);
+
+/** Known key formats, whatever the variable is called. */
+const keyFormats =
+  /^(sk_live_|rk_live_|sk-[A-Za-z0-9]{20}|AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{20}|github_pat_|xox[abposr]-|AIza[0-9A-Za-z_-]{30}|glpat-|npm_[A-Za-z0-9]{30}|SG\.[\w-]{16,}\.)|-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+
+/** `postgres://user:password@host`, with a literal password. */
+const credentialsInUrl = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:([^/\s@$]+)@/i;
+
+function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .filter(Boolean);
+}
+
+export function isSecretName(name: string): boolean {
+  const parts = words(name);
+  if (parts.length === 0 || name === 'PWD') return false;
+  const last = parts[parts.length - 1];
+  if (metadataWords.has(last) || parts.includes('PUBLIC')) return false;
+  const joined = parts.join('_');
+  if (/(^|_)(API_KEY|PRIVATE_KEY|ACCESS_KEY|SECRET_KEY|AUTH_TOKEN)(_|$)/.test(joined)) return true;
+  if (parts.some((part) => secretWords.has(part))) return true;
+  // STRIPE_KEY, ENCRYPTION_KEY, JWT_KEY; but KEY_ID, KEYBOARD, MONKEY are not keys.
+  return last === 'KEY' && parts.length > 1;
+}
+
+/** Values that carry no secret: empty, a flag or number, a path to a mounted secret file. */
+function isHarmlessValue(value: string): boolean {
+  return (
+    value === '' ||
+    /^(true|false|yes|no|on|off|none|null|\d+)$/i.test(value) ||
+    value.startsWith('/run/secrets/')
+  );
+}
+
+interface Variable {
+  instruction: Instruction;
+  token: Token;
+  name: string;
+  value?: string;
+  /** Why this variable is a secret, without its value. */
+  reason: string;
+}
+
+/** ENV and ARG variables that hold secrets. `ENV KEY value` (the legacy form) is one variable. */
+function secretVariables(file: Dockerfile): Variable[] {
+  const found: Variable[] = [];
+  for (const instruction of file.instructions) {
+    if (instruction.keyword !== 'ENV' && instruction.keyword !== 'ARG') continue;
+    const tokens = argumentTokens(file, instruction);
+    if (tokens.length === 0) continue;
+    const legacy = instruction.keyword === 'ENV' && !tokens[0].value.includes('=');
+    const entries = legacy
+      ? [
+          {
+            token: { ...tokens[0], end: tokens[tokens.length - 1].end },
+            name: tokens[0].value,
+            value: tokens
+              .slice(1)
+              .map((t) => t.value)
+              .join(' '),
+          },
+        ]
+      : tokens.map((token) => {
+          const [name, ...rest] = token.value.split('=');
+          return { token, name, value: rest.length > 0 ? rest.join('=') : undefined };
+        });
+    for (const entry of entries) {
+      const { name, value } = entry;
+      let reason: string | undefined;
+      if (value !== undefined && keyFormats.test(value))
+        reason = 'its value has the format of a known API key or private key';
+      else if (value !== undefined && credentialsInUrl.test(value))
+        reason = 'its value is a URL with a password in it';
+      else if (isSecretName(name)) {
+        if (value === undefined && instruction.keyword === 'ENV') continue;
+        if (value !== undefined && isHarmlessValue(value)) continue;
+        reason = 'its name says it holds a secret';
+      }
+      if (reason) found.push({ instruction, token: entry.token, name, value, reason });
+    }
+  }
+  return found;
+}
+
+function referencesOf(file: Dockerfile, name: string, except: Set<Instruction>): Instruction[] {
+  const pattern = new RegExp(`\\$(\\{${name}\\b|${name}\\b)`);
+  return file.instructions.filter(
+    (instruction) => !except.has(instruction) && pattern.test(instruction.args),
+  );
+}
+
+/**
+ * The edit that deletes one variable: the whole instruction when none of its variables stays, else the
+ * word and the space after it (or before it, for the last word). Edits of neighbouring words may
+ * overlap; the engine then keeps the first, which covers both.
+ */
+function removal(variable: Variable, siblings: Token[], removed: Set<number>): TextEdit {
+  const instruction = variable.instruction;
+  if (siblings.every((token) => removed.has(token.start)))
+    return { start: instruction.lineStart, end: instruction.endWithNewline, text: '' };
+  const index = siblings.findIndex((token) => token.start === variable.token.start);
+  const following = siblings[index + 1];
+  if (following) return { start: variable.token.start, end: following.start, text: '' };
+  const kept = siblings.slice(0, index).filter((token) => !removed.has(token.start));
+  return { start: kept[kept.length - 1].end, end: variable.token.end, text: '' };
+}
+
+const rule: TextRule = {
+  kind: 'text',
+  meta: {
+    id: 'docker-secret',
+    title: 'No secrets in Dockerfile ENV or ARG',
+    description:
+      'ENV values are stored in the image config (docker inspect shows them) and ARG values in the build history (docker history shows them): anyone who can pull the image reads the secret. Pass secrets at run time or as BuildKit secrets.',
+    checklist: 'secrets',
+    severity: 'high',
+    cwe: [538, 798],
+    fixable: true,
+    hint: 'Remove the secret from the Dockerfile; pass it at run time (docker run -e / --env-file, an orchestrator secret) or to RUN as a BuildKit secret (RUN --mount=type=secret,id=NAME), and rotate it.',
+  },
+  appliesTo: isDockerfilePath,
+  prefilter: /^\s*(ENV|ARG)\s/im,
+  check(context) {
+    const file = parseDockerfile(context.text);
+    const secrets = secretVariables(file);
+    // A variable that other instructions read cannot go without breaking them; the instructions that
+    // only pass a secret along (ENV TOKEN=$TOKEN) are removed together.
+    let removable = new Set(secrets);
+    for (let changed = true; changed; ) {
+      changed = false;
+      const removedWhole = new Set(
+        [...removable]
+          .map((variable) => variable.instruction)
+          .filter((instruction) =>
+            argumentTokens(file, instruction).every((token) =>
+              [...removable].some((v) => v.instruction === instruction && v.token.start === token.start),
+            ),
+          ),
+      );
+      for (const variable of removable) {
+        const readers = referencesOf(file, variable.name, removedWhole).filter(
+          (reader) => reader !== variable.instruction,
+        );
+        if (readers.length > 0) {
+          removable = new Set([...removable].filter((other) => other !== variable));
+          changed = true;
+        }
+      }
+    }
+    for (const variable of secrets) {
+      const start = positionOf(context.text, variable.token.start);
+      const end = positionOf(context.text, variable.token.end);
+      const kind = variable.instruction.keyword;
+      const shown = `${kind} ${variable.name}`;
+      const where =
+        kind === 'ENV' ? 'the image config (docker inspect)' : 'the build history (docker history)';
+      const message = `${shown} puts a secret in ${where}: ${variable.reason}`;
+      const base = {
+        line: start.line,
+        column: start.column,
+        endLine: end.line,
+        endColumn: end.column,
+        message,
+      };
+      if (!removable.has(variable)) {
+        const reader = referencesOf(file, variable.name, new Set([variable.instruction]))[0];
+        context.report({
+          ...base,
+          unfixableReason: `${variable.name} is read at line ${reader?.line ?? '?'}; pass it as a BuildKit secret (RUN --mount=type=secret,id=${variable.name.toLowerCase()}) or at run time`,
+        });
+        continue;
+      }
+      const siblings = argumentTokens(file, variable.instruction);
+      const legacy = kind === 'ENV' && siblings.length > 0 && !siblings[0].value.includes('=');
+      const removedSiblings = new Set(
+        secrets
+          .filter((v) => v.instruction === variable.instruction && removable.has(v))
+          .map((v) => v.token.start),
+      );
+      const edit = legacy
+        ? { start: variable.instruction.lineStart, end: variable.instruction.endWithNewline, text: '' }
+        : removal(variable, siblings, removedSiblings);
+      context.report({ ...base, message: `${message}; pass it at run time instead`, fix: [edit] });
+    }
+  },
+};
+
+export default rule;
