@@ -123,7 +123,10 @@ function namedEntries(root: string, pkg: PackageJson): string[] {
     .filter((word) => /\.[cm]?[jt]s$/.test(word));
   const named: string[] = [];
   for (const word of words) {
-    const variants = [word, word.replace(/^(\.\/)?(dist|build|out)\//, 'src/')];
+    // Handles: "start": "node dist/server.js" -> src/server.ts (the build output is never the entry).
+    const variants = [word.replace(/^(\.\/)?(dist|build|out)\//, 'src/')].filter(
+      (variant) => !variant.split('/').some((segment) => skippedFolders.has(segment)),
+    );
     for (const variant of variants)
       for (const extension of sourceExtensions) {
         const file = resolve(root, variant.replace(/\.[cm]?[jt]s$/, extension));

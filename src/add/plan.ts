@@ -5,6 +5,7 @@ import { SecureError } from '../errors.js';
 import { packageVersion } from '../cli/package-info.js';
 import { manifestPath, type Manifest } from '../engine/manifest.js';
 import { parseDeclaredCall } from '../engine/wiring/ensure-use.js';
+import { Node, type SourceFile } from 'ts-morph';
 import { hasTarget, openSource, wireSource } from '../engine/wiring/wire.js';
 import type { WireRequest } from '../engine/wiring/types.js';
 import { loadPolicy, type Policy } from '../policy/index.js';
@@ -275,10 +276,19 @@ function wireGenerators(
       }
       const requests = byFile.get(file) ?? [];
       const others = new Map<string, string[]>();
+      const undefinedNames: string[] = [];
       for (const name of parseDeclaredCall(step.statement).freeNames) {
+        if (step.imports.includes(name) || name in globalThis) continue;
         const module = exporters.get(name);
-        if (step.imports.includes(name) || !module || module === step.module) continue;
-        others.set(module, [...(others.get(module) ?? []), name]);
+        if (!module) undefinedNames.push(name);
+        else if (module !== step.module) others.set(module, [...(others.get(module) ?? []), name]);
+      }
+      // A statement that would not compile in the user's file is left for them to wire, with the reason.
+      if (undefinedNames.length > 0) {
+        notes.push(
+          `${generator.name}: not wired, \`${step.statement}\` uses ${undefinedNames.join(', ')}, which no generated module exports; add it by hand where it fits`,
+        );
+        continue;
       }
       requests.push({
         generator: generator.name,
@@ -322,6 +332,27 @@ function targetFile(
   return (step.target ?? 'app') === 'app' ? project.entry : socketFile();
 }
 
+/** `export const a`, `export function b`, `export { c }`: read from the syntax, no type checker needed. */
+function exportedNamesOf(sourceFile: SourceFile): string[] {
+  const names: string[] = [];
+  for (const statement of sourceFile.getStatements()) {
+    if (Node.isVariableStatement(statement) && statement.hasExportKeyword())
+      names.push(...statement.getDeclarations().map((declaration) => declaration.getName()));
+    else if (
+      (Node.isFunctionDeclaration(statement) || Node.isClassDeclaration(statement)) &&
+      statement.hasExportKeyword() &&
+      !statement.hasDefaultKeyword()
+    ) {
+      const name = statement.getName();
+      if (name) names.push(name);
+    } else if (Node.isExportDeclaration(statement) && !statement.getModuleSpecifier())
+      names.push(
+        ...statement.getNamedExports().map((named) => named.getAliasNode()?.getText() ?? named.getName()),
+      );
+  }
+  return names;
+}
+
 /** Names exported by the rendered TypeScript modules: name -> module path under the source folder. */
 function exportedNames(rendered: Map<string, string>, srcDir: string): Map<string, string> {
   const names = new Map<string, string>();
@@ -329,8 +360,7 @@ function exportedNames(rendered: Map<string, string>, srcDir: string): Map<strin
   for (const [path, text] of rendered) {
     if (!path.startsWith(prefix) || !path.endsWith('.ts')) continue;
     const module = path.slice(prefix.length, -'.ts'.length);
-    for (const name of openSource(path, text).getExportedDeclarations().keys())
-      if (name !== 'default') names.set(name, module);
+    for (const name of exportedNamesOf(openSource(path, text))) names.set(name, module);
   }
   return names;
 }

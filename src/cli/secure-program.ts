@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { SecureError } from '../errors.js';
+import { generatorSource } from '../add/registry.js';
+import { addCommand, addCommandOptions, type AddCommandOptions } from './commands/add.js';
 import { checkCommand, formats, type CheckCommandOptions } from './commands/check.js';
 import { checklistCommand } from './commands/checklist.js';
 import type { FixCommandOptions } from './commands/fix.js';
@@ -7,12 +8,6 @@ import { listRulesAndGenerators } from './commands/list.js';
 import type { Output } from './output.js';
 import { packageVersion } from './package-info.js';
 import { setExitCode } from './run.js';
-
-function notYetAvailable(command: string): never {
-  throw new SecureError('USAGE', `secure ${command} is not available in this version`, {
-    hint: 'Run `secure --help` to see the commands this version supports.',
-  });
-}
 
 /** The `secure` command line: flags in, one handler per command, an exit code out. */
 export function secureProgram(output: Output, cwd: string = process.cwd()): Command {
@@ -23,14 +18,18 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
     .version(packageVersion, '-v, --version')
     .allowExcessArguments(false);
 
-  program
-    .command('add')
-    .description(
-      'add security modules (auth, cors, headers, rate-limit, ...) to an existing Express or Fastify app',
-    )
-    .argument('[modules...]')
-    .allowUnknownOption(false)
-    .action(() => notYetAvailable('add'));
+  addCommandOptions(
+    program
+      .command('add')
+      .description(
+        'add security modules (auth, cors, headers, rate-limit, ...) to an existing Express or Fastify app',
+      )
+      .argument('[modules...]', 'modules to add (secure add --list shows them)')
+      .allowUnknownOption(false),
+    generatorSource,
+  ).action(async function (this: Command, modules: string[], options: AddCommandOptions) {
+    setExitCode(this, await addCommand(output, cwd, modules, options, generatorSource));
+  });
 
   const collect = (value: string, previous: string[]) => [...previous, value];
 

@@ -1,0 +1,120 @@
+import { Option, type Command } from 'commander';
+import { addModules, formatPlanDiff, type AddResult } from '../../add/index.js';
+import type { GeneratorSource, PromptDeclaration } from '../../add/generator-source.js';
+import { canPrompt, flagOf, type Answers } from '../../add/prompts.js';
+import { ExitCode } from '../../errors.js';
+import type { Output } from '../output.js';
+
+export interface AddCommandOptions {
+  list?: boolean;
+  entry?: string;
+  yes?: boolean;
+  force?: boolean;
+  dryRun?: boolean;
+  install?: boolean;
+  [promptAnswer: string]: unknown;
+}
+
+/** Each generator prompt once, keyed by flag, so `secure add` accepts `--ws socket.io` and friends. */
+function uniquePrompts(source: GeneratorSource): PromptDeclaration[] {
+  const byFlag = new Map<string, PromptDeclaration>();
+  for (const generator of source.generators)
+    for (const prompt of generator.prompts ?? [])
+      if (!byFlag.has(flagOf(prompt))) byFlag.set(flagOf(prompt), prompt);
+  return [...byFlag.values()];
+}
+
+function camelCase(flag: string): string {
+  return flag.replace(/^--/, '').replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase());
+}
+
+/** The options of `secure add`: its own, plus one per generator prompt. */
+export function addCommandOptions(command: Command, source: GeneratorSource): Command {
+  command
+    .option('--list', 'list the modules, one line each')
+    .option('--entry <file>', 'the file that creates the app (default: detected)')
+    .option('-y, --yes', 'take the default answer to every question')
+    .option('-f, --force', 'overwrite generated files you changed (the diff is shown otherwise)')
+    .option('-d, --dry-run', 'print a unified diff of every change and write nothing')
+    .option('--install', "run the project's package manager after adding dependencies");
+  for (const prompt of uniquePrompts(source)) {
+    const flag = flagOf(prompt);
+    command.addOption(
+      prompt.choices
+        ? new Option(`${flag} <value>`, prompt.message).choices([...prompt.choices])
+        : new Option(flag, prompt.message),
+    );
+  }
+  return command;
+}
+
+function answersFrom(source: GeneratorSource, options: AddCommandOptions): Answers {
+  const answers: Answers = {};
+  for (const prompt of uniquePrompts(source)) {
+    const value = options[camelCase(flagOf(prompt))];
+    if (typeof value === 'string' || typeof value === 'boolean') answers[prompt.name] = value;
+  }
+  return answers;
+}
+
+function listModules(output: Output, source: GeneratorSource): number {
+  const width = Math.max(...source.generators.map((generator) => generator.name.length));
+  for (const generator of source.generators)
+    output.out(`${generator.name.padEnd(width)}  ${generator.description}`);
+  return ExitCode.ok;
+}
+
+function report(output: Output, result: AddResult, dryRun: boolean): void {
+  const { colors } = output;
+  const { project } = result;
+  output.out(
+    colors.dim(
+      `${project.framework}${project.frameworkMajor ? ` ${project.frameworkMajor}` : ''} app \`${project.appName}\` in ${project.entry} (${project.moduleSystem === 'esm' ? 'ESM' : 'CommonJS'}, source folder ${project.srcDir})`,
+    ),
+  );
+  for (const change of result.changes)
+    output.out(
+      `  ${change.before === undefined ? colors.green('create') : colors.yellow('update')} ${change.path}`,
+    );
+  for (const name of result.upToDate)
+    output.out(`  ${colors.dim('up to date')} ${name}: already added, nothing to change`);
+  for (const note of result.notes) output.out(`  ${colors.dim('note')} ${note}`);
+  for (const conflict of result.conflicts) {
+    output.out(
+      `  ${colors.red('kept')} ${conflict.path}: changed since \`secure add ${conflict.generator}\` wrote it; --force replaces it with:`,
+    );
+    output.out(conflict.diff.trimEnd());
+  }
+  if (dryRun) return;
+  if (result.changes.some((change) => change.path === 'package.json') && !result.installed)
+    output.out(
+      `Next: run \`npm install\` (or pass --install), then set the variables listed in .env.example in .env.`,
+    );
+  else if (result.written) output.out('Next: set the variables listed in .env.example in .env.');
+}
+
+export async function addCommand(
+  output: Output,
+  cwd: string,
+  modules: string[],
+  options: AddCommandOptions,
+  source: GeneratorSource,
+): Promise<number> {
+  if (options.list) return listModules(output, source);
+  const result = await addModules(cwd, modules, {
+    source,
+    entry: options.entry,
+    yes: options.yes,
+    force: options.force,
+    dryRun: options.dryRun,
+    install: options.install,
+    answers: answersFrom(source, options),
+    interactive: output.interactive && canPrompt(),
+  });
+  if (options.dryRun) {
+    const diff = formatPlanDiff(result);
+    if (diff) output.out(diff.trimEnd());
+  }
+  report(output, result, Boolean(options.dryRun));
+  return result.conflicts.length > 0 ? ExitCode.findings : ExitCode.ok;
+}
