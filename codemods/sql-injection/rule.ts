@@ -86,6 +86,9 @@ function sinkOf(call: AnyNode, context: SourceContext): Sink | undefined {
   if (certain) return { call, method, driver: certain, needsSqlText: false };
   const generic = genericMethods.has(method);
   if (!generic && !sqlite3Runners.has(method)) return undefined;
+  // Handles: import { literal } from 'sequelize'; literal(`... ${id}`)
+  if (!receiver && method === 'literal' && expressionDriver(callee, context) === 'sequelize')
+    return { call, method, driver: 'sequelize', needsSqlText: false };
   if (!receiver) {
     // A bare `query(sql)` is a project helper around some client: reported when the text is SQL.
     return method === 'query' || method === 'execute' ? { call, method, needsSqlText: true } : undefined;
@@ -94,7 +97,9 @@ function sinkOf(call: AnyNode, context: SourceContext): Sink | undefined {
   const driver = expressionDriver(receiver, context);
   if (driver) {
     if (!sinkMethods[driver].includes(method)) return undefined;
-    return { call, method, driver, needsSqlText: !(driver === 'knex' && method === 'raw') };
+    // knex.raw, Prisma.raw and sequelize.literal take fragments as well as whole statements
+    const fragments = method === 'raw' || method === 'literal';
+    return { call, method, driver, needsSqlText: !fragments };
   }
   return generic ? { call, method, needsSqlText: true } : undefined;
 }
@@ -275,6 +280,11 @@ function placementFor(
     case 'knex':
       return valuesArgumentPlacement(call, pieces, skeletonText, false, false);
     case 'sequelize':
+      if (method === 'literal')
+        return {
+          reason:
+            'literal() takes no parameters: escape the value with sequelize.escape() or use a where object',
+        };
       return sequelizePlacement(call, pieces, skeletonText);
     case 'better-sqlite3':
       if (method === 'exec')
@@ -337,7 +347,7 @@ const rule: SourceRule = {
     hint: 'Pass the value as a bound parameter ($1 / ?) instead of writing it into the SQL text; names and keywords must come from an allowlist.',
   },
   prefilter:
-    /\.(query|execute|raw|whereRaw|orWhereRaw|andWhereRaw|havingRaw|orHavingRaw|orderByRaw|groupByRaw|joinRaw|fromRaw|prepare|exec|run|all|get|each|\$queryRawUnsafe|\$executeRawUnsafe)\s*(<[^>]*>)?\s*\(|\b(query|execute)\s*\(/,
+    /\.(literal|query|execute|raw|whereRaw|orWhereRaw|andWhereRaw|havingRaw|orHavingRaw|orderByRaw|groupByRaw|joinRaw|fromRaw|prepare|exec|run|all|get|each|\$queryRawUnsafe|\$executeRawUnsafe)\s*(<[^>]*>)?\s*\(|\b(query|execute|literal)\s*\(/,
   create(context) {
     return {
       CallExpression(call: AnyNode) {
@@ -419,6 +429,10 @@ const rule: SourceRule = {
           return textNode;
         };
         let fix: FixFunction;
+        if (driver === 'prisma' && sink.method === 'raw')
+          return report(
+            'Prisma.raw() is never parameterised: build the fragment with Prisma.sql`...` instead',
+          );
         if (driver === 'prisma') {
           // Handles: prisma.$queryRawUnsafe(`... ${id}`) → prisma.$queryRaw`... ${id}`
           if (variable)

@@ -55,7 +55,7 @@ export const driverTraits: Record<Driver, DriverTraits> = {
 export const sinkMethods: Record<Driver, readonly string[]> = {
   pg: ['query'],
   mysql: ['query', 'execute'],
-  sequelize: ['query'],
+  sequelize: ['query', 'literal'],
   knex: [
     'raw',
     'whereRaw',
@@ -68,7 +68,7 @@ export const sinkMethods: Record<Driver, readonly string[]> = {
     'joinRaw',
     'fromRaw',
   ],
-  prisma: ['$queryRawUnsafe', '$executeRawUnsafe'],
+  prisma: ['$queryRawUnsafe', '$executeRawUnsafe', 'raw'],
   'better-sqlite3': ['prepare', 'exec'],
   sqlite3: ['run', 'all', 'get', 'each', 'exec', 'prepare'],
   typeorm: ['query'],

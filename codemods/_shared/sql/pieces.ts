@@ -41,8 +41,8 @@ const numericCalls = new Set([
   'Number.parseInt',
   'Number.parseFloat',
 ]);
-const escapeCalls =
-  /^(escape|escapeId|escapeLiteral|escapeIdentifier|escapeString|quoteIdentifier|quote_ident|quote_literal)$/;
+/** `connection.escape(x)`, `escapeId`, `escapeLiteral`, `quoteIdentifier`, `this.escapePath(x)`, `quote_ident`... */
+const escapeCalls = /^(escape|quote)[A-Za-z_]*$/i;
 /** `ids.map(() => '?').join(',')`, `Array(n).fill('?')`, `` ids.map((_, i) => `$${i + 1}`) ``: a list of placeholders. */
 const placeholderList =
   /(=>\s*['"`](\?|\$)|fill\(\s*['"`]\?|['"`]\?,?\s*['"`]\s*\)?\.repeat\(|['"`],?\s*\?['"`]\.repeat\()/;
@@ -71,6 +71,10 @@ export function harmlessText(
     if (callee && numericCalls.has(callee)) return '0';
     const name = calleeName(value);
     if (name && escapeCalls.test(name)) return "'escaped'";
+    // pg-format: format('... %L ... %I', value, name) escapes what it interpolates
+    const pattern = value.arguments[0] && staticValue(value.arguments[0], ancestors)?.value;
+    if (name === 'format' && typeof pattern === 'string' && /%[LI]/.test(pattern) && !/%s/.test(pattern))
+      return "'escaped'";
   }
   if (
     (value.type === 'MemberExpression' || value.type === 'OptionalMemberExpression') &&
@@ -78,16 +82,12 @@ export function harmlessText(
     ['length', 'size'].includes(value.property.name)
   )
     return '0';
+  // Handles: ascending ? 'ASC' : 'DESC'
   if (value.type === 'ConditionalExpression') {
-    const consequent =
-      staticValue(value.consequent, ancestors) ??
-      (harmlessText(value.consequent, ancestors, text, depth + 1) !== undefined
-        ? { value: harmlessText(value.consequent, ancestors, text, depth + 1)! }
-        : undefined);
-    const alternate =
-      staticValue(value.alternate, ancestors) ??
-      (harmlessText(value.alternate, ancestors, text, depth + 1) !== undefined ? { value: '' } : undefined);
-    if (consequent && alternate) return String(consequent.value);
+    const branch = (node: AnyNode) =>
+      staticValue(node, ancestors)?.value ?? harmlessText(node, ancestors, text, depth + 1);
+    const consequent = branch(value.consequent);
+    if (consequent !== undefined && branch(value.alternate) !== undefined) return String(consequent);
   }
   const source = typeof value.start === 'number' ? text.slice(value.start, value.end) : '';
   if (placeholderList.test(source)) return '?';

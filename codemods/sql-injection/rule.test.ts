@@ -1,0 +1,109 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { checkSource, fixSource } from '../../src/engine/analyze-source.js';
+import type { ProjectInfo } from '../../src/engine/rule.js';
+import { rulesPreset } from '../../src/policy/index.js';
+import rule from './rule.js';
+
+const project: ProjectInfo = { root: '/p', policy: rulesPreset, moduleSystem: 'cjs' };
+const require = createRequire(import.meta.url);
+
+/** Runs a CommonJS snippet (its `module.exports` is returned) with the project's real better-sqlite3. */
+function load(code: string): (input: string) => unknown[] {
+  const module = { exports: {} as unknown };
+  new Function('require', 'module', code)(require, module);
+  return module.exports as (input: string) => unknown[];
+}
+
+const vulnerable = `
+const Database = require('better-sqlite3');
+const db = new Database(':memory:');
+db.exec("CREATE TABLE users (name TEXT, secret TEXT)");
+db.exec("INSERT INTO users VALUES ('alice', 'a-secret'), ('bob', 'b-secret')");
+
+module.exports = function find(name) {
+  const byName = db.prepare(\`SELECT secret FROM users WHERE name = '\${name}'\`).all();
+  const byPrefix = db.prepare("SELECT secret FROM users WHERE name LIKE '" + name + "%'").all();
+  return [...byName, ...byPrefix];
+};
+`;
+
+describe('sql-injection at run time', () => {
+  const payload = "x' OR '1'='1";
+
+  it('the unfixed code leaks every row for an injection payload', () => {
+    expect(load(vulnerable)(payload)).toEqual([{ secret: 'a-secret' }, { secret: 'b-secret' }]);
+  });
+
+  it('after the fix the payload travels as a bound value and matches nothing', () => {
+    const fixed = fixSource(vulnerable, '/p/src/users.js', [rule], project);
+    expect(fixed.applied).toHaveLength(2);
+    expect(fixed.output).toContain('db.prepare(`SELECT secret FROM users WHERE name = ?`).all(name)');
+    expect(fixed.output).toContain(
+      "db.prepare('SELECT secret FROM users WHERE name LIKE ?').all(`${name}%`)",
+    );
+    const find = load(fixed.output);
+    expect(find(payload)).toEqual([]);
+    // Legitimate input still finds the same rows as before the fix.
+    expect(find('alice')).toEqual(load(vulnerable)('alice'));
+    expect(find('al')).toEqual([{ secret: 'a-secret' }]);
+  });
+});
+
+describe('sql-injection edge cases', () => {
+  it('follows a parameter typed with the driver’s own type (PoolClient)', () => {
+    const text = [
+      "import type { PoolClient } from 'pg';",
+      'export async function tag(client: PoolClient, id: string) {',
+      '  await client.query(`DELETE FROM tags WHERE id = ${id}`);',
+      '}',
+      '',
+    ].join('\n');
+    const result = fixSource(text, '/p/src/tags.ts', [rule], { ...project, moduleSystem: 'esm' });
+    expect(result.output).toContain('await client.query(`DELETE FROM tags WHERE id = $1`, [id]);');
+  });
+
+  it('keeps CRLF line endings, the BOM and comments', () => {
+    const text =
+      "\uFEFFconst mysql = require('mysql2');\r\nconst pool = mysql.createPool({});\r\n// the lookup\r\n" +
+      "pool.query('SELECT * FROM t WHERE a = ' + a, (error) => done(error)); // keep\r\n";
+    const result = fixSource(text, '/p/src/a.js', [rule], project);
+    expect(result.output).toBe(
+      "\uFEFFconst mysql = require('mysql2');\r\nconst pool = mysql.createPool({});\r\n// the lookup\r\n" +
+        "pool.query('SELECT * FROM t WHERE a = ?', [a], (error) => done(error)); // keep\r\n",
+    );
+  });
+
+  it('reports the line where the SQL text starts, once per query', () => {
+    const text = [
+      "const { Pool } = require('pg');",
+      'const pool = new Pool();',
+      'async function f(id) {',
+      '  return pool.query(',
+      '    `SELECT * FROM users WHERE id = ${id}`,',
+      '  );',
+      '}',
+    ].join('\n');
+    const { findings } = checkSource(text, '/p/src/f.js', [rule], project);
+    expect(findings.map((finding) => [finding.line, finding.column, finding.fixable])).toEqual([
+      [5, 5, true],
+    ]);
+  });
+
+  it('does not move a value whose variable changes between building the SQL and running it', () => {
+    const text = [
+      "const { Pool } = require('pg');",
+      'const pool = new Pool();',
+      'async function f(input) {',
+      '  let id = input.id;',
+      '  const sql = `SELECT * FROM users WHERE id = ${id}`;',
+      '  id = 0;',
+      '  return pool.query(sql);',
+      '}',
+    ].join('\n');
+    const { findings } = checkSource(text, '/p/src/f.js', [rule], project);
+    expect(findings).toHaveLength(1);
+    expect(findings[0].fixable).toBe(false);
+    expect(findings[0].unfixableReason).toMatch(/`id` is reassigned/);
+  });
+});
