@@ -87,7 +87,7 @@ const userKeys = ['user', 'username', 'userName', 'login', 'email', 'account', '
  * since field maps (`{ username: 'username', password: 'password' }`) look the same.
  */
 export function isDefaultCredentialAt(site: LiteralSite, value: string, ancestors: readonly Node[]): boolean {
-  const kind = secretKind(site.name);
+  const kind = secretKind(site.name) ?? passwordPairKind(site, ancestors);
   if (kind !== 'password' && kind !== 'secret') return false;
   if (!isDefaultCredential(value)) return false;
   const sameAsName = nameWords(site.name).join('') === value.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -105,6 +105,15 @@ export function isDefaultCredentialAt(site: LiteralSite, value: string, ancestor
       !/^user(?:name)?$/i.test(user)
     );
   });
+}
+
+/** `pass` in `{ user: 'mailer', pass: '...' }` (nodemailer, basic auth), not `{ pass: 'passed' }`. */
+export function passwordPairKind(site: LiteralSite, ancestors: readonly Node[]): SecretKind | undefined {
+  if (site.name !== 'pass' || site.position !== 'property') return undefined;
+  const object = ancestors.findLast((node) => node.type === 'ObjectExpression');
+  return object && ['user', 'username', 'login'].some((key) => getProperty(object, key))
+    ? 'password'
+    : undefined;
 }
 
 function authorizationValue(value: string): boolean {
@@ -147,7 +156,7 @@ export function secretLiteral(node: Node, ancestors: readonly Node[]): SecretLit
     };
   if (/^authorization$/i.test(named) && authorizationValue(value))
     return { site, what: 'An Authorization header value is hard-coded', envName: 'API_TOKEN' };
-  const kind = secretKind(named);
+  const kind = secretKind(named) ?? passwordPairKind(site, ancestors);
   if (!kind) {
     const weak = nameWords(named);
     if ((weak.at(-1) === 'credentials' || weak.at(-1) === 'credential') && isHighEntropy(value))

@@ -166,8 +166,8 @@ export function secretKind(name: string): SecretKind | undefined {
   const head = words.at(-1)!;
   const before = words.at(-2);
   if (passwordWords.has(head)) return 'password';
-  if (head === 'pass')
-    return words.length === 1 || (before && passQualifiers.has(before)) ? 'password' : undefined;
+  // A bare `pass` is a password only next to a user (`auth: { user, pass }`): see passwordPairKind.
+  if (head === 'pass') return before && passQualifiers.has(before) ? 'password' : undefined;
   if (head === 'secret') return 'secret';
   if (head === 'token') return before && tokenNonQualifiers.has(before) ? undefined : 'token';
   // `secretOrKey` (passport-jwt), `secretOrPrivateKey` (jsonwebtoken)

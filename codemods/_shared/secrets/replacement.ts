@@ -29,7 +29,7 @@ export function settingsKeyFor(configModule: string, envName: string): string | 
   if (!text) return undefined;
   const escaped = envName.replace(/[^A-Za-z0-9_]/g, '');
   const mapped = new RegExp(
-    `\\b([A-Za-z_$][\\w$]*)\\s*:\\s*[^,\\n]*?\\b(?:env|process\\.env)\\s*(?:\\.\\s*${escaped}\\b|\\[\\s*['"]${escaped}['"]\\s*\\])`,
+    `\\b([A-Za-z_$][\\w$]*)\\s*:\\s*[^,\\n]*?\\b[A-Za-z_$][\\w$]*\\s*(?:\\.\\s*${escaped}\\b|\\[\\s*['"]${escaped}['"]\\s*\\])`,
   ).exec(text);
   if (mapped && mapped[1] !== escaped) return mapped[1];
   const key = camelKeyFor(envName);
@@ -103,7 +103,9 @@ export function planReplacement(
   if (configModule && resolve(configModule) !== resolve(file)) {
     const key = settingsKeyFor(configModule, envName);
     const importPath = importPathTo(file, configModule);
-    if (key && settingsNameFree(ancestors, importPath))
+    const program = programOf(ancestors);
+    const anchored = program ? importAnchor(program.body, file, project.moduleSystem) >= 0 : false;
+    if (key && anchored && settingsNameFree(ancestors, importPath))
       return { replacement: { kind: 'settings', envName, key, importPath } };
   }
   if (isTypeScript(file) && hasStrictNullChecks(file, project.root))
@@ -115,43 +117,56 @@ export function planReplacement(
   return { replacement: { kind: 'env', envName } };
 }
 
-function hasImportDeclarations(api: FixApi): boolean {
-  return api.root.find(api.j.ImportDeclaration).size() > 0;
+function isRequireStatement(statement: AnyNode): boolean {
+  return (
+    statement.type === 'VariableDeclaration' &&
+    statement.declarations.some(
+      (declarator: AnyNode) =>
+        declarator.init?.type === 'CallExpression' &&
+        declarator.init.callee.type === 'Identifier' &&
+        declarator.init.callee.name === 'require',
+    )
+  );
 }
 
-/** Adds `import { settings } from '<path>'` (or the require form in CommonJS files) once. */
+/**
+ * The top-level statement after which `settings` is imported: the last import, or in a CommonJS file the
+ * last `require`. Without one, the import would have to go above the file's leading comments; not done.
+ */
+function importAnchor(body: readonly AnyNode[], file: string, moduleSystem: 'esm' | 'cjs'): number {
+  const lastImport = body.map((statement) => statement.type).lastIndexOf('ImportDeclaration');
+  if (lastImport >= 0) return lastImport;
+  const commonJs = /\.cjs$/.test(file) || (moduleSystem === 'cjs' && !isTypeScript(file));
+  if (!commonJs) return -1;
+  return body.map(isRequireStatement).lastIndexOf(true);
+}
+
+/** Adds `import { settings } from '<path>'` (or the require form in CommonJS files) once, after the anchor. */
 function ensureSettingsImport(api: FixApi, importPath: string): void {
   const { j, root } = api;
-  const existing = root
-    .find(j.ImportDeclaration, { source: { value: importPath } })
-    .filter((path) => (path.node.specifiers ?? []).some((s) => s.local?.name === 'settings'));
-  if (existing.size() > 0) return;
-  const commonJs =
-    !hasImportDeclarations(api) &&
-    (/\.cjs$/.test(api.file) || (api.project.moduleSystem === 'cjs' && !isTypeScript(api.file)));
-  const statement = (commonJs
-    ? j.variableDeclaration('const', [
-        j.variableDeclarator(
-          j.objectPattern([
-            j.objectProperty.from({
-              key: j.identifier('settings'),
-              value: j.identifier('settings'),
-              shorthand: true,
-            }),
-          ]),
-          j.callExpression(j.identifier('require'), [j.stringLiteral(importPath)]),
-        ),
-      ])
-    : j.importDeclaration(
-        [j.importSpecifier(j.identifier('settings'))],
-        j.stringLiteral(importPath),
-      )) as unknown as AnyNode;
-  const body = root.get().node.program.body as AnyNode[];
-  let insertAt = 0;
-  body.forEach((node, index) => {
-    if (node.type === 'ImportDeclaration') insertAt = index + 1;
-  });
-  body.splice(insertAt, 0, statement);
+  const body = (root.find(j.Program).paths()[0].node as AnyNode).body as AnyNode[];
+  const already = body.some(
+    (statement) =>
+      (statement.type === 'ImportDeclaration' &&
+        statement.source.value === importPath &&
+        (statement.specifiers ?? []).some((s: AnyNode) => s.local?.name === 'settings')) ||
+      (isRequireStatement(statement) &&
+        j(statement as any)
+          .toSource()
+          .includes(`'${importPath}'`)),
+  );
+  if (already) return;
+  const anchor = importAnchor(body, api.file, api.project.moduleSystem);
+  const code =
+    body[anchor].type === 'ImportDeclaration'
+      ? `import { settings } from '${importPath}';`
+      : `const { settings } = require('${importPath}');`;
+  // Re-parsed together with the anchor's own text, so that recast keeps them on adjacent lines.
+  const anchorText = j(body[anchor] as any).toSource();
+  const statements = (j(`${anchorText}\n${code}`).find(j.Program).paths()[0].node as AnyNode)
+    .body as AnyNode[];
+  statements[0].comments = body[anchor].comments;
+  body.splice(anchor, 1, ...statements);
 }
 
 /** The expression that reads the secret: `settings.jwtSecret` or `process.env.JWT_SECRET`. */
