@@ -1,4 +1,5 @@
 import type { Rule } from '../src/engine/rule.js';
+import jwtUnverified from './jwt-unverified/rule.js';
 import dockerPorts from './docker-ports/rule.js';
 import dockerSecret from './docker-secret/rule.js';
 import dockerRoot from './docker-root/rule.js';
@@ -28,6 +29,7 @@ export const rules: Rule[] = [
   dockerRoot,
   dockerSecret,
   dockerPorts,
+  jwtUnverified,
 ];
 
 export function findRule(id: string): Rule | undefined {
