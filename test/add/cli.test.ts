@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { generatorSource } from '../../src/add/registry.js';
+import { memoryOutput } from '../../src/cli/output.js';
+import { runProgram } from '../../src/cli/run.js';
+import { secureProgram } from '../../src/cli/secure-program.js';
+import { gitStatus, makeProject } from './projects.js';
+
+async function secure(root: string, args: string[]) {
+  const output = memoryOutput();
+  const code = await runProgram(secureProgram(output, root), args, output);
+  return { code, stdout: output.stdout.join('\n'), stderr: output.stderr.join('\n') };
+}
+
+describe('secure add (command line)', () => {
+  it('--list shows each module in one line, and not the scaffolder-only app', async () => {
+    const result = await secure(process.cwd(), ['add', '--list']);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines).toHaveLength(generatorSource.generators.length);
+    for (const name of [
+      'config',
+      'auth',
+      'cors',
+      'headers',
+      'trusted-host',
+      'rate-limit',
+      'ws-auth',
+      'docker',
+    ])
+      expect(lines.some((line) => line.startsWith(`${name} `))).toBe(true);
+    expect(lines.some((line) => line.startsWith('app '))).toBe(false);
+  });
+
+  it('without a terminal, a question without its flag is a one-line error, exit 2, nothing written', async () => {
+    const root = await makeProject('express5-esm');
+    const result = await secure(root, ['add', 'ws-auth']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/pass --ws <socket\.io\|ws\|none>, or --yes/);
+    expect(await gitStatus(root)).toBe('');
+  });
+
+  it('an unknown module is a usage error (exit 2)', async () => {
+    const root = await makeProject('express5-esm');
+    const result = await secure(root, ['add', 'firewall', '--yes']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unknown module "firewall"/);
+    expect(await gitStatus(root)).toBe('');
+  });
+
+  it('names at least one module', async () => {
+    const result = await secure(process.cwd(), ['add']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/name at least one module/);
+  });
+});
