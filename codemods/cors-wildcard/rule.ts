@@ -217,6 +217,35 @@ function isWildcard(node: AnyNode | undefined, context: SourceContext): boolean 
   return Boolean(node) && staticValue(node, context.ancestors)?.value === '*';
 }
 
+/** `req.headers.origin`, `req.headers['origin']`, `req.get('Origin')`, `request.header('origin')`. */
+function isRequestOrigin(node: AnyNode | undefined): boolean {
+  if (!node) return false;
+  const value = unwrap(node);
+  if (value.type === 'MemberExpression' || value.type === 'OptionalMemberExpression') {
+    const key = value.computed ? value.property.value : value.property.name;
+    return (
+      typeof key === 'string' &&
+      key.toLowerCase() === 'origin' &&
+      /headers$/i.test(memberPath(value.object) ?? '')
+    );
+  }
+  if (value.type === 'CallExpression' && ['get', 'header'].includes(calleeName(value) ?? '')) {
+    const argument = value.arguments[0];
+    return argument?.type === 'StringLiteral' && argument.value.toLowerCase() === 'origin';
+  }
+  return false;
+}
+
+/** Whether the code runs under an `if`, a `? :` or a `&&` inside its function: then the origin may be checked. */
+function insideCondition(ancestors: readonly Node[]): boolean {
+  for (let index = ancestors.length - 1; index >= 0; index--) {
+    const node = ancestors[index] as AnyNode;
+    if (/Function|Method/.test(node.type)) return false;
+    if (/^(IfStatement|ConditionalExpression|LogicalExpression|SwitchCase)$/.test(node.type)) return true;
+  }
+  return false;
+}
+
 const rule: SourceRule = {
   kind: 'source',
   meta: {
@@ -320,14 +349,22 @@ const rule: SourceRule = {
         if (
           node.callee.type === 'MemberExpression' &&
           ['setHeader', 'header', 'set', 'append'].includes(name ?? '') &&
-          isAllowOriginHeader(node.arguments[0], context) &&
-          isWildcard(node.arguments[1], context)
+          isAllowOriginHeader(node.arguments[0], context)
         ) {
-          report({
-            node,
-            message: 'Access-Control-Allow-Origin: * lets every site read this response',
-            unfixableReason: handSetReason,
-          });
+          if (isWildcard(node.arguments[1], context))
+            report({
+              node,
+              message: 'Access-Control-Allow-Origin: * lets every site read this response',
+              unfixableReason: handSetReason,
+            });
+          // Handles: res.header('Access-Control-Allow-Origin', req.headers.origin) with no check around it
+          else if (isRequestOrigin(node.arguments[1]) && !insideCondition(context.ancestors))
+            report({
+              node,
+              message:
+                "Access-Control-Allow-Origin echoes every request's Origin, so every site can read this response",
+              unfixableReason: handSetReason,
+            });
         }
       },
       // Handles: res.set({ 'Access-Control-Allow-Origin': '*' }), { headers: { 'Access-Control-Allow-Origin': '*' } }
