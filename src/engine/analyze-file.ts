@@ -1,6 +1,13 @@
 import { BOM, candidateRules, checkSource, type ParseFailure } from './check-source.js';
 import { looksMinified, type FileKind } from './discover.js';
-import type { Finding, ProjectInfo, SourceRule, TextEdit, TextRule } from './rule.js';
+import {
+  matchesPrefilter,
+  type Finding,
+  type ProjectInfo,
+  type SourceRule,
+  type TextEdit,
+  type TextRule,
+} from './rule.js';
 import { findSuppressions, invalidSuppressions, isSuppressed, lineHash } from './suppress.js';
 
 export interface SelectedRules {
@@ -39,7 +46,7 @@ export function checkTextFile(
   const results: TextFinding[] = [];
   for (const rule of rules) {
     if (!rule.appliesTo(relativePath)) continue;
-    if (rule.prefilter && !rule.prefilter.test(text)) continue;
+    if (rule.prefilter && !matchesPrefilter(rule.prefilter, text)) continue;
     rule.check({
       file,
       text,

@@ -1,13 +1,14 @@
 import type { File, Node } from '@babel/types';
 import { parseSource } from './parse.js';
 import { walk, type WalkHandler } from './walk.js';
-import type {
-  FixFunction,
-  Finding,
-  ProjectInfo,
-  ReportDescriptor,
-  SourceContext,
-  SourceRule,
+import {
+  matchesPrefilter,
+  type FixFunction,
+  type Finding,
+  type ProjectInfo,
+  type ReportDescriptor,
+  type SourceContext,
+  type SourceRule,
 } from './rule.js';
 
 /**
@@ -99,7 +100,7 @@ export function parseFailure(error: unknown): ParseFailure {
 /** Rules whose prefilter matches this text (and whose path filter accepts the file). */
 export function candidateRules(text: string, relativePath: string, rules: SourceRule[]): SourceRule[] {
   return rules.filter(
-    (rule) => rule.prefilter.test(text) && (!rule.appliesTo || rule.appliesTo(relativePath)),
+    (rule) => matchesPrefilter(rule.prefilter, text) && (!rule.appliesTo || rule.appliesTo(relativePath)),
   );
 }
 

@@ -5,7 +5,7 @@ import type { SelectedRules } from './analyze-file.js';
 import { processFile, type WorkItem, type WorkResult } from './process-file.js';
 import type { ProjectInfo } from './rule.js';
 
-const chunkSize = 24;
+const chunkSize = 32;
 /** Below this many files a worker's start-up (loading the parser and the rules) costs more than it saves. */
 export const workerThreshold = 400;
 
@@ -53,21 +53,28 @@ export async function analyzeAll(
               projects: [...options.projects.values()],
             },
           });
-          let pending: number[] = [];
-          const send = () => {
-            pending = take();
-            if (pending.length === 0) {
-              void worker.terminate().then(() => resolve());
-              return;
-            }
-            worker.postMessage({ id: 0, items: pending.map((index) => items[index]) });
+          // Two chunks in flight once warm: the worker starts the next one while the main thread is busy with its own.
+          const inFlight = new Map<number, number[]>();
+          let nextId = 0;
+          const send = (): boolean => {
+            const indices = take();
+            if (indices.length === 0) return false;
+            const id = nextId++;
+            inFlight.set(id, indices);
+            worker.postMessage({ id, items: indices.map((index) => items[index]) });
+            return true;
           };
-          worker.on('message', (message: { results: WorkResult[] }) => {
-            message.results.forEach((result, position) => onResult(pending[position], result));
-            send();
+          worker.on('message', (message: { id: number; results: WorkResult[] }) => {
+            const indices = inFlight.get(message.id)!;
+            inFlight.delete(message.id);
+            message.results.forEach((result, position) => onResult(indices[position], result));
+            while (inFlight.size < 2 && send());
+            if (inFlight.size === 0) void worker.terminate().then(() => resolve());
           });
           worker.on('error', reject);
-          send();
+          // One chunk until the worker has loaded the parser and the rules, so that a slow start never
+          // holds back more than one chunk.
+          if (!send()) void worker.terminate().then(() => resolve());
         }),
       );
     }

@@ -104,12 +104,26 @@ export type Visitor = (node: any, context: SourceContext) => void;
 /** Keys are Babel node types (`CallExpression`) or `Type:exit`. */
 export type Visitors = Record<string, Visitor>;
 
+export type Prefilter = RegExp | ((text: string) => boolean);
+
+/** True when the text may hold something the rule reports. */
+export function matchesPrefilter(prefilter: Prefilter, text: string): boolean {
+  if (typeof prefilter === 'function') return prefilter(text);
+  // A /g or /y regex keeps lastIndex between calls; start every file from the beginning.
+  prefilter.lastIndex = 0;
+  return prefilter.test(text);
+}
+
 /** A rule over JavaScript/TypeScript source, written once against the Babel AST. */
 export interface SourceRule {
   kind: 'source';
   meta: RuleMeta;
-  /** A cheap test on the raw text: a file for which it is false is never parsed for this rule. */
-  prefilter: RegExp;
+  /**
+   * A cheap test on the raw text: a file for which it is false is never parsed for this rule. A function
+   * can AND several regexes (`(text) => /\blog/.test(text) && /token|passw/i.test(text)`): require the
+   * shape the rule reports, not just a word, since every file it lets through costs a parse.
+   */
+  prefilter: Prefilter;
   /** Narrows the files this rule looks at (paths are relative to the project root, with `/`). */
   appliesTo?(relativePath: string): boolean;
   create(context: SourceContext): Visitors;
@@ -146,7 +160,7 @@ export interface TextRule {
   meta: RuleMeta;
   /** Which files this rule reads, by path relative to the project root. */
   appliesTo(relativePath: string): boolean;
-  prefilter?: RegExp;
+  prefilter?: Prefilter;
   check(context: TextContext): void;
 }
 

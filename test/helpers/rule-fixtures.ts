@@ -2,7 +2,14 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import ts from 'typescript';
 import { checkSource, fixSource } from '../../src/engine/analyze-source.js';
-import type { Finding, ProjectInfo, Rule, SourceRule, TextRule } from '../../src/engine/rule.js';
+import {
+  matchesPrefilter,
+  type Finding,
+  type ProjectInfo,
+  type Rule,
+  type SourceRule,
+  type TextRule,
+} from '../../src/engine/rule.js';
 import { applyTextEdits } from '../../src/engine/text-edits.js';
 import { rulesPreset } from '../../src/policy/index.js';
 
@@ -87,7 +94,7 @@ export function runRule(rule: Rule, text: string, relativePath: string, project:
   if (rule.kind === 'source') {
     const sourceRule = rule as SourceRule;
     if (sourceRule.appliesTo && !sourceRule.appliesTo(relativePath)) return { findings: [], output: text };
-    if (!sourceRule.prefilter.test(text)) return { findings: [], output: text };
+    if (!matchesPrefilter(sourceRule.prefilter, text)) return { findings: [], output: text };
     const checked = checkSource(text, file, [sourceRule], project);
     if (checked.parseError) return { findings: [], output: text, parseError: checked.parseError.message };
     const fixed = fixSource(text, file, [sourceRule], project);
