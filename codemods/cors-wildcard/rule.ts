@@ -220,7 +220,7 @@ function isWildcard(node: AnyNode | undefined, context: SourceContext): boolean 
 /** `req.headers.origin`, `req.headers['origin']`, `req.get('Origin')`, `request.header('origin')`. */
 function isRequestOrigin(node: AnyNode | undefined): boolean {
   if (!node) return false;
-  const value = unwrap(node);
+  const value: AnyNode = unwrap(node);
   if (value.type === 'MemberExpression' || value.type === 'OptionalMemberExpression') {
     const key = value.computed ? value.property.value : value.property.name;
     return (
