@@ -23,6 +23,7 @@ import {
   readAll,
   secureCheck,
   secureFixDryRun,
+  snapshotSecure,
 } from './bench/tools.mjs';
 
 const root = join(new URL('.', import.meta.url).pathname, '..');
@@ -48,9 +49,10 @@ const settings = {
 const log = (message) => process.stderr.write(`${message}\n`);
 const started = Date.now();
 const resultsDir = join(root, 'bench', 'results');
-const outDir = join(resultsDir, 'runs');
-mkdirSync(outDir, { recursive: true });
+const runsDir = join(resultsDir, 'runs');
 
+const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', cwd: root }).trim();
+const secureBuild = snapshotSecure(log);
 const execute = (command, args) => execFileSync(command, args, { encoding: 'utf8', cwd: root });
 const secureRules = availableSecureRules(execute);
 const twoRules = comparedRules.filter((rule) => secureRules.includes(rule));
@@ -73,6 +75,8 @@ if (!options['no-real']) {
 }
 
 function benchCorpus(corpus) {
+  const outDir = join(runsDir, corpus.recipe.kind);
+  mkdirSync(outDir, { recursive: true });
   const scanned = listScannedFiles(corpus.dir);
   corpus.scanned = { files: scanned.files.length, lines: scanned.lines, bytes: scanned.bytes };
   const listFile = join(outDir, `${corpus.recipe.kind}-files.txt`);
@@ -140,6 +144,7 @@ function scaling(corpus) {
       rules: twoRules,
       paths: packages,
     });
+    const outDir = join(runsDir, corpus.recipe.kind);
     const result = measureTool({ ...tool, cwd: corpus.dir }, { runs: settings.runs, warmup: 0, outDir, log });
     delete result.findings?.locations;
     points.push({
@@ -160,7 +165,15 @@ const machine = {
   node: process.version,
   loadAtStart: loadavg()[0],
 };
-const report = { date: new Date().toISOString(), settings, machine, secureRules, corpora: [] };
+const report = {
+  date: new Date().toISOString(),
+  commit,
+  secureBuild,
+  settings,
+  machine,
+  secureRules,
+  corpora: [],
+};
 for (const corpus of corpora) {
   const results = benchCorpus(corpus);
   const entry = {
@@ -185,6 +198,13 @@ for (const corpus of corpora) {
   for (const point of entry.scaling ?? []) {
     console.log(
       `  scaling ${point.share * 100}%: ${point.lines} lines, ${point.wallSeconds.toFixed(2)} s, ${point.secondsPerMillionLines.toFixed(2)} s per 1M lines, ${point.peakRssMb.toFixed(0)} MB`,
+    );
+  }
+  const fix = results.find((r) => r.id === 'secure-fix-dry-run');
+  const all = results.find((r) => r.id === 'secure-all-rules');
+  if (fix && all) {
+    console.log(
+      `  fix --dry-run diffed ${fix.findings.total} files; check found fixable findings in ${all.findings.filesWithFixableFindings} files (of ${corpus.scanned.files})`,
     );
   }
   for (const result of results.filter((r) => r.accuracy?.missed.length)) {

@@ -5,13 +5,24 @@
  *
  *   node scripts/bench/prefilter-stats.mjs <corpus dir> [--list-file FILE]
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { listScannedFiles } from './corpora.mjs';
 
 const root = join(new URL('.', import.meta.url).pathname, '..', '..');
-const { rules } = await import(join(root, 'dist', 'codemods', 'index.js'));
+// The bench's private build when there is one (see snapshotSecure in tools.mjs), else dist/.
+const built = [join(root, 'bench', 'results', 'secure-dist'), join(root, 'dist')].find((dir) =>
+  existsSync(join(dir, 'codemods', 'index.js')),
+);
+const { rules } = await import(join(built, 'codemods', 'index.js'));
+
+/** A prefilter is a RegExp or a function of the text (src/engine/rule.ts). */
+function passes(prefilter, text) {
+  if (typeof prefilter === 'function') return prefilter(text);
+  prefilter.lastIndex = 0;
+  return prefilter.test(text);
+}
 
 export function prefilterStats(dir) {
   const { files } = listScannedFiles(dir);
@@ -26,7 +37,7 @@ export function prefilterStats(dir) {
     let pair = false;
     for (const rule of sourceRules) {
       const started = performance.now();
-      const hit = rule.prefilter.test(text) && (!rule.appliesTo || rule.appliesTo(file));
+      const hit = (!rule.appliesTo || rule.appliesTo(file)) && passes(rule.prefilter, text);
       const entry = counts.get(rule.meta.id);
       entry.ms += performance.now() - started;
       if (!hit) continue;

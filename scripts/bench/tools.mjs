@@ -1,4 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, execSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
@@ -8,7 +10,57 @@ import { join } from 'node:path';
  */
 const benchDir = new URL('.', import.meta.url).pathname;
 const root = join(benchDir, '..', '..');
-const secureBin = join(root, 'dist', 'src', 'bin', 'secure.js');
+/**
+ * The bench runs a private copy of dist/ (see snapshotSecure): other engineers rebuild dist/ while a bench
+ * runs, and a half-written dist/ crashes a timed run.
+ */
+const secureDist = join(root, 'bench', 'results', 'secure-dist');
+const secureBin = join(secureDist, 'src', 'bin', 'secure.js');
+
+/** A one-file smoke run: the copy must load every rule and analyze a file without a rule failing. */
+function secureWorks() {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+  try {
+    writeFileSync(join(dir, 'app.ts'), "import cors from 'cors';\nexport const corsMiddleware = cors();\n");
+    const result = spawnSync(process.execPath, [secureBin, 'check', '--format', 'json', '--no-cache', '.'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    if (result.status !== 0 && result.status !== 1) return false;
+    const report = JSON.parse(result.stdout);
+    return (report.summary?.ruleErrors ?? []).length === 0 && report.findings.length > 0;
+  } catch {
+    return false;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Copies dist/ aside and smoke-tests the copy; when dist/ is mid-build or holds someone's half-done work,
+ * compiles the committed sources (git archive HEAD) instead.
+ */
+export function snapshotSecure(log) {
+  rmSync(secureDist, { recursive: true, force: true });
+  cpSync(join(root, 'dist'), secureDist, { recursive: true });
+  if (secureWorks()) return 'dist';
+  log('dist/ does not pass a smoke check: compiling the committed sources (HEAD) for the bench');
+  const source = join(root, 'bench', 'results', 'head-src');
+  rmSync(source, { recursive: true, force: true });
+  mkdirSync(source, { recursive: true });
+  execSync(`git archive HEAD | tar -x -C "${source}"`, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  rmSync(secureDist, { recursive: true, force: true });
+  try {
+    execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json', '--outDir', secureDist], {
+      cwd: source,
+      stdio: 'ignore',
+    });
+  } catch {
+    // Type errors still emit JavaScript; the smoke check decides.
+  }
+  if (!secureWorks()) throw new Error('secure does not run from dist/ nor from HEAD: run `npm run build` and look');
+  return 'HEAD';
+}
 const jscodeshiftBin = join(root, 'node_modules', 'jscodeshift', 'bin', 'jscodeshift.js');
 const astGrepBin = join(root, 'node_modules', '.bin', 'ast-grep');
 const sgConfig = join(benchDir, 'ast-grep', 'sgconfig.yml');
@@ -24,8 +76,22 @@ function summarise(locations) {
 
 function readSecureJson(run) {
   const text = readFileSync(run.stdoutFile, 'utf8');
-  const report = JSON.parse(text);
-  return summarise(report.findings.map((finding) => ({ file: finding.file, line: finding.line, rule: finding.rule })));
+  let report;
+  try {
+    report = JSON.parse(text);
+  } catch {
+    const stderr = readFileSync(run.stderrFile, 'utf8').trim().split('\n').slice(0, 6).join('\n');
+    throw new Error(`secure printed no JSON report (exit ${run.exitCode}):\n${stderr}`);
+  }
+  const summary = summarise(
+    report.findings.map((finding) => ({ file: finding.file, line: finding.line, rule: finding.rule })),
+  );
+  summary.filesWithFixableFindings = new Set(report.findings.filter((f) => f.fixable).map((f) => f.file)).size;
+  if (report.summary) {
+    const { parseErrors = [], ruleErrors = [], ...rest } = report.summary;
+    summary.summary = { ...rest, parseErrors: parseErrors.length, ruleErrors: ruleErrors.length };
+  }
+  return summary;
 }
 
 /** The rule ids `secure list` prints, so the bench can run before every rule has landed. */
