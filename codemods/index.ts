@@ -1,4 +1,5 @@
 import type { Rule } from '../src/engine/rule.js';
+import weakPasswordHash from './weak-password-hash/rule.js';
 import jwtUnverified from './jwt-unverified/rule.js';
 import dockerPorts from './docker-ports/rule.js';
 import dockerSecret from './docker-secret/rule.js';
@@ -30,6 +31,7 @@ export const rules: Rule[] = [
   dockerSecret,
   dockerPorts,
   jwtUnverified,
+  weakPasswordHash,
 ];
 
 export function findRule(id: string): Rule | undefined {
