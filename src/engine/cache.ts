@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 import type { FileAnalysis } from './analyze-file.js';
 import type { ProjectInfo } from './rule.js';
@@ -23,13 +24,16 @@ export function contentHash(text: string): string {
 }
 
 /**
- * Where the cache lives: node_modules/.cache/secure of the folder the run starts from (ignored by git in
- * every Node project, so the cache never dirties the tree), or $SECURE_CACHE_DIR. No node_modules: no cache.
+ * Where the cache lives: $SECURE_CACHE_DIR; else node_modules/.cache/secure of the folder the run starts
+ * from (ignored by git in every Node project, so the cache never dirties the tree); else, in a checkout
+ * without node_modules (CI before npm ci), a folder per project under the user's cache directory.
  */
-export function cacheDirectory(base: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function cacheDirectory(base: string, env: NodeJS.ProcessEnv = process.env): string {
   if (env.SECURE_CACHE_DIR) return env.SECURE_CACHE_DIR;
   const nodeModules = join(base, 'node_modules');
-  return existsSync(nodeModules) ? join(nodeModules, '.cache', 'secure') : undefined;
+  if (existsSync(nodeModules)) return join(nodeModules, '.cache', 'secure');
+  const userCache = env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(userCache, 'create-secure-app', createHash('sha1').update(base).digest('hex').slice(0, 16));
 }
 
 /** A content-hash cache of per-file analyses, so that `secure check` in CI or an editor skips unchanged files. */
@@ -87,7 +91,7 @@ export class AnalysisCache {
   save(): void {
     if (!this.dirty) return;
     try {
-      mkdirSync(join(this.file, '..'), { recursive: true });
+      mkdirSync(dirname(this.file), { recursive: true });
       const data: CacheFile = { version: 1, entries: this.entries };
       writeFileAtomic(this.file, JSON.stringify(data));
     } catch {

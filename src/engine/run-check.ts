@@ -149,7 +149,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   }
   const projects = new Map(resolver.roots().map((root) => [root, resolver.info(root)]));
 
-  const cacheDir = options.cache === false ? undefined : cacheDirectory(gitRoot ?? cwd, options.env);
+  const cacheDir =
+    options.cache === false ? undefined : cacheDirectory(gitRoot ?? cwd, options.env ?? process.env);
   const cache = cacheDir ? AnalysisCache.open(cacheDir, [...selected.ids], options.toolVersion) : undefined;
   if (cache) {
     for (const item of items) {
