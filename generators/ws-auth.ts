@@ -4,6 +4,7 @@ export const wsAuth: GeneratorDeclaration = {
   name: 'ws-auth',
   description: 'WebSocket auth: socket.io io.use + Origin check, or ws in noServer mode (401 before any 101)',
   requires: ['config', 'auth'],
+  when: (context) => context.ws !== 'none',
   prompts: [
     {
       name: 'ws',

@@ -1,19 +1,51 @@
-import { Command } from 'commander';
-import { SecureError } from '../errors.js';
+import { Command, Option } from 'commander';
 import type { Output } from './output.js';
 import { packageVersion } from './package-info.js';
+import { scaffold } from '../scaffold/pipeline.js';
+import { canPrompt } from '../scaffold/prompts.js';
+import { choiceFlags, packageManagers, type RawFlags } from '../scaffold/options.js';
 
-/** The `create-secure-app` command line. The scaffolding pipeline fills in the action. */
-export function createProgram(_output: Output): Command {
+export interface CreateProgramEnvironment {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  stdinIsTTY?: boolean;
+}
+
+/** The `create-secure-app` command line. */
+export function createProgram(output: Output, environment: CreateProgramEnvironment = {}): Command {
+  const env = environment.env ?? process.env;
   return new Command('create-secure-app')
     .description(
       'Scaffold a Node backend (Express 5 or Fastify 5) in which every security rule already holds.',
     )
     .version(packageVersion, '-v, --version')
     .argument('[dir]', 'the folder to create (. for the current folder)')
-    .action(() => {
-      throw new SecureError('USAGE', 'scaffolding is not available in this version', {
-        hint: 'Run `create-secure-app --help` to see what this version supports.',
+    .addOption(new Option('--framework <name>', 'web framework').choices(choiceFlags.framework.choices))
+    .addOption(new Option('--db <name>', 'database').choices(choiceFlags.db.choices))
+    .addOption(new Option('--ws <name>', 'WebSocket library').choices(choiceFlags.ws.choices))
+    .option('--redis', 'keep rate-limit counters (and the socket.io adapter) in Redis')
+    .option('--no-redis', 'keep rate-limit counters in memory (one replica)')
+    .addOption(new Option('--preset <name>', 'security preset').choices(choiceFlags.preset.choices))
+    .addOption(
+      new Option('-p, --package-manager <name>', 'package manager for the install').choices(packageManagers),
+    )
+    .option('--skip-install', 'do not install dependencies')
+    .option('--skip-git', 'do not create a git repository')
+    .option('-y, --yes', 'take the defaults (express, sqlite, socket.io) instead of asking')
+    .option('-d, --dry-run', 'list the files that would be created and write nothing')
+    .option('-f, --force', 'write into a non-empty folder (same-named files are replaced)')
+    .action(async (dir: string | undefined, flags: RawFlags) => {
+      await scaffold(dir, flags, {
+        cwd: environment.cwd ?? process.cwd(),
+        env,
+        interactive: canPrompt(
+          {
+            stdinIsTTY: environment.stdinIsTTY ?? Boolean(process.stdin.isTTY),
+            stdoutIsTTY: output.interactive,
+          },
+          env,
+        ),
+        output,
       });
     });
 }

@@ -12,6 +12,8 @@ export interface GeneratorDeclaration {
   description: string;
   /** Only the scaffolder renders it (the `app` generator); `secure add` does not offer it. */
   scaffoldOnly?: boolean;
+  /** False when the answers make this generator pointless (ws-auth with `--ws none`); it is then skipped. */
+  when?: (context: TemplateContext) => boolean;
   /** Generators whose files this one imports; rendered along with it. */
   requires?: readonly string[];
   /** Questions, each answerable by a flag; shared by the scaffolder and `secure add`. */

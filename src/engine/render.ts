@@ -40,7 +40,7 @@ handlebars.registerHelper('not', (value: unknown) => !value);
 handlebars.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
 handlebars.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
 // Values rendered into TypeScript source: JSON is a valid TS literal and escapes quotes and newlines.
-handlebars.registerHelper('json', (value: unknown) => JSON.stringify(value));
+handlebars.registerHelper('json', (value: unknown) => JSON.stringify(value, null, 2));
 handlebars.registerHelper(
   'version',
   function (this: unknown, name: string, options: Handlebars.HelperOptions) {

@@ -21,7 +21,7 @@ const sha256 = (content: string) => `sha256-${createHash('sha256').update(conten
 /** Everything the new project will contain, rendered in memory: nothing is written here. */
 export function renderProject(answers: Answers, appName: string): ProjectFile[] {
   const context = templateContextFor(answers, appName);
-  const generators = withRequirements(['app']);
+  const generators = withRequirements(['app']).filter((generator) => generator.when?.(context) ?? true);
   const rendered = renderGenerators(
     generators.map((generator) => generator.name),
     context,
