@@ -31,9 +31,13 @@ async function loadGeneratorRunner(): Promise<GeneratorRunner | undefined> {
   if (typeof api.addModules !== 'function') return undefined;
   return async (project, generators, { dryRun }) => {
     const result = await api.addModules(project.root, generators, { yes: true, dryRun, prompt: false });
+    const kept = (result.conflicts ?? []).map(
+      (conflict: { path: string }) =>
+        `secure add ${generators.join(' ')} kept your edits of ${conflict.path}; compare it with \`secure add --dry-run\``,
+    );
     return {
       files: (result.changes ?? []).map((change: { path: string }) => change.path),
-      notes: result.notes ?? [],
+      notes: [...(result.notes ?? []), ...kept],
       ...(dryRun && typeof api.formatPlanDiff === 'function' ? { diff: api.formatPlanDiff(result) } : {}),
     };
   };
