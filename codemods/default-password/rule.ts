@@ -1,12 +1,12 @@
 import type { Node } from '@babel/types';
 import type { SourceContext, SourceRule } from '../../src/engine/rule.js';
 import { memberPath, propertyName } from '../../src/engine/ast-utils.js';
-import { isDefaultCredentialAt, isProcessEnv } from '../_shared/secrets/detect.js';
+import { isDefaultCredentialAt, isProcessEnv, isRecordInList } from '../_shared/secrets/detect.js';
 import { envRead, literalSite, stringValue } from '../_shared/secrets/locate.js';
 import { envNameFor, isSecretName } from '../_shared/secrets/names.js';
 import { isTestPath } from '../_shared/secrets/paths.js';
 import { lookupExpression, planReplacement, rotateNote } from '../_shared/secrets/replacement.js';
-import { isDefaultCredential } from '../_shared/secrets/values.js';
+import { isDefaultCredential, knownKeyFormat, urlPassword } from '../_shared/secrets/values.js';
 
 type AnyNode = Node & Record<string, any>;
 
@@ -39,7 +39,9 @@ function checkFallback(node: AnyNode, context: SourceContext): void {
   const envName = envRead(left) ?? (left.type === 'LogicalExpression' ? envOfChain(left) : undefined);
   if (!envName) return;
   const target = literalSite(node, context.ancestors)?.name;
-  if (!isSecretName(envName) && !isSecretName(target)) return;
+  // Handles: process.env.MONGODB_URL || 'mongodb://app:s3cret@db.acme.io/app' (a credential whatever the name)
+  const credential = urlPassword(fallback) !== undefined || knownKeyFormat(fallback) !== undefined;
+  if (!credential && !isSecretName(envName) && !isSecretName(target)) return;
   const message = fallbackMessage(envName);
   const plan = planReplacement(envName, context.file, context.project, context.ancestors);
   // Only a single `process.env.X || 'x'` becomes a setting; a chain keeps its own order of variables.
@@ -117,6 +119,14 @@ function checkDefaultCredential(node: AnyNode, context: SourceContext): void {
   if (parent.type === 'LogicalExpression' || checkIsEnvDestructuring(context.ancestors)) return;
   const message = `A default credential is hard-coded in \`${site.name}\``;
   const envName = envNameFor(site.name, site.context);
+  if (isRecordInList(context.ancestors)) {
+    context.report({
+      node,
+      message,
+      unfixableReason: 'one record of a list (seed data?); change it by hand',
+    });
+    return;
+  }
   const plan = planReplacement(envName, context.file, context.project, context.ancestors);
   if ('reason' in plan) {
     context.report({ node, message, unfixableReason: plan.reason });

@@ -1,33 +1,35 @@
 import type { Node } from '@babel/types';
-import type { SourceContext, SourceRule } from '../../src/engine/rule.js';
-import { secretLiteral } from '../_shared/secrets/detect.js';
+import type { FixFunction, SourceContext, SourceRule } from '../../src/engine/rule.js';
+import { isRecordInList, secretLiteral } from '../_shared/secrets/detect.js';
+import { stringValue } from '../_shared/secrets/locate.js';
 import { hasUseClientDirective, isClientPath, isTestPath } from '../_shared/secrets/paths.js';
 import { lookupExpression, planReplacement, rotateNote } from '../_shared/secrets/replacement.js';
 
 type AnyNode = Node & Record<string, any>;
 
-function check(node: AnyNode, context: SourceContext): void {
+interface Pending {
+  node: AnyNode;
+  message: string;
+  envName: string;
+  value: string;
+  unfixableReason?: string;
+  fix?: FixFunction;
+}
+
+function examine(node: AnyNode, context: SourceContext): Pending | undefined {
   const found = secretLiteral(node, context.ancestors);
-  if (!found) return;
-  const message = found.what;
-  if (found.site?.position === 'enum') {
-    context.report({
-      node,
-      message,
-      unfixableReason: 'enum members must be constants; move the secret out by hand',
-    });
-    return;
-  }
+  if (!found) return undefined;
+  const pending = { node, message: found.what, envName: found.envName, value: stringValue(node) ?? '' };
+  if (found.site?.position === 'enum')
+    return { ...pending, unfixableReason: 'enum members must be constants; move the secret out by hand' };
+  if (isRecordInList(context.ancestors))
+    return { ...pending, unfixableReason: 'one record of a list (seed data?); move the values out by hand' };
   const valueNode = found.site?.valueNode ?? node;
   const plan = planReplacement(found.envName, context.file, context.project, context.ancestors);
-  if ('reason' in plan) {
-    context.report({ node, message, unfixableReason: plan.reason });
-    return;
-  }
+  if ('reason' in plan) return { ...pending, unfixableReason: plan.reason };
   const line = node.loc?.start.line ?? 1;
-  context.report({
-    node,
-    message,
+  return {
+    ...pending,
     fix(api) {
       const lookup = lookupExpression(api, plan.replacement);
       const path = api.pathOf(valueNode);
@@ -36,7 +38,15 @@ function check(node: AnyNode, context: SourceContext): void {
       api.envExampleVars.add(found.envName);
       api.notes.push(rotateNote(api.file, api.project, line, found.envName));
     },
-  });
+  };
+}
+
+/** Two different secrets that would read the same variable (`{ password: 'a' }`, `{ password: 'b' }`). */
+function collisions(found: Pending[]): Set<string> {
+  const values = new Map<string, Set<string>>();
+  for (const entry of found)
+    values.set(entry.envName, (values.get(entry.envName) ?? new Set()).add(entry.value));
+  return new Set([...values].filter(([, set]) => set.size > 1).map(([name]) => name));
 }
 
 const rule: SourceRule = {
@@ -58,16 +68,32 @@ const rule: SourceRule = {
   appliesTo: (path) => !isTestPath(path) && !isClientPath(path),
   create(context) {
     let clientModule = false;
+    const found: Pending[] = [];
+    const check = (node: AnyNode) => {
+      const pending = clientModule ? undefined : examine(node, context);
+      if (pending) found.push(pending);
+    };
     return {
       Program(node) {
         // 'use client' modules ship to browsers: frontend-secret reports their secrets.
         clientModule = hasUseClientDirective(node);
       },
-      StringLiteral(node) {
-        if (!clientModule) check(node, context);
-      },
+      StringLiteral: check,
       TemplateLiteral(node) {
-        if (!clientModule && node.expressions.length === 0) check(node, context);
+        if (node.expressions.length === 0) check(node);
+      },
+      'Program:exit'() {
+        const shared = collisions(found);
+        for (const { node, message, envName, unfixableReason, fix } of found) {
+          if (shared.has(envName))
+            context.report({
+              node,
+              message,
+              unfixableReason: `several different secrets would all read ${envName}; move them by hand`,
+            });
+          else if (fix) context.report({ node, message, fix });
+          else context.report({ node, message, unfixableReason });
+        }
       },
     };
   },

@@ -1,6 +1,12 @@
 import type { Node } from '@babel/types';
 import type { SourceContext, SourceRule } from '../../src/engine/rule.js';
-import { calleeName, memberPath, propertyName, staticValue } from '../../src/engine/ast-utils.js';
+import {
+  calleeName,
+  findBinding,
+  memberPath,
+  propertyName,
+  staticValue,
+} from '../../src/engine/ast-utils.js';
 import { stringValue } from '../_shared/secrets/locate.js';
 import { isSecretName } from '../_shared/secrets/names.js';
 import { isTestPath } from '../_shared/secrets/paths.js';
@@ -48,8 +54,8 @@ const headerName =
 /** What logging this value leaks: a secret (masked by the fix) or a whole body/headers (reported). */
 type Leak = { kind: 'secret'; what: string } | { kind: 'whole'; what: string };
 
-function leakOf(node: AnyNode): Leak | undefined {
-  if (staticValue(node, [])) return undefined;
+function leakOf(node: AnyNode, scope: readonly Node[] = [], depth = 0): Leak | undefined {
+  if (staticValue(node, scope)) return undefined;
   if (node.type === 'CallExpression') {
     // Handles: req.get('authorization'), request.header('Cookie')
     const name = calleeName(node);
@@ -71,6 +77,15 @@ function leakOf(node: AnyNode): Leak | undefined {
     return { kind: 'whole', what: `the whole request ${last}` };
   if (isSecretName(last) || /^(?:authorization|auth(?:orization)?Header|bearerToken)$/i.test(last))
     return { kind: 'secret', what: `\`${path}\`` };
+  // Handles: const auth = req.headers.authorization; console.log(auth)
+  if (node.type === 'Identifier' && depth === 0) {
+    const binding = findBinding(node.name, scope);
+    const inner =
+      (binding?.kind === 'const' || binding?.kind === 'let') && binding.init
+        ? leakOf(binding.init, scope, 1)
+        : undefined;
+    if (inner) return { kind: inner.kind, what: `\`${node.name}\` (${inner.what})` } as Leak;
+  }
   return undefined;
 }
 
@@ -84,9 +99,9 @@ interface Found {
   shorthand?: AnyNode;
 }
 
-function collect(node: AnyNode, out: Found[], depth = 0): void {
+function collect(node: AnyNode, out: Found[], scope: readonly Node[], depth = 0): void {
   if (depth > 4) return;
-  const leak = leakOf(node);
+  const leak = leakOf(node, scope);
   if (leak) {
     out.push({ node, leak });
     return;
@@ -95,7 +110,7 @@ function collect(node: AnyNode, out: Found[], depth = 0): void {
     case 'ObjectExpression':
       for (const property of node.properties as AnyNode[]) {
         if (property.type === 'SpreadElement') {
-          const spread = leakOf(property.argument);
+          const spread = leakOf(property.argument, scope);
           if (spread) out.push({ node: property.argument, leak: { kind: 'whole', what: spread.what } });
           continue;
         }
@@ -103,7 +118,7 @@ function collect(node: AnyNode, out: Found[], depth = 0): void {
         const key = propertyName(property);
         const value = property.value as AnyNode;
         // Handles: { password: user.password }, { token } (any value under a secret's key)
-        if (key && isSecretName(key) && !staticValue(value, []) && value.type !== 'ObjectExpression') {
+        if (key && isSecretName(key) && !staticValue(value, scope) && value.type !== 'ObjectExpression') {
           const isValue = value.type === 'Identifier' || value.type.endsWith('MemberExpression');
           if (isValue)
             out.push({
@@ -113,20 +128,20 @@ function collect(node: AnyNode, out: Found[], depth = 0): void {
             });
           continue;
         }
-        collect(value, out, depth + 1);
+        collect(value, out, scope, depth + 1);
       }
       return;
     case 'TemplateLiteral':
       (node.expressions as AnyNode[]).forEach((expression, index) => {
-        const inner = leakOf(expression);
+        const inner = leakOf(expression, scope);
         if (inner) out.push({ node: expression, leak: inner, template: { node, index } });
-        else if (expression.type === 'CallExpression') collect(expression, out, depth + 1);
+        else if (expression.type === 'CallExpression') collect(expression, out, scope, depth + 1);
       });
       return;
     case 'BinaryExpression':
       if (node.operator === '+') {
-        collect(node.left, out, depth + 1);
-        collect(node.right, out, depth + 1);
+        collect(node.left, out, scope, depth + 1);
+        collect(node.right, out, scope, depth + 1);
       }
       return;
     case 'CallExpression': {
@@ -139,7 +154,7 @@ function collect(node: AnyNode, out: Found[], depth = 0): void {
         callee === 'inspect'
       )
         for (const argument of node.arguments.slice(0, 1)) {
-          const inner = leakOf(argument);
+          const inner = leakOf(argument, scope);
           if (inner?.kind === 'whole') out.push({ node: argument, leak: inner });
           else if (inner) out.push({ node, leak: inner });
         }
@@ -171,7 +186,7 @@ function templateWithMasks(j: any, template: AnyNode, masked: Set<number>): AnyN
 function check(call: AnyNode, context: SourceContext): void {
   if (!isLogCall(call)) return;
   const found: Found[] = [];
-  for (const argument of call.arguments as AnyNode[]) collect(argument, found);
+  for (const argument of call.arguments as AnyNode[]) collect(argument, found, context.ancestors);
   const templates = new Map<AnyNode, Set<number>>();
   for (const entry of found) {
     if (entry.leak.kind === 'whole') {

@@ -178,3 +178,9 @@ export function secretLiteral(node: Node, ancestors: readonly Node[]): SecretLit
       : `A ${kind} is hard-coded in \`${named}\``;
   return { site, what, envName: envNameFor(named, site.context) };
 }
+
+/** `[{ user: 'a', password: '...' }, { ... }]`: seed data, where one env var per value makes no sense. */
+export function isRecordInList(ancestors: readonly Node[]): boolean {
+  const index = ancestors.findLastIndex((node) => node.type === 'ObjectExpression');
+  return index > 0 && ancestors[index - 1].type === 'ArrayExpression';
+}

@@ -1,4 +1,4 @@
-import { nameWords } from './names.js';
+import { nameWords, secretKind } from './names.js';
 
 /**
  * Is this string a real secret value, or something that only looks like one under a secret's name?
@@ -64,7 +64,7 @@ export function knownKeyFormat(value: string): string | undefined {
 const placeholder =
   /^(?:x+|\*+|\.+|-+|_+|#+|0+|<[^>]*>|\[[^\]]*\]|\{\{?[^}]*\}\}?|\$\{[^}]*\}|%[A-Za-z_]+%|\$[A-Z_]+|null|undefined|none|nil|todo|tbd|fixme|n\/a)$/i;
 const placeholderWords =
-  /(?:your|my)[-_ ]?(?:own[-_ ]?)?(?:api|secret|token|key|password|pass|pwd|client|app|access|private)|example|placeholder|replace|insert|enter[-_ ]|dummy|fake|sample|redacted|xxx|\*\*\*|<.*>|here$|^(?:secret|token|key|password|pass)[-_]?here/i;
+  /your[-_ ]?(?:own[-_ ]?)?(?:api|secret|token|key|password|pass|pwd|client|app|access|private)|example|placeholder|replace|insert|enter[-_ ]|dummy|fake|sample|redacted|xxx|\*\*\*|<.*>|^(?:secret|token|key|password|pass)[-_]?here/i;
 
 export function isPlaceholder(value: string): boolean {
   const trimmed = value.trim();
@@ -120,8 +120,16 @@ export function isNonSecretShape(value: string, name?: string): boolean {
   if (/\//.test(trimmed) && !/^[A-Za-z0-9+/]{20,}={0,2}$/.test(trimmed)) return true; // paths, MIME types
   if (/\(\?[=!:<]|\\[dwsbDWS]|\[\^?[^\]]+\][*+?{]|^\^.*\$$/.test(trimmed)) return true; // regular expressions
   const words = nameWords(trimmed);
-  // 'access_token', 'x-api-key', 'refreshToken': names of fields, headers, cookies, storage keys
-  if (words.length >= 2 && !/\d/.test(trimmed) && /^[A-Za-z0-9]+(?:[-_.:]?[A-Za-z0-9]+)*$/.test(trimmed)) {
+  // 'access_token', 'x-api-key', 'refreshToken': names of fields, headers, cookies, storage keys. Under a
+  // password's or secret's name a longer phrase ('session_cookie_secret_key_here') is the secret in use.
+  const kind = name ? secretKind(name) : undefined;
+  const maxWords = kind === 'password' || kind === 'secret' ? 2 : 3;
+  if (
+    words.length >= 2 &&
+    words.length <= maxWords &&
+    !/\d/.test(trimmed) &&
+    /^[A-Za-z0-9]+(?:[-_.:]?[A-Za-z0-9]+)*$/.test(trimmed)
+  ) {
     const separated = /[-_.:]/.test(trimmed) || /[a-z][A-Z]/.test(trimmed);
     if (separated && words.some((word) => secretWords.has(word))) return true;
   }
