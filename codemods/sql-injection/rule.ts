@@ -7,7 +7,6 @@ import {
   genericMethods,
   sinkMethods,
   unambiguousMethods,
-  type Driver,
 } from '../_shared/sql/drivers.js';
 import {
   assignmentsTo,
@@ -19,38 +18,13 @@ import {
   sqlVariable,
   type SqlSource,
 } from '../_shared/sql/pieces.js';
-import {
-  highestDollarParameter,
-  looksLikeSql,
-  planParameters,
-  skeleton,
-  type RewrittenPiece,
-} from '../_shared/sql/sql-text.js';
-import {
-  countQuestionMarks,
-  mergePositional,
-  parameterNode,
-  prismaTemplate,
-  sqlTextNode,
-} from './rewrite.js';
+import { looksLikeSql, planParameters, skeleton, type RewrittenPiece } from '../_shared/sql/sql-text.js';
+import { prismaTemplate, sqlTextNode } from './rewrite.js';
+import { placementFor, sqlite3Runners, unknownDriverReason, type Sink } from './placement.js';
 
 // Babel and recast nodes are read field by field here: a loose type keeps the matching readable
 type AnyNode = any;
 type Pieces = RewrittenPiece<AnyNode>[];
-
-/** Statement methods of better-sqlite3 that run a prepared statement with positional values. */
-const statementRunners = new Set(['all', 'get', 'run', 'iterate']);
-const statementModifiers = new Set(['pluck', 'raw', 'expand', 'safeIntegers']);
-const sqlite3Runners = new Set(['run', 'all', 'get', 'each']);
-
-const unknownDriverReason =
-  'the database driver behind this call cannot be told from this file, so neither is its placeholder syntax ($1 or ?): bind the value as a parameter by hand';
-const typeormReason =
-  'with TypeORM the database decides the placeholder syntax ($1 for PostgreSQL, ? for MySQL and SQLite): pass the values as the second argument by hand';
-
-function isFunction(node: AnyNode | undefined): boolean {
-  return Boolean(node) && /^(ArrowFunctionExpression|FunctionExpression)$/.test(node!.type);
-}
 
 function isNotDatabase(receiver: AnyNode, context: SourceContext): boolean {
   const node = unwrap(receiver);
@@ -64,14 +38,6 @@ function isNotDatabase(receiver: AnyNode, context: SourceContext): boolean {
       return true;
   }
   return false;
-}
-
-interface Sink {
-  call: AnyNode;
-  method: string;
-  driver?: Driver;
-  /** Fragments (whereRaw) are SQL by construction; generic names need SQL-looking text. */
-  needsSqlText: boolean;
 }
 
 function sinkOf(call: AnyNode, context: SourceContext): Sink | undefined {
@@ -108,197 +74,6 @@ function describe(node: AnyNode, text: string): string {
   const source =
     typeof node.start === 'number' ? text.slice(node.start, node.end).replace(/\s+/g, ' ') : 'a value';
   return source.length > 40 ? `${source.slice(0, 37)}...` : source;
-}
-
-/** Where the values go, per driver, or why they cannot be placed automatically. */
-type Placement =
-  | {
-      apply: (
-        api: FixApi,
-        pieces: Pieces,
-        textNode: (placeholder: (index: number) => string) => AnyNode,
-      ) => void;
-    }
-  | { reason: string };
-
-function arrayElements(node: AnyNode | undefined): AnyNode[] | undefined {
-  if (!node) return [];
-  const value = unwrap(node);
-  if (value.type !== 'ArrayExpression') return undefined;
-  if (value.elements.some((element: AnyNode | null) => !element || element.type === 'SpreadElement'))
-    return undefined;
-  return value.elements;
-}
-
-function positionalPlacement(
-  existing: AnyNode[],
-  pieces: Pieces,
-  skeletonText: string,
-  write: (api: FixApi, values: AnyNode[]) => void,
-): Placement {
-  if (countQuestionMarks(skeletonText) !== existing.length)
-    return { reason: 'the values already passed do not match the `?` already in the text' };
-  if (
-    existing.length > 0 &&
-    !existing.every(isPlainRead) &&
-    !pieces.every(
-      (piece) =>
-        piece.kind !== 'parameter' ||
-        piece.value.kind !== 'expression' ||
-        isPlainRead(piece.value.expression),
-    )
-  )
-    return {
-      reason: 'moving the values next to the existing ones would change the order their side effects run in',
-    };
-  return {
-    apply(api, rewritten, textNode) {
-      textNode(() => '?');
-      const merged = mergePositional(rewritten, existing, (value) => parameterNode(api, value))!;
-      write(api, merged);
-    },
-  };
-}
-
-/** `query(text)`, `query(text, cb)`, `query(text, [values])`, `query(text, [values], cb)`. */
-function valuesArgumentPlacement(
-  call: AnyNode,
-  pieces: Pieces,
-  skeletonText: string,
-  dollar: boolean,
-  callbackAllowed: boolean,
-): Placement {
-  const second = call.arguments[1] as AnyNode | undefined;
-  const insertBeforeCallback = isFunction(second) && callbackAllowed;
-  const existing = insertBeforeCallback ? [] : arrayElements(second);
-  if (!existing)
-    return { reason: 'the values argument is not an array literal, so the new values cannot be added to it' };
-  const write = (api: FixApi, values: AnyNode[]) => {
-    const array = api.j.arrayExpression(values);
-    if (insertBeforeCallback || !second) call.arguments.splice(1, 0, array);
-    else api.pathOf(second).replace(array);
-  };
-  if (!dollar) return positionalPlacement(existing, pieces, skeletonText, write);
-  const highest = highestDollarParameter(skeletonText);
-  if (highest !== existing.length)
-    return { reason: 'the values already passed do not match the $n already in the text' };
-  return {
-    apply(api, rewritten, textNode) {
-      textNode((index) => `$${highest + index + 1}`);
-      const added = rewritten.flatMap((piece) =>
-        piece.kind === 'parameter' ? [parameterNode(api, piece.value)] : [],
-      );
-      write(api, [...existing, ...added]);
-    },
-  };
-}
-
-/** `sequelize.query(text, { replacements: [...] })`. */
-function sequelizePlacement(call: AnyNode, pieces: Pieces, skeletonText: string): Placement {
-  const options: AnyNode = call.arguments[1] ? unwrap(call.arguments[1]) : undefined;
-  if (options && options.type !== 'ObjectExpression')
-    return { reason: 'the query options are not an object literal' };
-  const properties: AnyNode[] = options?.properties ?? [];
-  if (properties.some((property) => property.type === 'SpreadElement'))
-    return { reason: 'the query options are spread from elsewhere' };
-  const named = (name: string) =>
-    properties.find((property) => property.key?.name === name || property.key?.value === name);
-  if (named('bind'))
-    return { reason: 'the query already uses `bind` parameters; add the value there by hand' };
-  const replacements = named('replacements');
-  const existing = replacements ? arrayElements(replacements.value) : [];
-  if (!existing)
-    return {
-      reason: 'the replacements are not an array literal (named replacements?); add the value there by hand',
-    };
-  return positionalPlacement(existing, pieces, skeletonText, (api, values) => {
-    const array = api.j.arrayExpression(values);
-    if (replacements) replacements.value = array;
-    else if (options) options.properties.push(api.j.objectProperty(api.j.identifier('replacements'), array));
-    else
-      call.arguments.splice(
-        1,
-        0,
-        api.j.objectExpression([api.j.objectProperty(api.j.identifier('replacements'), array)]),
-      );
-  });
-}
-
-/** `db.prepare(text).all(...values)`: the values go to the statement call. */
-function preparedPlacement(
-  call: AnyNode,
-  ancestors: readonly Node[],
-  pieces: Pieces,
-  skeletonText: string,
-): Placement {
-  let current: AnyNode = call;
-  for (let index = ancestors.length - 1; index >= 1; index -= 2) {
-    const member = ancestors[index] as AnyNode;
-    const outer = ancestors[index - 1] as AnyNode;
-    if (
-      member.type !== 'MemberExpression' ||
-      member.object !== current ||
-      outer.type !== 'CallExpression' ||
-      outer.callee !== member
-    )
-      break;
-    const name = member.property.name;
-    if (statementRunners.has(name)) {
-      const existing: AnyNode[] = outer.arguments;
-      if (
-        existing.some(
-          (argument) => argument.type === 'SpreadElement' || unwrap(argument).type === 'ObjectExpression',
-        )
-      )
-        return { reason: 'the statement takes named or spread values; add the value there by hand' };
-      if (/[@:$][A-Za-z_]/.test(skeletonText.replace(/'[^']*'/g, '')))
-        return { reason: 'the statement uses named parameters; add the value there by hand' };
-      return positionalPlacement(existing, pieces, skeletonText, (_api, values) => {
-        outer.arguments = values;
-      });
-    }
-    if (!statementModifiers.has(name)) break;
-    current = outer;
-  }
-  return {
-    reason: 'the prepared statement runs elsewhere: bind the values where it runs (.all, .get, .run)',
-  };
-}
-
-function placementFor(
-  sink: Sink,
-  ancestors: readonly Node[],
-  pieces: Pieces,
-  skeletonText: string,
-): Placement {
-  const { call, driver, method } = sink;
-  switch (driver) {
-    case 'pg':
-      return valuesArgumentPlacement(call, pieces, skeletonText, true, true);
-    case 'mysql':
-      return valuesArgumentPlacement(call, pieces, skeletonText, false, true);
-    case 'knex':
-      return valuesArgumentPlacement(call, pieces, skeletonText, false, false);
-    case 'sequelize':
-      if (method === 'literal')
-        return {
-          reason:
-            'literal() takes no parameters: escape the value with sequelize.escape() or use a where object',
-        };
-      return sequelizePlacement(call, pieces, skeletonText);
-    case 'better-sqlite3':
-      if (method === 'exec')
-        return { reason: 'exec() cannot bind values: run the statement with prepare(sql).run(...values)' };
-      return preparedPlacement(call, ancestors, pieces, skeletonText);
-    case 'sqlite3':
-      if (!sqlite3Runners.has(method))
-        return { reason: 'this sqlite3 method cannot bind values: use run, all, get or each' };
-      return valuesArgumentPlacement(call, pieces, skeletonText, false, true);
-    case 'typeorm':
-      return { reason: typeormReason };
-    default:
-      return { reason: unknownDriverReason };
-  }
 }
 
 /** The values read at the call instead of where the variable was built: safe only for plain reads nobody reassigns in between. */
