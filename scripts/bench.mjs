@@ -113,7 +113,11 @@ function benchCorpus(corpus) {
   );
   results.push(
     measure(
-      secureCheck({ id: 'secure-cached', name: 'secure check (all rules, warm cache)', cache: true }),
+      secureCheck({
+        id: 'secure-cached',
+        name: 'secure check (all rules, warm cache)',
+        cacheDir: join(outDir, `cache-${corpus.recipe.kind}`),
+      }),
       settings.runs,
       1,
     ),
