@@ -231,6 +231,9 @@ function checkFastifyJwt(call: AnyNode, context: SourceContext): void {
   checkOptions(context, { call, what: '@fastify/jwt verify', key: secret.value, options: verify.value });
 }
 
+/** Tests forge tokens on purpose (expired, unsigned, badly signed) to prove the verifier refuses them. */
+const testPath = /(^|\/)(test|tests|__tests__|__mocks__|spec|e2e)\/|\.(test|spec)\.[cm]?[jt]sx?$/;
+
 const rule: SourceRule = {
   kind: 'source',
   meta: {
@@ -245,6 +248,7 @@ const rule: SourceRule = {
     hint: "Pin algorithms to the policy's jwt.algorithm in every verify call; never sign with 'none'.",
   },
   prefilter: /jsonwebtoken|\bjose\b|express-jwt|fastify[-/]jwt/,
+  appliesTo: (relativePath) => !testPath.test(relativePath),
   create(context) {
     return {
       CallExpression(node: AnyNode) {

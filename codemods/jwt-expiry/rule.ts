@@ -1,5 +1,5 @@
 import type { Node } from '@babel/types';
-import { propertyName, unwrap } from '../../src/engine/ast-utils.js';
+import { getProperty, propertyName, unwrap } from '../../src/engine/ast-utils.js';
 import type { FixApi, SourceContext, SourceRule } from '../../src/engine/rule.js';
 import type { Policy } from '../../src/policy/index.js';
 import { calledMember, isJose, isJsonwebtoken } from '../_shared/jwt/modules.js';
@@ -49,7 +49,8 @@ const isLiteral = (node: AnyNode) => {
 function payloadLacksExp(payload: Node | undefined, ancestors: readonly Node[]): boolean | undefined {
   const object = resolveObject(payload, ancestors);
   if (!object) return undefined;
-  return lookup(object, 'exp') === 'absent' ? true : lookup(object, 'exp') === 'unknown' ? undefined : false;
+  if (getProperty(object, 'exp')) return false;
+  return lookup(object, 'exp') === 'absent' ? true : undefined;
 }
 
 /** The source of the innermost function around the call: `payload.exp = ...` there sets the expiry by hand. */
@@ -243,6 +244,9 @@ function checkJoseSignJwt(expression: AnyNode, context: SourceContext): void {
   });
 }
 
+/** Tests forge tokens on purpose (expired, unsigned, badly signed) to prove the verifier refuses them. */
+const testPath = /(^|\/)(test|tests|__tests__|__mocks__|spec|e2e)\/|\.(test|spec)\.[cm]?[jt]sx?$/;
+
 const rule: SourceRule = {
   kind: 'source',
   meta: {
@@ -257,6 +261,7 @@ const rule: SourceRule = {
     hint: "Set expiresIn (jsonwebtoken) or setExpirationTime (jose) to the policy's lifetime: access tokens minutes, refresh tokens days.",
   },
   prefilter: /jsonwebtoken|\bjose\b/,
+  appliesTo: (relativePath) => !testPath.test(relativePath),
   create(context) {
     return {
       CallExpression(node: AnyNode) {
