@@ -208,7 +208,7 @@ for (const corpus of corpora) {
   const all = results.find((r) => r.id === 'secure-all-rules');
   if (fix && all) {
     console.log(
-      `  fix --dry-run diffed ${fix.findings.total} files; check found fixable findings in ${all.findings.filesWithFixableFindings} files (of ${corpus.scanned.files})`,
+      `  fix --dry-run diffed ${fix.findings.total} source files (+${fix.findings.byRule['other files']} others); check found fixable findings in ${all.findings.filesWithFixableFindings} files (of ${corpus.scanned.files})`,
     );
   }
   for (const result of results.filter((r) => r.accuracy?.missed.length)) {

@@ -126,8 +126,10 @@ export function secureFixDryRun({ cwd }) {
     acceptExit: [0, 1],
     count(run) {
       const text = readFileSync(run.stdoutFile, 'utf8');
-      const changed = text.split('\n').filter((line) => line.startsWith('+++ ')).length;
-      return { total: changed, byRule: { 'files with a diff': changed }, locations: [] };
+      const changed = text.split('\n').filter((line) => line.startsWith('+++ '));
+      const source = changed.filter((line) => /\.[cm]?[jt]sx?\s*$/.test(line)).length;
+      // The rest are side effects of a fix, such as the variable names added to .env.example.
+      return { total: source, byRule: { 'source files': source, 'other files': changed.length - source }, locations: [] };
     },
   };
 }
