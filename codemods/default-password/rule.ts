@@ -117,7 +117,10 @@ function checkDefaultCredential(node: AnyNode, context: SourceContext): void {
   if (!isDefaultCredentialAt(site, value, context.ancestors)) return;
   const parent = context.ancestors.at(-1) as AnyNode;
   if (parent.type === 'LogicalExpression' || checkIsEnvDestructuring(context.ancestors)) return;
-  const message = `A default credential is hard-coded in \`${site.name}\``;
+  const message =
+    site.position === 'argument'
+      ? `A guessable ${site.context} secret is hard-coded`
+      : `A default credential is hard-coded in \`${site.name}\``;
   const envName = envNameFor(site.name, site.context);
   if (isRecordInList(context.ancestors)) {
     context.report({

@@ -88,13 +88,18 @@ const userKeys = ['user', 'username', 'userName', 'login', 'email', 'account', '
  */
 export function isDefaultCredentialAt(site: LiteralSite, value: string, ancestors: readonly Node[]): boolean {
   const kind = secretKind(site.name) ?? passwordPairKind(site, ancestors);
-  if (kind !== 'password' && kind !== 'secret') return false;
-  if (!isDefaultCredential(value)) return false;
+  if (!kind || !isDefaultCredential(value)) return false;
+  // jwt.sign(payload, 'secret'), cookieParser('secret'): the argument is the secret, whatever it says
+  if (site.position === 'argument') return true;
   const sameAsName = nameWords(site.name).join('') === value.toLowerCase().replace(/[^a-z0-9]/g, '');
-  if (!sameAsName) return true;
+  if (!sameAsName) return kind === 'password' || kind === 'secret' || nameWords(site.name).includes('secret');
   if (site.position !== 'property') return false;
   const object = ancestors.findLast((node) => node.type === 'ObjectExpression') as AnyNode | undefined;
   if (!object) return false;
+  // session({ secret: 'secret' }): an options object handed to a library, not a field map
+  const owner = ancestors[ancestors.lastIndexOf(object) - 1] as AnyNode | undefined;
+  if (kind === 'secret' && owner && (owner.type === 'CallExpression' || owner.type === 'NewExpression'))
+    return true;
   return userKeys.some((key) => {
     const property = getProperty(object, key);
     const user = property && stringValue(property.value);
@@ -127,7 +132,7 @@ function authorizationValue(value: string): boolean {
  */
 export function secretLiteral(node: Node, ancestors: readonly Node[]): SecretLiteral | undefined {
   const value = stringValue(node);
-  if (value === undefined || value.length < 6) return undefined;
+  if (value === undefined || value.trim() === '') return undefined;
   const parent = ancestors.at(-1) as AnyNode | undefined;
   if (
     !parent ||
@@ -148,6 +153,11 @@ export function secretLiteral(node: Node, ancestors: readonly Node[]): SecretLit
   }
   if (!site) return undefined;
   const named = site.name;
+  // jwt.sign(payload, 'shhhhh'): whatever its shape, the argument is the signing secret
+  if (site.position === 'argument') {
+    if (isDefaultCredentialAt(site, value, ancestors) || value.trim() === '') return undefined;
+    return { site, what: `A ${site.context} secret is hard-coded`, envName: envNameFor(named, site.context) };
+  }
   if (urlPassword(value) !== undefined)
     return {
       site,

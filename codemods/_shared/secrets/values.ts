@@ -119,6 +119,8 @@ export function isNonSecretShape(value: string, name?: string): boolean {
     return true; // file paths
   if (/\//.test(trimmed) && !/^[A-Za-z0-9+/]{20,}={0,2}$/.test(trimmed)) return true; // paths, MIME types
   if (/\(\?[=!:<]|\\[dwsbDWS]|\[\^?[^\]]+\][*+?{]|^\^.*\$$/.test(trimmed)) return true; // regular expressions
+  // i18n keys and object paths ('sgHome.text', 'auth.password.label'), but not JWTs ('eyJ...')
+  if (/^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+$/.test(trimmed) && !trimmed.startsWith('eyJ')) return true;
   const words = nameWords(trimmed);
   // 'access_token', 'x-api-key', 'refreshToken': names of fields, headers, cookies, storage keys. Under a
   // password's or secret's name a longer phrase ('session_cookie_secret_key_here') is the secret in use.
