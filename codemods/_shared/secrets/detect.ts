@@ -182,11 +182,7 @@ export function secretLiteral(node: Node, ancestors: readonly Node[]): SecretLit
   if (isDefaultCredentialAt(site, value, ancestors)) return undefined;
   // A passphrase with spaces ('keyboard cat') is a session secret; under other names spaces mean a message.
   if (/\s/.test(value.trim()) && kind !== 'secret') return undefined;
-  const what =
-    site.position === 'argument'
-      ? `A ${site.context} ${kind} is hard-coded`
-      : `A ${kind} is hard-coded in \`${named}\``;
-  return { site, what, envName: envNameFor(named, site.context) };
+  return { site, what: `A ${kind} is hard-coded in \`${named}\``, envName: envNameFor(named, site.context) };
 }
 
 /** `[{ user: 'a', password: '...' }, { ... }]`: seed data, where one env var per value makes no sense. */
