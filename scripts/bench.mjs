@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { listScannedFiles, prepareReal, prepareSynth } from './bench/corpora.mjs';
 import { measureTool } from './bench/measure.mjs';
-import { accuracy, formatTable, targets } from './bench/report.mjs';
+import { accuracy, cpuRatios, formatTable, targets } from './bench/report.mjs';
 import {
   astGrep,
   availableSecureRules,
@@ -189,6 +189,7 @@ for (const corpus of corpora) {
     plantedViolations: corpus.planted?.length ?? 0,
     results,
     targets: targets(results, corpus.scanned.lines),
+    cpuRatios: cpuRatios(results),
   };
   if (corpus.recipe.kind === 'synth' && !options['no-scaling']) entry.scaling = scaling(corpus);
   delete entry.generated?.packages;
@@ -199,6 +200,9 @@ for (const corpus of corpora) {
       `  ${check.met ? 'MET ' : 'MISS'} ${check.target}: ${check.value}${check.unit === 'MB' ? ' MB' : 'x'} (target <= ${check.limit}${check.unit === 'MB' ? ' MB' : 'x'})`,
     );
   }
+  const ratios = Object.entries(entry.cpuRatios).filter(([, value]) => value !== undefined);
+  if (ratios.length > 0)
+    console.log(`  CPU-time ratios: ${ratios.map(([name, value]) => `${name} ${value}x`).join('; ')}`);
   for (const point of entry.scaling ?? []) {
     console.log(
       `  scaling ${point.share * 100}%: ${point.lines} lines, ${point.wallSeconds.toFixed(2)} s, ${point.secondsPerMillionLines.toFixed(2)} s per 1M lines, ${point.peakRssMb.toFixed(0)} MB`,

@@ -89,3 +89,14 @@ export function targets(results, lines) {
   if (peak) add(`secure peak RSS at ${(lines / 1e6).toFixed(2)}M lines`, peak, 1024, 'MB');
   return checks;
 }
+
+/** The same ratios on CPU time (user + system): steadier than wall time when other work shares the cores. */
+export function cpuRatios(results) {
+  const cpu = (id) => results.find((r) => r.id === id)?.cpuSeconds;
+  const ratio = (a, b) => (cpu(a) && cpu(b) ? Number((cpu(a) / cpu(b)).toFixed(3)) : undefined);
+  return {
+    'secure (2 rules) / jscodeshift': ratio('secure-2-rules', 'jscodeshift'),
+    'secure (2 rules) / ast-grep': ratio('secure-2-rules', 'ast-grep'),
+    'secure (all rules) / ast-grep (2 rules)': ratio('secure-all-rules', 'ast-grep'),
+  };
+}
