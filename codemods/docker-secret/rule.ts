@@ -105,6 +105,41 @@ function isHarmlessValue(value: string): boolean {
   );
 }
 
+function declaredBefore(file: Dockerfile, name: string, before: Instruction): boolean {
+  return file.instructions.some(
+    (instruction) =>
+      instruction.start < before.start &&
+      (instruction.keyword === 'ARG' || instruction.keyword === 'ENV') &&
+      argumentTokens(file, instruction).some((token) => token.value.split('=')[0] === name),
+  );
+}
+
+/** Names build tools read from the environment by themselves (an .npmrc with ${NPM_TOKEN}, Sentry uploads). */
+const buildToolVariable =
+  /NPM|YARN|PNPM|NODE_AUTH|GITHUB|GH_|GITLAB|GIT_|REGISTRY|SENTRY|PIP_|BUNDLE|COMPOSER|SSH|ARTIFACTORY|NEXUS/i;
+
+/** RUN steps that cannot read an application secret: package installs and file housekeeping. */
+const inertCommand =
+  /^\s*(apt-get|apt|apk|yum|dnf|mkdir|chown|chmod|addgroup|adduser|useradd|groupadd|rm|cp|mv|ln|echo|touch|npm (ci|install|i)\b|yarn( install)?( --[\w-]+)*\s*$|pnpm (i|install)\b|npm cache clean)/;
+
+/**
+ * Why removing this variable could break a later build step, if it could: ARG values and ENV values
+ * reach every later RUN of the stage (and of stages built on it) as environment variables.
+ */
+function implicitReader(file: Dockerfile, variable: Variable): Instruction | undefined {
+  const stage = file.stages[variable.instruction.stage];
+  if (!stage) return undefined;
+  const derived = file.stages.filter(
+    (other) => other.index > stage.index && stage.name && other.base.toLowerCase() === stage.name,
+  );
+  const later = [
+    ...stage.instructions.filter((instruction) => instruction.start > variable.instruction.start),
+    ...derived.flatMap((other) => other.instructions),
+  ].filter((instruction) => instruction.keyword === 'RUN');
+  if (variable.instruction.keyword === 'ARG' || buildToolVariable.test(variable.name)) return later[0];
+  return later.find((run) => run.args.split(/&&|;|\|\|/).some((command) => !inertCommand.test(command)));
+}
+
 interface Variable {
   instruction: Instruction;
   token: Token;
@@ -147,6 +182,9 @@ function secretVariables(file: Dockerfile): Variable[] {
       else if (isSecretName(name)) {
         if (value === undefined && instruction.keyword === 'ENV') continue;
         if (value !== undefined && isHarmlessValue(value)) continue;
+        // ENV X=${X} with no ARG or ENV X before it: the builder expands it to nothing.
+        const reference = value === undefined ? undefined : /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(value);
+        if (reference && !declaredBefore(file, reference[1], instruction)) continue;
         reason = 'its name says it holds a secret';
       }
       if (reason) found.push({ instruction, token: entry.token, name, value, reason });
@@ -235,6 +273,14 @@ const rule: TextRule = {
         endColumn: end.column,
         message,
       };
+      const runner = removable.has(variable) ? implicitReader(file, variable) : undefined;
+      if (runner) {
+        context.report({
+          ...base,
+          unfixableReason: `RUN at line ${runner.line} may read ${variable.name} from its environment; pass it as a BuildKit secret (RUN --mount=type=secret,id=${variable.name.toLowerCase()},env=${variable.name}) and drop the ${kind}`,
+        });
+        continue;
+      }
       if (!removable.has(variable)) {
         const reader = referencesOf(file, variable.name, new Set([variable.instruction]))[0];
         context.report({

@@ -22,6 +22,9 @@ const identitySink =
   /^(req|request|ctx|context|socket|client|conn|connection|ws|res\.locals|reply\.request|event|session)(\.|$)|\.(user|auth|currentUser|identity|principal|account|session|claims|userId|locals|state)(\.|$)/;
 const lookupCallee =
   /^(find\w*|get\w*By\w*|get(User|Account|Member|Customer|Profile)\w*|fetch\w*|load\w*|lookup\w*|query|where|select|exists|count)$/i;
+/** `userModel.get(id)`, `db.users.get(id)`: a plain get on something that stores users. */
+const store = /user|account|member|customer|model|repo|db|store|service|collection|prisma|knex|dao/i;
+const conversion = /^(Number|String|parseInt|parseFloat|BigInt|ObjectId|(\w+\.)*Types\.ObjectId)$/;
 const passAlong = /^(next|done|cb|callback|resolve)$/;
 /** Functions whose result callers rely on as authenticated. */
 const authenticatingFunction =
@@ -129,10 +132,16 @@ function follow(start: AnyNode, ancestors: readonly Node[]): Flow {
       case 'CallExpression':
       case 'OptionalCallExpression':
       case 'NewExpression': {
-        if (parent.callee === node) return { names: [] };
         const name = calleeName(parent) ?? '';
+        // decoded.id.toString(): still the claim
+        if (parent.callee === node) {
+          if (/^(toString|trim|toLowerCase|valueOf)$/.test(name)) break;
+          return { names: [] };
+        }
+        // Number(decoded.id), new ObjectId(decoded.sub): still the claim
+        if (conversion.test(memberPath(parent.callee) ?? '')) break;
         if (loggingCallee.test(name)) return { names: [] };
-        if (lookupCallee.test(name))
+        if (lookupCallee.test(name) || (name === 'get' && store.test(memberPath(parent.callee) ?? '')))
           return { trust: { node: parent, why: `it feeds the lookup ${name}()` }, names: [] };
         if (passAlong.test(name) && (parent.arguments as AnyNode[]).includes(node))
           return { trust: { node: parent, why: `it is passed on as the user by ${name}()` }, names: [] };
