@@ -14,6 +14,9 @@ import logSecret from './log-secret/rule.js';
 import insecureTransport from './insecure-transport/rule.js';
 import frontendSecret from './frontend-secret/rule.js';
 import envCommitted from './env-committed/rule.js';
+import missingSecurityHeaders from './missing-security-headers/rule.js';
+import missingRateLimit from './missing-rate-limit/rule.js';
+import wsUnauthenticated from './ws-unauthenticated/rule.js';
 
 /** Every rule, one line each. Adding a rule = its folder under codemods/ + one line here. */
 export const rules: Rule[] = [
@@ -32,6 +35,9 @@ export const rules: Rule[] = [
   dockerPorts,
   jwtUnverified,
   weakPasswordHash,
+  missingSecurityHeaders,
+  missingRateLimit,
+  wsUnauthenticated,
 ];
 
 export function findRule(id: string): Rule | undefined {

@@ -1,6 +1,12 @@
 import { Node, SyntaxKind, type SourceFile } from 'ts-morph';
 import { SecureError } from '../../errors.js';
-import { quoted, requireSpecifier, type SourceStyle } from './source-style.js';
+import {
+  insertFirstLine,
+  insertLineAfter,
+  quoted,
+  requireSpecifier,
+  type SourceStyle,
+} from './source-style.js';
 
 export interface ImportRequest {
   /** As written in the import: `./security/headers.js`. */
@@ -49,7 +55,8 @@ function topLevelBindings(sourceFile: SourceFile): Map<string, string | undefine
 
 /** Index after the file's leading imports / requires (and any directive prologue or shebang-free header). */
 function importInsertionIndex(sourceFile: SourceFile): number {
-  const statements = sourceFile.getStatements();
+  // ts-morph counts comment-only lines as statements when inserting: index over the same list.
+  const statements = sourceFile.getStatementsWithComments();
   let index = 0;
   for (let i = 0; i < statements.length; i++) {
     const statement = statements[i];
@@ -116,6 +123,8 @@ export function ensureImport(sourceFile: SourceFile, request: ImportRequest, sty
     style.imports === 'esm'
       ? `import { ${missing.join(', ')} } from ${specifier}${semicolon}`
       : `const { ${missing.join(', ')} } = require(${specifier})${semicolon}`;
-  sourceFile.insertStatements(importInsertionIndex(sourceFile), text);
+  const index = importInsertionIndex(sourceFile);
+  if (index === 0) insertFirstLine(sourceFile, text);
+  else insertLineAfter(sourceFile.getStatementsWithComments()[index - 1], text);
   return true;
 }

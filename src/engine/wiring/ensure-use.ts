@@ -1,7 +1,7 @@
-import { Node, Project, SyntaxKind, type CallExpression, type Statement } from 'ts-morph';
+import { Node, Project, SyntaxKind, type CallExpression } from 'ts-morph';
 import { SecureError } from '../../errors.js';
 import type { Instance } from './find-app.js';
-import type { SourceStyle } from './source-style.js';
+import { insertLineAfter, type SourceStyle } from './source-style.js';
 
 /** A declared statement taken apart: `app.use(securityHeaders());` -> method `use`, argument texts. */
 export interface ParsedCall {
@@ -41,7 +41,7 @@ export function parseDeclaredCall(statement: string): ParsedCall {
 }
 
 /** `app.use(...)` / `await app.register(...)` as a statement on `instance`, or undefined. */
-function callOnInstance(statement: Statement, instance: Instance, method?: string) {
+function callOnInstance(statement: Node, instance: Instance, method?: string) {
   if (!Node.isExpressionStatement(statement)) return undefined;
   let expression = statement.getExpression();
   if (Node.isAwaitExpression(expression)) expression = expression.getExpression();
@@ -74,7 +74,8 @@ export function ensureUse(
   style: SourceStyle,
   position: 'before-routes' | 'after-routes' = 'before-routes',
 ): boolean {
-  const statements = instance.container.getStatements();
+  // ts-morph counts comment-only lines as statements when inserting: index over the same list.
+  const statements = instance.container.getStatementsWithComments();
   const own = new Set(names);
   const already = statements.some((statement) => {
     const existing = callOnInstance(statement, instance, call.method);
@@ -94,8 +95,8 @@ export function ensureUse(
     } else if (existing.getArguments().some((argument) => mentions(argument, wiredNames))) insertAt = i + 1;
   }
   const semicolon = style.semicolons ? ';' : '';
-  instance.container.insertStatements(
-    insertAt,
+  insertLineAfter(
+    statements[insertAt - 1],
     `${instance.name}.${call.method}(${call.args.join(', ')})${semicolon}`,
   );
   return true;

@@ -7,7 +7,11 @@ export interface Instance {
   /** The statement declaring it (`const app = express();`). */
   statement: Statement;
   /** The statements of the block or file that declares it; the wiring goes right after `statement`. */
-  container: Node & { getStatements(): Statement[]; insertStatements(index: number, text: string): unknown };
+  container: Node & {
+    getStatements(): Statement[];
+    getStatementsWithComments(): Node[];
+    insertStatements(index: number, text: string): unknown;
+  };
 }
 
 const factoryModules: Record<Framework | 'socket.io', string> = {

@@ -44,3 +44,28 @@ export function detectStyle(sourceFile: SourceFile, fallback: 'esm' | 'require')
 export function quoted(value: string, style: SourceStyle): string {
   return `${style.quote}${value.replaceAll('\\', '\\\\').replaceAll(style.quote, `\\${style.quote}`)}${style.quote}`;
 }
+
+/**
+ * Puts `text` on a new line right after `anchor`, at its indentation. Inserting as text (at a position the
+ * AST gives) leaves every other byte of the file as it was: blank lines, comments, line endings.
+ */
+export function insertLineAfter(anchor: Node, text: string): void {
+  const sourceFile = anchor.getSourceFile();
+  const full = sourceFile.getFullText();
+  const start = anchor.getStart();
+  const lineStart = full.lastIndexOf('\n', start - 1) + 1;
+  const indentation = /^[ \t]*/.exec(full.slice(lineStart, start))?.[0] ?? '';
+  const eol = full.includes('\r\n') ? '\r\n' : '\n';
+  // Handles: `const app = express(); // the API` - the new line goes after the trailing comment.
+  let end = anchor.getEnd();
+  const lineEnd = full.indexOf('\n', end);
+  const rest = full.slice(end, lineEnd === -1 ? full.length : lineEnd).replace(/\r$/, '');
+  if (/^\s*(\/\/.*|\/\*.*\*\/\s*)?$/.test(rest)) end += rest.length;
+  sourceFile.insertText(end, `${eol}${indentation}${text}`);
+}
+
+/** Puts `text` on the first line of the file, before everything else. */
+export function insertFirstLine(sourceFile: SourceFile, text: string): void {
+  const eol = sourceFile.getFullText().includes('\r\n') ? '\r\n' : '\n';
+  sourceFile.insertText(0, `${text}${eol}`);
+}

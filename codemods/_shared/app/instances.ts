@@ -1,0 +1,170 @@
+import type { Node } from '@babel/types';
+import { moduleBindings, requireSource, unwrap } from '../../../src/engine/ast-utils.js';
+import type { SourceContext, Visitors } from '../../../src/engine/rule.js';
+
+type AnyNode = Node & Record<string, any>;
+
+export type Framework = 'express' | 'fastify';
+
+/** An Express app or Fastify instance created in the file, and what the file does with it. */
+export interface AppInstance {
+  name: string;
+  framework: Framework;
+  /** The `const app = express()` declarator, where a finding is reported. */
+  node: Node;
+  /** Routes, mounted routers, plugins or `listen`: this is the app that serves, not a helper's. */
+  serves: boolean;
+  /** Passed to a function we cannot see into (`setupSecurity(app)`): that function may secure it. */
+  escapes: boolean;
+  /** Every argument given to `app.use(...)` / `app.register(...)`. */
+  middleware: AnyNode[];
+}
+
+const frameworkModules: Record<string, Framework> = { express: 'express', fastify: 'fastify' };
+const routeMethods = new Set([
+  'get',
+  'post',
+  'put',
+  'patch',
+  'delete',
+  'del',
+  'all',
+  'head',
+  'options',
+  'route',
+  'listen',
+]);
+/** Functions that take the app to serve it, not to configure it. */
+const servingCalls = new Set(['createServer', 'serverless', 'handle', 'supertest', 'request']);
+
+/** `express()`, `Fastify({...})`, `require('express')()`, `fastify().withTypeProvider()`, `await fastify()`. */
+function frameworkOf(
+  init: AnyNode | null | undefined,
+  modules: Map<string, { source: string; imported: string }>,
+): Framework | undefined {
+  if (!init) return undefined;
+  let node = unwrap(init);
+  if (node.type === 'AwaitExpression') node = unwrap(node.argument);
+  while (
+    node.type === 'CallExpression' &&
+    node.callee.type === 'MemberExpression' &&
+    node.callee.object.type === 'CallExpression'
+  )
+    node = node.callee.object;
+  if (node.type !== 'CallExpression') return undefined;
+  const callee = unwrap(node.callee);
+  const inline = requireSource(callee);
+  if (inline && callee.type === 'CallExpression') return frameworkModules[inline];
+  if (callee.type !== 'Identifier') return undefined;
+  const binding = modules.get(callee.name);
+  if (!binding) return undefined;
+  const framework = frameworkModules[binding.source];
+  if (!framework) return undefined;
+  if (framework === 'express' && binding.imported !== 'default') return undefined;
+  if (framework === 'fastify' && !['default', 'fastify', '*'].includes(binding.imported)) return undefined;
+  return framework;
+}
+
+/**
+ * Collects the apps a file creates and how it uses them, then calls `done` once the file is walked.
+ * The rules built on it stay silent whenever the file does not show the whole picture.
+ */
+export function trackApps(
+  context: SourceContext,
+  done: (apps: AppInstance[], modules: Map<string, { source: string; imported: string }>) => void,
+): Visitors {
+  let modules = new Map<string, { source: string; imported: string }>();
+  const apps = new Map<string, AppInstance>();
+  return {
+    Program(node: AnyNode) {
+      modules = moduleBindings(node);
+    },
+    VariableDeclarator(node: AnyNode) {
+      if (node.id.type !== 'Identifier') return;
+      const framework = frameworkOf(node.init, modules);
+      if (framework && !apps.has(node.id.name))
+        apps.set(node.id.name, {
+          name: node.id.name,
+          framework,
+          node,
+          serves: false,
+          escapes: false,
+          middleware: [],
+        });
+    },
+    CallExpression(node: AnyNode) {
+      const callee = unwrap(node.callee);
+      if (
+        callee.type === 'MemberExpression' &&
+        callee.object.type === 'Identifier' &&
+        callee.property.type === 'Identifier'
+      ) {
+        const app = apps.get(callee.object.name);
+        if (app) {
+          const method = callee.property.name;
+          if (routeMethods.has(method)) app.serves = true;
+          if (method === 'use' || method === 'register') {
+            app.middleware.push(...node.arguments);
+            if (method === 'register' || node.arguments[0]?.type === 'StringLiteral') app.serves = true;
+          }
+        }
+      }
+      const calleeName =
+        callee.type === 'Identifier'
+          ? callee.name
+          : callee.type === 'MemberExpression' && callee.property.type === 'Identifier'
+            ? callee.property.name
+            : undefined;
+      for (const argument of node.arguments as AnyNode[]) {
+        if (argument.type !== 'Identifier') continue;
+        const app = apps.get(argument.name);
+        if (
+          !app ||
+          (callee.type === 'MemberExpression' &&
+            callee.object.type === 'Identifier' &&
+            callee.object.name === app.name)
+        )
+          continue;
+        if (calleeName && servingCalls.has(calleeName)) app.serves = true;
+        else app.escapes = true;
+      }
+    },
+    'Program:exit'() {
+      done([...apps.values()], modules);
+    },
+  };
+}
+
+/** Identifiers inside a node (names of functions and variables used as or in middleware). */
+export function identifiersIn(node: AnyNode, names: string[] = []): string[] {
+  if (!node || typeof node !== 'object') return names;
+  if (node.type === 'Identifier') names.push(node.name);
+  for (const key of Object.keys(node)) {
+    if (
+      key === 'loc' ||
+      key === 'start' ||
+      key === 'end' ||
+      key === 'leadingComments' ||
+      key === 'trailingComments'
+    )
+      continue;
+    const value = node[key];
+    if (Array.isArray(value)) for (const item of value) identifiersIn(item, names);
+    else if (value && typeof value === 'object' && typeof value.type === 'string')
+      identifiersIn(value, names);
+  }
+  return names;
+}
+
+/** Whether a module specifier names one of `packages`, or a local module whose file name matches `localName`. */
+export function importsAny(
+  modules: Map<string, { source: string; imported: string }>,
+  packages: ReadonlySet<string>,
+  localName: RegExp,
+): boolean {
+  for (const { source } of modules.values()) {
+    if (packages.has(source)) return true;
+    if (source.startsWith('.') && localName.test(source.split('/').pop() ?? '')) return true;
+  }
+  return false;
+}

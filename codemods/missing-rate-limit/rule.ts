@@ -1,0 +1,65 @@
+import type { SourceRule } from '../../src/engine/rule.js';
+import { findGenerator } from '../../generators/index.js';
+import { identifiersIn, importsAny, trackApps, type Framework } from '../_shared/app/instances.js';
+
+/** Packages that limit request rates (per client, per route or per account). */
+const limiterPackages = new Set([
+  'express-rate-limit',
+  '@fastify/rate-limit',
+  'fastify-rate-limit',
+  'rate-limiter-flexible',
+  'express-slow-down',
+  'express-brute',
+  'express-limiter',
+  'rate-limit-redis',
+  '@nestjs/throttler',
+  'koa-ratelimit',
+]);
+/** A local module named for rate limiting: the generated `security/rate-limit`, or the user's own. */
+const limiterModule = /rate-?limit|limiter|throttl/i;
+
+function canWire(framework: Framework): boolean {
+  return Boolean(findGenerator('rate-limit')?.wiring?.[framework]);
+}
+
+const rule: SourceRule = {
+  kind: 'source',
+  meta: {
+    id: 'missing-rate-limit',
+    title: 'Express app or Fastify instance served without a rate limiter',
+    description:
+      'Without a per-client limit (the rules: 100 requests per minute), one client can brute-force logins, ' +
+      'enumerate accounts or exhaust the service. The security checklist has no rate-limit item; the finding ' +
+      'is filed under input validation, the closest control.',
+    checklist: 'input-validation',
+    severity: 'medium',
+    cwe: [770, 307],
+    fixable: true,
+    hint: "Run `secure add rate-limit`: the policy's per-client limit (429 with Retry-After), wired before the routes.",
+  },
+  prefilter: /express|fastify/,
+  create(context) {
+    return trackApps(context, (apps, modules) => {
+      if (importsAny(modules, limiterPackages, limiterModule)) return;
+      for (const app of apps) {
+        if (!app.serves || app.escapes) continue;
+        if (
+          app.middleware.some((argument) => identifiersIn(argument).some((name) => limiterModule.test(name)))
+        )
+          continue;
+        context.report({
+          node: app.node,
+          message: `${app.framework === 'express' ? 'Express app' : 'Fastify instance'} \`${app.name}\` has no rate limit`,
+          ...(canWire(app.framework)
+            ? { generatorFix: 'rate-limit' }
+            : {
+                unfixableReason:
+                  'register @fastify/rate-limit (or `secure add rate-limit`) before the routes by hand',
+              }),
+        });
+      }
+    });
+  },
+};
+
+export default rule;

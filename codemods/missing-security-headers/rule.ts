@@ -1,0 +1,58 @@
+import type { SourceRule } from '../../src/engine/rule.js';
+import { findGenerator } from '../../generators/index.js';
+import { identifiersIn, importsAny, trackApps, type Framework } from '../_shared/app/instances.js';
+
+/** Packages that set the rules' headers. */
+const headerPackages = new Set(['helmet', '@fastify/helmet', 'fastify-helmet', 'lusca', 'koa-helmet']);
+/** A local module named for headers: the generated `security/headers`, or the user's own. */
+const headerModule = /^(security-?)?headers?(\.[cm]?[jt]s)?$|helmet/i;
+/** The headers set by hand, as the rules' own example does. */
+const handSetHeaders = /x-frame-options/i;
+
+/** `secure fix` can wire the module only where the generator declares how for this framework. */
+function canWire(framework: Framework): boolean {
+  return Boolean(findGenerator('headers')?.wiring?.[framework]);
+}
+
+const rule: SourceRule = {
+  kind: 'source',
+  meta: {
+    id: 'missing-security-headers',
+    title: 'Express app or Fastify instance served without security headers (helmet)',
+    description:
+      'Without X-Content-Type-Options, X-Frame-Options DENY, a Content-Security-Policy and HSTS, browsers sniff ' +
+      'content types, let other sites frame the API (clickjacking) and downgrade to plain HTTP.',
+    checklist: 'https',
+    severity: 'medium',
+    cwe: [693, 1021],
+    fixable: true,
+    hint: 'Run `secure add headers`: helmet with frameguard DENY, an API CSP and HSTS in production, wired before the routes.',
+  },
+  prefilter: /express|fastify/,
+  create(context) {
+    return trackApps(context, (apps, modules) => {
+      if (importsAny(modules, headerPackages, headerModule) || handSetHeaders.test(context.text)) return;
+      for (const app of apps) {
+        if (!app.serves || app.escapes) continue;
+        if (
+          app.middleware.some((argument) =>
+            identifiersIn(argument).some((name) => /helmet|headers/i.test(name)),
+          )
+        )
+          continue;
+        context.report({
+          node: app.node,
+          message: `${app.framework === 'express' ? 'Express app' : 'Fastify instance'} \`${app.name}\` sends no security headers (no helmet)`,
+          ...(canWire(app.framework)
+            ? { generatorFix: 'headers' }
+            : {
+                unfixableReason:
+                  'register @fastify/helmet (or `secure add headers`) before the routes by hand',
+              }),
+        });
+      }
+    });
+  },
+};
+
+export default rule;
