@@ -4,7 +4,13 @@ import { unwrap } from '../../src/engine/ast-utils.js';
 import type { Driver } from '../_shared/sql/drivers.js';
 import { isPlainRead } from '../_shared/sql/pieces.js';
 import { highestDollarParameter, type RewrittenPiece } from '../_shared/sql/sql-text.js';
-import { countQuestionMarks, mergePositional, parameterNode } from './rewrite.js';
+import {
+  countQuestionMarks,
+  expressionFromSource,
+  mergePositional,
+  parameterNode,
+  sourceOf,
+} from './rewrite.js';
 
 // Babel and recast nodes are read field by field here: a loose type keeps the matching readable
 type AnyNode = any;
@@ -31,6 +37,8 @@ export interface Sink {
   driver?: Driver;
   /** Fragments (whereRaw) are SQL by construction; generic names need SQL-looking text. */
   needsSqlText: boolean;
+  /** A TypeORM query builder condition (`.where(...)`), which takes named `:parameters`. */
+  queryBuilder?: boolean;
 }
 
 /** Where the values go, per driver, or why they cannot be placed automatically. */
@@ -188,6 +196,61 @@ function preparedPlacement(
   };
 }
 
+/** `user.id` → `id`, `req.query.name` → `name`, `` `%${term}%` `` → `term`. */
+function parameterName(value: AnyNode): string {
+  const node: AnyNode = unwrap(value);
+  if (node.type === 'Identifier') return node.name;
+  if ((node.type === 'MemberExpression' || node.type === 'OptionalMemberExpression') && !node.computed)
+    return node.property.name;
+  if (node.type === 'TemplateLiteral' && node.expressions.length) return parameterName(node.expressions[0]);
+  return 'value';
+}
+
+/** TypeORM: `.where('user.name = :name', { name })`, names chosen from the values and never reused. */
+function namedPlacement(call: AnyNode, pieces: Pieces, skeletonText: string): Placement {
+  const second = call.arguments[1] ? unwrap(call.arguments[1]) : undefined;
+  if (second && second.type !== 'ObjectExpression')
+    return { reason: 'the parameters are not an object literal, so the new ones cannot be added to it' };
+  if (second?.properties.some((property: AnyNode) => property.type !== 'ObjectProperty'))
+    return { reason: 'the parameters object is spread or has methods; add the value there by hand' };
+  const taken = new Set<string>(
+    (second?.properties ?? []).map((property: AnyNode) => property.key.name ?? property.key.value),
+  );
+  for (const match of skeletonText.matchAll(/:\.{0,3}([A-Za-z_]\w*)/g)) taken.add(match[1]);
+  return {
+    apply(api, rewritten, textNode) {
+      const { j } = api;
+      const properties: AnyNode[] = [];
+      const entries: string[] = [];
+      const names: string[] = [];
+      for (const piece of rewritten) {
+        if (piece.kind !== 'parameter') continue;
+        const value = parameterNode(api, piece.value);
+        const base = /^[A-Za-z_]\w*$/.test(parameterName(value)) ? parameterName(value) : 'value';
+        let name = base;
+        for (let suffix = 2; taken.has(name); suffix++) name = `${base}${suffix}`;
+        taken.add(name);
+        names.push(name);
+        const property = j.objectProperty(j.identifier(name), value);
+        const shorthand = value.type === 'Identifier' && value.name === name;
+        if (shorthand) property.shorthand = true;
+        properties.push(property);
+        entries.push(shorthand ? name : `${name}: ${sourceOf(api, value)}`);
+      }
+      textNode((index) => `:${names[index]}`);
+      const original = second ? sourceOf(api, second) : '{}';
+      if (second && original.includes('\n')) second.properties.push(...properties);
+      else {
+        // One-line objects stay on one line: `{ role }` becomes `{ role, minAge }`
+        const kept = second ? second.properties.map((property: AnyNode) => sourceOf(api, property)) : [];
+        const object = expressionFromSource(api, `{ ${[...kept, ...entries].join(', ')} }`);
+        if (second) api.pathOf(second).replace(object);
+        else call.arguments.push(object);
+      }
+    },
+  };
+}
+
 export function placementFor(
   sink: Sink,
   ancestors: readonly Node[],
@@ -218,7 +281,7 @@ export function placementFor(
         return { reason: 'this sqlite3 method cannot bind values: use run, all, get or each' };
       return valuesArgumentPlacement(call, pieces, skeletonText, false, true);
     case 'typeorm':
-      return { reason: typeormReason };
+      return sink.queryBuilder ? namedPlacement(call, pieces, skeletonText) : { reason: typeormReason };
     default:
       return { reason: unknownDriverReason };
   }

@@ -92,3 +92,14 @@ export function mergePositional(
   }
   return next === existing.length ? merged : undefined;
 }
+
+/** Parses `code` as an expression the way the file was parsed, so recast prints it as written here. */
+export function expressionFromSource(api: FixApi, code: string): AnyNode {
+  const program = api.j(`[${code}];`).find(api.j.Program).paths()[0].node as AnyNode;
+  return program.body[0].expression.elements[0];
+}
+
+/** The source text of a node (its original text when it comes from the file). */
+export function sourceOf(api: FixApi, node: AnyNode): string {
+  return api.j(node).toSource();
+}

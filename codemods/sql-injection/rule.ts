@@ -5,6 +5,7 @@ import {
   driverTraits,
   expressionDriver,
   genericMethods,
+  importsModule,
   sinkMethods,
   unambiguousMethods,
 } from '../_shared/sql/drivers.js';
@@ -40,6 +41,25 @@ function isNotDatabase(receiver: AnyNode, context: SourceContext): boolean {
   return false;
 }
 
+const queryBuilderConditions = new Set(['where', 'andWhere', 'orWhere', 'having', 'andHaving', 'orHaving']);
+
+/** `repo.createQueryBuilder('u').where(...)`, or a variable holding such a builder. */
+function isQueryBuilder(expression: AnyNode, context: SourceContext, depth = 0): boolean {
+  const node = unwrap(expression);
+  if (depth > 8) return false;
+  if (node.type === 'CallExpression') {
+    if (calleeName(node) === 'createQueryBuilder') return true;
+    const callee = node.callee;
+    return callee.type === 'MemberExpression' && isQueryBuilder(callee.object, context, depth + 1);
+  }
+  if (node.type === 'AwaitExpression') return isQueryBuilder(node.argument, context, depth + 1);
+  if (node.type === 'Identifier') {
+    const init = findBinding(node.name, context.ancestors)?.init;
+    return Boolean(init) && isQueryBuilder(init, context, depth + 1);
+  }
+  return false;
+}
+
 function sinkOf(call: AnyNode, context: SourceContext): Sink | undefined {
   const method = calleeName(call);
   if (!method || call.arguments.length === 0) return undefined;
@@ -48,6 +68,12 @@ function sinkOf(call: AnyNode, context: SourceContext): Sink | undefined {
     callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression'
       ? callee.object
       : undefined;
+  // Handles: repo.createQueryBuilder('user').where(`user.name = '${name}'`)
+  if (queryBuilderConditions.has(method) && receiver && isQueryBuilder(receiver, context)) {
+    // MikroORM's builders look the same but bind `?`: only TypeORM's get named parameters
+    const mikro = importsModule(context.ancestors, (source) => source.startsWith('@mikro-orm/'));
+    return { call, method, driver: mikro ? undefined : 'typeorm', needsSqlText: false, queryBuilder: true };
+  }
   const certain = unambiguousMethods.get(method);
   if (certain) return { call, method, driver: certain, needsSqlText: false };
   const generic = genericMethods.has(method);
@@ -122,7 +148,7 @@ const rule: SourceRule = {
     hint: 'Pass the value as a bound parameter ($1 / ?) instead of writing it into the SQL text; names and keywords must come from an allowlist.',
   },
   prefilter:
-    /\.(literal|query|execute|raw|whereRaw|orWhereRaw|andWhereRaw|havingRaw|orHavingRaw|orderByRaw|groupByRaw|joinRaw|fromRaw|prepare|exec|run|all|get|each|\$queryRawUnsafe|\$executeRawUnsafe)\s*(<[^>]*>)?\s*\(|\b(query|execute|literal)\s*\(/,
+    /\.(literal|where|andWhere|orWhere|having|andHaving|orHaving|query|execute|raw|whereRaw|orWhereRaw|andWhereRaw|havingRaw|orHavingRaw|orderByRaw|groupByRaw|joinRaw|fromRaw|prepare|exec|run|all|get|each|\$queryRawUnsafe|\$executeRawUnsafe)\s*(<[^>]*>)?\s*\(|\b(query|execute|literal)\s*\(/,
   create(context) {
     return {
       CallExpression(call: AnyNode) {

@@ -97,6 +97,12 @@ function modulesOf(ancestors: readonly Node[]) {
   return modules;
 }
 
+/** Whether the file imports or requires a module whose name passes `test`. */
+export function importsModule(ancestors: readonly Node[], test: (source: string) => boolean): boolean {
+  for (const { source } of modulesOf(ancestors).values()) if (test(source)) return true;
+  return false;
+}
+
 /** The drivers the file imports or requires. */
 export function importedDrivers(ancestors: readonly Node[]): Set<Driver> {
   const drivers = new Set<Driver>();
