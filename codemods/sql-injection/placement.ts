@@ -1,6 +1,6 @@
 import type { Node } from '@babel/types';
 import type { FixApi } from '../../src/engine/rule.js';
-import { unwrap } from '../../src/engine/ast-utils.js';
+import { findBinding, unwrap } from '../../src/engine/ast-utils.js';
 import type { Driver } from '../_shared/sql/drivers.js';
 import { isPlainRead } from '../_shared/sql/pieces.js';
 import { highestDollarParameter, type RewrittenPiece } from '../_shared/sql/sql-text.js';
@@ -93,6 +93,7 @@ function positionalPlacement(
 
 /** `query(text)`, `query(text, cb)`, `query(text, [values])`, `query(text, [values], cb)`. */
 function valuesArgumentPlacement(
+  ancestors: readonly Node[],
   call: AnyNode,
   pieces: Pieces,
   skeletonText: string,
@@ -100,7 +101,7 @@ function valuesArgumentPlacement(
   callbackAllowed: boolean,
 ): Placement {
   const second = call.arguments[1] as AnyNode | undefined;
-  const insertBeforeCallback = isFunction(second) && callbackAllowed;
+  const insertBeforeCallback = isCallback(second, ancestors) && callbackAllowed;
   const existing = insertBeforeCallback ? [] : arrayElements(second);
   if (!existing)
     return { reason: 'the values argument is not an array literal, so the new values cannot be added to it' };
@@ -196,6 +197,14 @@ function preparedPlacement(
   };
 }
 
+/** A function written here, or a name bound to one (`function done(err, rows) {}`, `const done = (...) => ...`). */
+function isCallback(node: AnyNode | undefined, ancestors: readonly Node[]): boolean {
+  if (isFunction(node)) return true;
+  if (node?.type !== 'Identifier') return false;
+  const binding = findBinding(node.name, ancestors);
+  return binding?.kind === 'function' || (binding?.kind === 'const' && isFunction(binding.init));
+}
+
 /** `user.id` → `id`, `req.query.name` → `name`, `` `%${term}%` `` → `term`. */
 function parameterName(value: AnyNode): string {
   const node: AnyNode = unwrap(value);
@@ -260,11 +269,11 @@ export function placementFor(
   const { call, driver, method } = sink;
   switch (driver) {
     case 'pg':
-      return valuesArgumentPlacement(call, pieces, skeletonText, true, true);
+      return valuesArgumentPlacement(ancestors, call, pieces, skeletonText, true, true);
     case 'mysql':
-      return valuesArgumentPlacement(call, pieces, skeletonText, false, true);
+      return valuesArgumentPlacement(ancestors, call, pieces, skeletonText, false, true);
     case 'knex':
-      return valuesArgumentPlacement(call, pieces, skeletonText, false, false);
+      return valuesArgumentPlacement(ancestors, call, pieces, skeletonText, false, false);
     case 'sequelize':
       if (method === 'literal')
         return {
@@ -279,7 +288,7 @@ export function placementFor(
     case 'sqlite3':
       if (!sqlite3Runners.has(method))
         return { reason: 'this sqlite3 method cannot bind values: use run, all, get or each' };
-      return valuesArgumentPlacement(call, pieces, skeletonText, false, true);
+      return valuesArgumentPlacement(ancestors, call, pieces, skeletonText, false, true);
     case 'typeorm':
       return sink.queryBuilder ? namedPlacement(call, pieces, skeletonText) : { reason: typeormReason };
     default:
