@@ -50,6 +50,21 @@ describe.each<ProjectKind>(['express5-esm', 'express4-cjs', 'fastify5-esm'])('se
     expect(readFileSync(join(root, '.gitignore'), 'utf8')).toMatch(/^\.env$/m);
     expect(readFileSync(join(root, '.env.example'), 'utf8')).toMatch(/^JWT_SECRET=$/m);
 
+    // The rules these modules answer stay silent on the project.
+    const check = await secure(root, ['check', '--format', 'json', '--no-cache']);
+    const findings = (JSON.parse(check.stdout).findings as { rule: string; file: string }[]).filter(
+      (finding) =>
+        [
+          'missing-security-headers',
+          'missing-rate-limit',
+          'cors-wildcard',
+          'hardcoded-secret',
+          'jwt-expiry',
+          'jwt-algorithm',
+        ].includes(finding.rule),
+    );
+    expect(findings).toEqual([]);
+
     await execa('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: root });
     const typecheck = await execa('npx', ['tsc', '--noEmit'], { cwd: root, reject: false });
     expect(typecheck.exitCode, typecheck.stdout).toBe(0);

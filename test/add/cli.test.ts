@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generatorSource } from '../../src/add/registry.js';
 import { memoryOutput } from '../../src/cli/output.js';
@@ -46,6 +48,21 @@ describe('secure add (command line)', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/unknown module "firewall"/);
     expect(await gitStatus(root)).toBe('');
+  });
+
+  it('secure fix repairs missing headers and rate limit through secure add; check is then clean', async () => {
+    const root = await makeProject('express5-esm');
+    const rulesOf = (json: string) =>
+      (JSON.parse(json).findings as { rule: string }[]).map((finding) => finding.rule).sort();
+    const before = await secure(root, ['check', '--format', 'json', '--no-cache']);
+    expect(rulesOf(before.stdout)).toEqual(['missing-rate-limit', 'missing-security-headers']);
+    const fixed = await secure(root, ['fix', '--no-cache']);
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(readFileSync(join(root, 'src/app.ts'), 'utf8')).toContain(
+      'export const app = express();\napp.use(securityHeaders(settings));\napp.use(rateLimiter());\n',
+    );
+    const after = await secure(root, ['check', '--format', 'json', '--no-cache']);
+    expect(rulesOf(after.stdout)).toEqual([]);
   });
 
   it('names at least one module', async () => {
