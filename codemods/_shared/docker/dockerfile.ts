@@ -247,10 +247,10 @@ export function imageRepository(image: string): { path: string; name: string } {
 /** Paths the Dockerfile rules read: `Dockerfile`, `Dockerfile.prod`, `api.Dockerfile`, `Containerfile`. */
 export function isDockerfilePath(relativePath: string): boolean {
   const base = relativePath.split('/').pop() ?? '';
-  if (/\.(dockerignore|md|txt)$/i.test(base)) return false;
-  return (
-    /^(Dockerfile|Containerfile)(\.[\w.-]+)?$/i.test(base) || /\.(Dockerfile|Containerfile)$/i.test(base)
-  );
+  // Dockerfile.md, dockerfile.ts, Dockerfile.dockerignore: files about Dockerfiles, not Dockerfiles.
+  if (/\.(dockerignore|md|txt|[cm]?[jt]sx?|json|ya?ml|sh|ps1|py|rb|go|toml|lock|bak|orig|swp)$/i.test(base))
+    return false;
+  return /^(Dockerfile|Containerfile)(\.[\w.-]+)?$/i.test(base) || /\.(dockerfile|containerfile)$/i.test(base);
 }
 
 /** 1-based line and column of an offset. */

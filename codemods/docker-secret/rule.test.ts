@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { runRule } from '../../test/helpers/rule-fixtures.js';
+import { rulesPreset } from '../../src/policy/index.js';
+import { argumentTokens, isDockerfilePath, parseDockerfile } from '../_shared/docker/dockerfile.js';
+import rule, { isSecretName } from './rule.js';
+
+const project = { root: '/p', policy: rulesPreset, moduleSystem: 'esm' as const };
+
+describe('the Dockerfile reader', () => {
+  it('joins continuations, skips comments inside them, and reads heredocs and stages', () => {
+    const file = parseDockerfile(
+      'FROM node:22 AS build\nRUN a \\\n# a comment\n  && b\nRUN <<EOF\nFROM not-a-stage\nEOF\nFROM build\nENV A=1 \\\n    B="two words"\n',
+    );
+    expect(file.instructions.map((i) => `${i.keyword}@${i.line}-${i.endLine}`)).toEqual([
+      'FROM@1-1',
+      'RUN@2-4',
+      'RUN@5-7',
+      'FROM@8-8',
+      'ENV@9-10',
+    ]);
+    expect(file.instructions[1].args).toBe('a && b');
+    expect(file.stages.map((stage) => stage.name ?? stage.base)).toEqual(['build', 'build']);
+    expect(argumentTokens(file, file.instructions[4]).map((t) => t.value)).toEqual(['A=1', 'B=two words']);
+  });
+
+  it('honours the escape directive', () => {
+    const file = parseDockerfile('# escape=`\nFROM mcr.microsoft.com/windows\nRUN dir `\n  c:\\\n');
+    expect(file.instructions[1]).toMatchObject({ keyword: 'RUN', line: 3, endLine: 4 });
+  });
+
+  it('reads Dockerfile paths only', () => {
+    for (const path of ['Dockerfile', 'api/Dockerfile.prod', 'web.Dockerfile', 'Containerfile'])
+      expect(isDockerfilePath(path)).toBe(true);
+    for (const path of [
+      'Dockerfile.dockerignore',
+      'docs/Dockerfile.md',
+      'dockerfile.ts',
+      'src/Dockerfiles.js',
+    ])
+      expect(isDockerfilePath(path)).toBe(false);
+  });
+});
+
+describe('docker-secret', () => {
+  it('tells secrets from names about secrets', () => {
+    for (const name of [
+      'JWT_SECRET',
+      'DB_PASSWORD',
+      'NPM_TOKEN',
+      'STRIPE_API_KEY',
+      'apiKey',
+      'DB_PASS',
+      'ENCRYPTION_KEY',
+    ])
+      expect(isSecretName(name), name).toBe(true);
+    for (const name of [
+      'JWT_SECRET_FILE',
+      'TOKEN_EXPIRES_IN',
+      'AWS_ACCESS_KEY_ID',
+      'PUBLIC_KEY',
+      'PWD',
+      'KEYCLOAK_URL',
+      'PASSPORT_STRATEGY',
+    ])
+      expect(isSecretName(name), name).toBe(false);
+  });
+
+  it('never repeats the secret value in a message', () => {
+    const text =
+      'FROM node:22\nENV API_TOKEN=tok_7f3a9c1e5b DATABASE_URL=postgres://app:hunter2pass@db/app\nCMD ["node", "s.js"]\n';
+    const { findings } = runRule(rule, text, 'Dockerfile', project);
+    expect(findings).toHaveLength(2);
+    for (const finding of findings) {
+      expect(finding.message).not.toContain('tok_7f3a9c1e5b');
+      expect(finding.message).not.toContain('hunter2pass');
+    }
+  });
+
+  it('keeps a secret that a later build step reads from its environment', () => {
+    const text =
+      'FROM node:22\nARG NPM_TOKEN\nCOPY .npmrc package.json ./\nRUN npm ci\nCMD ["node", "s.js"]\n';
+    const result = runRule(rule, text, 'Dockerfile', project);
+    expect(result.findings.map((f) => [f.line, f.fixable])).toEqual([[2, false]]);
+    expect(result.output).toBe(text);
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { runRule } from '../../test/helpers/rule-fixtures.js';
+import type { ProjectInfo } from '../../src/engine/rule.js';
+import { rulesPreset } from '../../src/policy/index.js';
+import { joseLifetime, jsonwebtokenLifetime } from '../_shared/jwt/values.js';
+import rule from './rule.js';
+
+const project = (jwt: Partial<typeof rulesPreset.jwt> = {}): ProjectInfo => ({
+  root: '/p',
+  policy: { ...rulesPreset, jwt: { ...rulesPreset.jwt, ...jwt } },
+  moduleSystem: 'esm',
+});
+
+describe('jwt-expiry', () => {
+  it('reads lifetimes as jsonwebtoken (vercel/ms) and jose do', () => {
+    expect(jsonwebtokenLifetime('2h')).toBe(7200);
+    expect(jsonwebtokenLifetime('1 day')).toBe(86400);
+    expect(jsonwebtokenLifetime('30m')).toBe(1800);
+    expect(jsonwebtokenLifetime(3600)).toBe(3600);
+    expect(jsonwebtokenLifetime('120')).toBe(0.12);
+    expect(jsonwebtokenLifetime('soon')).toBeUndefined();
+    expect(joseLifetime('2 hours')).toBe(7200);
+    expect(joseLifetime('+1d')).toBe(86400);
+    expect(joseLifetime('1 day from now')).toBe(86400);
+    expect(joseLifetime('30')).toBeUndefined();
+  });
+
+  it('compares with and writes the lifetimes of the policy in force', () => {
+    const text =
+      "import jwt from 'jsonwebtoken';\nexport const a = (id: string) => jwt.sign({ id }, process.env.JWT_SECRET as string, { expiresIn: '20m' });\nexport const b = (id: string) => jwt.sign({ id }, process.env.JWT_SECRET as string);\n";
+    const strict = runRule(rule, text, 'src/a.ts', project({ accessTokenMinutes: 15 }));
+    expect(strict.findings.map((f) => f.line)).toEqual([2, 3]);
+    expect(strict.output).toContain("expiresIn: '15m'");
+    expect(strict.output).not.toContain("'20m'");
+    expect(runRule(rule, text, 'src/a.ts', project()).findings.map((f) => f.line)).toEqual([3]);
+  });
+
+  it('names the finding, not just the line, in unfixable cases', () => {
+    const text =
+      "const jwt = require('jsonwebtoken');\nconst options = { expiresIn: '12h' };\nmodule.exports = (u) => jwt.sign({ id: u.id }, process.env.JWT_SECRET, options);\n";
+    const [finding] = runRule(rule, text, 'src/a.js', project()).findings;
+    expect(finding).toMatchObject({ line: 2, fixable: false });
+    expect(finding.message).toContain("'12h' (12 hours)");
+  });
+});
