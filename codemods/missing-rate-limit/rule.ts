@@ -37,7 +37,10 @@ const rule: SourceRule = {
     fixable: true,
     hint: "Run `secure add rate-limit`: the policy's per-client limit (429 with Retry-After), wired before the routes.",
   },
-  prefilter: /express|fastify/,
+  // Only files that create the app: `express()`, `Fastify({...})`, `require('express')()`.
+  prefilter: (text) =>
+    /['"](?:express|fastify)['"]/.test(text) &&
+    /\b(?:express|fastify)\s*\(|['"]express['"]\s*\)\s*\(/i.test(text),
   create(context) {
     return trackApps(context, (apps, modules) => {
       if (importsAny(modules, limiterPackages, limiterModule)) return;

@@ -28,7 +28,10 @@ const rule: SourceRule = {
     fixable: true,
     hint: 'Run `secure add headers`: helmet with frameguard DENY, an API CSP and HSTS in production, wired before the routes.',
   },
-  prefilter: /express|fastify/,
+  // Only files that create the app: `express()`, `Fastify({...})`, `require('express')()`.
+  prefilter: (text) =>
+    /['"](?:express|fastify)['"]/.test(text) &&
+    /\b(?:express|fastify)\s*\(|['"]express['"]\s*\)\s*\(/i.test(text),
   create(context) {
     return trackApps(context, (apps, modules) => {
       if (importsAny(modules, headerPackages, headerModule) || handSetHeaders.test(context.text)) return;

@@ -82,7 +82,9 @@ const rule: SourceRule = {
     fixable: true,
     hint: 'Run `secure add ws-auth`, or verify the access token in `io.use` / the upgrade handler and refuse the connection.',
   },
-  prefilter: /socket\.io|['"]ws['"]/,
+  // A server module with a connection handler: the shape reported, not every client or type import.
+  prefilter: (text) =>
+    /['"](?:socket\.io|ws)['"]/.test(text) && /\.on\(\s*['"]connect(?:ion)?['"]/.test(text),
   create(context) {
     let modules = new Map<string, { source: string; imported: string }>();
     const servers = new Map<string, SocketServer>();

@@ -1,4 +1,3 @@
-import { confirm, select } from '@inquirer/prompts';
 import { SecureError } from '../errors.js';
 import type { PromptDeclaration } from './generator-source.js';
 
@@ -19,6 +18,8 @@ export function canPrompt(env: NodeJS.ProcessEnv = process.env): boolean {
 }
 
 async function ask(prompt: PromptDeclaration): Promise<string | boolean> {
+  // Loaded only when a question is asked: most runs answer by flags and never need it.
+  const { confirm, select } = await import('@inquirer/prompts');
   if (!prompt.choices) return confirm({ message: prompt.message, default: Boolean(prompt.default) });
   return select({
     message: prompt.message,

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { addModules, formatPlanDiff, type AddResult } from '../../add/index.js';
+import type { AddResult } from '../../add/index.js';
 import type { GeneratorSource, PromptDeclaration } from '../../add/generator-source.js';
 import { canPrompt, flagOf, type Answers } from '../../add/prompts.js';
 import { ExitCode } from '../../errors.js';
@@ -101,6 +101,8 @@ export async function addCommand(
   source: GeneratorSource,
 ): Promise<number> {
   if (options.list) return listModules(output, source);
+  // Loaded here, not at the top: ts-morph and TypeScript would slow every other `secure` command's start.
+  const { addModules, formatPlanDiff } = await import('../../add/index.js');
   const result = await addModules(cwd, modules, {
     source,
     entry: options.entry,
