@@ -85,14 +85,14 @@ const rule: SourceRule = {
       'Program:exit'() {
         const shared = collisions(found);
         for (const { node, message, envName, unfixableReason, fix } of found) {
-          if (shared.has(envName))
+          if (unfixableReason) context.report({ node, message, unfixableReason });
+          else if (shared.has(envName))
             context.report({
               node,
               message,
               unfixableReason: `several different secrets would all read ${envName}; move them by hand`,
             });
-          else if (fix) context.report({ node, message, fix });
-          else context.report({ node, message, unfixableReason });
+          else context.report({ node, message, fix });
         }
       },
     };

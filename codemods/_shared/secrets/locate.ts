@@ -32,8 +32,41 @@ function ownerName(object: AnyNode, parent: AnyNode | undefined): string | undef
   if (parent.type === 'ObjectProperty' && parent.value === object) return propertyName(parent);
   if (parent.type === 'VariableDeclarator' && parent.id.type === 'Identifier') return parent.id.name;
   if (parent.type === 'AssignmentExpression') return memberPath(parent.left)?.split('.').pop();
-  if (parent.type === 'CallExpression' || parent.type === 'NewExpression') return calleeName(parent);
+  if (parent.type === 'CallExpression' || parent.type === 'NewExpression') return calleeContext(parent);
   return undefined;
+}
+
+/**
+ * What an object literal belongs to: `db` for `db: { password }`. Generic holders (`auth`, `options`) look one
+ * level further: `createTransport({ auth: { pass } })` is SMTP's; a `connection` object is the database's.
+ */
+function objectContext(ancestors: readonly Node[], objectIndex: number): string | undefined {
+  const owner = ownerName(ancestors[objectIndex] as AnyNode, ancestors[objectIndex - 1] as AnyNode);
+  if (owner && /^connection$/i.test(owner)) return 'DB';
+  if (!owner || !/^(?:auth|credentials|options|opts|config|settings)$/i.test(owner)) return owner;
+  const property = ancestors[objectIndex - 1] as AnyNode;
+  const outer = ancestors[objectIndex - 2] as AnyNode | undefined;
+  if (property?.type !== 'ObjectProperty' || outer?.type !== 'ObjectExpression') return owner;
+  return ownerName(outer, ancestors[objectIndex - 3] as AnyNode) ?? owner;
+}
+
+/** Clients whose options hold a database or mail password: their env vars are named for what they reach. */
+const calleeContexts: [RegExp, string][] = [
+  [/^(?:mysql|mysql2|pg|knex|mongoose|MongoClient|Sequelize|DataSource|Pool|Client|PrismaClient)\b/, 'DB'],
+  [/^(?:Redis|IORedis|ioredis|redis)\b/, 'REDIS'],
+  [/^(?:nodemailer|createTransport)\b/, 'SMTP'],
+];
+
+function calleeContext(call: AnyNode): string | undefined {
+  const path = memberPath(call.callee);
+  const name = calleeName(call);
+  if (!name) return undefined;
+  for (const [pattern, context] of calleeContexts) if (path && pattern.test(path)) return context;
+  if (/^create(?:Connection|Pool|PoolCluster)$/.test(name) || /^(?:Pool|Client|Sequelize)$/.test(name))
+    return 'DB';
+  if (name === 'createTransport') return 'SMTP';
+  // session(...), cookieSession(...), createClient(...) -> session, cookie session, client
+  return name.replace(/^(?:create|new|init|make|build|setup|connect)(?=[A-Z])/, '');
 }
 
 function wrapped(node: AnyNode): boolean {
@@ -63,9 +96,7 @@ export function literalSite(literal: Node, ancestors: readonly Node[]): LiteralS
       const name = propertyName(parent);
       if (!name) return undefined;
       const owner =
-        grandparent?.type === 'ObjectExpression'
-          ? ownerName(grandparent, ancestors[index - 2] as AnyNode)
-          : undefined;
+        grandparent?.type === 'ObjectExpression' ? objectContext(ancestors, index - 1) : undefined;
       return { name, context: owner, valueNode, position: 'property' };
     }
     case 'AssignmentExpression': {
