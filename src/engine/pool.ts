@@ -16,6 +16,12 @@ function workerScript(): string | undefined {
   return import.meta.url.endsWith('.js') && existsSync(path) ? path : undefined;
 }
 
+/** Workers load the rules from the registry by id: rules made elsewhere (tests, API users) run in-process. */
+async function fromRegistry(rules: SelectedRules): Promise<boolean> {
+  const { rules: registry } = await import('../../codemods/index.js');
+  return [...rules.source, ...rules.text].every((rule) => registry.includes(rule));
+}
+
 export interface PoolOptions {
   rules: SelectedRules;
   projects: ReadonlyMap<string, ProjectInfo>;
@@ -40,7 +46,7 @@ export async function analyzeAll(
     while (indices.length < chunkSize && next < items.length) indices.push(next++);
     return indices;
   };
-  const script = options.workers > 0 ? workerScript() : undefined;
+  const script = options.workers > 0 && (await fromRegistry(options.rules)) ? workerScript() : undefined;
   options.onWorkers?.(script ? options.workers : 0);
   const workers: Promise<void>[] = [];
   if (script) {
