@@ -59,12 +59,12 @@ function resolveArray(identifier: AnyNode, context: SourceContext): AnyNode | un
 function pinBlocker(key: AnyNode | undefined, context: SourceContext): string | undefined {
   const algorithm = context.policy.jwt.algorithm;
   if (!/^HS/.test(algorithm)) return `the policy's ${algorithm} needs a public key; pin it by hand`;
-  const signsOtherwise = /algorithms?\s*:\s*\[?\s*['"`](RS|PS|ES|Ed)/.exec(context.text);
-  if (signsOtherwise)
-    return `this file also uses ${signsOtherwise[1]}* algorithms; pin the one your tokens are signed with`;
   const kind = keyKind(key, context.ancestors);
   if (kind === 'asymmetric')
     return 'the key looks like a public key or key set; pin the algorithm your issuer signs with (e.g. RS256)';
+  const signsOtherwise = /algorithms?\s*:\s*\[?\s*['"`](RS|PS|ES|Ed)/.exec(context.text);
+  if (signsOtherwise)
+    return `this file also uses ${signsOtherwise[1]}* algorithms; pin the one your tokens are signed with`;
   if (kind === 'unknown')
     return `the key's type is not visible here; pin algorithms: ['${algorithm}'] if it is a shared secret, or your issuer's algorithm otherwise`;
   return undefined;
