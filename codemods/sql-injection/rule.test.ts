@@ -107,3 +107,27 @@ describe('sql-injection edge cases', () => {
     expect(findings[0].unfixableReason).toMatch(/`id` is reassigned/);
   });
 });
+
+describe('sql-injection through class members', () => {
+  it('knows `this.pool` from a constructor parameter property or an initialiser', () => {
+    const text = [
+      "import { Pool } from 'pg';",
+      'export class Users {',
+      '  constructor(private readonly pool: Pool) {}',
+      '  find(id: string) {',
+      '    return this.pool.query(`SELECT * FROM users WHERE id = ${id}`);',
+      '  }',
+      '}',
+      'export class Orders {',
+      '  private db = new Pool();',
+      '  find(id: string) {',
+      "    return this.db.query('SELECT * FROM orders WHERE id = ' + id);",
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const result = fixSource(text, '/p/src/repos.ts', [rule], { ...project, moduleSystem: 'esm' });
+    expect(result.output).toContain('return this.pool.query(`SELECT * FROM users WHERE id = $1`, [id]);');
+    expect(result.output).toContain("return this.db.query('SELECT * FROM orders WHERE id = $1', [id]);");
+  });
+});

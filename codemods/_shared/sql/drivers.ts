@@ -144,6 +144,43 @@ function identifierDriver(name: string, context: SourceContext, depth: number): 
 }
 
 /**
+ * `this.pool` inside a class: the driver of the property's type or initial value, of a constructor
+ * parameter property (`constructor(private pool: Pool)`), or of `this.pool = new Pool()` in the constructor.
+ */
+function classMemberDriver(name: string, context: SourceContext, depth: number): Driver | undefined {
+  const owner = [...context.ancestors]
+    .reverse()
+    .find((node: AnyNode) => /^Class(Declaration|Expression)$/.test(node.type));
+  if (!owner) return undefined;
+  for (const member of (owner as AnyNode).body.body as AnyNode[]) {
+    const key = member.key?.name;
+    if ((member.type === 'ClassProperty' || member.type === 'PropertyDefinition') && key === name)
+      return (
+        typeDriver(member.typeAnnotation, context, depth) ??
+        expressionDriver(member.value, context, depth + 1)
+      );
+    if (member.type !== 'ClassMethod' || member.kind !== 'constructor') continue;
+    for (const param of member.params as AnyNode[]) {
+      if (param.type === 'TSParameterProperty') {
+        const inner = param.parameter.type === 'AssignmentPattern' ? param.parameter.left : param.parameter;
+        if (inner.name === name) return typeDriver(inner.typeAnnotation, context, depth);
+      }
+    }
+    for (const statement of member.body.body as AnyNode[]) {
+      const expression = statement.type === 'ExpressionStatement' ? statement.expression : undefined;
+      if (
+        expression?.type === 'AssignmentExpression' &&
+        expression.left.type === 'MemberExpression' &&
+        expression.left.object.type === 'ThisExpression' &&
+        expression.left.property.name === name
+      )
+        return expressionDriver(expression.right, context, depth + 1);
+    }
+  }
+  return undefined;
+}
+
+/**
  * The driver an expression comes from, when it can be told from this file: `new Pool()` from 'pg',
  * `mysql.createPool()`, `await pool.connect()`, `knex(config)`, a parameter typed `PoolClient`...
  */
@@ -153,7 +190,7 @@ export function expressionDriver(
   depth = 0,
 ): Driver | undefined {
   if (!expression || depth > 6) return undefined;
-  const node = unwrap(expression);
+  const node: AnyNode = unwrap(expression);
   const inline = requireSource(node);
   if (inline) return packages[inline];
   switch (node.type) {
@@ -166,7 +203,8 @@ export function expressionDriver(
       return expressionDriver(node.callee, context, depth + 1);
     case 'MemberExpression':
     case 'OptionalMemberExpression':
-      if (node.object.type === 'ThisExpression') return undefined;
+      if (node.object.type === 'ThisExpression')
+        return node.computed ? undefined : classMemberDriver(node.property.name, context, depth + 1);
       return expressionDriver(node.object, context, depth + 1);
     default:
       return undefined;
