@@ -78,8 +78,9 @@ describe('secure fix', () => {
     const output = memoryOutput();
     expect(await fixCommand(output, dir, [], { ...options, dryRun: true }, toyRules)).toBe(0);
     const text = output.stdout.join('\n');
-    expect(text).toContain('--- a/src/a.ts');
-    expect(text).toContain('+++ b/src/a.ts');
+    expect(text).toMatch(/^--- a\/src\/a\.ts$/m);
+    expect(text).toMatch(/^\+\+\+ b\/src\/a\.ts$/m);
+    expect(text).toContain('Dry run: 2 files would change (1 fix); nothing was written.');
     expect(text).toContain('-debug(u.token);');
     expect(text).toContain("+debug('***');");
     expect(text).toContain('+DEBUG_TOKEN=');

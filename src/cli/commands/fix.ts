@@ -44,7 +44,7 @@ async function loadGeneratorRunner(): Promise<GeneratorRunner | undefined> {
 }
 
 function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
+  return `${count} ${word}${count === 1 ? '' : /(s|x|sh|ch)$/.test(word) ? 'es' : 's'}`;
 }
 
 export async function fixCommand(
@@ -85,7 +85,7 @@ export async function fixCommand(
     if (options.dryRun) {
       const name = show(change.path);
       output.out(
-        createTwoFilesPatch(`a/${name}`, `b/${name}`, change.before, change.after, '', '', {
+        createTwoFilesPatch(`a/${name}`, `b/${name}`, change.before, change.after, undefined, undefined, {
           context: 3,
         }).replace(/^=+\n/, ''),
       );
