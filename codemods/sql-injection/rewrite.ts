@@ -4,11 +4,16 @@ import type { ParameterValue, RewrittenPiece } from '../_shared/sql/sql-text.js'
 // recast nodes are built and spliced by hand here; their static types do not help
 type AnyNode = any;
 
-function escapeTemplate(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
+function escapeTemplate(text: string, controls = false): string {
+  const escaped = text.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
+  return controls ? escaped.replace(/\t/g, '\\t').replace(/\r/g, '\\r') : escaped;
 }
 
-function templateLiteral(api: FixApi, parts: ({ text: string } | { expression: AnyNode })[]): AnyNode {
+function templateLiteral(
+  api: FixApi,
+  parts: ({ text: string } | { expression: AnyNode })[],
+  controls = false,
+): AnyNode {
   const { j } = api;
   const quasis: AnyNode[] = [];
   const expressions: AnyNode[] = [];
@@ -16,13 +21,17 @@ function templateLiteral(api: FixApi, parts: ({ text: string } | { expression: A
   for (const part of parts) {
     if ('text' in part) text += part.text;
     else {
-      quasis.push(j.templateElement({ raw: escapeTemplate(text), cooked: text }, false));
+      quasis.push(j.templateElement({ raw: escapeTemplate(text, controls), cooked: text }, false));
       expressions.push(part.expression);
       text = '';
     }
   }
-  quasis.push(j.templateElement({ raw: escapeTemplate(text), cooked: text }, true));
+  quasis.push(j.templateElement({ raw: escapeTemplate(text, controls), cooked: text }, true));
   return j.templateLiteral(quasis, expressions);
+}
+
+function isLiteral(node: AnyNode): boolean {
+  return /^(StringLiteral|NumericLiteral|BooleanLiteral)$/.test(node.type);
 }
 
 /** The bound value: the expression itself, or a template such as `%${term}%`. */
@@ -40,18 +49,21 @@ export function sqlTextNode(
   pieces: RewrittenPiece<AnyNode>[],
   placeholder: (index: number) => string,
   preferTemplate: boolean,
+  escapeControls = false,
 ): AnyNode {
   const parts: ({ text: string } | { expression: AnyNode })[] = [];
   let parameter = 0;
   for (const piece of pieces) {
     if (piece.kind === 'text') parts.push({ text: piece.text });
-    else if (piece.kind === 'constant') parts.push({ expression: piece.expression });
+    // A literal operand (`' LIMIT ' + 10`) becomes text; a named constant stays `${TABLE}`
+    else if (piece.kind === 'constant')
+      parts.push(isLiteral(piece.expression) ? { text: piece.text } : { expression: piece.expression });
     else parts.push({ text: placeholder(parameter++) });
   }
   const plain = parts.every((part) => 'text' in part);
   const text = parts.map((part) => ('text' in part ? part.text : '')).join('');
   if (plain && !preferTemplate && !text.includes('\n')) return api.j.stringLiteral(text);
-  return templateLiteral(api, parts);
+  return templateLiteral(api, parts, escapeControls);
 }
 
 /** Prisma's `$queryRaw` template: values interpolate (Prisma binds them); constants are written out. */

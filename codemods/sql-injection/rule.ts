@@ -224,8 +224,11 @@ const rule: SourceRule = {
           return report('the query is given as a config object; move the values into its `values` by hand');
         const skeletonText = skeleton(sql.pieces.filter((piece) => piece.kind !== 'value'));
         const keepTemplate = sql.node.type === 'TemplateLiteral';
+        // `\t` written as an escape stays an escape; a real tab in the text stays a tab
+        const escapeControls =
+          keepTemplate && sql.node.quasis.some((quasi: AnyNode) => /\\[trbfv]/.test(quasi.value.raw));
         const replaceText = (api: FixApi, node: AnyNode) => (placeholder: (index: number) => string) => {
-          const textNode = sqlTextNode(api, plan.pieces, placeholder, keepTemplate);
+          const textNode = sqlTextNode(api, plan.pieces, placeholder, keepTemplate, escapeControls);
           api.pathOf(node).replace(textNode);
           return textNode;
         };

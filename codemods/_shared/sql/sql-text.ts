@@ -150,10 +150,14 @@ function templateBetween<Expr>(
   }
   const out: ({ text: string } | { expression: Expr })[] = [];
   let lastPiece = -1;
-  for (const atom of inner) {
+  for (let index = 0; index < inner.length; index++) {
+    const atom = inner[index];
     const piece = pieces[atom.piece];
     if (piece.kind === 'text') {
-      if (atom.char === "'" || atom.char === '\\')
+      // 'it''s ${x}': the doubled quote is one quote in the value
+      if (atom.char === "'" && inner[index + 1]?.char === "'" && inner[index + 1].piece === atom.piece)
+        index++;
+      else if (atom.char === "'" || atom.char === '\\')
         return 'the quoted text around the value holds quotes or backslashes';
       const last = out[out.length - 1];
       if (last && 'text' in last && lastPiece === atom.piece) last.text += atom.char;
@@ -291,6 +295,11 @@ export function planParameters<Expr>(pieces: SqlPiece<Expr>[], driver: DriverTra
     if (closes < 0) return fail('the quote around it is not closed in this text', expression);
     if (/[A-Za-z0-9_]/.test(text[opened - 1] ?? ''))
       return fail("it is inside a prefixed string (E'...', N'...'), left as written", expression);
+    if (/\b(INTERVAL|DATE|TIME|TIMESTAMP|TIMESTAMPTZ)\s*$/i.test(text.slice(0, opened)))
+      return fail(
+        "it is inside a typed literal (INTERVAL '...', DATE '...'), where a parameter needs a cast ($1::interval); rewrite it by hand",
+        expression,
+      );
     // The constant pieces cut by the quotes cannot be split: leave such text to a human.
     const startPiece = atoms[opened].piece;
     const endPiece = atoms[closes].piece;
