@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findRule } from '../../index.js';
+import { loadFixtures, runRule } from '../../../test/helpers/rule-fixtures.js';
+
+/**
+ * The fixture runner checks that bad code is reported at all; this pins every situation of the secrets rules'
+ * fixtures to its line, once: a second finding on the same code or a lost one fails here.
+ */
+const expected: Record<string, Record<string, number[]>> = {
+  'hardcoded-secret': {
+    'database-clients': [7, 10],
+    'database-url-with-password': [2],
+    'enum-member': [2],
+    'jwt-sign-argument': [4, 8],
+    knexfile: [4],
+    'known-key-formats': [4, 5],
+    'mailer-auth-pair': [5],
+    'named-constants': [1, 2, 7],
+    'same-name-different-values': [2, 7],
+    'seed-records': [3, 4],
+    'session-secret': [8],
+  },
+  'default-password': {
+    'backdoor-comparison': [2],
+    'default-credentials': [3, 5],
+    'destructured-default': [1],
+    'env-fallbacks': [3, 4, 8],
+    'tutorial-secrets': [6, 9],
+  },
+  'log-secret': {
+    'console-and-logger': [6, 7, 8, 9, 11, 12],
+    'env-secret-in-startup': [3, 4],
+    'whole-request-body': [2, 3],
+  },
+  'insecure-transport': {
+    'remote-http-endpoints': [4, 5, 9, 10],
+    'tls-verification-off': [4, 6, 7, 8, 8],
+  },
+  'frontend-secret': {
+    'literal-in-component': [2],
+    'next-public-secret': [6, 9],
+    'vite-env': [2, 4],
+  },
+};
+
+describe.each(Object.entries(expected))('%s fixtures', (id, byFixture) => {
+  const rule = findRule(id)!;
+  const fixtures = loadFixtures(join(import.meta.dirname, '..', '..', id));
+
+  it('every reported fixture is listed here', () => {
+    const reported = fixtures.filter((fixture) => fixture.kind !== 'valid').map((fixture) => fixture.name);
+    expect(reported.sort()).toEqual(Object.keys(byFixture).sort());
+  });
+
+  for (const [name, lines] of Object.entries(byFixture)) {
+    it(`${name}: reported at lines ${lines.join(', ')}`, () => {
+      const fixture = fixtures.find((candidate) => candidate.name === name)!;
+      const { findings } = runRule(rule, fixture.text, fixture.relativePath, fixture.project);
+      expect(findings.map((finding) => finding.line)).toEqual(lines);
+    });
+  }
+});
