@@ -17,7 +17,6 @@ const endpointWords = new Set([
   'base',
   'server',
   'target',
-  'proxy',
   'issuer',
   'jwks',
   'upstream',
