@@ -1,8 +1,8 @@
 import type { Node } from '@babel/types';
-import { getProperty, propertyName, unwrap } from '../../src/engine/ast-utils.js';
+import { calleeName, getProperty, propertyName, requireSource, unwrap } from '../../src/engine/ast-utils.js';
 import type { FixApi, SourceContext, SourceRule } from '../../src/engine/rule.js';
 import type { Policy } from '../../src/policy/index.js';
-import { calledMember, isJose, isJsonwebtoken } from '../_shared/jwt/modules.js';
+import { calledMember, isJose, isJsonwebtoken, moduleMemberOf } from '../_shared/jwt/modules.js';
 import { tokenPurpose, type TokenPurpose } from '../_shared/jwt/purpose.js';
 import {
   isFunction,
@@ -128,13 +128,24 @@ function checkJsonwebtokenSign(call: AnyNode, context: SourceContext): void {
     return;
   }
 
-  const value = expiresIn.value as AnyNode;
+  const inPlace = Boolean(optionsArgument) && options === unwrap(optionsArgument!);
+  checkTooLong(expiresIn.value as AnyNode, inPlace, purpose, limit, context);
+}
+
+/** Reports an `expiresIn` value longer than the limit; fixed in place when it is a literal of this call. */
+function checkTooLong(
+  value: AnyNode,
+  inPlace: boolean,
+  purpose: TokenPurpose,
+  limit: Limit,
+  context: SourceContext,
+): void {
   const scalar = staticScalar(value, context.ancestors);
   const seconds = scalar === undefined ? undefined : jsonwebtokenLifetime(scalar);
   if (seconds === undefined || seconds <= limit.seconds || purpose === 'purpose') return;
   const shown = typeof scalar === 'string' ? `'${scalar}'` : String(scalar);
   const message = `expiresIn ${shown} (${humanize(seconds)}) is longer than the policy's ${limit.describe}`;
-  if (!optionsArgument || options !== unwrap(optionsArgument) || !isLiteral(value)) {
+  if (!inPlace || !isLiteral(value)) {
     context.report({
       node: value,
       message,
@@ -149,6 +160,50 @@ function checkJsonwebtokenSign(call: AnyNode, context: SourceContext): void {
       api.pathOf(value).replace(api.j.stringLiteral(limit.text));
     },
   });
+}
+
+/** `signOptions: { expiresIn }` (NestJS) or `sign: { expiresIn }` (@fastify/jwt) in a module's options, nested or not. */
+function findSignLifetimes(node: AnyNode | undefined, key: string, found: AnyNode[], depth = 0): AnyNode[] {
+  if (!node || depth > 6 || typeof node.type !== 'string') return found;
+  if (node.type === 'ObjectExpression') {
+    const signOptions = getProperty(node, key);
+    const expiresIn =
+      signOptions && unwrap(signOptions.value).type === 'ObjectExpression'
+        ? getProperty(unwrap(signOptions.value), 'expiresIn')
+        : undefined;
+    if (expiresIn) found.push(expiresIn.value);
+  }
+  for (const child of Object.values(node)) {
+    if (Array.isArray(child)) for (const item of child) findSignLifetimes(item, key, found, depth + 1);
+    else if (
+      child &&
+      typeof child === 'object' &&
+      typeof (child as AnyNode).type === 'string' &&
+      child !== node.loc
+    )
+      findSignLifetimes(child as AnyNode, key, found, depth + 1);
+  }
+  return found;
+}
+
+// Handles: JwtModule.register({ signOptions: { expiresIn: '1d' } }) and registerAsync({ useFactory: () => ({...}) });
+// fastify.register(fastifyJwt, { secret, sign: { expiresIn: '7d' } })
+function checkModuleOptions(call: AnyNode, context: SourceContext): void {
+  const callee = unwrap(call.callee);
+  let key: string | undefined;
+  if (callee.type === 'MemberExpression' && /^register(Async)?$/.test(calleeName(call) ?? '')) {
+    const owner = moduleMemberOf(callee.object, context.ancestors);
+    if (owner?.source === '@nestjs/jwt' && owner.member === 'JwtModule') key = 'signOptions';
+  }
+  if (!key && calleeName(call) === 'register' && call.arguments[0]) {
+    const plugin = unwrap(call.arguments[0]);
+    const source = requireSource(plugin) ?? moduleMemberOf(plugin, context.ancestors)?.source;
+    if (source === '@fastify/jwt' || source === 'fastify-jwt') key = 'sign';
+  }
+  if (!key) return;
+  const purpose = tokenPurpose(call, context.ancestors, context.text.slice(call.start ?? 0, call.end ?? 0));
+  const limit = limitFor(purpose, context.policy);
+  for (const value of findSignLifetimes(call, key, [])) checkTooLong(value, true, purpose, limit, context);
 }
 
 interface ChainLink {
@@ -260,13 +315,14 @@ const rule: SourceRule = {
     fixable: true,
     hint: "Set expiresIn (jsonwebtoken) or setExpirationTime (jose) to the policy's lifetime: access tokens minutes, refresh tokens days.",
   },
-  prefilter: /jsonwebtoken|\bjose\b/,
+  prefilter: /jsonwebtoken|\bjose\b|@nestjs\/jwt|fastify[-/]jwt/,
   appliesTo: (relativePath) => !testPath.test(relativePath),
   create(context) {
     return {
       CallExpression(node: AnyNode) {
         if (isJsonwebtoken(calledMember(node, context.ancestors), 'sign'))
           checkJsonwebtokenSign(node, context);
+        else checkModuleOptions(node, context);
       },
       NewExpression(node: AnyNode) {
         if (isJose(calledMember(node, context.ancestors), 'SignJWT')) checkJoseSignJwt(node, context);
