@@ -1,0 +1,61 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fixSource } from '../../src/engine/analyze-source.js';
+import type { ProjectInfo, SourceRule } from '../../src/engine/rule.js';
+import { rulesPreset } from '../../src/policy/index.js';
+import rule from './rule.js';
+
+const roots: string[] = [];
+
+/** A strict TypeScript project, with a config module shaped like the generated one when asked. */
+function project(withConfig: boolean): ProjectInfo {
+  const root = mkdtempSync(join(tmpdir(), 'default-password-'));
+  roots.push(root);
+  mkdirSync(join(root, 'src', 'security'), { recursive: true });
+  writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true } }));
+  if (!withConfig) return { root, policy: rulesPreset, moduleSystem: 'esm' };
+  const configModule = join(root, 'src', 'security', 'config.ts');
+  writeFileSync(
+    configModule,
+    'export const settings = loadSettings(process.env);\nfunction loadSettings(values: any) {\n  return { jwtSecret: values.JWT_SECRET as string };\n}\n',
+  );
+  return { root, policy: rulesPreset, moduleSystem: 'esm', configModule };
+}
+
+afterEach(() => {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+});
+
+const fix = (text: string, info: ProjectInfo) =>
+  fixSource(text, join(info.root, 'src', 'auth.ts'), [rule as SourceRule], info);
+
+describe('default-password under strictNullChecks', () => {
+  it('reads the typed setting of the generated config module, which fails at start when missing', () => {
+    const text =
+      "import jwt from 'jsonwebtoken';\nconst secret: string = process.env.JWT_SECRET || 'dev-secret';\n";
+    const result = fix(text, project(true));
+    expect(result.output).toBe(
+      "import jwt from 'jsonwebtoken';\nimport { settings } from './security/config.js';\nconst secret: string = settings.jwtSecret;\n",
+    );
+    expect([...result.sideEffects.envExampleVars]).toEqual(['JWT_SECRET']);
+  });
+
+  it('reports, without touching the file, when removing the fallback would leave string | undefined', () => {
+    const text = "const secret: string = process.env.JWT_SECRET || 'dev-secret';\n";
+    const result = fix(text, project(false));
+    expect(result.changed).toBe(false);
+    expect(result.unfixed.map((finding) => finding.unfixableReason)).toEqual([
+      expect.stringMatching(/string \| undefined under strictNullChecks/),
+    ]);
+  });
+
+  it('leaves a chain of variables to a human when a setting would replace it', () => {
+    const text =
+      "import jwt from 'jsonwebtoken';\nexport const secret = process.env.JWT_SECRET || process.env.SECRET || 'dev';\n";
+    const result = fix(text, project(true));
+    expect(result.changed).toBe(false);
+    expect(result.unfixed[0].unfixableReason).toMatch(/several variables/);
+  });
+});
