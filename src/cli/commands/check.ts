@@ -1,4 +1,7 @@
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readdirSync, statSync, type Dirent } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { rules as registry } from '../../../codemods/index.js';
 import { readBaseline, serializeBaseline, baselineBase } from '../../engine/baseline.js';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
@@ -26,6 +29,34 @@ export interface CheckCommandOptions {
   cache: boolean;
 }
 
+/**
+ * The cache key's version: the package version plus the size and mtime of every rule and engine module, so
+ * that a rule edited in place (a dev build, a patched install) never serves stale cached findings.
+ */
+export function toolFingerprint(): string {
+  const hash = createHash('sha1').update(packageVersion);
+  const visit = (dir: string) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'fixtures') visit(path);
+      } else if (/\.[cm]?[jt]s$/.test(entry.name)) {
+        const stats = statSync(path);
+        hash.update(`${path}\0${stats.size}\0${stats.mtimeMs}\n`);
+      }
+    }
+  };
+  visit(fileURLToPath(new URL('../../../codemods/', import.meta.url)));
+  visit(fileURLToPath(new URL('../../engine/', import.meta.url)));
+  return `${packageVersion}+${hash.digest('hex').slice(0, 12)}`;
+}
+
 export function ruleMetas(rules: readonly Rule[]): Map<string, RuleMeta> {
   return new Map([
     ...rules.map((rule) => [rule.meta.id, rule.meta] as const),
@@ -50,7 +81,7 @@ export async function checkProject(
     rules,
     changed: options.changed,
     cache: options.cache,
-    toolVersion: packageVersion,
+    toolVersion: options.cache === false ? packageVersion : toolFingerprint(),
     ...(baselinePath
       ? {
           baseline: {

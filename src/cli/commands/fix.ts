@@ -4,6 +4,7 @@ import { rules as registry } from '../../../codemods/index.js';
 import { baselineBase, readBaseline } from '../../engine/baseline.js';
 import type { Finding, Rule } from '../../engine/rule.js';
 import { runFix, type GeneratorRunner } from '../../engine/run-fix.js';
+import { toolFingerprint } from './check.js';
 import { selectRules } from '../../engine/run-check.js';
 import { ExitCode } from '../../errors.js';
 import { progressReporter } from '../format/progress.js';
@@ -65,7 +66,7 @@ export async function fixCommand(
     dryRun: options.dryRun,
     force: options.force,
     cache: options.cache,
-    toolVersion: packageVersion,
+    toolVersion: options.cache === false ? packageVersion : toolFingerprint(),
     ...(baselinePath
       ? {
           baseline: {
