@@ -25,16 +25,33 @@ function examine(node: AnyNode, context: SourceContext): Pending | undefined {
   if (isRecordInList(context.ancestors))
     return { ...pending, unfixableReason: 'one record of a list (seed data?); move the values out by hand' };
   const valueNode = found.site?.valueNode ?? node;
-  const plan = planReplacement(found.envName, context.file, context.project, context.ancestors);
+  const plan = planReplacement(
+    found.envName,
+    context.file,
+    context.project,
+    context.ancestors,
+    Boolean(found.prefix),
+  );
   if ('reason' in plan) return { ...pending, unfixableReason: plan.reason };
   const line = node.loc?.start.line ?? 1;
   return {
     ...pending,
     fix(api) {
-      const lookup = lookupExpression(api, plan.replacement);
+      const { j } = api;
+      const read = lookupExpression(api, plan.replacement);
+      // Handles: { Authorization: 'Bearer abc...' } -> `Bearer ${process.env.API_TOKEN}`
+      const lookup = found.prefix
+        ? j.templateLiteral(
+            [
+              j.templateElement({ raw: found.prefix, cooked: found.prefix }, false),
+              j.templateElement({ raw: '', cooked: '' }, true),
+            ],
+            [read as any],
+          )
+        : read;
       const path = api.pathOf(valueNode);
       // Handles: <Widget apiKey="..."/>, where an attribute value must be a string or a {expression}
-      path.replace(found.site?.position === 'jsx' ? api.j.jsxExpressionContainer(lookup as any) : lookup);
+      path.replace(found.site?.position === 'jsx' ? j.jsxExpressionContainer(lookup as any) : lookup);
       api.envExampleVars.add(found.envName);
       api.notes.push(rotateNote(api.file, api.project, line, found.envName));
     },

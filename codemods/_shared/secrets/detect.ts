@@ -21,6 +21,8 @@ export interface SecretLiteral {
   envName: string;
   /** The known format, when the value matched one. */
   format?: string;
+  /** The scheme kept in front of the lookup: `Bearer ` for `Authorization: 'Bearer abc...'`. */
+  prefix?: string;
 }
 
 const formatEnvNames: Record<string, string> = {
@@ -164,8 +166,10 @@ export function secretLiteral(node: Node, ancestors: readonly Node[]): SecretLit
       what: `A password is hard-coded in the URL of \`${named}\``,
       envName: envNameFor(named, site.context),
     };
-  if (/^authorization$/i.test(named) && authorizationValue(value))
-    return { site, what: 'An Authorization header value is hard-coded', envName: 'API_TOKEN' };
+  if (/^authorization$/i.test(named) && authorizationValue(value)) {
+    const prefix = /^\S+\s+/.exec(value.trim())![0];
+    return { site, what: 'An Authorization header value is hard-coded', envName: 'API_TOKEN', prefix };
+  }
   const kind = secretKind(named) ?? passwordPairKind(site, ancestors);
   if (!kind) {
     const weak = nameWords(named);

@@ -10,6 +10,7 @@ import { loadFixtures, runRule } from '../../../test/helpers/rule-fixtures.js';
 const expected: Record<string, Record<string, number[]>> = {
   'hardcoded-secret': {
     'database-clients': [7, 10],
+    'authorization-header': [5],
     'database-url-with-password': [2],
     'enum-member': [2],
     'jwt-sign-argument': [4, 8],

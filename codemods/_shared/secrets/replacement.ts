@@ -98,6 +98,8 @@ export function planReplacement(
   file: string,
   project: ProjectInfo,
   ancestors: readonly Node[],
+  /** True when `string | undefined` is fine where the lookup goes (inside a template literal). */
+  undefinedIsFine = false,
 ): { replacement: Replacement } | { reason: string } {
   const configModule = project.configModule;
   if (configModule && resolve(configModule) !== resolve(file)) {
@@ -108,7 +110,7 @@ export function planReplacement(
     if (key && anchored && settingsNameFree(ancestors, importPath))
       return { replacement: { kind: 'settings', envName, key, importPath } };
   }
-  if (isTypeScript(file) && hasStrictNullChecks(file, project.root))
+  if (!undefinedIsFine && isTypeScript(file) && hasStrictNullChecks(file, project.root))
     return {
       reason:
         `process.env.${envName} is string | undefined under strictNullChecks; add ${envName} to your config ` +
