@@ -324,6 +324,22 @@ const rule: SourceRule = {
           return;
         }
         if (library?.source === 'socket.io') return judgeConstruction(node);
+        // Handles: io.origins('*:*') (socket.io 2, every origin)
+        if (
+          name === 'origins' &&
+          node.callee.type === 'MemberExpression' &&
+          /^\*(:\*)?$/.test(String(staticValue(node.arguments[0], context.ancestors)?.value))
+        ) {
+          const socketIo = [...modulesOf().values()].some((module) => module.source === 'socket.io');
+          if (socketIo)
+            report({
+              node,
+              message: "`origins('*:*')` lets every site open a socket.io connection",
+              unfixableReason:
+                'socket.io 2 takes origins as a string list: pass the allowlist (or upgrade to socket.io 4 and set cors: { origin: allowlist })',
+            });
+          return;
+        }
         // Handles: fastify.register(cors, { origin: '*' })
         if (name === 'register' && node.callee.type === 'MemberExpression') {
           const plugin = moduleOf(node.arguments[0], context, modulesOf);
@@ -367,6 +383,18 @@ const rule: SourceRule = {
               unfixableReason: handSetReason,
             });
         }
+      },
+      // Handles: next.config.js headers(): { key: 'Access-Control-Allow-Origin', value: '*' }
+      ObjectExpression(node: AnyNode) {
+        const key = getProperty(node, 'key');
+        const value = getProperty(node, 'value');
+        if (key?.type !== 'ObjectProperty' || value?.type !== 'ObjectProperty') return;
+        if (!isAllowOriginHeader(key.value, context) || !isWildcard(value.value, context)) return;
+        report({
+          node,
+          message: 'Access-Control-Allow-Origin: * lets every site read these responses',
+          unfixableReason: handSetReason,
+        });
       },
       // Handles: res.set({ 'Access-Control-Allow-Origin': '*' }), { headers: { 'Access-Control-Allow-Origin': '*' } }
       ObjectProperty(node: AnyNode) {

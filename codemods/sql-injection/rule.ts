@@ -93,7 +93,8 @@ function sinkOf(call: AnyNode, context: SourceContext): Sink | undefined {
     const fragments = method === 'raw' || method === 'literal';
     return { call, method, driver, needsSqlText: !fragments };
   }
-  return generic ? { call, method, needsSqlText: true } : undefined;
+  // db.all(`SELECT ...`) on a client from another module: the SQL-looking text is the evidence
+  return { call, method, needsSqlText: true };
 }
 
 function describe(node: AnyNode, text: string): string {
