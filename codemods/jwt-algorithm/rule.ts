@@ -234,6 +234,45 @@ function checkFastifyJwt(call: AnyNode, context: SourceContext): void {
 /** Tests forge tokens on purpose (expired, unsigned, badly signed) to prove the verifier refuses them. */
 const testPath = /(^|\/)(test|tests|__tests__|__mocks__|spec|e2e)\/|\.(test|spec)\.[cm]?[jt]sx?$/;
 
+/** `Strategy` (or its alias) imported from passport-jwt. */
+function isPassportJwtStrategy(node: AnyNode | undefined, context: SourceContext): boolean {
+  if (!node) return false;
+  const member = moduleMemberOf(node, context.ancestors);
+  return member?.source === 'passport-jwt' && member.member === 'Strategy';
+}
+
+// Handles: new JwtStrategy({ jwtFromRequest, secretOrKey }, verify) from passport-jwt
+function checkPassportJwt(expression: AnyNode, context: SourceContext): void {
+  const options = call0(expression);
+  if (!options) return;
+  const key = lookup(options, 'secretOrKey');
+  if (typeof key === 'string') return;
+  checkOptions(context, {
+    call: expression,
+    what: 'passport-jwt Strategy',
+    key: key.value,
+    options: expression.arguments[0],
+  });
+}
+
+function call0(expression: AnyNode): AnyNode | undefined {
+  const first = expression.arguments[0];
+  return first && unwrap(first).type === 'ObjectExpression' ? unwrap(first) : undefined;
+}
+
+// Handles: class JwtStrategy extends PassportStrategy(Strategy) { constructor() { super({ secretOrKey }) } } (NestJS)
+function checkNestPassportSuper(call: AnyNode, context: SourceContext): void {
+  const owner = [...context.ancestors]
+    .reverse()
+    .find((node) => node.type === 'ClassDeclaration' || node.type === 'ClassExpression') as
+    | AnyNode
+    | undefined;
+  const superClass = owner?.superClass ? unwrap(owner.superClass) : undefined;
+  if (superClass?.type !== 'CallExpression' || calleeName(superClass) !== 'PassportStrategy') return;
+  if (!isPassportJwtStrategy(superClass.arguments[0], context)) return;
+  checkPassportJwt(call, context);
+}
+
 const rule: SourceRule = {
   kind: 'source',
   meta: {
@@ -247,10 +286,13 @@ const rule: SourceRule = {
     fixable: true,
     hint: "Pin algorithms to the policy's jwt.algorithm in every verify call; never sign with 'none'.",
   },
-  prefilter: /jsonwebtoken|\bjose\b|express-jwt|fastify[-/]jwt/,
+  prefilter: /jsonwebtoken|\bjose\b|express-jwt|fastify[-/]jwt|passport-jwt/,
   appliesTo: (relativePath) => !testPath.test(relativePath),
   create(context) {
     return {
+      NewExpression(node: AnyNode) {
+        if (isPassportJwtStrategy(node.callee, context)) checkPassportJwt(node, context);
+      },
       CallExpression(node: AnyNode) {
         const member = calledMember(node, context.ancestors);
         if (isJsonwebtoken(member, 'verify')) checkJsonwebtokenVerify(node, context);
@@ -261,6 +303,7 @@ const rule: SourceRule = {
           (member.member === 'expressjwt' || member.member === 'default')
         )
           checkExpressJwt(node, context);
+        else if (node.callee.type === 'Super') checkNestPassportSuper(node, context);
         else checkFastifyJwt(node, context);
       },
     };
