@@ -1,4 +1,7 @@
+import { availableParallelism } from 'node:os';
+
 /** Turns measurements into the printed table and the recall figures against the planted violations. */
+const machineCores = availableParallelism();
 
 /**
  * How many planted violations of the tool's rules it found (one plant per file, so file + rule identify
@@ -51,6 +54,11 @@ export function formatTable(corpus, results) {
     `${corpus.name}: ${corpus.scanned.files} files, ${corpus.scanned.lines.toLocaleString('en-US')} lines, ${(corpus.scanned.bytes / 1e6).toFixed(1)} MB`,
     columns.map(([name, width, right]) => pad(name, width, right)).join(' '),
   ];
+  const loads = results.flatMap((result) => result.runs.map((run) => run.loadBefore));
+  if (loads.length > 0) {
+    // Other work on the machine inflates wall time; the load says how much to trust it.
+    lines.splice(1, 0, `load average before the runs: ${Math.min(...loads)} to ${Math.max(...loads)} (${machineCores} cores)`);
+  }
   for (const result of results) {
     const files = result.files ?? corpus.scanned.files;
     const recall = result.accuracy ? `${result.accuracy.found}/${result.accuracy.planted}` : '-';
