@@ -184,6 +184,7 @@ export function secretLiteral(node: Node, ancestors: readonly Node[]): SecretLit
   if (value.trim().length < minimumLength[kind]) return undefined;
   if (isPlaceholder(value) || isNonSecretShape(value, named)) return undefined;
   if (isDefaultCredentialAt(site, value, ancestors)) return undefined;
+  if (kind === 'password' && isSampleAccount(site, ancestors)) return undefined;
   // A passphrase with spaces ('keyboard cat') is a session secret; under other names spaces mean a message.
   if (/\s/.test(value.trim()) && kind !== 'secret') return undefined;
   return { site, what: `A ${kind} is hard-coded in \`${named}\``, envName: envNameFor(named, site.context) };
@@ -193,4 +194,19 @@ export function secretLiteral(node: Node, ancestors: readonly Node[]): SecretLit
 export function isRecordInList(ancestors: readonly Node[]): boolean {
   const index = ancestors.findLastIndex((node) => node.type === 'ObjectExpression');
   return index > 0 && ancestors[index - 1].type === 'ArrayExpression';
+}
+
+/** `{ email: 'demo@example.com', password: '...' }`: sample data for a documentation domain, not an account. */
+function isSampleAccount(site: LiteralSite, ancestors: readonly Node[]): boolean {
+  if (site.position !== 'property') return false;
+  const object = ancestors.findLast((node) => node.type === 'ObjectExpression');
+  if (!object) return false;
+  return ['email', 'user', 'username', 'login', 'mail'].some((key) => {
+    const property = getProperty(object, key);
+    const user = property && stringValue(property.value);
+    return (
+      user !== undefined &&
+      /@(?:[\w-]+\.)*(?:example\.(?:com|org|net)|test|invalid|localhost|local)$/i.test(user)
+    );
+  });
 }
