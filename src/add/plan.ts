@@ -19,6 +19,7 @@ import {
   type WiringDeclaration,
 } from './generator-source.js';
 import { contentHash, readManifest, serializeManifest } from './manifest-store.js';
+import { completeImports, packageImports, type RenderedModule } from './imports.js';
 import { addDependencies, addEnvNames, ignoreDotEnv, type EnvName } from './project-files.js';
 import { resolveAnswers, type AnswerOptions } from './prompts.js';
 
@@ -33,6 +34,8 @@ export interface FileChange {
 export interface Conflict {
   path: string;
   generator: string;
+  /** `edited`: generated, then changed by the user; `theirs`: a file of theirs that secure add never wrote. */
+  reason: 'edited' | 'theirs';
   /** From the user's version to ours. */
   diff: string;
 }
@@ -171,48 +174,76 @@ export async function planChanges(
   const manifest: Manifest = structuredClone(readManifest(root));
   const envNames: EnvName[] = [];
   const exporters = new Map<string, string>();
+  const renderedModules = new Map<string, RenderedModule>();
 
   for (const generator of selected) {
     const rendered = await source.render(generator, context, project.srcDir);
     for (const [name, module] of exportedNames(rendered, project.srcDir)) exporters.set(name, module);
-    for (const [renderedPath, renderedText] of rendered) {
-      if (mergedFiles.has(renderedPath)) {
-        if (renderedPath === '.env.example')
-          envNames.push(
-            ...renderedText
-              .split(/\r?\n/)
-              .flatMap((line) => /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1] ?? [])
-              .map((name) => ({ name })),
-          );
-        continue;
-      }
-      const javascript = !project.typescript && renderedPath.endsWith('.ts');
-      const path = javascript ? renderedPath.replace(/\.ts$/, '.js') : renderedPath;
-      const text = await format(
-        path,
-        javascript ? toJavaScript(renderedText, project.moduleSystem) : renderedText,
-      );
-      const onDisk = current(path);
-      const recorded = manifest.files[path];
-      const entry = { generator: generator.name, version: packageVersion, hash: contentHash(text) };
-      if (onDisk === text) {
-        if (!recorded || recorded.hash !== entry.hash) manifest.files[path] = entry;
-        continue;
-      }
-      const ours = onDisk === undefined || (recorded !== undefined && recorded.hash === contentHash(onDisk));
-      if (ours || options.force) {
-        propose(path, text);
-        manifest.files[path] = entry;
-        touched.add(generator.name);
-      } else if (requested.has(generator.name)) {
-        conflicts.push({ path, generator: generator.name, diff: unifiedDiff(path, onDisk, text) });
-      } else {
-        notes.push(`kept your ${path} (${generator.name}, changed since it was generated)`);
-      }
+    for (const [path, text] of rendered) {
+      if (path === '.env.example')
+        envNames.push(
+          ...text
+            .split(/\r?\n/)
+            .flatMap((line) => /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1] ?? [])
+            .map((name) => ({ name })),
+        );
+      if (!mergedFiles.has(path)) renderedModules.set(path, { generator: generator.name, text });
     }
     envNames.push(
       ...(generator.env?.(context) ?? []).map(({ name, description }) => ({ name, description })),
     );
+  }
+
+  // A module imported by generated code comes along with it, from whichever generator holds its template.
+  const others = source.generators.filter(
+    (generator) => !generator.scaffoldOnly && !selected.includes(generator),
+  );
+  const renderedByOthers = new Map<string, RenderedModule>();
+  let othersRendered = false;
+  const taken = await completeImports(
+    renderedModules,
+    (path) => current(path) !== undefined,
+    async (path) => {
+      if (!othersRendered) {
+        othersRendered = true;
+        for (const generator of others)
+          for (const [otherPath, text] of await source.render(generator, context, project.srcDir))
+            renderedByOthers.set(otherPath, { generator: generator.name, text });
+      }
+      return renderedByOthers.get(path);
+    },
+  );
+  const takenPackages = taken.flatMap((path) => packageImports(path, renderedModules.get(path)!.text));
+
+  for (const [renderedPath, { generator: generatorName, text: renderedText }] of renderedModules) {
+    const javascript = !project.typescript && renderedPath.endsWith('.ts');
+    const path = javascript ? renderedPath.replace(/\.ts$/, '.js') : renderedPath;
+    const text = await format(
+      path,
+      javascript ? toJavaScript(renderedText, project.moduleSystem) : renderedText,
+    );
+    const onDisk = current(path);
+    const recorded = manifest.files[path];
+    const entry = { generator: generatorName, version: packageVersion, hash: contentHash(text) };
+    if (onDisk === text) {
+      if (!recorded || recorded.hash !== entry.hash) manifest.files[path] = entry;
+      continue;
+    }
+    const ours = onDisk === undefined || (recorded !== undefined && recorded.hash === contentHash(onDisk));
+    if (ours || options.force) {
+      propose(path, text);
+      manifest.files[path] = entry;
+      touched.add(generatorName);
+    } else if (requested.has(generatorName)) {
+      conflicts.push({
+        path,
+        generator: generatorName,
+        reason: recorded ? 'edited' : 'theirs',
+        diff: unifiedDiff(path, onDisk, text),
+      });
+    } else {
+      notes.push(`kept your ${path} (${generatorName}, changed since it was generated)`);
+    }
   }
 
   for (const [path, text] of wireGenerators(selected, project, current, exporters, touched, notes))
@@ -220,7 +251,10 @@ export async function planChanges(
 
   const pinned = (list: (generator: AddableGenerator) => readonly string[]) =>
     Object.fromEntries(selected.flatMap(list).map((name) => [name, pinnedVersion(source, name)]));
-  const dependencies = pinned((generator) => generator.dependencies?.(context) ?? []);
+  const dependencies = {
+    ...pinned((generator) => generator.dependencies?.(context) ?? []),
+    ...Object.fromEntries(takenPackages.map((name) => [name, pinnedVersion(source, name)])),
+  };
   const devDependencies = pinned((generator) => generator.devDependencies?.(context) ?? []);
   const pkgEdit = addDependencies(current('package.json')!, dependencies, devDependencies);
   propose('package.json', pkgEdit.text);
@@ -238,7 +272,12 @@ export async function planChanges(
     after,
   }));
   const upToDate = selected
-    .filter((generator) => requested.has(generator.name) && !touched.has(generator.name))
+    .filter(
+      (generator) =>
+        requested.has(generator.name) &&
+        !touched.has(generator.name) &&
+        !conflicts.some((conflict) => conflict.generator === generator.name),
+    )
     .map((generator) => generator.name);
   return {
     project,

@@ -30,7 +30,15 @@ const env = {
   HOME: process.env.HOME ?? '',
 };
 
+/** Every module on two projects; on the third, the HTTP ones alone (what they import must come along). */
+const modulesFor: Record<ProjectKind, string[]> = {
+  'express5-esm': every,
+  'express4-cjs': ['cors', 'headers', 'trusted-host', 'rate-limit'],
+  'fastify5-esm': every,
+};
+
 describe.each<ProjectKind>(['express5-esm', 'express4-cjs', 'fastify5-esm'])('secure add on %s', (kind) => {
+  const modules = modulesFor[kind];
   let root: string;
   beforeAll(async () => {
     root = await makeProject(kind);
@@ -44,8 +52,8 @@ describe.each<ProjectKind>(['express5-esm', 'express4-cjs', 'fastify5-esm'])('se
     expect(await gitStatus(root)).toBe('');
   });
 
-  it('adds every module; the project installs, type-checks, starts and serves its route securely', async () => {
-    const added = await secure(root, ['add', ...every, '--yes', '--install']);
+  it('adds the modules; the project installs, type-checks, starts and serves its route securely', async () => {
+    const added = await secure(root, ['add', ...modules, '--yes', '--install']);
     expect(added.code, `${added.stdout}\n${added.stderr}`).toBe(0);
     expect(readFileSync(join(root, '.gitignore'), 'utf8')).toMatch(/^\.env$/m);
     expect(readFileSync(join(root, '.env.example'), 'utf8')).toMatch(/^JWT_SECRET=$/m);
@@ -114,7 +122,7 @@ describe.each<ProjectKind>(['express5-esm', 'express4-cjs', 'fastify5-esm'])('se
   it('a second run changes nothing and says so', async () => {
     await git(root, 'add', '-A');
     await git(root, 'commit', '-qm', 'secure add');
-    const again = await secure(root, ['add', ...every, '--yes']);
+    const again = await secure(root, ['add', ...modules, '--yes']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/up to date headers/);
     expect(await gitStatus(root)).toBe('');

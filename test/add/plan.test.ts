@@ -31,6 +31,27 @@ const fakeGenerators: AddableGenerator[] = [
     },
   },
   {
+    name: 'host-check',
+    description: 'imports a helper that another generator renders',
+    wiring: {
+      express: {
+        module: 'security/host',
+        imports: ['hostCheck'],
+        statement: 'app.use(hostCheck());',
+        position: 'before-routes',
+      },
+    },
+  },
+  {
+    name: 'auth',
+    description: 'renders the shared helper among others',
+    dependencies: () => ['jose'],
+  },
+  {
+    name: 'broken',
+    description: 'imports a module nobody renders',
+  },
+  {
     name: 'socket',
     description: 'asks a question',
     prompts: [
@@ -43,7 +64,7 @@ const prefix = (srcDir: string) => (srcDir === '.' ? '' : `${srcDir}/`);
 
 const fakeSource: GeneratorSource = {
   generators: fakeGenerators,
-  versions: { zod: '4.6.7', helmet: '8.3.0' },
+  versions: { zod: '4.6.7', helmet: '8.3.0', jose: '6.2.18' },
   async render(generator, context, srcDir) {
     if (generator.name === 'config')
       return new Map([
@@ -54,6 +75,28 @@ const fakeSource: GeneratorSource = {
         [
           `${prefix(srcDir)}security/headers.ts`,
           `import type { RequestHandler } from 'express';\nexport function securityHeaders(_settings: unknown): RequestHandler {\n  return (_q, _r, next) => next();\n}\n`,
+        ],
+      ]);
+    if (generator.name === 'host-check')
+      return new Map([
+        [
+          `${prefix(srcDir)}security/host.ts`,
+          `import { badRequest } from './http-errors.js';\nexport function hostCheck() {\n  return badRequest;\n}\n`,
+        ],
+      ]);
+    if (generator.name === 'auth')
+      return new Map([
+        [
+          `${prefix(srcDir)}security/http-errors.ts`,
+          `import { errors } from 'jose';\nexport const badRequest = errors;\n`,
+        ],
+        [`${prefix(srcDir)}security/tokens.ts`, `export const tokens = 1;\n`],
+      ]);
+    if (generator.name === 'broken')
+      return new Map([
+        [
+          `${prefix(srcDir)}security/broken.ts`,
+          `import { nothing } from './nowhere.js';\nexport { nothing };\n`,
         ],
       ]);
     return new Map([
@@ -139,6 +182,29 @@ describe('planModules', () => {
     expect(withYes.changes.find((change) => change.path === 'src/security/socket.ts')!.after).toContain(
       '"ws"',
     );
+  });
+
+  it('takes a module that generated code imports from the generator holding it, alone, with its package', async () => {
+    const root = project({ 'package.json': packageJson, 'tsconfig.json': '{}', 'src/app.ts': app });
+    const plan = await planModules(root, ['host-check'], { source: fakeSource });
+    const paths = plan.changes.map((change) => change.path);
+    expect(paths).toContain('src/security/http-errors.ts');
+    expect(paths).not.toContain('src/security/tokens.ts');
+    expect(plan.changes.find((change) => change.path === 'package.json')!.after).toContain(
+      '"jose": "6.2.18"',
+    );
+    const manifest = JSON.parse(
+      plan.changes.find((change) => change.path === '.secure/manifest.json')!.after,
+    );
+    expect(manifest.files['src/security/http-errors.ts'].generator).toBe('auth');
+  });
+
+  it('writes nothing when generated code imports a module no generator renders', async () => {
+    const root = project({ 'package.json': packageJson, 'tsconfig.json': '{}', 'src/app.ts': app });
+    await expect(addModules(root, ['broken'], { source: fakeSource })).rejects.toThrow(
+      /security\/broken.ts imports src\/security\/nowhere.ts, which no generator writes; nothing was written/,
+    );
+    expect(existsSync(join(root, 'src/security'))).toBe(false);
   });
 
   it('refuses an unknown module, listing the known ones', async () => {

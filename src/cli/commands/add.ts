@@ -80,9 +80,11 @@ function report(output: Output, result: AddResult, dryRun: boolean): void {
     output.out(`  ${colors.dim('up to date')} ${name}: already added, nothing to change`);
   for (const note of result.notes) output.out(`  ${colors.dim('note')} ${note}`);
   for (const conflict of result.conflicts) {
-    output.out(
-      `  ${colors.red('kept')} ${conflict.path}: changed since \`secure add ${conflict.generator}\` wrote it; --force replaces it with:`,
-    );
+    const why =
+      conflict.reason === 'edited'
+        ? `changed since \`secure add ${conflict.generator}\` wrote it`
+        : 'your own file, not written by secure add';
+    output.out(`  ${colors.red('kept')} ${conflict.path}: ${why}; --force replaces it with:`);
     output.out(conflict.diff.trimEnd());
   }
   if (dryRun) return;

@@ -1,0 +1,66 @@
+import { dirname, join } from 'node:path';
+import { SecureError } from '../errors.js';
+import { openSource } from '../engine/wiring/wire.js';
+import { toPosix } from './detect.js';
+
+export interface RenderedModule {
+  generator: string;
+  text: string;
+}
+
+/** Relative imports of a rendered module, as project paths (`src/security/http-errors.ts`). */
+function relativeImports(path: string, text: string): string[] {
+  return openSource(path, text)
+    .getImportDeclarations()
+    .map((declaration) => declaration.getModuleSpecifierValue())
+    .filter((specifier) => specifier.startsWith('.'))
+    .map((specifier) => toPosix(join(dirname(path), specifier)).replace(/\.js$/, '.ts'));
+}
+
+/** Packages a rendered module imports (`jose`, `@fastify/helmet`), Node's own modules left out. */
+export function packageImports(path: string, text: string): string[] {
+  return openSource(path, text)
+    .getImportDeclarations()
+    .filter((declaration) => !declaration.isTypeOnly())
+    .map((declaration) => declaration.getModuleSpecifierValue())
+    .filter((specifier) => !specifier.startsWith('.') && !specifier.startsWith('node:'))
+    .map((specifier) =>
+      specifier
+        .split('/')
+        .slice(0, specifier.startsWith('@') ? 2 : 1)
+        .join('/'),
+    );
+}
+
+/**
+ * Every relative import of a rendered module must land on a file: one rendered now, one already in the
+ * project, or a module another generator renders (taken alone, with its own imports, rather than that whole
+ * generator). Otherwise the project would stop compiling, so nothing is written. Adds what it takes to
+ * `rendered` and returns those paths.
+ */
+export async function completeImports(
+  rendered: Map<string, RenderedModule>,
+  exists: (path: string) => boolean,
+  renderedElsewhere: (path: string) => Promise<RenderedModule | undefined>,
+): Promise<string[]> {
+  const taken: string[] = [];
+  const queue = [...rendered.keys()].filter((path) => path.endsWith('.ts'));
+  while (queue.length > 0) {
+    const path = queue.shift()!;
+    const { generator, text } = rendered.get(path)!;
+    for (const target of relativeImports(path, text)) {
+      if (rendered.has(target) || exists(target) || exists(target.replace(/\.ts$/, '.js'))) continue;
+      const provider = await renderedElsewhere(target);
+      if (!provider)
+        throw new SecureError(
+          'INTERNAL',
+          `generator ${generator}: ${path} imports ${target}, which no generator writes; nothing was written`,
+          { hint: 'This is a bug in create-secure-app; please report it with the command you ran.' },
+        );
+      rendered.set(target, provider);
+      taken.push(target);
+      queue.push(target);
+    }
+  }
+  return taken;
+}
