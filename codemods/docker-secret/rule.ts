@@ -88,7 +88,8 @@ export function isSecretName(name: string): boolean {
   const parts = words(name);
   if (parts.length === 0 || name === 'PWD') return false;
   const last = parts[parts.length - 1];
-  if (metadataWords.has(last) || parts.includes('PUBLIC')) return false;
+  // GPG_KEY in official images is a public key's fingerprint; PUBLIC keys are public.
+  if (metadataWords.has(last) || parts.includes('PUBLIC') || parts.includes('GPG')) return false;
   const joined = parts.join('_');
   if (/(^|_)(API_KEY|PRIVATE_KEY|ACCESS_KEY|SECRET_KEY|AUTH_TOKEN)(_|$)/.test(joined)) return true;
   if (parts.some((part) => secretWords.has(part))) return true;
@@ -96,12 +97,13 @@ export function isSecretName(name: string): boolean {
   return last === 'KEY' && parts.length > 1;
 }
 
-/** Values that carry no secret: empty, a flag or number, a path to a mounted secret file. */
+/** Values that carry no secret: empty, a flag or number, a path (to a mounted secret file, a key file). */
 function isHarmlessValue(value: string): boolean {
   return (
     value === '' ||
     /^(true|false|yes|no|on|off|none|null|\d+)$/i.test(value) ||
-    value.startsWith('/run/secrets/')
+    // A path names where a key lives (/run/secrets/jwt, /etc/ssl/private/app.key), not the key.
+    /^(\.{0,2}\/|~\/)\S*$/.test(value)
   );
 }
 
