@@ -390,6 +390,14 @@ const rule: SourceRule = {
         const value = getProperty(node, 'value');
         if (key?.type !== 'ObjectProperty' || value?.type !== 'ObjectProperty') return;
         if (!isAllowOriginHeader(key.value, context) || !isWildcard(value.value, context)) return;
+        const list = context.ancestors[context.ancestors.length - 1] as AnyNode;
+        const holder = context.ancestors[context.ancestors.length - 2] as AnyNode | undefined;
+        if (
+          list?.type !== 'ArrayExpression' ||
+          holder?.type !== 'ObjectProperty' ||
+          propertyName(holder) !== 'headers'
+        )
+          return;
         report({
           node,
           message: 'Access-Control-Allow-Origin: * lets every site read these responses',
