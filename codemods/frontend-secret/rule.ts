@@ -4,7 +4,7 @@ import { propertyName } from '../../src/engine/ast-utils.js';
 import { isProcessEnv, secretLiteral } from '../_shared/secrets/detect.js';
 import { envRead } from '../_shared/secrets/locate.js';
 import { nameWords } from '../_shared/secrets/names.js';
-import { hasUseClientDirective, isClientPath, isTestPath } from '../_shared/secrets/paths.js';
+import { isClientModule, isTestPath, relativeToRoot } from '../_shared/secrets/paths.js';
 import { browserSafeFormats } from '../_shared/secrets/values.js';
 
 type AnyNode = Node & Record<string, any>;
@@ -114,10 +114,7 @@ const rule: SourceRule = {
     /NEXT_PUBLIC_|VITE_|REACT_APP_|EXPO_PUBLIC_|VUE_APP_|GATSBY_|PUBLIC_|secret|token|passw|pwd|key|credential|-----BEGIN|sk_live_|rk_live_|AKIA|gh[pousr]_|github_pat_|xox[abposr]-|SG\.|hooks\.slack|npm_|sk-|authorization/i,
   appliesTo: (path) => !isTestPath(path),
   create(context) {
-    const relative = context.file.startsWith(context.project.root)
-      ? context.file.slice(context.project.root.length + 1).replace(/\\/g, '/')
-      : context.file;
-    let clientModule = isClientPath(relative);
+    let clientModule = false;
     const seen = new Set<string>();
     const checkLiteral = (node: AnyNode) => {
       if (!clientModule) return;
@@ -127,7 +124,7 @@ const rule: SourceRule = {
     };
     return {
       Program(node) {
-        clientModule ||= hasUseClientDirective(node);
+        clientModule = isClientModule(relativeToRoot(context.file, context.project.root), node, context.text);
       },
       // Handles: process.env.NEXT_PUBLIC_STRIPE_SECRET_KEY, import.meta.env.VITE_ADMIN_PASSWORD
       MemberExpression(node) {

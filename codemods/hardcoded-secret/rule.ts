@@ -2,7 +2,7 @@ import type { Node } from '@babel/types';
 import type { FixFunction, SourceContext, SourceRule } from '../../src/engine/rule.js';
 import { isRecordInList, secretLiteral } from '../_shared/secrets/detect.js';
 import { stringValue } from '../_shared/secrets/locate.js';
-import { hasUseClientDirective, isClientPath, isTestPath } from '../_shared/secrets/paths.js';
+import { isClientModule, isClientPath, isTestPath, relativeToRoot } from '../_shared/secrets/paths.js';
 import { lookupExpression, planReplacement, rotateNote } from '../_shared/secrets/replacement.js';
 
 type AnyNode = Node & Record<string, any>;
@@ -92,8 +92,8 @@ const rule: SourceRule = {
     };
     return {
       Program(node) {
-        // 'use client' modules ship to browsers: frontend-secret reports their secrets.
-        clientModule = hasUseClientDirective(node);
+        // Browser code: frontend-secret reports its secrets (an env lookup would not hide them there).
+        clientModule = isClientModule(relativeToRoot(context.file, context.project.root), node, context.text);
       },
       StringLiteral: check,
       TemplateLiteral(node) {

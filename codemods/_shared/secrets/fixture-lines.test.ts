@@ -39,6 +39,7 @@ const expected: Record<string, Record<string, number[]>> = {
     'tls-verification-off': [4, 6, 7, 8, 8],
   },
   'frontend-secret': {
+    'browser-module': [4],
     'literal-in-component': [2],
     'next-public-secret': [6, 9],
     'vite-env': [2, 4],

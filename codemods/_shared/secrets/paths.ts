@@ -33,3 +33,31 @@ export function isClientPath(relativePath: string): boolean {
 export function hasUseClientDirective(program: { directives?: { value: { value: string } }[] }): boolean {
   return (program.directives ?? []).some((directive) => directive.value.value === 'use client');
 }
+
+const browserFrameworks =
+  /^(?:react|react-dom|react-dom\/client|react-native|vue|svelte|preact|solid-js|@angular\/core|expo)$/;
+
+/**
+ * Code that runs in browsers (or apps): a client folder, a `'use client'` module, a .jsx/.tsx component, a
+ * module importing a UI framework, or one reading `import.meta.env` (bundler-injected). There an env lookup
+ * would not hide a secret, and `process.env` may not even exist.
+ */
+export function isClientModule(
+  relativePath: string,
+  program: { directives?: { value: { value: string } }[]; body: any[] },
+  text: string,
+): boolean {
+  if (isClientPath(relativePath) || hasUseClientDirective(program)) return true;
+  if (/\.[jt]sx$/.test(relativePath)) return true;
+  if (text.includes('import.meta.env')) return true;
+  return program.body.some(
+    (statement) => statement.type === 'ImportDeclaration' && browserFrameworks.test(statement.source.value),
+  );
+}
+
+/** The path of a file relative to its project root, with `/`. */
+export function relativeToRoot(file: string, root: string): string {
+  const normalized = file.replace(/\\/g, '/');
+  const base = root.replace(/\\/g, '/').replace(/\/$/, '');
+  return normalized.startsWith(`${base}/`) ? normalized.slice(base.length + 1) : normalized;
+}
