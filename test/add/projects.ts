@@ -4,30 +4,32 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { versions } from '../../generators/versions.js';
 
-export type ProjectKind = 'express5-esm' | 'express4-cjs' | 'fastify5-esm';
+export type ProjectKind = 'express5-esm' | 'express4-cjs' | 'fastify5-esm' | 'express4-js';
 
 /** A small existing app as users have them: one route, a start script, its own tsconfig; no security. */
-const projects: Record<ProjectKind, { files: Record<string, string>; dependencies: Record<string, string> }> =
-  {
-    'express5-esm': {
-      dependencies: { express: versions.express },
-      files: {
-        'package.json': JSON.stringify({ name: 'shop-api', type: 'module' }),
-        'tsconfig.json': JSON.stringify({
-          compilerOptions: {
-            target: 'ES2022',
-            module: 'NodeNext',
-            moduleResolution: 'NodeNext',
-            strict: true,
-            esModuleInterop: true,
-            skipLibCheck: true,
-            outDir: 'dist',
-            rootDir: 'src',
-            types: ['node'],
-          },
-          include: ['src'],
-        }),
-        'src/app.ts': `import express from 'express';
+const projects: Record<
+  Exclude<ProjectKind, 'express4-js'>,
+  { files: Record<string, string>; dependencies: Record<string, string> }
+> = {
+  'express5-esm': {
+    dependencies: { express: versions.express },
+    files: {
+      'package.json': JSON.stringify({ name: 'shop-api', type: 'module' }),
+      'tsconfig.json': JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          esModuleInterop: true,
+          skipLibCheck: true,
+          outDir: 'dist',
+          rootDir: 'src',
+          types: ['node'],
+        },
+        include: ['src'],
+      }),
+      'src/app.ts': `import express from 'express';
 
 export const app = express();
 app.use(express.json());
@@ -36,33 +38,33 @@ app.get('/hello', (_request, response) => {
   response.json({ hello: 'world' });
 });
 `,
-        'src/server.ts': `import { app } from './app.js';
+      'src/server.ts': `import { app } from './app.js';
 
 const port = Number(process.env.PORT ?? 3000);
 app.listen(port, '127.0.0.1', () => {
   console.log(\`listening on \${port}\`);
 });
 `,
-      },
     },
-    'express4-cjs': {
-      dependencies: { express: '4.21.2' },
-      files: {
-        'package.json': JSON.stringify({ name: 'legacy-api' }),
-        'tsconfig.json': JSON.stringify({
-          compilerOptions: {
-            target: 'ES2022',
-            module: 'commonjs',
-            strict: true,
-            esModuleInterop: true,
-            skipLibCheck: true,
-            outDir: 'dist',
-            rootDir: 'src',
-            types: ['node'],
-          },
-          include: ['src'],
-        }),
-        'src/index.ts': `import express = require('express');
+  },
+  'express4-cjs': {
+    dependencies: { express: '4.21.2' },
+    files: {
+      'package.json': JSON.stringify({ name: 'legacy-api' }),
+      'tsconfig.json': JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'commonjs',
+          strict: true,
+          esModuleInterop: true,
+          skipLibCheck: true,
+          outDir: 'dist',
+          rootDir: 'src',
+          types: ['node'],
+        },
+        include: ['src'],
+      }),
+      'src/index.ts': `import express = require('express');
 
 const app = express();
 
@@ -75,26 +77,26 @@ app.listen(port, '127.0.0.1', function () {
   console.log('listening on ' + port);
 });
 `,
-      },
     },
-    'fastify5-esm': {
-      dependencies: { fastify: versions.fastify },
-      files: {
-        'package.json': JSON.stringify({ name: 'catalog-api', type: 'module' }),
-        'tsconfig.json': JSON.stringify({
-          compilerOptions: {
-            target: 'ES2022',
-            module: 'NodeNext',
-            moduleResolution: 'NodeNext',
-            strict: true,
-            skipLibCheck: true,
-            outDir: 'dist',
-            rootDir: 'src',
-            types: ['node'],
-          },
-          include: ['src'],
-        }),
-        'src/server.ts': `import Fastify from 'fastify'
+  },
+  'fastify5-esm': {
+    dependencies: { fastify: versions.fastify },
+    files: {
+      'package.json': JSON.stringify({ name: 'catalog-api', type: 'module' }),
+      'tsconfig.json': JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          skipLibCheck: true,
+          outDir: 'dist',
+          rootDir: 'src',
+          types: ['node'],
+        },
+        include: ['src'],
+      }),
+      'src/server.ts': `import Fastify from 'fastify'
 
 const server = Fastify()
 
@@ -105,9 +107,26 @@ server.get('/hello', async () => {
 const port = Number(process.env.PORT ?? 3000)
 server.listen({ port, host: '127.0.0.1' }).then(() => console.log(\`listening on \${port}\`))
 `,
-      },
     },
-  };
+  },
+};
+
+/** Legacy JavaScript, CommonJS, no TypeScript at all. */
+const javascriptProject = {
+  dependencies: { express: '4.21.2' },
+  files: {
+    'package.json': JSON.stringify({ name: 'legacy-js', main: 'src/server.js' }),
+    'src/server.js': `const http = require('http');
+const express = require('express');
+
+const app = express();
+app.get('/hello', (req, res) => res.json({ hello: 'world' }));
+
+const server = http.createServer(app);
+server.listen(process.env.PORT || 3000, '127.0.0.1');
+`,
+  },
+};
 
 const devDependencies = {
   typescript: versions.typescript,
@@ -117,7 +136,7 @@ const devDependencies = {
 /** Writes the project into a new temp folder, as a git repository with one commit. */
 export async function makeProject(kind: ProjectKind): Promise<string> {
   const root = mkdtempSync(join(tmpdir(), `secure-add-${kind}-`));
-  const { files, dependencies } = projects[kind];
+  const { files, dependencies } = kind === 'express4-js' ? javascriptProject : projects[kind];
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), text);
@@ -136,9 +155,12 @@ export async function makeProject(kind: ProjectKind): Promise<string> {
         ...pkg,
         version: '1.0.0',
         private: true,
-        scripts: { build: 'tsc', start: `node dist/${kind === 'express4-cjs' ? 'index' : 'server'}.js` },
+        scripts:
+          kind === 'express4-js'
+            ? { start: 'node src/server.js' }
+            : { build: 'tsc', start: `node dist/${kind === 'express4-cjs' ? 'index' : 'server'}.js` },
         dependencies,
-        devDependencies: { ...devDependencies, ...typesExpress },
+        ...(kind === 'express4-js' ? {} : { devDependencies: { ...devDependencies, ...typesExpress } }),
       },
       null,
       2,
