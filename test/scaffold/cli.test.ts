@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createBin, runBin } from '../helpers/cli.js';
+import { createBin, runBin, secureBin } from '../helpers/cli.js';
 
 const workspace = () => mkdtempSync(join(tmpdir(), 'csa-cli-'));
 const create = (cwd: string, args: string[]) => runBin(createBin, args, { cwd, env: { CI: '1' } });
@@ -98,5 +98,18 @@ describe('create-secure-app (no install)', () => {
     const result = await create(cwd, ['.', '--yes', '--skip-install', '--skip-git']);
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')).name).toBe('dot-api');
+  });
+
+  it.each([
+    ['express', 'sqlite', 'socket.io', '--no-redis'],
+    ['fastify', 'postgres', 'ws', '--redis'],
+  ])('a fresh %s app (%s, %s, %s) has no findings in `secure check`', async (framework, db, ws, redis) => {
+    const cwd = workspace();
+    const flags = ['--framework', framework, '--db', db, '--ws', ws, redis, '--skip-install', '--skip-git'];
+    const result = await create(cwd, ['my-api', ...flags]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const check = await runBin(secureBin, ['check', '.'], { cwd: join(cwd, 'my-api') });
+    expect(check.stdout + check.stderr).toContain('No findings');
+    expect(check.exitCode).toBe(0);
   });
 });
