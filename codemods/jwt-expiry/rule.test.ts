@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runRule } from '../../test/helpers/rule-fixtures.js';
 import type { ProjectInfo } from '../../src/engine/rule.js';
@@ -41,5 +43,20 @@ describe('jwt-expiry', () => {
     const [finding] = runRule(rule, text, 'src/a.js', project()).findings;
     expect(finding).toMatchObject({ line: 2, fixable: false });
     expect(finding.message).toContain("'12h' (12 hours)");
+  });
+
+  it('reads expiries computed from now in seconds', () => {
+    const text = readFileSync(join(import.meta.dirname, 'fixtures', 'computed-expiry.unfixable.ts'), 'utf8');
+    const findings = runRule(rule, text, 'src/computed-expiry.ts', project()).findings;
+    expect(findings.map((f) => [f.line, f.message])).toEqual([
+      [
+        11,
+        "the token expires 7 days after it is issued, longer than the policy's 30 minutes for access tokens",
+      ],
+      [
+        17,
+        "the token expires 30 days after it is issued, longer than the policy's 30 minutes for access tokens",
+      ],
+    ]);
   });
 });

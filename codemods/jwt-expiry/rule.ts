@@ -8,6 +8,7 @@ import {
   isFunction,
   joseLifetime,
   jsonwebtokenLifetime,
+  lifetimeFromNow,
   lookup,
   resolveObject,
   staticNumber,
@@ -86,7 +87,16 @@ function checkJsonwebtokenSign(call: AnyNode, context: SourceContext): void {
 
   if (expiresIn === 'absent') {
     const lacksExp = payloadLacksExp(payload, context.ancestors);
-    if (lacksExp === false || setsExpByHand(context)) return;
+    if (lacksExp === false) {
+      // Handles: jwt.sign({ sub, exp: Math.floor(Date.now() / 1000) + 60 * 60 * 24 * 30 }, key)
+      const exp = getProperty(resolveObject(payload, context.ancestors)!, 'exp');
+      const seconds =
+        exp?.type === 'ObjectProperty' ? lifetimeFromNow(exp.value, context.ancestors) : undefined;
+      if (seconds !== undefined && purpose !== 'purpose')
+        reportAbsoluteExpiry(exp!.value, seconds, limit, context);
+      return;
+    }
+    if (setsExpByHand(context)) return;
     const message = `jsonwebtoken sign() without expiresIn: the token never expires (the policy allows ${limit.describe})`;
     if (purpose === 'purpose') {
       context.report({
@@ -130,6 +140,16 @@ function checkJsonwebtokenSign(call: AnyNode, context: SourceContext): void {
 
   const inPlace = Boolean(optionsArgument) && options === unwrap(optionsArgument!);
   checkTooLong(expiresIn.value as AnyNode, inPlace, purpose, limit, context);
+}
+
+/** An expiry written as now + N seconds, N over the limit: reported, the expression is the author's to rewrite. */
+function reportAbsoluteExpiry(node: AnyNode, seconds: number, limit: Limit, context: SourceContext): void {
+  if (seconds <= limit.seconds) return;
+  context.report({
+    node,
+    message: `the token expires ${humanize(seconds)} after it is issued, longer than the policy's ${limit.describe}`,
+    unfixableReason: `the expiry is computed here; make it now + ${limit.seconds} seconds (or use '${limit.text}')`,
+  });
 }
 
 /** Reports an `expiresIn` value longer than the limit; fixed in place when it is a literal of this call. */
@@ -277,8 +297,14 @@ function checkJoseSignJwt(expression: AnyNode, context: SourceContext): void {
   }
   const value = setter.call!.arguments[0] as AnyNode | undefined;
   const scalar = value ? staticScalar(value, context.ancestors) : undefined;
-  // Numbers are absolute timestamps and Dates are instants: only durations written as text are read.
-  if (typeof scalar !== 'string' || purpose === 'purpose') return;
+  if (purpose === 'purpose' || !value) return;
+  // Numbers are absolute timestamps: only now + a constant says how long the token lives.
+  const fromNow = lifetimeFromNow(value, context.ancestors);
+  if (fromNow !== undefined) {
+    reportAbsoluteExpiry(value, fromNow, limit, context);
+    return;
+  }
+  if (typeof scalar !== 'string') return;
   const seconds = joseLifetime(scalar);
   if (seconds === undefined || seconds <= limit.seconds) return;
   const message = `setExpirationTime('${scalar}') (${humanize(seconds)}) is longer than the policy's ${limit.describe}`;

@@ -178,3 +178,47 @@ export function keyKind(node: Node | null | undefined, ancestors: readonly Node[
   }
   return 'unknown';
 }
+
+/** `Math.floor(Date.now() / 1000)`, `Date.now() / 1000`, `Math.round(Date.now() / 1000)`: now, in seconds. */
+function isNowInSeconds(node: AnyNode, ancestors: readonly Node[], depth: number): boolean {
+  const n = unwrap(node);
+  if (n.type === 'Identifier') {
+    const binding = findBinding(n.name, ancestors);
+    return (
+      binding?.kind === 'const' &&
+      Boolean(binding.init) &&
+      isNowInSeconds(binding.init!, ancestors, depth + 1)
+    );
+  }
+  if (n.type === 'CallExpression' && /^Math\.(floor|round|trunc|ceil)$/.test(memberPath(n.callee) ?? ''))
+    return n.arguments.length === 1 && isNowInSeconds(n.arguments[0], ancestors, depth + 1);
+  return (
+    n.type === 'BinaryExpression' &&
+    n.operator === '/' &&
+    memberPath(unwrap(n.left)) === 'Date.now()' &&
+    staticNumber(n.right, ancestors) === 1000
+  );
+}
+
+/**
+ * The lifetime in seconds of an absolute expiry written as now plus a constant
+ * (`Math.floor(Date.now() / 1000) + 60 * 60`, `iat + ONE_WEEK` with `const iat = Math.floor(Date.now() / 1000)`).
+ */
+export function lifetimeFromNow(
+  node: Node | null | undefined,
+  ancestors: readonly Node[],
+  depth = 0,
+): number | undefined {
+  if (!node || depth > 4) return undefined;
+  const n = unwrap(node);
+  if (n.type === 'Identifier') {
+    const binding = findBinding(n.name, ancestors);
+    return binding?.kind === 'const' && binding.init
+      ? lifetimeFromNow(binding.init, ancestors, depth + 1)
+      : undefined;
+  }
+  if (n.type !== 'BinaryExpression' || n.operator !== '+') return undefined;
+  if (isNowInSeconds(n.left, ancestors, depth)) return staticNumber(n.right, ancestors);
+  if (isNowInSeconds(n.right, ancestors, depth)) return staticNumber(n.left, ancestors);
+  return undefined;
+}
