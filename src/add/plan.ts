@@ -246,7 +246,19 @@ export async function planChanges(
     }
   }
 
-  for (const [path, text] of wireGenerators(selected, project, current, exporters, touched, notes))
+  // A file of the user's own sits where the module would go: its exports are unknown, so it is not wired.
+  const foreign = new Set(
+    conflicts.filter((conflict) => conflict.reason === 'theirs').map((conflict) => conflict.path),
+  );
+  const wirable = selected.filter(
+    (generator) =>
+      !wiringSteps(generator, project.framework).some((step) =>
+        ['.ts', '.js'].some((extension) =>
+          foreign.has(`${srcPrefix(project.srcDir)}${step.module}${extension}`),
+        ),
+      ),
+  );
+  for (const [path, text] of wireGenerators(wirable, project, current, exporters, touched, notes))
     propose(path, await format(path, text));
 
   const pinned = (list: (generator: AddableGenerator) => readonly string[]) =>
@@ -390,6 +402,10 @@ function exportedNamesOf(sourceFile: SourceFile): string[] {
       );
   }
   return names;
+}
+
+function srcPrefix(srcDir: string): string {
+  return srcDir === '.' ? '' : `${srcDir}/`;
 }
 
 /** Names exported by the rendered TypeScript modules: name -> module path under the source folder. */

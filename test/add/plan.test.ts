@@ -228,6 +228,23 @@ describe('planModules', () => {
     expect(headers).toContain(`import type { RequestHandler } from "express"\n`);
     const wired = plan.changes.find((change) => change.path === 'src/app.ts')!.after;
     expect(wired).toContain(`app.use(securityHeaders(settings))\n`);
+    writeChanges(root, plan.changes);
+    const again = await planModules(root, ['headers'], { source: fakeSource });
+    expect(again.changes).toEqual([]);
+  });
+
+  it("never overwrites a file of the user's at a generated path", async () => {
+    const root = project({
+      'package.json': packageJson,
+      'tsconfig.json': '{}',
+      'src/app.ts': app,
+      'src/security/headers.ts': 'export const mine = true;\n',
+    });
+    const plan = await planModules(root, ['headers'], { source: fakeSource });
+    expect(plan.changes.map((change) => change.path)).not.toContain('src/security/headers.ts');
+    expect(plan.conflicts).toMatchObject([{ path: 'src/security/headers.ts', reason: 'theirs' }]);
+    // Their module's exports are unknown: the app is not wired to it.
+    expect(plan.changes.map((change) => change.path)).not.toContain('src/app.ts');
   });
 
   it('writes JavaScript modules into a JavaScript project, in its module system', async () => {
