@@ -1,5 +1,12 @@
 import type { Node } from '@babel/types';
-import { findBinding, getProperty, memberPath, staticValue, unwrap } from '../../../src/engine/ast-utils.js';
+import {
+  calleeName,
+  findBinding,
+  getProperty,
+  memberPath,
+  staticValue,
+  unwrap,
+} from '../../../src/engine/ast-utils.js';
 
 type AnyNode = Node & Record<string, any>;
 
@@ -164,7 +171,7 @@ export function keyKind(node: Node | null | undefined, ancestors: readonly Node[
       return 'asymmetric';
     if (/createSecretKey/.test(text)) return 'secret';
     // new TextEncoder().encode(secret), Buffer.from(secret, 'base64')
-    if (/(^|\.)(encode|from)$/.test(text) && n.arguments?.length >= 1)
+    if (/^(encode|from)$/.test(calleeName(n) ?? '') && n.arguments?.length >= 1)
       return keyKind(n.arguments[0], ancestors, depth + 1);
     return 'unknown';
   }
