@@ -1,6 +1,7 @@
-import jscodeshift, { type ASTPath } from 'jscodeshift';
+import jscodeshift from 'jscodeshift';
 import type { Node } from '@babel/types';
 import { BOM, parseFailure, runRules, type ParseFailure } from './check-source.js';
+import { nodePathFinder } from './node-paths.js';
 import { parseSource, recastParser } from './parse.js';
 import type { FixApi, Finding, FixSideEffects, ProjectInfo, SourceRule } from './rule.js';
 
@@ -60,7 +61,7 @@ export function fixSource(
     .map((entry) => entry.finding);
   if (fixable.length === 0) return unchanged({ unfixed });
 
-  let paths: Map<Node, ASTPath> | undefined;
+  const findPath = nodePathFinder(j, root, new Map(reported.map((entry) => [entry.node, entry.ancestors])));
   const api: FixApi = {
     j,
     root,
@@ -68,13 +69,7 @@ export function fixSource(
     project,
     ...sideEffects,
     pathOf(node) {
-      if (!paths) {
-        paths = new Map();
-        root
-          .find(j.Node)
-          .forEach((path) => paths!.set(path.node as unknown as Node, path as unknown as ASTPath));
-      }
-      const path = paths.get(node);
+      const path = findPath(node);
       if (!path) throw new Error(`internal: no path for a ${node.type} reported in ${file}`);
       return path;
     },

@@ -24,6 +24,8 @@ export interface ParseFailure {
 export interface Reported {
   finding: Finding;
   node: Node;
+  /** From the root (the File) down to the node's parent, as the walk saw them when the rule reported. */
+  ancestors: readonly Node[];
   fix?: FixFunction;
   generatorFix?: string;
 }
@@ -73,6 +75,7 @@ export function runRules(
         reported.push({
           finding: toFinding(rule, file, descriptor),
           node: descriptor.node,
+          ancestors: [...ancestors],
           fix: descriptor.fix,
           generatorFix: descriptor.generatorFix,
         });

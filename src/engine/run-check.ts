@@ -62,7 +62,7 @@ export interface CheckResult {
   projectFindings: ProjectFinding[];
   projects: ProjectInfo[];
   gitRoot?: string;
-  /** Per-file analyses of the source and text files that had findings (for `fix`). */
+  /** Per-file analyses of the source and text files that had findings (for `fix`), in arrival order. */
   analyzed: Map<string, { item: WorkItem; analysis: FileAnalysis }>;
 }
 

@@ -167,7 +167,9 @@ export async function runFix(options: FixOptions): Promise<FixOutcome> {
   const envNames = new Map<string, Set<string>>();
   const generatorGroups = new Map<string, GeneratorOutcome>();
 
-  for (const { item, analysis } of check.analyzed.values()) {
+  // Results arrive in worker order; fix (and print) in path order.
+  const analyzed = [...check.analyzed.values()].sort((a, b) => (a.item.path < b.item.path ? -1 : 1));
+  for (const { item, analysis } of analyzed) {
     const project = projects.get(item.root)!;
     for (const finding of analysis.findings) {
       if (!finding.fixable) outcome.unfixed.push(finding);
