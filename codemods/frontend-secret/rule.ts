@@ -143,6 +143,16 @@ const rule: SourceRule = {
           if (name) reportVariable(property, name, context, seen);
         }
       },
+      // Handles: next.config.js env: { NEXT_PUBLIC_API_SECRET: process.env.API_SECRET }
+      ObjectProperty(node) {
+        const name = propertyName(node);
+        if (
+          name &&
+          publicPrefix.test(name) &&
+          !(node.value.type === 'StringLiteral' && node.value.value === '')
+        )
+          reportVariable(node.key, name, context, seen);
+      },
       StringLiteral: checkLiteral,
       TemplateLiteral(node) {
         if (node.expressions.length === 0) checkLiteral(node);

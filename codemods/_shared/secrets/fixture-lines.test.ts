@@ -41,6 +41,7 @@ const expected: Record<string, Record<string, number[]>> = {
   'frontend-secret': {
     'browser-module': [4],
     'literal-in-component': [2],
+    'next-config-env': [5],
     'next-public-secret': [6, 9],
     'vite-env': [2, 4],
   },
