@@ -155,11 +155,30 @@ function scaling(corpus) {
       share,
       lines,
       wallSeconds: result.wallSeconds,
+      cpuSeconds: result.cpuSeconds,
       peakRssMb: result.peakRssMb,
       secondsPerMillionLines: (result.wallSeconds / lines) * 1e6,
     });
   }
-  return points;
+  return { points, fit: linearFit(points) };
+}
+
+/** Least squares over (lines, CPU seconds): a fixed start-up cost plus a cost per million lines. */
+function linearFit(points) {
+  const xs = points.map((point) => point.lines / 1e6);
+  const ys = points.map((point) => point.cpuSeconds);
+  const meanX = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const meanY = ys.reduce((a, b) => a + b, 0) / ys.length;
+  const slope =
+    xs.reduce((sum, x, index) => sum + (x - meanX) * (ys[index] - meanY), 0) /
+    xs.reduce((sum, x) => sum + (x - meanX) ** 2, 0);
+  const intercept = meanY - slope * meanX;
+  const worst = Math.max(...xs.map((x, index) => Math.abs(intercept + slope * x - ys[index]) / ys[index]));
+  return {
+    fixedCpuSeconds: Number(intercept.toFixed(2)),
+    cpuSecondsPerMillionLines: Number(slope.toFixed(2)),
+    worstDeviation: Number(worst.toFixed(3)),
+  };
 }
 
 const machine = {
@@ -203,9 +222,15 @@ for (const corpus of corpora) {
   const ratios = Object.entries(entry.cpuRatios).filter(([, value]) => value !== undefined);
   if (ratios.length > 0)
     console.log(`  CPU-time ratios: ${ratios.map(([name, value]) => `${name} ${value}x`).join('; ')}`);
-  for (const point of entry.scaling ?? []) {
+  for (const point of entry.scaling?.points ?? []) {
     console.log(
-      `  scaling ${point.share * 100}%: ${point.lines} lines, ${point.wallSeconds.toFixed(2)} s, ${point.secondsPerMillionLines.toFixed(2)} s per 1M lines, ${point.peakRssMb.toFixed(0)} MB`,
+      `  scaling ${point.share * 100}%: ${point.lines} lines, ${point.wallSeconds.toFixed(2)} s wall, ${point.cpuSeconds.toFixed(2)} s CPU, ${point.peakRssMb.toFixed(0)} MB`,
+    );
+  }
+  if (entry.scaling) {
+    const { fixedCpuSeconds, cpuSecondsPerMillionLines, worstDeviation } = entry.scaling.fit;
+    console.log(
+      `  scaling fit: CPU = ${fixedCpuSeconds} s + ${cpuSecondsPerMillionLines} s per 1M lines (worst point off by ${(worstDeviation * 100).toFixed(1)}%)`,
     );
   }
   const fix = results.find((r) => r.id === 'secure-fix-dry-run');
