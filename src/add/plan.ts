@@ -1,27 +1,23 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { SecureError } from '../errors.js';
 import { packageVersion } from '../cli/package-info.js';
 import { manifestPath, type Manifest } from '../engine/manifest.js';
-import { parseDeclaredCall } from '../engine/wiring/ensure-use.js';
-import { Node, type SourceFile } from 'ts-morph';
-import { hasTarget, openSource, wireSource } from '../engine/wiring/wire.js';
-import type { WireRequest } from '../engine/wiring/types.js';
 import { loadPolicy, type Policy } from '../policy/index.js';
-import { candidateFiles, detectProject, readPackageJson, toPosix, type ProjectLayout } from './detect.js';
+import { detectProject, readPackageJson, type ProjectLayout } from './detect.js';
 import { projectFormatter, toJavaScript } from './format.js';
 import {
   wiringSteps,
   type AddableGenerator,
   type GeneratorSource,
   type TemplateContext,
-  type WiringDeclaration,
 } from './generator-source.js';
 import { contentHash, readManifest, serializeManifest } from './manifest-store.js';
 import { completeImports, packageImports, type RenderedModule } from './imports.js';
 import { addDependencies, addEnvNames, ignoreDotEnv, type EnvName } from './project-files.js';
 import { resolveAnswers, type AnswerOptions } from './prompts.js';
+import { exportedNames, srcPrefix, wireGenerators } from './wire-plan.js';
 
 export interface FileChange {
   /** Relative to the project root, with `/`. */
@@ -102,12 +98,6 @@ function pinnedVersion(source: GeneratorSource, name: string): string {
 function hasDependency(root: string, name: string): boolean {
   const pkg = readPackageJson(root);
   return Boolean(pkg.dependencies?.[name] ?? pkg.devDependencies?.[name]);
-}
-
-function importSpecifier(fromFile: string, srcDir: string, module: string): string {
-  const target = `${toPosix(join(srcDir, module))}.js`;
-  const path = toPosix(relative(dirname(fromFile), target));
-  return path.startsWith('.') ? path : `./${path}`;
 }
 
 /** Files whose content `secure add` merges instead of owning: the user's lists, ours appended. */
@@ -299,133 +289,4 @@ export async function planChanges(
     conflicts,
     notes,
   };
-}
-
-/** Each generator's imports and calls added to the file holding its target, in registry order: changed files only. */
-function wireGenerators(
-  selected: AddableGenerator[],
-  project: ProjectLayout,
-  current: (path: string) => string | undefined,
-  exporters: ReadonlyMap<string, string>,
-  touched: Set<string>,
-  notes: string[],
-): Map<string, string> {
-  const wiredFiles = new Map<string, string>();
-  const byFile = new Map<string, { generator: string; request: WireRequest }[]>();
-  let socketFile: string | null | undefined;
-  for (const generator of selected) {
-    for (const step of wiringSteps(generator, project.framework)) {
-      const file = targetFile(step, project, () => {
-        if (socketFile === undefined) socketFile = findSocketIoFile(project) ?? null;
-        return socketFile;
-      });
-      if (!file) {
-        notes.push(
-          `${generator.name}: no socket.io Server found; add \`${step.statement}\` where you create it`,
-        );
-        continue;
-      }
-      const requests = byFile.get(file) ?? [];
-      const others = new Map<string, string[]>();
-      const undefinedNames: string[] = [];
-      for (const name of parseDeclaredCall(step.statement).freeNames) {
-        if (step.imports.includes(name) || name in globalThis) continue;
-        const module = exporters.get(name);
-        if (!module) undefinedNames.push(name);
-        else if (module !== step.module) others.set(module, [...(others.get(module) ?? []), name]);
-      }
-      // A statement that would not compile in the user's file is left for them to wire, with the reason.
-      if (undefinedNames.length > 0) {
-        notes.push(
-          `${generator.name}: not wired, \`${step.statement}\` uses ${undefinedNames.join(', ')}, which no generated module exports; add it by hand where it fits`,
-        );
-        continue;
-      }
-      requests.push({
-        generator: generator.name,
-        request: {
-          moduleSpecifier: importSpecifier(file, project.srcDir, step.module),
-          names: step.imports,
-          statement: step.statement,
-          position: step.position,
-          target: step.target,
-          alsoImports: [...others].map(([module, names]) => ({
-            moduleSpecifier: importSpecifier(file, project.srcDir, module),
-            names,
-          })),
-        },
-      });
-      byFile.set(file, requests);
-    }
-  }
-  for (const [file, requests] of byFile) {
-    let text = current(file)!;
-    for (const { generator, request } of requests) {
-      const wired = wireSource(text, {
-        file,
-        framework: project.framework,
-        moduleSystem: project.moduleSystem,
-        requests: [request],
-      });
-      if (wired !== text) touched.add(generator);
-      text = wired;
-    }
-    if (text !== current(file)) wiredFiles.set(file, text);
-  }
-  return wiredFiles;
-}
-
-function targetFile(
-  step: WiringDeclaration,
-  project: ProjectLayout,
-  socketFile: () => string | null,
-): string | null {
-  return (step.target ?? 'app') === 'app' ? project.entry : socketFile();
-}
-
-/** `export const a`, `export function b`, `export { c }`: read from the syntax, no type checker needed. */
-function exportedNamesOf(sourceFile: SourceFile): string[] {
-  const names: string[] = [];
-  for (const statement of sourceFile.getStatements()) {
-    if (Node.isVariableStatement(statement) && statement.hasExportKeyword())
-      names.push(...statement.getDeclarations().map((declaration) => declaration.getName()));
-    else if (
-      (Node.isFunctionDeclaration(statement) || Node.isClassDeclaration(statement)) &&
-      statement.hasExportKeyword() &&
-      !statement.hasDefaultKeyword()
-    ) {
-      const name = statement.getName();
-      if (name) names.push(name);
-    } else if (Node.isExportDeclaration(statement) && !statement.getModuleSpecifier())
-      names.push(
-        ...statement.getNamedExports().map((named) => named.getAliasNode()?.getText() ?? named.getName()),
-      );
-  }
-  return names;
-}
-
-function srcPrefix(srcDir: string): string {
-  return srcDir === '.' ? '' : `${srcDir}/`;
-}
-
-/** Names exported by the rendered TypeScript modules: name -> module path under the source folder. */
-function exportedNames(rendered: Map<string, string>, srcDir: string): Map<string, string> {
-  const names = new Map<string, string>();
-  const prefix = srcDir === '.' ? '' : `${srcDir}/`;
-  for (const [path, text] of rendered) {
-    if (!path.startsWith(prefix) || !path.endsWith('.ts')) continue;
-    const module = path.slice(prefix.length, -'.ts'.length);
-    for (const name of exportedNamesOf(openSource(path, text))) names.set(name, module);
-  }
-  return names;
-}
-
-function findSocketIoFile(project: ProjectLayout): string | undefined {
-  for (const file of candidateFiles(project.root)) {
-    const text = readFileSync(file, 'utf8');
-    if (!text.includes('socket.io')) continue;
-    const path = toPosix(relative(project.root, file));
-    if (hasTarget(path, text, project.framework, 'socket.io')) return path;
-  }
-  return undefined;
 }
