@@ -39,6 +39,9 @@ const statementStart =
   /^[\s(]*(SELECT|INSERT|UPDATE|DELETE|WITH|REPLACE|MERGE|UPSERT|CREATE|DROP|ALTER|TRUNCATE|CALL|EXEC|EXECUTE|PRAGMA|GRANT|REVOKE|SHOW|DESCRIBE|EXPLAIN|VALUES|COPY|LOCK|VACUUM|DECLARE)\s/i;
 const clauseWord =
   /\b(FROM|INTO|SET|WHERE|VALUES|TABLE|JOIN|LIMIT|RETURNING|INDEX|VIEW|DATABASE|SCHEMA|PROCEDURE|FUNCTION|TRIGGER|BY)\b/i;
+/** `select ... from t`, `insert into t`, `update t set a =`, `delete from t`, `with x as (`: statement structure. */
+const statementShape =
+  /^[\s(]*(select\b[\s\S]*\bfrom\s+\S|insert\s+(ignore\s+)?into\s+\S|update\s+\S+\s+set\s+\S+\s*=|delete\s+from\s+\S|with\s+\w+\s+as\s*\(|replace\s+into|create\s+(table|index|view)|drop\s+(table|index|view)|alter\s+table|pragma\s|truncate\s)/i;
 const standaloneStatements = /^[\s(]*(PRAGMA|TRUNCATE|VACUUM|EXPLAIN|DESCRIBE|CALL|EXEC|EXECUTE)\s/i;
 
 /** A marker standing for a value inside the text while it is scanned (never in real SQL text). */
@@ -69,7 +72,12 @@ export function skeleton<Expr>(pieces: SqlPiece<Expr>[]): string {
 /** Whether the text reads as a SQL statement (for receivers that are not certainly a database). */
 export function looksLikeSql<Expr>(pieces: SqlPiece<Expr>[]): boolean {
   const text = skeleton(pieces);
-  return statementStart.test(text) && (clauseWord.test(text) || standaloneStatements.test(text));
+  if (!statementStart.test(text) || !(clauseWord.test(text) || standaloneStatements.test(text))) return false;
+  // Upper-case keywords are SQL; lower-case ones must also read like a statement, not like a sentence
+  const end = scan(text).endState;
+  if (end === "'" || end === '"') return false;
+  const keyword = statementStart.exec(text)![1];
+  return keyword === keyword.toUpperCase() || statementShape.test(text);
 }
 
 type QuoteState = 'none' | "'" | '"' | '`' | 'line-comment' | 'block-comment';
@@ -84,6 +92,8 @@ interface ScanResult {
   /** Innermost open parenthesis at each position (-1 when none). */
   paren: number[];
   dollarQuoted: boolean;
+  /** The quote state after the last character: a string left open means this is not SQL text. */
+  endState: QuoteState;
 }
 
 function scan(text: string): ScanResult {
@@ -126,7 +136,7 @@ function scan(text: string): ScanResult {
       opened = -1;
     }
   }
-  return { states, openedAt, closesAt, paren, dollarQuoted: /\$[A-Za-z_]*\$/.test(text) };
+  return { states, openedAt, closesAt, paren, dollarQuoted: /\$[A-Za-z_]*\$/.test(text), endState: state };
 }
 
 const identifierChar = /[A-Za-z0-9_$.]/;
