@@ -83,4 +83,18 @@ describe('docker-secret', () => {
     expect(result.findings.map((f) => [f.line, f.fixable])).toEqual([[2, false]]);
     expect(result.output).toBe(text);
   });
+
+  it('removes only the secrets no later step may read, word by word', () => {
+    const text =
+      'FROM node:22\nENV API_TOKEN=t0k3n_value SENTRY_AUTH_TOKEN=abc123def PORT=3000\nRUN npm ci\nCMD ["node", "s.js"]\n';
+    const result = runRule(rule, text, 'Dockerfile', project);
+    // Sentry's CLI reads SENTRY_AUTH_TOKEN by itself; npm ci never reads API_TOKEN.
+    expect(result.findings.map((f) => [f.column, f.fixable])).toEqual([
+      [5, true],
+      [27, false],
+    ]);
+    expect(result.output).toBe(
+      'FROM node:22\nENV SENTRY_AUTH_TOKEN=abc123def PORT=3000\nRUN npm ci\nCMD ["node", "s.js"]\n',
+    );
+  });
 });

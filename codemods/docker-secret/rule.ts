@@ -238,7 +238,8 @@ const rule: TextRule = {
     const secrets = secretVariables(file);
     // A variable that other instructions read cannot go without breaking them; the instructions that
     // only pass a secret along (ENV TOKEN=$TOKEN) are removed together.
-    let removable = new Set(secrets);
+    const runners = new Map(secrets.map((variable) => [variable, implicitReader(file, variable)] as const));
+    let removable = new Set(secrets.filter((variable) => !runners.get(variable)));
     for (let changed = true; changed; ) {
       changed = false;
       const removedWhole = new Set(
@@ -275,7 +276,7 @@ const rule: TextRule = {
         endColumn: end.column,
         message,
       };
-      const runner = removable.has(variable) ? implicitReader(file, variable) : undefined;
+      const runner = runners.get(variable);
       if (runner) {
         context.report({
           ...base,
