@@ -88,6 +88,17 @@ describe('hardcoded-secret fixes', () => {
     expect(result.output).toContain('const JWT_SECRET = process.env.JWT_SECRET;');
   });
 
+  it('treats a solution-style tsconfig (references only) as strict', () => {
+    const info = project({ strict: false });
+    writeFileSync(
+      join(info.root, 'tsconfig.json'),
+      JSON.stringify({ files: [], references: [{ path: './tsconfig.app.json' }] }),
+    );
+    const result = fixSource(source, join(info.root, 'src', 'auth.ts'), [rule as never], info);
+    expect(result.changed).toBe(false);
+    expect(result.unfixed[0].unfixableReason).toMatch(/strictNullChecks/);
+  });
+
   it('never puts the secret value in a message, a reason or a note', () => {
     const info = project({ strict: true });
     const result = fixSource(source, join(info.root, 'src', 'auth.ts'), [rule as never], info);

@@ -62,7 +62,9 @@ function tsconfigIsStrict(path: string): boolean {
     const read = ts.readConfigFile(path, ts.sys.readFile);
     if (!read.error) {
       const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, dirname(path));
-      strict = parsed.options.strictNullChecks ?? parsed.options.strict ?? false;
+      // A solution-style tsconfig (`references` only) keeps its options in the referenced configs: assume strict.
+      const solution = Array.isArray(read.config?.references) && read.config.references.length > 0;
+      strict = parsed.options.strictNullChecks ?? parsed.options.strict ?? solution;
     }
   } catch {
     strict = true;
