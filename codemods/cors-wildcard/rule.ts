@@ -13,6 +13,7 @@ import {
   unwrap,
 } from '../../src/engine/ast-utils.js';
 import { allowlistExpression, originOptions } from '../_shared/cors/allowlist.js';
+import { assignmentsTo } from '../_shared/sql/pieces.js';
 
 // Babel and recast nodes are read field by field here: a loose type keeps the matching readable
 type AnyNode = any;
@@ -83,8 +84,13 @@ function objectLiteral(node: AnyNode | undefined, context: SourceContext): AnyNo
   if (value.type === 'ObjectExpression') return value;
   if (value.type === 'Identifier') {
     const binding = findBinding(value.name, context.ancestors);
-    if (binding?.kind === 'const' && binding.init && unwrap(binding.init).type === 'ObjectExpression')
-      return unwrap(binding.init);
+    if (!binding?.init || unwrap(binding.init).type !== 'ObjectExpression') return undefined;
+    // `var corsOptions = {...}` counts when nothing reassigns it
+    const settled =
+      binding.kind === 'const' ||
+      ((binding.kind === 'let' || binding.kind === 'var') &&
+        assignmentsTo(value.name, binding.scope).length === 0);
+    if (settled) return unwrap(binding.init);
   }
   return undefined;
 }
