@@ -85,6 +85,13 @@ function leakOf(node: AnyNode, scope: readonly Node[] = [], depth = 0): Leak | u
         ? leakOf(binding.init, scope, 1)
         : undefined;
     if (inner) return { kind: inner.kind, what: `\`${node.name}\` (${inner.what})` } as Leak;
+    // Handles: const message = { authorization: req.headers.authorization }; logger.info(JSON.stringify(message))
+    if (binding?.kind === 'const' && binding.init?.type === 'ObjectExpression') {
+      const held: Found[] = [];
+      collect(binding.init, held, scope, 1);
+      if (held.length > 0)
+        return { kind: 'whole', what: `\`${node.name}\`, an object holding ${held[0].leak.what}` };
+    }
   }
   return undefined;
 }

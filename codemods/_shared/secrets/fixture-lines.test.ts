@@ -32,6 +32,7 @@ const expected: Record<string, Record<string, number[]>> = {
   'log-secret': {
     'console-and-logger': [6, 7, 8, 9, 11, 12],
     'env-secret-in-startup': [3, 4],
+    'object-built-before': [6],
     'whole-request-body': [2, 3],
   },
   'insecure-transport': {
