@@ -31,6 +31,7 @@ export function prefilterStats(dir) {
   const compared = new Set(['cors-wildcard', 'sql-injection']);
   let anyRule = 0;
   let comparedRules = 0;
+  const bytes = { all: 0, anyRule: 0, comparedRules: 0 };
   for (const file of files) {
     const text = readFileSync(join(dir, file), 'utf8');
     let any = false;
@@ -45,10 +46,17 @@ export function prefilterStats(dir) {
       any = true;
       if (compared.has(rule.meta.id)) pair = true;
     }
-    if (any) anyRule++;
-    if (pair) comparedRules++;
+    bytes.all += text.length;
+    if (any) {
+      anyRule++;
+      bytes.anyRule += text.length;
+    }
+    if (pair) {
+      comparedRules++;
+      bytes.comparedRules += text.length;
+    }
   }
-  return { files: files.length, anyRule, comparedRules, perRule: Object.fromEntries(counts) };
+  return { files: files.length, anyRule, comparedRules, bytes, perRule: Object.fromEntries(counts) };
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop())) {
@@ -56,6 +64,10 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   const stats = prefilterStats(dir);
   const share = (count) => `${((count / stats.files) * 100).toFixed(1)}%`;
   console.log(`${stats.files} files; parsed with all rules: ${stats.anyRule} (${share(stats.anyRule)}); with cors-wildcard + sql-injection: ${stats.comparedRules} (${share(stats.comparedRules)})`);
+  const byteShare = (count) => `${((count / stats.bytes.all) * 100).toFixed(1)}%`;
+  console.log(
+    `share of the bytes parsed: ${byteShare(stats.bytes.anyRule)} with all rules, ${byteShare(stats.bytes.comparedRules)} with the two`,
+  );
   for (const [id, entry] of Object.entries(stats.perRule).sort((a, b) => b[1].files - a[1].files)) {
     console.log(`  ${id.padEnd(22)} ${String(entry.files).padStart(7)} files ${share(entry.files).padStart(7)}  ${entry.ms.toFixed(0).padStart(5)} ms`);
   }
