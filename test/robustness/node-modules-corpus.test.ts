@@ -11,7 +11,7 @@ import { git, tempProject } from '../helpers/temp-repo.js';
  * Real-world code the rules were not written against: JavaScript and TypeScript shipped in this project's
  * own node_modules, copied (flattened, so no folder is skipped as build output) into a temp git repo.
  */
-const maxFiles = 2500;
+const maxFiles = 2000;
 
 function collect(): { source: string; target: string }[] {
   const found: string[] = [];
@@ -81,10 +81,10 @@ describe('check and fix over thousands of real files', () => {
     const result = await runBin(secureBin, ['check', '--format', 'json', '--no-cache'], { cwd: dir });
     expect(result.exitCode, result.stderr).toBeLessThanOrEqual(1);
     report = JSON.parse(result.stdout);
-  }, 120_000);
+  }, 240_000);
 
   it('check never crashes and reports unparsable files as such', () => {
-    expect(files.length).toBeGreaterThan(2000);
+    expect(files.length).toBe(maxFiles);
     expect(report.summary.files).toBe(files.length);
     expect(report.summary.ruleErrors).toEqual([]);
     for (const error of report.summary.parseErrors) {
@@ -121,5 +121,5 @@ describe('check and fix over thousands of real files', () => {
     expect(second.exitCode, second.stderr).toBeLessThanOrEqual(1);
     const again = hashes(dir, files);
     expect(files.filter((file) => after.get(file) !== again.get(file))).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 });
