@@ -153,11 +153,18 @@ const rule: SourceRule = {
           });
           return;
         }
-        // Handles: User.findOne({ email, password }), knex('users').where({ password })
+        // Handles: User.findOne({ email, password }), knex('users').where({ password }), .where('password', pw)
         if (lookupCallee.test(name)) {
-          const criterion = node.arguments
-            .map((argument: AnyNode) => passwordCriterion(argument))
-            .find(Boolean);
+          const [column, value] = node.arguments as AnyNode[];
+          const byColumn =
+            column?.type === 'StringLiteral' &&
+            isPasswordName(column.value) &&
+            value &&
+            isInputPassword(value)
+              ? value
+              : undefined;
+          const criterion =
+            byColumn ?? node.arguments.map((argument: AnyNode) => passwordCriterion(argument)).find(Boolean);
           if (criterion)
             context.report({
               node: criterion,
