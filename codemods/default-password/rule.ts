@@ -165,7 +165,6 @@ function checkComparison(node: AnyNode, context: SourceContext): void {
     const name = memberPath(other)?.split('.').pop();
     if (text === undefined || !name || !isDefaultCredential(text)) continue;
     if (!isSecretName(name) || envRead(other)) continue;
-    if (name.toLowerCase() === text.toLowerCase()) continue;
     context.report({
       node,
       message: `\`${name}\` is compared with a default credential`,

@@ -23,7 +23,7 @@ const expected: Record<string, Record<string, number[]>> = {
     'session-secret': [8],
   },
   'default-password': {
-    'backdoor-comparison': [2],
+    'backdoor-comparison': [2, 7],
     'default-credentials': [3, 5],
     'destructured-default': [1],
     'env-fallbacks': [3, 4, 8],
