@@ -131,3 +131,19 @@ describe('sql-injection through class members', () => {
     expect(result.output).toContain("return this.db.query('SELECT * FROM orders WHERE id = $1', [id]);");
   });
 });
+
+describe('sql-injection with Prisma', () => {
+  it('keeps the result type of $queryRawUnsafe<T> on the $queryRaw<T> template', () => {
+    const text = [
+      "import { PrismaClient } from '@prisma/client';",
+      'const prisma = new PrismaClient();',
+      'export const byEmail = (email: string) =>',
+      '  prisma.$queryRawUnsafe<{ id: number }[]>(`SELECT id FROM "User" WHERE email = \'${email}\'`);',
+      '',
+    ].join('\n');
+    const result = fixSource(text, '/p/src/users.ts', [rule], { ...project, moduleSystem: 'esm' });
+    expect(result.output).toContain(
+      'prisma.$queryRaw<{ id: number }[]>`SELECT id FROM "User" WHERE email = ${email}`;',
+    );
+  });
+});

@@ -246,14 +246,17 @@ const rule: SourceRule = {
             );
           if (call.arguments.length !== 1)
             return report('the call already passes values; write it as a $queryRaw`...` template by hand');
-          if (call.typeParameters || call.typeArguments)
-            return report('the call has type arguments; write it as a $queryRaw<T>`...` template by hand');
+          if (call.callee.type !== 'MemberExpression' || call.callee.computed)
+            return report('the client is not called as `prisma.$queryRawUnsafe(...)`; rewrite it by hand');
           fix = (api) => {
             const tag = api.j.memberExpression(
               call.callee.object,
               api.j.identifier(sink.method.replace('Unsafe', '')),
             );
-            api.pathOf(call).replace(api.j.taggedTemplateExpression(tag, prismaTemplate(api, plan.pieces)));
+            const tagged: AnyNode = api.j.taggedTemplateExpression(tag, prismaTemplate(api, plan.pieces));
+            // $queryRawUnsafe<User[]>(...) keeps its result type: $queryRaw<User[]>`...`
+            if (call.typeParameters) tagged.typeParameters = call.typeParameters;
+            api.pathOf(call).replace(tagged);
           };
         } else {
           const placement = placementFor(sink, context.ancestors.slice(), plan.pieces, skeletonText);
