@@ -250,7 +250,9 @@ export function isDockerfilePath(relativePath: string): boolean {
   // Dockerfile.md, dockerfile.ts, Dockerfile.dockerignore: files about Dockerfiles, not Dockerfiles.
   if (/\.(dockerignore|md|txt|[cm]?[jt]sx?|json|ya?ml|sh|ps1|py|rb|go|toml|lock|bak|orig|swp)$/i.test(base))
     return false;
-  return /^(Dockerfile|Containerfile)(\.[\w.-]+)?$/i.test(base) || /\.(dockerfile|containerfile)$/i.test(base);
+  return (
+    /^(Dockerfile|Containerfile)(\.[\w.-]+)?$/i.test(base) || /\.(dockerfile|containerfile)$/i.test(base)
+  );
 }
 
 /** 1-based line and column of an offset. */
