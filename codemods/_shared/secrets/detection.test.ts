@@ -42,6 +42,8 @@ describe('secret names (head noun decides)', () => {
     expect(envNameFor('secret', 'session')).toBe('SESSION_SECRET');
     expect(envNameFor('password', 'dbConfig')).toBe('DB_PASSWORD');
     expect(envNameFor('stripeApiKey', 'payments')).toBe('STRIPE_API_KEY');
+    expect(envNameFor('secret', 'exports')).toBe('SECRET');
+    expect(envNameFor('password', 'secrets')).toBe('PASSWORD');
   });
 });
 
