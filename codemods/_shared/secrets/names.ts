@@ -32,7 +32,10 @@ const passQualifiers = new Set([
   'rabbitmq',
   'amqp',
 ]);
-/** A `key` is secret only after one of these (`apiKey`, `privateKey`), never `cacheKey` or `storageKey`. */
+/**
+ * A `key` is secret only after one of these (`apiKey`, `privateKey`), never `cacheKey` or `storageKey`. Keys that
+ * are public by design stay out: Pusher `appKey`, Adyen `clientKey`, Segment `writeKey`, license keys.
+ */
 const keyQualifiers = new Set([
   'api',
   'private',
@@ -45,15 +48,9 @@ const keyQualifiers = new Set([
   'crypto',
   'cipher',
   'master',
-  'client',
-  'license',
-  'licence',
   'auth',
   'hmac',
   'jwt',
-  'session',
-  'cookie',
-  'app',
   'account',
   'subscription',
   'shared',
@@ -63,7 +60,6 @@ const keyQualifiers = new Set([
   'admin',
   'service',
   'server',
-  'write',
   'management',
 ]);
 /** Tokens that are not credentials: pagination cursors, cancellation tokens, design tokens, lexer tokens. */
