@@ -1,6 +1,5 @@
 import type { SourceRule } from '../../src/engine/rule.js';
-import { findGenerator } from '../../generators/index.js';
-import { identifiersIn, importsAny, trackApps, type Framework } from '../_shared/app/instances.js';
+import { importsAny, reportMissingControl, trackApps } from '../_shared/app/instances.js';
 
 /** Packages that limit request rates (per client, per route or per account). */
 const limiterPackages = new Set([
@@ -17,10 +16,6 @@ const limiterPackages = new Set([
 ]);
 /** A local module named for rate limiting: the generated `security/rate-limit`, or the user's own. */
 const limiterModule = /rate-?limit|limiter|throttl/i;
-
-function canWire(framework: Framework): boolean {
-  return Boolean(findGenerator('rate-limit')?.wiring?.[framework]);
-}
 
 const rule: SourceRule = {
   kind: 'source',
@@ -44,23 +39,13 @@ const rule: SourceRule = {
   create(context) {
     return trackApps(context, (apps, modules) => {
       if (importsAny(modules, limiterPackages, limiterModule)) return;
-      for (const app of apps) {
-        if (!app.serves || app.escapes) continue;
-        if (
-          app.middleware.some((argument) => identifiersIn(argument).some((name) => limiterModule.test(name)))
-        )
-          continue;
-        context.report({
-          node: app.node,
-          message: `${app.framework === 'express' ? 'Express app' : 'Fastify instance'} \`${app.name}\` has no rate limit`,
-          ...(canWire(app.framework)
-            ? { generatorFix: 'rate-limit' }
-            : {
-                unfixableReason:
-                  'register @fastify/rate-limit (or `secure add rate-limit`) before the routes by hand',
-              }),
-        });
-      }
+      reportMissingControl(context, apps, {
+        generator: 'rate-limit',
+        isControl: (name) => limiterModule.test(name),
+        message: (app) =>
+          `${app.framework === 'express' ? 'Express app' : 'Fastify instance'} \`${app.name}\` has no rate limit`,
+        remedy: 'add express-rate-limit (or @fastify/rate-limit) with the policy limit before the routes',
+      });
     });
   },
 };

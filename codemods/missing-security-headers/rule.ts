@@ -1,6 +1,5 @@
 import type { SourceRule } from '../../src/engine/rule.js';
-import { findGenerator } from '../../generators/index.js';
-import { identifiersIn, importsAny, trackApps, type Framework } from '../_shared/app/instances.js';
+import { importsAny, reportMissingControl, trackApps } from '../_shared/app/instances.js';
 
 /** Packages that set the rules' headers. */
 const headerPackages = new Set(['helmet', '@fastify/helmet', 'fastify-helmet', 'lusca', 'koa-helmet']);
@@ -8,11 +7,6 @@ const headerPackages = new Set(['helmet', '@fastify/helmet', 'fastify-helmet', '
 const headerModule = /^(security-?)?headers?(\.[cm]?[jt]s)?$|helmet/i;
 /** The headers set by hand, as the rules' own example does. */
 const handSetHeaders = /x-frame-options/i;
-
-/** `secure fix` can wire the module only where the generator declares how for this framework. */
-function canWire(framework: Framework): boolean {
-  return Boolean(findGenerator('headers')?.wiring?.[framework]);
-}
 
 const rule: SourceRule = {
   kind: 'source',
@@ -35,25 +29,13 @@ const rule: SourceRule = {
   create(context) {
     return trackApps(context, (apps, modules) => {
       if (importsAny(modules, headerPackages, headerModule) || handSetHeaders.test(context.text)) return;
-      for (const app of apps) {
-        if (!app.serves || app.escapes) continue;
-        if (
-          app.middleware.some((argument) =>
-            identifiersIn(argument).some((name) => /helmet|headers/i.test(name)),
-          )
-        )
-          continue;
-        context.report({
-          node: app.node,
-          message: `${app.framework === 'express' ? 'Express app' : 'Fastify instance'} \`${app.name}\` sends no security headers (no helmet)`,
-          ...(canWire(app.framework)
-            ? { generatorFix: 'headers' }
-            : {
-                unfixableReason:
-                  'register @fastify/helmet (or `secure add headers`) before the routes by hand',
-              }),
-        });
-      }
+      reportMissingControl(context, apps, {
+        generator: 'headers',
+        isControl: (name) => /helmet|headers/i.test(name),
+        message: (app) =>
+          `${app.framework === 'express' ? 'Express app' : 'Fastify instance'} \`${app.name}\` sends no security headers (no helmet)`,
+        remedy: 'use helmet (or @fastify/helmet) with frameguard DENY before the routes',
+      });
     });
   },
 };

@@ -1,6 +1,7 @@
 import type { Node } from '@babel/types';
 import { moduleBindings, requireSource, unwrap } from '../../../src/engine/ast-utils.js';
 import type { SourceContext, Visitors } from '../../../src/engine/rule.js';
+import { findGenerator } from '../../../generators/index.js';
 
 type AnyNode = Node & Record<string, any>;
 
@@ -167,4 +168,46 @@ export function importsAny(
     if (source.startsWith('.') && localName.test(source.split('/').pop() ?? '')) return true;
   }
   return false;
+}
+
+export interface MissingControl {
+  /** The `secure add` generator that provides the control. */
+  generator: string;
+  /** A name in `app.use(...)` / `app.register(...)` that shows the control is there (`helmet`, `rateLimiter`). */
+  isControl(name: string): boolean;
+  message(app: AppInstance): string;
+  /** What to do by hand when `secure add` cannot wire it. */
+  remedy: string;
+}
+
+/**
+ * Reports each serving app of the file that lacks the control. The fix is `secure add <generator>`, offered
+ * when that generator declares how to wire this framework and the file has one app (it wires one entry).
+ */
+export function reportMissingControl(
+  context: SourceContext,
+  apps: AppInstance[],
+  control: MissingControl,
+): void {
+  const unprotected = apps.filter(
+    (app) =>
+      app.serves &&
+      !app.escapes &&
+      !app.middleware.some((argument) => identifiersIn(argument).some((name) => control.isControl(name))),
+  );
+  const serving = apps.filter((app) => app.serves).length;
+  for (const app of unprotected) {
+    const wirable = Boolean(findGenerator(control.generator)?.wiring?.[app.framework]);
+    const unfixableReason =
+      serving > 1
+        ? `this file serves ${serving} apps and \`secure add ${control.generator}\` wires one: ${control.remedy}`
+        : wirable
+          ? undefined
+          : control.remedy;
+    context.report({
+      node: app.node,
+      message: control.message(app),
+      ...(unfixableReason ? { unfixableReason } : { generatorFix: control.generator }),
+    });
+  }
 }
