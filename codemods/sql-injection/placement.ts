@@ -289,6 +289,8 @@ export function placementFor(
       if (!sqlite3Runners.has(method))
         return { reason: 'this sqlite3 method cannot bind values: use run, all, get or each' };
       return valuesArgumentPlacement(ancestors, call, pieces, skeletonText, false, true);
+    case 'pg-promise':
+      return valuesArgumentPlacement(ancestors, call, pieces, skeletonText, true, false);
     case 'typeorm':
       return sink.queryBuilder ? namedPlacement(call, pieces, skeletonText) : { reason: typeormReason };
     default:

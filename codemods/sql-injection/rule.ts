@@ -77,7 +77,8 @@ function sinkOf(call: AnyNode, context: SourceContext): Sink | undefined {
   const certain = unambiguousMethods.get(method);
   if (certain) return { call, method, driver: certain, needsSqlText: false };
   const generic = genericMethods.has(method);
-  if (!generic && !sqlite3Runners.has(method)) return undefined;
+  if (!generic && !sqlite3Runners.has(method) && !sinkMethods['pg-promise'].includes(method))
+    return undefined;
   // Handles: import { literal } from 'sequelize'; literal(`... ${id}`)
   if (!receiver && method === 'literal' && expressionDriver(callee, context) === 'sequelize')
     return { call, method, driver: 'sequelize', needsSqlText: false };
@@ -94,7 +95,7 @@ function sinkOf(call: AnyNode, context: SourceContext): Sink | undefined {
     return { call, method, driver, needsSqlText: !fragments };
   }
   // db.all(`SELECT ...`) on a client from another module: the SQL-looking text is the evidence
-  return { call, method, needsSqlText: true };
+  return generic || sqlite3Runners.has(method) ? { call, method, needsSqlText: true } : undefined;
 }
 
 function describe(node: AnyNode, text: string): string {
@@ -149,7 +150,7 @@ const rule: SourceRule = {
     hint: 'Pass the value as a bound parameter ($1 / ?) instead of writing it into the SQL text; names and keywords must come from an allowlist.',
   },
   prefilter:
-    /\.(literal|where|andWhere|orWhere|having|andHaving|orHaving|query|execute|raw|whereRaw|orWhereRaw|andWhereRaw|havingRaw|orHavingRaw|orderByRaw|groupByRaw|joinRaw|fromRaw|prepare|exec|run|all|get|each|\$queryRawUnsafe|\$executeRawUnsafe)\s*(<[^>]*>)?\s*\(|\b(query|execute|literal)\s*\(/,
+    /\.(literal|where|andWhere|orWhere|having|andHaving|orHaving|query|execute|raw|whereRaw|orWhereRaw|andWhereRaw|havingRaw|orHavingRaw|orderByRaw|groupByRaw|joinRaw|fromRaw|prepare|exec|run|all|get|each|any|one|none|many|oneOrNone|manyOrNone|result|\$queryRawUnsafe|\$executeRawUnsafe)\s*(<[^>]*>)?\s*\(|\b(query|execute|literal)\s*\(/,
   create(context) {
     return {
       CallExpression(call: AnyNode) {

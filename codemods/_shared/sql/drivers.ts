@@ -20,7 +20,8 @@ export type Driver =
   | 'prisma'
   | 'better-sqlite3'
   | 'sqlite3'
-  | 'typeorm';
+  | 'typeorm'
+  | 'pg-promise';
 
 /** npm package → the driver family whose parameter syntax it uses. */
 const packages: Record<string, Driver> = {
@@ -38,6 +39,7 @@ const packages: Record<string, Driver> = {
   sqlite3: 'sqlite3',
   sqlite: 'sqlite3',
   typeorm: 'typeorm',
+  'pg-promise': 'pg-promise',
 };
 
 export const driverTraits: Record<Driver, DriverTraits> = {
@@ -49,6 +51,7 @@ export const driverTraits: Record<Driver, DriverTraits> = {
   'better-sqlite3': { placeholder: 'question', bindsLimit: true },
   sqlite3: { placeholder: 'question', bindsLimit: true },
   typeorm: { placeholder: 'question', bindsLimit: false },
+  'pg-promise': { placeholder: 'dollar', bindsLimit: true },
 };
 
 /** The methods that take SQL text, per driver. */
@@ -72,6 +75,19 @@ export const sinkMethods: Record<Driver, readonly string[]> = {
   'better-sqlite3': ['prepare', 'exec'],
   sqlite3: ['run', 'all', 'get', 'each', 'exec', 'prepare'],
   typeorm: ['query'],
+  'pg-promise': [
+    'query',
+    'any',
+    'one',
+    'none',
+    'many',
+    'oneOrNone',
+    'manyOrNone',
+    'result',
+    'each',
+    'map',
+    'multi',
+  ],
 };
 
 /** Methods whose name alone says which API they belong to (knex/objection builders, Prisma). */
