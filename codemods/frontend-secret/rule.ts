@@ -13,7 +13,31 @@ type AnyNode = Node & Record<string, any>;
 const publicPrefix =
   /^(NEXT_PUBLIC_|VITE_|REACT_APP_|EXPO_PUBLIC_|VUE_APP_|GATSBY_|NUXT_PUBLIC_|PUBLIC_)(.+)$/;
 
-const browserWords = new Set(['public', 'publishable', 'pub', 'anon', 'site', 'mapbox', 'maps', 'recaptcha']);
+/** Keys and tokens meant for browsers: anon keys, site keys, map tiles, read-only CMS and search tokens. */
+const browserWords = new Set([
+  'anon',
+  'site',
+  'mapbox',
+  'maps',
+  'recaptcha',
+  'hcaptcha',
+  'turnstile',
+  'contentful',
+  'storyblok',
+  'prismic',
+  'datocms',
+  'algolia',
+  'search',
+  'delivery',
+  'preview',
+  'firebase',
+  'google',
+  'sentry',
+  'posthog',
+  'segment',
+  'mixpanel',
+  'amplitude',
+]);
 const secretTokenQualifiers = new Set([
   'access',
   'auth',
@@ -59,11 +83,13 @@ const serverOnlyProviders = new Set([
  */
 export function isSecretForBrowser(name: string): boolean {
   const words = nameWords(name);
-  if (words.some((word) => browserWords.has(word))) return false;
+  if (words.some((word) => word === 'public' || word === 'publishable' || word === 'pub')) return false;
+  // Whatever the provider: a secret, a password, a private, admin or service-role key
   if (words.some((word) => word === 'secret' || word === 'password' || word === 'passwd' || word === 'pwd'))
     return true;
-  if (words.includes('private') && words.at(-1) === 'key') return true;
+  if ((words.includes('private') || words.includes('admin')) && words.at(-1) === 'key') return true;
   if (words.includes('service') && words.includes('role')) return true;
+  if (words.some((word) => browserWords.has(word))) return false;
   const head = words.at(-1);
   const before = words.at(-2);
   if (head === 'token')

@@ -44,7 +44,7 @@ const expected: Record<string, Record<string, number[]>> = {
     'literal-in-component': [2],
     'next-config-env': [5],
     'next-public-secret': [6, 9],
-    'vite-env': [2, 4],
+    'vite-env': [2, 4, 5],
   },
 };
 
