@@ -75,19 +75,7 @@ export const sinkMethods: Record<Driver, readonly string[]> = {
   'better-sqlite3': ['prepare', 'exec'],
   sqlite3: ['run', 'all', 'get', 'each', 'exec', 'prepare'],
   typeorm: ['query'],
-  'pg-promise': [
-    'query',
-    'any',
-    'one',
-    'none',
-    'many',
-    'oneOrNone',
-    'manyOrNone',
-    'result',
-    'each',
-    'map',
-    'multi',
-  ],
+  'pg-promise': ['query', 'any', 'one', 'none', 'many', 'oneOrNone', 'manyOrNone', 'result', 'each'],
 };
 
 /** Methods whose name alone says which API they belong to (knex/objection builders, Prisma). */
