@@ -328,6 +328,41 @@ function checkJoseSignJwt(expression: AnyNode, context: SourceContext): void {
 /** Tests forge tokens on purpose (expired, unsigned, badly signed) to prove the verifier refuses them. */
 const testPath = /(^|\/)(test|tests|__tests__|__mocks__|spec|e2e)\/|\.(test|spec)\.[cm]?[jt]sx?$/;
 
+/** Inside `class X extends PassportStrategy(Strategy)` with Strategy from passport-jwt (NestJS). */
+function extendsPassportJwt(context: SourceContext): boolean {
+  const owner = [...context.ancestors]
+    .reverse()
+    .find((node) => node.type === 'ClassDeclaration' || node.type === 'ClassExpression') as
+    | AnyNode
+    | undefined;
+  const superClass = owner?.superClass ? unwrap(owner.superClass) : undefined;
+  if (superClass?.type !== 'CallExpression' || calleeName(superClass) !== 'PassportStrategy') return false;
+  const strategy = superClass.arguments[0]
+    ? moduleMemberOf(superClass.arguments[0], context.ancestors)
+    : undefined;
+  return strategy?.source === 'passport-jwt' && strategy.member === 'Strategy';
+}
+
+// Handles: jwt.verify(token, key, { ignoreExpiration: true }), new JwtStrategy({ ignoreExpiration: true, ... })
+function checkIgnoredExpiration(options: AnyNode | undefined, what: string, context: SourceContext): void {
+  const object = options ? unwrap(options) : undefined;
+  if (object?.type !== 'ObjectExpression') return;
+  const property = getProperty(object, 'ignoreExpiration');
+  if (
+    property?.type !== 'ObjectProperty' ||
+    unwrap(property.value).type !== 'BooleanLiteral' ||
+    !unwrap(property.value).value
+  )
+    return;
+  context.report({
+    node: property,
+    message: `${what} with ignoreExpiration: true accepts expired tokens forever`,
+    fix: (api) => {
+      api.pathOf(property).prune();
+    },
+  });
+}
+
 const rule: SourceRule = {
   kind: 'source',
   meta: {
@@ -341,17 +376,24 @@ const rule: SourceRule = {
     fixable: true,
     hint: "Set expiresIn (jsonwebtoken) or setExpirationTime (jose) to the policy's lifetime: access tokens minutes, refresh tokens days.",
   },
-  prefilter: /jsonwebtoken|\bjose\b|@nestjs\/jwt|fastify[-/]jwt/,
+  prefilter: /jsonwebtoken|\bjose\b|@nestjs\/jwt|fastify[-/]jwt|passport-jwt/,
   appliesTo: (relativePath) => !testPath.test(relativePath),
   create(context) {
     return {
       CallExpression(node: AnyNode) {
         if (isJsonwebtoken(calledMember(node, context.ancestors), 'sign'))
           checkJsonwebtokenSign(node, context);
+        else if (isJsonwebtoken(calledMember(node, context.ancestors), 'verify'))
+          checkIgnoredExpiration(node.arguments[2], 'jsonwebtoken verify()', context);
+        else if (node.callee.type === 'Super' && extendsPassportJwt(context))
+          checkIgnoredExpiration(node.arguments[0], 'passport-jwt Strategy', context);
         else checkModuleOptions(node, context);
       },
       NewExpression(node: AnyNode) {
-        if (isJose(calledMember(node, context.ancestors), 'SignJWT')) checkJoseSignJwt(node, context);
+        const member = calledMember(node, context.ancestors);
+        if (member?.source === 'passport-jwt' && member.member === 'Strategy')
+          checkIgnoredExpiration(node.arguments[0], 'passport-jwt Strategy', context);
+        if (isJose(member, 'SignJWT')) checkJoseSignJwt(node, context);
       },
     };
   },
