@@ -14,6 +14,7 @@ import {
   runScript,
   scaffoldApp,
   startApp,
+  stopApp,
 } from './generated-app.js';
 
 /**
@@ -48,8 +49,7 @@ describe.each(frameworks)('a scaffolded %s app', (framework) => {
   }, installTimeout);
 
   afterAll(async () => {
-    app?.process.kill('SIGTERM');
-    await app?.process;
+    await stopApp(app);
   });
 
   it('installs a native SQLite binding that loads', () => {

@@ -136,11 +136,14 @@ export async function startApp(
   dir: string,
   env: Record<string, string>,
 ): Promise<{ process: ResultPromise }> {
+  // Its own process group: npm does not pass SIGTERM on to the node process it started (which would keep
+  // the output pipes, and so this promise, open); stopApp signals the whole group.
   const child = execa('npm', ['start'], {
     cwd: dir,
     env: appEnvironment(env),
     extendEnv: false,
     reject: false,
+    detached: true,
   });
   const port = Number(env.PORT);
   for (let attempt = 0; attempt < 100; attempt += 1) {
@@ -152,9 +155,20 @@ export async function startApp(
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  child.kill();
+  await stopApp({ process: child });
   const result = await child;
   throw new Error(`the app did not start:\n${result.stdout}\n${result.stderr}`);
+}
+
+/** SIGTERM to npm and the app it started (the generated server shuts down cleanly on it). */
+export async function stopApp(app: { process: ResultPromise } | undefined): Promise<void> {
+  if (!app?.process.pid) return;
+  try {
+    process.kill(-app.process.pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+  await app.process;
 }
 
 export function decodeJwt(token: string): { header: any; payload: any } {
