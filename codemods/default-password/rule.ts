@@ -26,6 +26,10 @@ function envOfChain(node: AnyNode): string | undefined {
   return reads.find((name) => isSecretName(name)) ?? reads[0];
 }
 
+/** Fallbacks that hold no value: `|| ''`, `|| 'none'`, `?? 'null'`. */
+const noValue = /^(?:|none|null|undefined|nil|false|disabled|off|n\/a|-)$/i;
+const publicPrefix = /^(?:NEXT_PUBLIC_|VITE_|REACT_APP_|EXPO_PUBLIC_|VUE_APP_|GATSBY_|NUXT_PUBLIC_|PUBLIC_)/;
+
 function fallbackMessage(envName: string): string {
   return `process.env.${envName} falls back to a hard-coded value when the variable is missing`;
 }
@@ -34,10 +38,11 @@ function fallbackMessage(envName: string): string {
 function checkFallback(node: AnyNode, context: SourceContext): void {
   if (node.operator !== '||' && node.operator !== '??') return;
   const fallback = stringValue(node.right);
-  if (fallback === undefined || fallback.trim() === '') return;
+  if (fallback === undefined || noValue.test(fallback.trim())) return;
   const left = node.left as AnyNode;
   const envName = envRead(left) ?? (left.type === 'LogicalExpression' ? envOfChain(left) : undefined);
-  if (!envName) return;
+  // NEXT_PUBLIC_, VITE_ ...: public by definition (frontend-secret judges their names)
+  if (!envName || publicPrefix.test(envName)) return;
   const target = literalSite(node, context.ancestors)?.name;
   // Handles: process.env.MONGODB_URL || 'mongodb://app:s3cret@db.acme.io/app' (a credential whatever the name)
   const credential = urlPassword(fallback) !== undefined || knownKeyFormat(fallback) !== undefined;
