@@ -228,6 +228,8 @@ function isWildcard(node: AnyNode | undefined, context: SourceContext): boolean 
 function isRequestOrigin(node: AnyNode | undefined): boolean {
   if (!node) return false;
   const value: AnyNode = unwrap(node);
+  // Handles: req.headers.origin || '*'
+  if (value.type === 'LogicalExpression') return isRequestOrigin(value.left) || isRequestOrigin(value.right);
   if (value.type === 'MemberExpression' || value.type === 'OptionalMemberExpression') {
     const key = value.computed ? value.property.value : value.property.name;
     return (
