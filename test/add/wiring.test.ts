@@ -188,6 +188,13 @@ module.exports = app;
     );
   });
 
+  it("recognises an app created by `require('express')()`", () => {
+    const inline = `const app = require('express')();\napp.get('/', (q, r) => r.end());\n`;
+    expect(wireExpress(inline, [headers], 'cjs')).toBe(
+      `const { securityHeaders } = require('./security/headers.js');\nconst app = require('express')();\napp.use(securityHeaders());\napp.get('/', (q, r) => r.end());\n`,
+    );
+  });
+
   it('recognises `import express = require()` in CommonJS TypeScript', () => {
     const ts = `import express = require('express');\nconst app = express();\napp.get('/', (_q, r) => r.end());\n`;
     const result = wireExpress(ts, [headers], 'cjs');

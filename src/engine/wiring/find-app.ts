@@ -59,7 +59,7 @@ function localNamesOf(sourceFile: SourceFile, moduleName: string, exportNames: s
 }
 
 /** `express()`, `Fastify({...})`, `await fastify()`, `fastify().withTypeProvider<T>()`, `new Server(http)`. */
-function createdBy(declaration: VariableDeclaration, factories: Set<string>): boolean {
+function createdBy(declaration: VariableDeclaration, factories: Set<string>, modules: Set<string>): boolean {
   let expression: Node | undefined = declaration.getInitializer();
   while (expression) {
     if (Node.isAwaitExpression(expression) || Node.isParenthesizedExpression(expression)) {
@@ -69,6 +69,11 @@ function createdBy(declaration: VariableDeclaration, factories: Set<string>): bo
     } else if (Node.isCallExpression(expression) || Node.isNewExpression(expression)) {
       const callee = expression.getExpression();
       if (Node.isIdentifier(callee)) return factories.has(callee.getText());
+      // Handles: const app = require('express')()
+      if (Node.isCallExpression(callee) && callee.getExpression().getText() === 'require') {
+        const [argument] = callee.getArguments();
+        return Boolean(argument && Node.isStringLiteral(argument) && modules.has(argument.getLiteralValue()));
+      }
       // Handles: express.default() and a chained call on the instance
       if (Node.isPropertyAccessExpression(callee)) {
         const object = callee.getExpression();
@@ -90,10 +95,13 @@ function instanceOf(declaration: VariableDeclaration): Instance | undefined {
   return { name: nameNode.getText(), statement, container };
 }
 
-function findCreated(sourceFile: SourceFile, factories: Set<string>): Instance | undefined {
-  if (factories.size === 0) return undefined;
+function findCreated(
+  sourceFile: SourceFile,
+  factories: Set<string>,
+  moduleName: string,
+): Instance | undefined {
   for (const declaration of sourceFile.getDescendantsOfKind(SyntaxKind.VariableDeclaration)) {
-    if (!createdBy(declaration, factories)) continue;
+    if (!createdBy(declaration, factories, new Set([moduleName]))) continue;
     const instance = instanceOf(declaration);
     if (instance) return instance;
   }
@@ -103,10 +111,18 @@ function findCreated(sourceFile: SourceFile, factories: Set<string>): Instance |
 /** The Express app or Fastify instance this file creates, if it creates one. */
 export function findApp(sourceFile: SourceFile, framework: Framework): Instance | undefined {
   const exportNames = framework === 'fastify' ? ['fastify', 'default', 'Fastify'] : ['default'];
-  return findCreated(sourceFile, localNamesOf(sourceFile, factoryModules[framework], exportNames));
+  return findCreated(
+    sourceFile,
+    localNamesOf(sourceFile, factoryModules[framework], exportNames),
+    factoryModules[framework],
+  );
 }
 
 /** The socket.io `Server` this file creates, if any. */
 export function findSocketIoServer(sourceFile: SourceFile): Instance | undefined {
-  return findCreated(sourceFile, localNamesOf(sourceFile, factoryModules['socket.io'], ['Server']));
+  return findCreated(
+    sourceFile,
+    localNamesOf(sourceFile, factoryModules['socket.io'], ['Server']),
+    'socket.io',
+  );
 }
