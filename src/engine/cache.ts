@@ -12,6 +12,9 @@ interface CacheEntry {
   /** The rule set, policy, project facts and tool version the analysis was made with. */
   key: string;
   analysis: FileAnalysis;
+  /** Size and mtime when stored: a file with both unchanged is not even read again. */
+  size?: number;
+  mtimeMs?: number;
 }
 
 interface CacheFile {
@@ -79,12 +82,29 @@ export class AnalysisCache {
     return entry && entry.key === this.keyFor(project) ? entry.hash : undefined;
   }
 
+  /** True when the file's size and mtime are those recorded with its analysis (read and hash skipped). */
+  unchangedOnDisk(path: string, stats: { size: number; mtimeMs: number }): boolean {
+    const entry = this.entries[path];
+    return Boolean(entry && entry.size === stats.size && entry.mtimeMs === stats.mtimeMs);
+  }
+
   get(path: string): FileAnalysis | undefined {
     return this.entries[path]?.analysis;
   }
 
-  set(path: string, hash: string, project: ProjectInfo, analysis: FileAnalysis): void {
-    this.entries[path] = { hash, key: this.keyFor(project), analysis };
+  set(
+    path: string,
+    hash: string,
+    project: ProjectInfo,
+    analysis: FileAnalysis,
+    stats?: { size: number; mtimeMs: number },
+  ): void {
+    this.entries[path] = {
+      hash,
+      key: this.keyFor(project),
+      analysis,
+      ...(stats ? { size: stats.size, mtimeMs: stats.mtimeMs } : {}),
+    };
     this.dirty = true;
   }
 

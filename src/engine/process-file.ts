@@ -14,6 +14,8 @@ export interface WorkItem {
   cachedHash?: string;
   /** Compute the content hash (the cache is on). */
   hash: boolean;
+  /** Size and mtime match the cached analysis: trust it without reading the file. */
+  unchanged?: boolean;
 }
 
 export type WorkResult =
@@ -27,6 +29,7 @@ export function processFile(
   rules: SelectedRules,
   projects: ReadonlyMap<string, ProjectInfo>,
 ): WorkResult {
+  if (item.unchanged && item.cachedHash) return { status: 'cached', hash: item.cachedHash };
   let text: string;
   try {
     text = readFileSync(item.path, 'utf8');

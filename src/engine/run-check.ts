@@ -96,6 +96,15 @@ function isWithin(parent: string, child: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel));
 }
 
+function statOf(path: string): { size: number; mtimeMs: number } | undefined {
+  try {
+    const stats = statSync(path);
+    return { size: stats.size, mtimeMs: stats.mtimeMs };
+  } catch {
+    return undefined;
+  }
+}
+
 function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
@@ -156,7 +165,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     for (const item of items) {
       item.hash = true;
       const known = cache.knownHash(item.path, projects.get(item.root)!);
-      if (known) item.cachedHash = known;
+      if (known) {
+        item.cachedHash = known;
+        const stats = statOf(item.path);
+        if (stats && cache.unchangedOnDisk(item.path, stats)) item.unchanged = true;
+      }
     }
   }
 
@@ -229,7 +242,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       } else {
         analysis = workResult.analysis;
         if (cache && workResult.hash && !analysis.ruleError)
-          cache.set(item.path, workResult.hash, projects.get(item.root)!, analysis);
+          cache.set(item.path, workResult.hash, projects.get(item.root)!, analysis, statOf(item.path));
       }
       if (analysis.parsed) result.parsed++;
       if (analysis.minified) result.minified++;
