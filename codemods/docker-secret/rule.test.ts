@@ -97,4 +97,15 @@ describe('docker-secret', () => {
       'FROM node:22\nENV SENTRY_AUTH_TOKEN=abc123def PORT=3000\nRUN npm ci\nCMD ["node", "s.js"]\n',
     );
   });
+
+  it('keeps comment lines and CRLF inside a continued ENV it edits, and is idempotent', () => {
+    const text =
+      'FROM node:22\r\nENV NODE_ENV=production \\\r\n    JWT_SECRET=s3cr3t \\\r\n    # the port\r\n    PORT=3000\r\nENV A=1 \\\r\n    # note\r\n    API_KEY=k3y\r\nCMD ["node"]\r\n';
+    const first = runRule(rule, text, 'Dockerfile', project);
+    expect(first.output).toBe(
+      'FROM node:22\r\nENV NODE_ENV=production \\\r\n    # the port\r\n    PORT=3000\r\nENV A=1\r\n    # note\r\nCMD ["node"]\r\n',
+    );
+    const second = runRule(rule, first.output, 'Dockerfile', project);
+    expect(second).toMatchObject({ findings: [], output: first.output });
+  });
 });

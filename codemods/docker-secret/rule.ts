@@ -202,20 +202,45 @@ function referencesOf(file: Dockerfile, name: string, except: Set<Instruction>):
   );
 }
 
+const lineStartOf = (text: string, offset: number) => text.lastIndexOf('\n', offset - 1) + 1;
+const lineEndOf = (text: string, offset: number) => {
+  const end = text.indexOf('\n', offset);
+  return end === -1 ? text.length : end + 1;
+};
+
 /**
- * The edit that deletes one variable: the whole instruction when none of its variables stays, else the
- * word and the space after it (or before it, for the last word). Edits of neighbouring words may
- * overlap; the engine then keeps the first, which covers both.
+ * The edits that delete one variable: the whole instruction when none of its variables stays, else the
+ * word with its separator. A variable alone on a continued line goes with its line, so comment lines
+ * inside the instruction stay; the last variable takes the continuation before it along. Edits of
+ * neighbouring words may overlap; the engine then keeps the first, which covers both.
  */
-function removal(variable: Variable, siblings: Token[], removed: Set<number>): TextEdit {
+function removal(file: Dockerfile, variable: Variable, siblings: Token[], removed: Set<number>): TextEdit[] {
+  const { text } = file;
   const instruction = variable.instruction;
   if (siblings.every((token) => removed.has(token.start)))
-    return { start: instruction.lineStart, end: instruction.endWithNewline, text: '' };
+    return [{ start: instruction.lineStart, end: instruction.endWithNewline, text: '' }];
   const index = siblings.findIndex((token) => token.start === variable.token.start);
+  const token = siblings[index];
   const following = siblings[index + 1];
-  if (following) return { start: variable.token.start, end: following.start, text: '' };
-  const kept = siblings.slice(0, index).filter((token) => !removed.has(token.start));
-  return { start: kept[kept.length - 1].end, end: variable.token.end, text: '' };
+  const aloneOnLine = text.slice(lineStartOf(text, token.start), token.start).trim() === '';
+  if (following) {
+    if (index === 0 || !text.slice(token.end, following.start).includes('\n'))
+      return [{ start: token.start, end: following.start, text: '' }];
+    if (aloneOnLine)
+      return [{ start: lineStartOf(text, token.start), end: lineEndOf(text, token.end), text: '' }];
+    return [{ start: siblings[index - 1].end, end: token.end, text: '' }];
+  }
+  const kept = siblings.slice(0, index).filter((other) => !removed.has(other.start));
+  const previous = kept[kept.length - 1];
+  if (!aloneOnLine || !text.slice(previous.end, token.start).includes('\n'))
+    return [{ start: previous.end, end: token.end, text: '' }];
+  // ENV A=1 \ / # note / SECRET=2: drop the continuation after A=1 and SECRET's line, keep the note.
+  const continuationEnd = text.indexOf('\n', previous.end);
+  const beforeNewline = text[continuationEnd - 1] === '\r' ? continuationEnd - 1 : continuationEnd;
+  return [
+    { start: previous.end, end: beforeNewline, text: '' },
+    { start: lineStartOf(text, token.start), end: lineEndOf(text, token.end), text: '' },
+  ];
 }
 
 const rule: TextRule = {
@@ -299,10 +324,10 @@ const rule: TextRule = {
           .filter((v) => v.instruction === variable.instruction && removable.has(v))
           .map((v) => v.token.start),
       );
-      const edit = legacy
-        ? { start: variable.instruction.lineStart, end: variable.instruction.endWithNewline, text: '' }
-        : removal(variable, siblings, removedSiblings);
-      context.report({ ...base, message: `${message}; pass it at run time instead`, fix: [edit] });
+      const edits = legacy
+        ? [{ start: variable.instruction.lineStart, end: variable.instruction.endWithNewline, text: '' }]
+        : removal(file, variable, siblings, removedSiblings);
+      context.report({ ...base, message: `${message}; pass it at run time instead`, fix: edits });
     }
   },
 };
