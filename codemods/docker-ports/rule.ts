@@ -99,7 +99,10 @@ const rule: TextRule = {
     const single = (port: ExposedPort, value: number) => port.low === value && port.high === value;
     const isHttpsPair = (port: ExposedPort) =>
       app !== undefined && ((single(app, 80) && single(port, 443)) || (single(app, 443) && single(port, 80)));
-    const extra = candidates.filter((port) => port !== app && !isHttpsPair(port));
+    // EXPOSE 3000/tcp 3000/udp, or the same port in two stages, is still one port.
+    const samePort = (port: ExposedPort) =>
+      app !== undefined && port.low === app.low && port.high === app.high;
+    const extra = candidates.filter((port) => port !== app && !isHttpsPair(port) && !samePort(port));
     for (const port of extra.slice(Math.max(0, maxExposedPorts - 1))) {
       const size = port.low === undefined ? 1 : port.high! - port.low + 1;
       report(
