@@ -9,7 +9,7 @@ import {
 } from '../../src/engine/ast-utils.js';
 import { stringValue } from '../_shared/secrets/locate.js';
 import { isSecretName } from '../_shared/secrets/names.js';
-import { isTestPath } from '../_shared/secrets/paths.js';
+import { isTestPath, relativeToRoot } from '../_shared/secrets/paths.js';
 
 type AnyNode = Node & Record<string, any>;
 
@@ -190,8 +190,20 @@ function templateWithMasks(j: any, template: AnyNode, masked: Set<number>): AnyN
   return j.templateLiteral(quasis, expressions);
 }
 
-function check(call: AnyNode, context: SourceContext): void {
+/**
+ * Command-line tools (a shebang, or bin/, scripts/, cli/) print to the person who ran them: a key they just
+ * generated is their output, not a log. Their logger calls still count.
+ */
+function isCommandLineTool(context: SourceContext): boolean {
+  return (
+    context.text.startsWith('#!') ||
+    /(?:^|\/)(?:bin|scripts|cli)\//.test(relativeToRoot(context.file, context.project.root))
+  );
+}
+
+function check(call: AnyNode, context: SourceContext, cli: boolean): void {
   if (!isLogCall(call)) return;
+  if (cli && memberPath(call.callee)?.startsWith('console.')) return;
   const found: Found[] = [];
   for (const argument of call.arguments as AnyNode[]) collect(argument, found, context.ancestors);
   const templates = new Map<AnyNode, Set<number>>();
@@ -252,9 +264,10 @@ const rule: SourceRule = {
   prefilter: /\b(?:console|\w*log\w*)\s*\??\.\s*\w+\s*\(/i,
   appliesTo: (path) => !isTestPath(path),
   create(context) {
+    const cli = isCommandLineTool(context);
     return {
-      CallExpression: (node) => check(node, context),
-      OptionalCallExpression: (node) => check(node, context),
+      CallExpression: (node) => check(node, context, cli),
+      OptionalCallExpression: (node) => check(node, context, cli),
     };
   },
 };
