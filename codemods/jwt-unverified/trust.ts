@@ -201,6 +201,16 @@ export function findTrust(call: AnyNode, ancestors: readonly Node[]): TrustUse |
         if (parent.type === 'ObjectProperty' && parent.key === node && !parent.shorthand) return;
         if (parent.type === 'VariableDeclarator' && parent.id === node) return;
         if (declared && findBinding(name, nodeAncestors)?.node !== declared.node) return;
+        // const { role } = jwt.decode(token); if (role === 'admin') ...
+        if (
+          authorizationClaims.test(name) &&
+          /^(BinaryExpression|LogicalExpression|IfStatement|ConditionalExpression|UnaryExpression|SwitchStatement)$/.test(
+            parent.type,
+          )
+        ) {
+          found = { node: parent, why: `its ${name} claim decides authorization` };
+          return;
+        }
         const flow = follow(node, nodeAncestors);
         if (flow.trust) found = flow.trust;
         else next.push(...flow.names);
