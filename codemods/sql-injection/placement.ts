@@ -145,14 +145,15 @@ function sequelizePlacement(call: AnyNode, pieces: Pieces, skeletonText: string)
     };
   return positionalPlacement(existing, pieces, skeletonText, (api, values) => {
     const array = api.j.arrayExpression(values);
+    const entry = `replacements: [${values.map((value) => sourceOf(api, value)).join(', ')}]`;
     if (replacements) replacements.value = array;
-    else if (options) options.properties.push(api.j.objectProperty(api.j.identifier('replacements'), array));
-    else
-      call.arguments.splice(
-        1,
-        0,
-        api.j.objectExpression([api.j.objectProperty(api.j.identifier('replacements'), array)]),
-      );
+    else if (options && sourceOf(api, options).includes('\n'))
+      options.properties.push(api.j.objectProperty(api.j.identifier('replacements'), array));
+    else if (options) {
+      // A one-line options object stays on one line
+      const kept = options.properties.map((property: AnyNode) => sourceOf(api, property));
+      api.pathOf(options).replace(expressionFromSource(api, `{ ${[...kept, entry].join(', ')} }`));
+    } else call.arguments.splice(1, 0, expressionFromSource(api, `{ ${entry} }`));
   });
 }
 

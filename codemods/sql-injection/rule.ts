@@ -60,6 +60,18 @@ function isQueryBuilder(expression: AnyNode, context: SourceContext, depth = 0):
   return false;
 }
 
+/** `db.sequelize.query(...)` in a file that imports sequelize: the models index's instance, by its conventional name. */
+function sequelizeByName(receiver: AnyNode, context: SourceContext): 'sequelize' | undefined {
+  const path = memberPath(receiver);
+  if (!path || !/(^|\.)sequelize$/.test(path)) return undefined;
+  return importsModule(
+    context.ancestors,
+    (source) => source === 'sequelize' || source === 'sequelize-typescript',
+  )
+    ? 'sequelize'
+    : undefined;
+}
+
 function sinkOf(call: AnyNode, context: SourceContext): Sink | undefined {
   const method = calleeName(call);
   if (!method || call.arguments.length === 0) return undefined;
@@ -87,7 +99,7 @@ function sinkOf(call: AnyNode, context: SourceContext): Sink | undefined {
     return method === 'query' || method === 'execute' ? { call, method, needsSqlText: true } : undefined;
   }
   if (isNotDatabase(receiver, context)) return undefined;
-  const driver = expressionDriver(receiver, context);
+  const driver = expressionDriver(receiver, context) ?? sequelizeByName(receiver, context);
   if (driver) {
     if (!sinkMethods[driver].includes(method)) return undefined;
     // knex.raw, Prisma.raw and sequelize.literal take fragments as well as whole statements
