@@ -9,8 +9,12 @@ function git(cwd: string, args: string[]): { ok: boolean; stdout: string } {
 
 /** The top folder of the git work tree holding `dir`, or undefined outside a repository (or without git). */
 export function gitRoot(dir: string): string | undefined {
-  const result = git(dir, ['rev-parse', '--show-toplevel']);
-  return result.ok ? resolve(result.stdout.trim()) : undefined;
+  // --show-cdup (`../../`) keeps the caller's spelling of the path; --show-toplevel would resolve symlinks
+  // (/var -> /private/var on macOS) and then no discovered file would lie under the root.
+  const result = git(dir, ['rev-parse', '--show-cdup']);
+  if (!result.ok) return undefined;
+  const inside = git(dir, ['rev-parse', '--is-inside-work-tree']);
+  return inside.ok && inside.stdout.trim() === 'true' ? resolve(dir, result.stdout.trim()) : undefined;
 }
 
 /** Files tracked by git, relative to `root` with `/`. */
