@@ -1,4 +1,5 @@
 import { execFileSync, execSync, spawnSync } from 'node:child_process';
+import { astGrepBinary } from './ast-grep-bin.mjs';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,7 +63,7 @@ export function snapshotSecure(log) {
   return 'HEAD';
 }
 const jscodeshiftBin = join(root, 'node_modules', 'jscodeshift', 'bin', 'jscodeshift.js');
-const astGrepBin = join(root, 'node_modules', '.bin', 'ast-grep');
+const astGrepBin = astGrepBinary();
 const sgConfig = join(benchDir, 'ast-grep', 'sgconfig.yml');
 const transform = join(benchDir, 'jscodeshift', 'detect.mjs');
 
