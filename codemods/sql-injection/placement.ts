@@ -261,6 +261,37 @@ function namedPlacement(call: AnyNode, pieces: Pieces, skeletonText: string): Pl
   };
 }
 
+/**
+ * better-sqlite3 `db.exec(sql);` binds nothing: a single statement whose result is unused becomes
+ * `db.prepare(sql).run(...values);`.
+ */
+function execPlacement(call: AnyNode, ancestors: readonly Node[], skeletonText: string): Placement {
+  const reason = 'exec() cannot bind values: run the statement with prepare(sql).run(...values)';
+  const parent = ancestors[ancestors.length - 1] as AnyNode;
+  if (
+    parent?.type !== 'ExpressionStatement' ||
+    call.arguments.length !== 1 ||
+    call.callee.type !== 'MemberExpression'
+  )
+    return { reason };
+  // Several statements (`...; ...`) cannot go through prepare(), which takes exactly one
+  const scanned = skeletonText.replace(/'(?:[^']|'')*'/g, "''").replace(/;\s*$/, '');
+  if (scanned.includes(';') || countQuestionMarks(skeletonText) > 0) return { reason };
+  return {
+    apply(api, rewritten, textNode) {
+      const { j } = api;
+      const text = textNode(() => '?');
+      const values = rewritten.flatMap((piece) =>
+        piece.kind === 'parameter' ? [parameterNode(api, piece.value)] : [],
+      );
+      const prepare = j.callExpression(j.memberExpression(call.callee.object, j.identifier('prepare')), [
+        text,
+      ]);
+      api.pathOf(call).replace(j.callExpression(j.memberExpression(prepare, j.identifier('run')), values));
+    },
+  };
+}
+
 export function placementFor(
   sink: Sink,
   ancestors: readonly Node[],
@@ -283,8 +314,7 @@ export function placementFor(
         };
       return sequelizePlacement(call, pieces, skeletonText);
     case 'better-sqlite3':
-      if (method === 'exec')
-        return { reason: 'exec() cannot bind values: run the statement with prepare(sql).run(...values)' };
+      if (method === 'exec') return execPlacement(call, ancestors, skeletonText);
       return preparedPlacement(call, ancestors, pieces, skeletonText);
     case 'sqlite3':
       if (!sqlite3Runners.has(method))
