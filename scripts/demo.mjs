@@ -2,8 +2,8 @@
 // `npm run demo`: scaffold a demo API (express, sqlite) into a temp folder, install it, start it, probe it over
 // HTTP, stop it, then run `secure check` on examples/legacy-api. Uses the built bins in dist/ (npm run demo builds).
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
+import { copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer, request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -74,8 +74,34 @@ async function waitForHealth(port, child) {
 
 const decode = (token) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
 
+/**
+ * better-sqlite3 fetches a prebuilt binding from GitHub and compiles for minutes when it cannot. This checkout
+ * already built the same version for this Node (npm ci): offer that binary to prebuild-install on 127.0.0.1
+ * through its `npm_config_better_sqlite3_binary_host` mirror setting.
+ */
+async function localBetterSqliteMirror(workspace) {
+  const binary = join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+  if (!existsSync(binary)) return { env: {}, close: () => undefined };
+  const staging = join(workspace, 'prebuild');
+  mkdirSync(join(staging, 'build', 'Release'), { recursive: true });
+  copyFileSync(binary, join(staging, 'build', 'Release', 'better_sqlite3.node'));
+  const tarball = join(workspace, 'better-sqlite3-prebuild.tar.gz');
+  await execa('tar', ['-czf', tarball, '-C', staging, 'build']);
+  const server = createHttpServer((req, res) => {
+    if (!req.url?.endsWith('.tar.gz')) return void res.writeHead(404).end();
+    res.writeHead(200, { 'Content-Type': 'application/gzip' });
+    createReadStream(tarball).pipe(res);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    env: { npm_config_better_sqlite3_binary_host: `http://127.0.0.1:${server.address().port}` },
+    close: () => server.close(),
+  };
+}
+
 async function main() {
   const workspace = mkdtempSync(join(tmpdir(), 'secure-demo-'));
+  const mirror = await localBetterSqliteMirror(workspace);
   const app = join(workspace, 'demo-api');
   let server;
   try {
@@ -87,7 +113,7 @@ async function main() {
       {
         cwd: workspace,
         stdio: 'inherit',
-        env: { CI: '1' },
+        env: { CI: '1', ...mirror.env },
       },
     );
     summary.push(`scaffolded and installed ${app} in ${seconds(started)}`);
@@ -96,8 +122,10 @@ async function main() {
     started = Date.now();
     await execa('npm', ['run', 'build'], { cwd: app, stdio: 'inherit' });
     const port = await freePort();
+    // Its own process group: npm does not pass SIGTERM on to the node process it started.
     server = execa('npm', ['start'], {
       cwd: app,
+      detached: true,
       env: { PORT: String(port), HOST: '127.0.0.1', ALLOWED_HOSTS: 'localhost', LOG_LEVEL: 'warn' },
       reject: false,
       stdout: 'inherit',
@@ -143,10 +171,15 @@ async function main() {
     if (!flowOk) process.exitCode = 1;
   } finally {
     if (server) {
-      server.kill('SIGTERM');
+      try {
+        process.kill(-server.pid, 'SIGTERM');
+      } catch {
+        // already stopped
+      }
       await server;
       summary.push('stopped the demo app');
     }
+    mirror.close();
     rmSync(workspace, { recursive: true, force: true });
   }
 
