@@ -163,7 +163,8 @@ function sourceDirOf(root: string, entry: string): string {
   const relativeEntry = toPosix(relative(root, entry));
   if (rootDir) {
     const normalized = toPosix(rootDir).replace(/^\.\//, '').replace(/\/$/, '') || '.';
-    if (normalized === '.' || relativeEntry.startsWith(`${normalized}/`)) return normalized;
+    // rootDir "." (common when tests compile too) says nothing about where the sources live.
+    if (normalized !== '.' && relativeEntry.startsWith(`${normalized}/`)) return normalized;
   }
   if (relativeEntry.startsWith('src/')) return 'src';
   return toPosix(relative(root, dirname(entry))) || '.';

@@ -27,10 +27,15 @@ export function readManifest(root: string): Manifest {
   }
 }
 
-/** Stable output (sorted paths, two spaces, final newline), so that an unchanged manifest diffs clean. */
-export function serializeManifest(manifest: Manifest): string {
-  const files = Object.fromEntries(
-    Object.entries(manifest.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-  );
+/**
+ * Stable output (two spaces, final newline): paths already recorded keep their place (the scaffolder writes
+ * the manifest too, in its own order), new paths follow in sorted order. An unchanged manifest diffs clean.
+ */
+export function serializeManifest(manifest: Manifest, previous: Manifest = emptyManifest()): string {
+  const known = Object.keys(previous.files).filter((path) => path in manifest.files);
+  const added = Object.keys(manifest.files)
+    .filter((path) => !(path in previous.files))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const files = Object.fromEntries([...known, ...added].map((path) => [path, manifest.files[path]]));
   return `${JSON.stringify({ version: manifest.version, files }, null, 2)}\n`;
 }

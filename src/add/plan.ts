@@ -161,7 +161,8 @@ export async function planChanges(
   const touched = new Set<string>();
   const notes: string[] = [];
   const conflicts: Conflict[] = [];
-  const manifest: Manifest = structuredClone(readManifest(root));
+  const recordedManifest = readManifest(root);
+  const manifest: Manifest = structuredClone(recordedManifest);
   const envNames: EnvName[] = [];
   const exporters = new Map<string, string>();
   const renderedModules = new Map<string, RenderedModule>();
@@ -266,7 +267,7 @@ export async function planChanges(
   if (envExample !== undefined) propose('.env.example', envExample);
   const gitignore = ignoreDotEnv(current('.gitignore'));
   if (gitignore !== undefined) propose('.gitignore', gitignore);
-  propose(manifestPath, serializeManifest(manifest));
+  propose(manifestPath, serializeManifest(manifest, recordedManifest));
 
   const changes: FileChange[] = [...proposed].map(([path, after]) => ({
     path,

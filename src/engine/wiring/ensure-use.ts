@@ -60,6 +60,15 @@ function mentions(node: Node, names: ReadonlySet<string>): boolean {
 
 const startsServing = new Set(['listen', 'ready', 'close']);
 
+/** A call with the same method on the instance already uses one of `names` (`app.use(securityHeaders(x))`). */
+export function isWired(instance: Instance, call: ParsedCall, names: readonly string[]): boolean {
+  const own = new Set(names);
+  return instance.container.getStatementsWithComments().some((statement) => {
+    const existing = callOnInstance(statement, instance, call.method);
+    return existing !== undefined && existing.getArguments().some((argument) => mentions(argument, own));
+  });
+}
+
 /**
  * Adds the call on the user's instance unless a call with the same method already uses one of `names`.
  * Before the routes: right after the instance is created, after the security calls wired earlier (those
@@ -75,13 +84,8 @@ export function ensureUse(
   position: 'before-routes' | 'after-routes' = 'before-routes',
 ): boolean {
   // ts-morph counts comment-only lines as statements when inserting: index over the same list.
+  if (isWired(instance, call, names)) return false;
   const statements = instance.container.getStatementsWithComments();
-  const own = new Set(names);
-  const already = statements.some((statement) => {
-    const existing = callOnInstance(statement, instance, call.method);
-    return existing !== undefined && existing.getArguments().some((argument) => mentions(argument, own));
-  });
-  if (already) return false;
 
   const start = statements.indexOf(instance.statement);
   let insertAt = start + 1;

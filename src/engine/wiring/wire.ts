@@ -1,7 +1,7 @@
 import { IndentationText, NewLineKind, Project, QuoteKind, SyntaxKind, type SourceFile } from 'ts-morph';
 import { SecureError } from '../../errors.js';
 import { ensureImport } from './ensure-import.js';
-import { ensureUse, parseDeclaredCall } from './ensure-use.js';
+import { ensureUse, isWired, parseDeclaredCall } from './ensure-use.js';
 import { findApp, findSocketIoServer, type Instance } from './find-app.js';
 import { detectStyle, requireSpecifier } from './source-style.js';
 import type { Framework, WireRequest } from './types.js';
@@ -97,6 +97,8 @@ export function wireSource(text: string, options: WireOptions): string {
         { hint: 'Pass the file that creates it with --entry FILE.' },
       );
     const call = parseDeclaredCall(request.statement);
+    // Already wired (maybe with the user's own arguments): no import either, it would go unused.
+    if (isWired(find() as Instance, call, request.names)) continue;
     ensureImport(sourceFile, { moduleSpecifier: request.moduleSpecifier, names: [...request.names] }, style);
     for (const other of request.alsoImports ?? [])
       ensureImport(sourceFile, { moduleSpecifier: other.moduleSpecifier, names: [...other.names] }, style);
