@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generatorSource } from '../../src/add/registry.js';
 import { memoryOutput } from '../../src/cli/output.js';
 import { runProgram } from '../../src/cli/run.js';
 import { secureProgram } from '../../src/cli/secure-program.js';
+import { createBin, runBin } from '../helpers/cli.js';
 import { gitStatus, makeProject } from './projects.js';
 
 async function secure(root: string, args: string[]) {
@@ -64,6 +66,25 @@ describe('secure add (command line)', () => {
     const after = await secure(root, ['check', '--format', 'json', '--no-cache']);
     expect(rulesOf(after.stdout)).toEqual([]);
   });
+
+  it.each(['express', 'fastify'])(
+    'on an app create-secure-app made (%s), the modules are already there and nothing changes',
+    async (framework) => {
+      const parent = mkdtempSync(join(tmpdir(), 'secure-add-scaffolded-'));
+      const created = await runBin(
+        createBin,
+        ['api', '--yes', '--framework', framework, '--skip-install', '--skip-git'],
+        { cwd: parent },
+      );
+      expect(created.exitCode, created.stderr).toBe(0);
+      const root = join(parent, 'api');
+      const result = await secure(root, ['add', 'headers', 'cors', 'trusted-host', 'rate-limit', '--yes']);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).not.toMatch(/^\s+(create|update) /m);
+      for (const name of ['headers', 'cors', 'trusted-host', 'rate-limit'])
+        expect(result.stdout).toContain(`up to date ${name}`);
+    },
+  );
 
   it('names at least one module', async () => {
     const result = await secure(process.cwd(), ['add']);
