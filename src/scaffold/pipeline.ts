@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import type { Output } from '../cli/output.js';
 import type { Answers } from '../engine/generator.js';
+import { presets } from '../policy/index.js';
 import { initializeRepository, type GitOutcome } from './git.js';
 import { installDependencies } from './install.js';
 import {
@@ -89,7 +90,14 @@ export async function scaffold(
   }
 
   // 7. next steps
-  printNextSteps(output, target, packageManager, result.installed, environment.cwd);
+  printNextSteps(
+    output,
+    target,
+    packageManager,
+    result.installed,
+    environment.cwd,
+    presets[answers.preset].docker.port,
+  );
   return result;
 }
 
@@ -118,14 +126,20 @@ function printNextSteps(
   packageManager: PackageManager,
   installed: boolean,
   cwd: string,
+  port: number,
 ): void {
   const run = packageManager === 'npm' ? 'npm run' : packageManager;
   const folder = relative(cwd, target.path);
+  const steps: [string, string][] = [];
+  if (folder) steps.push([`cd ${folder}`, '']);
+  if (!installed) steps.push([`${packageManager} install`, '']);
+  steps.push([`${run} dev`, `start with reload on http://localhost:${port}`]);
+  steps.push([`${packageManager} test`, "the app's own security tests"]);
+  const width = Math.max(...steps.map(([command]) => command.length));
   output.out('');
   output.out('Next steps:');
-  if (folder) output.out(`  cd ${folder}`);
-  if (!installed) output.out(`  ${packageManager} install`);
-  output.out(`  ${run} dev      # start with reload on http://localhost:3000`);
-  output.out(`  ${packageManager} test     # the app's own security tests`);
+  for (const [command, comment] of steps) {
+    output.out(`  ${comment ? `${command.padEnd(width)}   # ${comment}` : command}`);
+  }
   output.out('  .env holds a fresh JWT_SECRET (mode 0600, git-ignored); .env.example lists every variable.');
 }
