@@ -7,13 +7,13 @@ import {
   memberPath,
   moduleBindings,
   programOf,
-  propertyName,
   requireSource,
   staticValue,
   unwrap,
 } from '../../src/engine/ast-utils.js';
 import { allowlistExpression, originOptions } from '../_shared/cors/allowlist.js';
 import { assignmentsTo } from '../_shared/sql/pieces.js';
+import { handSetHeaderVisitors, judgeHeaderCall } from './hand-set-headers.js';
 
 // Babel and recast nodes are read field by field here: a loose type keeps the matching readable
 type AnyNode = any;
@@ -24,22 +24,6 @@ const corsMiddlewares = new Set(['cors', 'hono/cors', '@koa/cors', 'kcors']);
 /** Koa's cors echoes the request origin by default and takes no array: it is reported, never rewritten. */
 const koaMiddlewares = new Set(['@koa/cors', 'kcors']);
 const fastifyCorsPlugins = new Set(['@fastify/cors', 'fastify-cors']);
-const allowOriginHeader = 'access-control-allow-origin';
-/** Calls whose object argument is a set of response headers. */
-const headerCalls = new Set([
-  'set',
-  'header',
-  'headers',
-  'writeHead',
-  'setHeaders',
-  'Headers',
-  'Response',
-  'json',
-]);
-
-const handSetReason =
-  'the header is set by hand: use the cors middleware with the allowlist (`secure add cors`), or send back ' +
-  "the request's Origin only when the allowlist contains it, together with `Vary: Origin`";
 const koaReason =
   "@koa/cors takes a single origin or a function, not a list: pass `origin: (ctx) => allowlist.includes(ctx.get('Origin')) ? ctx.get('Origin') : ''`";
 const fallbackReason =
@@ -215,46 +199,6 @@ function missingOptions(call: AnyNode, library: string, position: number, argume
   };
 }
 
-function isAllowOriginHeader(node: AnyNode | undefined, context: SourceContext): boolean {
-  const name = node && staticValue(node, context.ancestors)?.value;
-  return typeof name === 'string' && name.toLowerCase() === allowOriginHeader;
-}
-
-function isWildcard(node: AnyNode | undefined, context: SourceContext): boolean {
-  return Boolean(node) && staticValue(node, context.ancestors)?.value === '*';
-}
-
-/** `req.headers.origin`, `req.headers['origin']`, `req.get('Origin')`, `request.header('origin')`. */
-function isRequestOrigin(node: AnyNode | undefined): boolean {
-  if (!node) return false;
-  const value: AnyNode = unwrap(node);
-  // Handles: req.headers.origin || '*'
-  if (value.type === 'LogicalExpression') return isRequestOrigin(value.left) || isRequestOrigin(value.right);
-  if (value.type === 'MemberExpression' || value.type === 'OptionalMemberExpression') {
-    const key = value.computed ? value.property.value : value.property.name;
-    return (
-      typeof key === 'string' &&
-      key.toLowerCase() === 'origin' &&
-      /headers$/i.test(memberPath(value.object) ?? '')
-    );
-  }
-  if (value.type === 'CallExpression' && ['get', 'header'].includes(calleeName(value) ?? '')) {
-    const argument = value.arguments[0];
-    return argument?.type === 'StringLiteral' && argument.value.toLowerCase() === 'origin';
-  }
-  return false;
-}
-
-/** Whether the code runs under an `if`, a `? :` or a `&&` inside its function: then the origin may be checked. */
-function insideCondition(ancestors: readonly Node[]): boolean {
-  for (let index = ancestors.length - 1; index >= 0; index--) {
-    const node = ancestors[index] as AnyNode;
-    if (/Function|Method/.test(node.type)) return false;
-    if (/^(IfStatement|ConditionalExpression|LogicalExpression|SwitchCase)$/.test(node.type)) return true;
-  }
-  return false;
-}
-
 const rule: SourceRule = {
   kind: 'source',
   meta: {
@@ -370,83 +314,10 @@ const rule: SourceRule = {
           if (nest?.source === '@nestjs/core') judgeNestedCors(node.arguments[1], '@nestjs/core');
           return;
         }
-        // Handles: res.setHeader('Access-Control-Allow-Origin', '*'), res.header(...), res.set(...), reply.header(...)
-        if (
-          node.callee.type === 'MemberExpression' &&
-          ['setHeader', 'header', 'set', 'append'].includes(name ?? '') &&
-          isAllowOriginHeader(node.arguments[0], context)
-        ) {
-          if (isWildcard(node.arguments[1], context))
-            report({
-              node,
-              message: 'Access-Control-Allow-Origin: * lets every site read this response',
-              unfixableReason: handSetReason,
-            });
-          // Handles: res.header('Access-Control-Allow-Origin', req.headers.origin) with no check around it
-          else if (isRequestOrigin(node.arguments[1]) && !insideCondition(context.ancestors))
-            report({
-              node,
-              message:
-                "Access-Control-Allow-Origin echoes every request's Origin, so every site can read this response",
-              unfixableReason: handSetReason,
-            });
-        }
+        // Handles: res.setHeader('Access-Control-Allow-Origin', '*') and an echoed request Origin
+        judgeHeaderCall(node, name, context, report);
       },
-      // Handles: next.config.js headers(): { key: 'Access-Control-Allow-Origin', value: '*' }
-      ObjectExpression(node: AnyNode) {
-        const key = getProperty(node, 'key');
-        const value = getProperty(node, 'value');
-        if (key?.type !== 'ObjectProperty' || value?.type !== 'ObjectProperty') return;
-        if (!isAllowOriginHeader(key.value, context) || !isWildcard(value.value, context)) return;
-        const list = context.ancestors[context.ancestors.length - 1] as AnyNode;
-        const holder = context.ancestors[context.ancestors.length - 2] as AnyNode | undefined;
-        if (
-          list?.type !== 'ArrayExpression' ||
-          holder?.type !== 'ObjectProperty' ||
-          propertyName(holder) !== 'headers'
-        )
-          return;
-        report({
-          node,
-          message: 'Access-Control-Allow-Origin: * lets every site read these responses',
-          unfixableReason: handSetReason,
-        });
-      },
-      // Handles: res.set({ 'Access-Control-Allow-Origin': '*' }), { headers: { 'Access-Control-Allow-Origin': '*' } }
-      ObjectProperty(node: AnyNode) {
-        if (
-          node.computed
-            ? !isAllowOriginHeader(node.key, context)
-            : propertyName(node)?.toLowerCase() !== allowOriginHeader
-        )
-          return;
-        if (!isWildcard(node.value, context)) return;
-        const object = context.ancestors[context.ancestors.length - 1] as AnyNode;
-        const holder = context.ancestors[context.ancestors.length - 2] as AnyNode | undefined;
-        const inHeaderCall =
-          (holder?.type === 'CallExpression' || holder?.type === 'NewExpression') &&
-          (holder.arguments as AnyNode[]).includes(object) &&
-          headerCalls.has(calleeName(holder) ?? '');
-        const inHeadersProperty = holder?.type === 'ObjectProperty' && propertyName(holder) === 'headers';
-        if (!inHeaderCall && !inHeadersProperty) return;
-        report({
-          node,
-          message: 'Access-Control-Allow-Origin: * lets every site read this response',
-          unfixableReason: handSetReason,
-        });
-      },
-      // Handles: res.headers['Access-Control-Allow-Origin'] = '*'
-      AssignmentExpression(node: AnyNode) {
-        const target = node.left as AnyNode;
-        if (node.operator !== '=' || target.type !== 'MemberExpression') return;
-        const key = target.computed ? target.property : undefined;
-        if (!key || !isAllowOriginHeader(key, context) || !isWildcard(node.right, context)) return;
-        report({
-          node,
-          message: 'Access-Control-Allow-Origin: * lets every site read this response',
-          unfixableReason: handSetReason,
-        });
-      },
+      ...handSetHeaderVisitors(context, report),
     };
   },
 };
