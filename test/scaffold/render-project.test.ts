@@ -3,7 +3,7 @@ import type { Answers } from '../../src/engine/generator.js';
 import { renderProject } from '../../src/scaffold/render-project.js';
 
 const variants: Answers[] = [];
-for (const framework of ['express'] as const)
+for (const framework of ['express', 'fastify'] as const)
   for (const db of ['sqlite', 'postgres'] as const)
     for (const ws of ['socket.io', 'ws', 'none'] as const)
       for (const redis of [false, true])
