@@ -4,13 +4,19 @@ export const cors: GeneratorDeclaration = {
   name: 'cors',
   description: 'CORS allowlist from CORS_ORIGINS: exact origins only, Vary: Origin, never *',
   requires: ['config'],
-  dependencies: (context) => (context.express ? ['cors'] : ['@fastify/cors']),
+  dependencies: (context) => (context.express ? ['cors'] : ['@fastify/cors', 'fastify-plugin']),
   devDependencies: (context) => (context.express ? ['@types/cors'] : []),
   wiring: {
     express: {
       module: 'security/cors',
       imports: ['corsMiddleware'],
       statement: 'app.use(corsMiddleware(settings));',
+      position: 'before-routes',
+    },
+    fastify: {
+      module: 'security/cors',
+      imports: ['corsAllowlist'],
+      statement: 'app.register(corsAllowlist(settings));',
       position: 'before-routes',
     },
   },

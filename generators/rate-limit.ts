@@ -5,7 +5,7 @@ export const rateLimit: GeneratorDeclaration = {
   description: 'per-client rate limit from the policy (429 + Retry-After), shared in Redis with --redis',
   requires: ['config'],
   dependencies: (context) => [
-    ...(context.express ? ['express-rate-limit'] : ['@fastify/rate-limit']),
+    ...(context.express ? ['express-rate-limit'] : ['@fastify/rate-limit', 'fastify-plugin']),
     ...(context.redis ? ['ioredis', ...(context.express ? ['rate-limit-redis'] : [])] : []),
   ],
   wiring: {
@@ -13,6 +13,12 @@ export const rateLimit: GeneratorDeclaration = {
       module: 'security/rate-limit',
       imports: ['rateLimiter'],
       statement: 'app.use(rateLimiter());',
+      position: 'before-routes',
+    },
+    fastify: {
+      module: 'security/rate-limit',
+      imports: ['rateLimiter'],
+      statement: 'app.register(rateLimiter());',
       position: 'before-routes',
     },
   },

@@ -4,11 +4,18 @@ export const trustedHost: GeneratorDeclaration = {
   name: 'trusted-host',
   description: 'refuses requests whose Host is not in ALLOWED_HOSTS (400)',
   requires: ['config'],
+  dependencies: (context) => (context.fastify ? ['fastify-plugin'] : []),
   wiring: {
     express: {
       module: 'security/trusted-host',
       imports: ['trustedHost'],
       statement: 'app.use(trustedHost(settings));',
+      position: 'before-routes',
+    },
+    fastify: {
+      module: 'security/trusted-host',
+      imports: ['trustedHost'],
+      statement: 'app.register(trustedHost(settings));',
       position: 'before-routes',
     },
   },

@@ -9,6 +9,7 @@ export const versions = {
   '@fastify/helmet': '13.2.0',
   '@fastify/cors': '11.4.3',
   '@fastify/rate-limit': '11.2.0',
+  'fastify-plugin': '6.0.1',
   helmet: '8.3.0',
   cors: '2.8.6',
   'express-rate-limit': '8.7.5',
