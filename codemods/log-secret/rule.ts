@@ -261,7 +261,7 @@ const rule: SourceRule = {
     fixable: true,
     hint: "Mask the value ('***') and keep the message; log only the fields you need.",
   },
-  prefilter: /\b(?:console|\w*log\w*)\s*\??\.\s*\w+\s*\(/i,
+  prefilter: /(?:console|log\w*)\s*\??\.\s*\w+\s*\(/i,
   appliesTo: (path) => !isTestPath(path),
   create(context) {
     const cli = isCommandLineTool(context);

@@ -269,6 +269,17 @@ async function runProjectRules(
   keepFinding: (findings: Finding[]) => Finding[],
 ): Promise<void> {
   if (rules.length === 0) return;
+  // One `git ls-files` for the whole repository, split per project in memory: a monorepo of hundreds of
+  // packages would otherwise start hundreds of git processes.
+  const trackedInRepo = gitRoot ? trackedFiles(gitRoot) : [];
+  const trackedUnder = (root: string): string[] => {
+    const prefix = toPosix(relative(gitRoot!, root));
+    if (prefix === '') return trackedInRepo;
+    if (prefix.startsWith('..')) return trackedFiles(root);
+    return trackedInRepo
+      .filter((file) => file.startsWith(`${prefix}/`))
+      .map((file) => file.slice(prefix.length + 1));
+  };
   for (const project of projects.values()) {
     // Project rules speak about a whole project: they run when the check covers its root.
     if (!requested.some((path) => isWithin(path, project.root))) continue;
@@ -277,7 +288,7 @@ async function runProjectRules(
       .filter((root) => root !== project.root && isWithin(project.root, root))
       .map((root) => `${toPosix(relative(project.root, root))}/`);
     const tracked = gitRoot
-      ? trackedFiles(project.root).filter((file) => !nested.some((prefix) => file.startsWith(prefix)))
+      ? trackedUnder(project.root).filter((file) => !nested.some((prefix) => file.startsWith(prefix)))
       : [];
     for (const rule of rules) {
       const reports: ProjectReport[] = [];
