@@ -1,7 +1,7 @@
 import type { Policy, PresetName } from '../policy/index.js';
 
 /**
- * A generator is data (node-plop style): what it asks, which templates it renders where, what it adds
+ * A generator is data (plop style): what it asks, which templates it renders where, what it adds
  * to package.json and .env.example, and how it is wired into an app entry. The scaffolder and
  * `secure add` both run these declarations; the templates live once under templates/<generator>/.
  */
