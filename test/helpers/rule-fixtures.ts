@@ -11,6 +11,7 @@ import {
   type TextRule,
 } from '../../src/engine/rule.js';
 import { applyTextEdits } from '../../src/engine/text-edits.js';
+import { checkTextFile } from '../../src/engine/analyze-file.js';
 import { rulesPreset } from '../../src/policy/index.js';
 
 /**
@@ -101,33 +102,12 @@ export function runRule(rule: Rule, text: string, relativePath: string, project:
     return { findings: checked.findings, output: fixed.output };
   }
   if (rule.kind === 'text') {
-    const textRule = rule as TextRule;
-    if (!textRule.appliesTo(relativePath)) return { findings: [], output: text };
-    const findings: Finding[] = [];
-    const edits: { start: number; end: number; text: string }[] = [];
+    // The engine's own text-rule runner, as `secure check` / `secure fix` use it.
     const body = text.replace(/^\uFEFF/, '');
-    textRule.check({
-      file,
-      text: body,
-      project,
-      policy: project.policy,
-      report(report) {
-        findings.push({
-          rule: rule.meta.id,
-          file,
-          line: report.line,
-          column: report.column ?? 1,
-          endLine: report.endLine ?? report.line,
-          endColumn: report.endColumn ?? report.column ?? 1,
-          message: report.message,
-          severity: rule.meta.severity,
-          fixable: Boolean(report.fix) && rule.meta.fixable,
-        });
-        if (report.fix) edits.push(...report.fix);
-      },
-    });
+    const results = checkTextFile(body, file, relativePath, [rule as TextRule], project);
+    const edits = results.flatMap((result) => result.edits ?? []);
     const output = (text.startsWith('\uFEFF') ? '\uFEFF' : '') + applyTextEdits(body, edits);
-    return { findings, output };
+    return { findings: results.map((result) => result.finding), output };
   }
   throw new Error(`project rules (${rule.meta.id}) are tested end to end, not with fixtures`);
 }
