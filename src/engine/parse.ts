@@ -54,8 +54,12 @@ export function parserOptions(path: string, tokens: boolean): ParserOptions {
   };
 }
 
+/**
+ * The detection parse: rules never read comments from nodes (suppressions are read from the text), so
+ * Babel skips attaching them, which is a noticeable share of parse time. Recast's parse keeps them.
+ */
 export function parseSource(text: string, path: string): File {
-  return parse(text, parserOptions(path, false));
+  return parse(text, { ...parserOptions(path, false), attachComment: false });
 }
 
 /** A parser object for recast/jscodeshift that uses the same options, with the tokens recast needs. */
