@@ -6,9 +6,8 @@ import type { Output } from '../output.js';
 import { checkProject } from './check.js';
 
 export type ChecklistStatus =
-  | { state: 'pass' }
-  | { state: 'fail'; reasons: string[] }
-  | { state: 'unchecked' };
+  /** `rules`: the checks that ran clean for this item, so the reader sees what the tick rests on. */
+  { state: 'pass'; rules?: string[] } | { state: 'fail'; reasons: string[] } | { state: 'unchecked' };
 
 /**
  * Prints the rules' Security Checklist. An item is ticked only when a check earned it; until then it
@@ -22,8 +21,12 @@ export function printChecklist(
   let failed = false;
   for (const item of checklistItems) {
     const status = statuses[item.id] ?? { state: 'unchecked' };
-    if (status.state === 'pass') output.out(`${colors.green('[x]')} ${item.text}`);
-    else if (status.state === 'fail') {
+    if (status.state === 'pass') {
+      const basis = status.rules?.length
+        ? `  ${colors.dim(`(no findings from ${status.rules.join(', ')})`)}`
+        : '';
+      output.out(`${colors.green('[x]')} ${item.text}${basis}`);
+    } else if (status.state === 'fail') {
       failed = true;
       output.out(`${colors.red('[ ]')} ${item.text}`);
       for (const reason of status.reasons) output.out(`      ${colors.dim(reason)}`);
@@ -46,7 +49,11 @@ export async function checklistCommand(
   const result = await checkProject(cwd, paths, { rule: [], cache: true }, undefined, undefined, allRules);
   const itemOf = new Map(allRules.map((rule) => [rule.meta.id, rule.meta.checklist]));
   const statuses: Partial<Record<ChecklistItemId, ChecklistStatus>> = {};
-  for (const rule of allRules) statuses[rule.meta.checklist] = { state: 'pass' };
+  for (const rule of allRules) {
+    const status = statuses[rule.meta.checklist];
+    if (status?.state === 'pass') status.rules!.push(rule.meta.id);
+    else statuses[rule.meta.checklist] = { state: 'pass', rules: [rule.meta.id] };
+  }
   for (const finding of result.findings) {
     const item = itemOf.get(finding.rule);
     if (!item) continue;
