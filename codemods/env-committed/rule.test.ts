@@ -1,29 +1,20 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProjectReport } from '../../src/engine/rule.js';
 import { rulesPreset } from '../../src/policy/index.js';
+import { git, writeFiles } from '../../test/helpers/temp-repo.js';
 import rule from './rule.js';
 
 const roots: string[] = [];
 
-function git(root: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd: root, encoding: 'utf8' });
-}
-
-/** A temp repository with these files committed (`.gitignore` too, when given). */
+/** A temp repository with these files committed, ignored ones too (`.gitignore` included, when given). */
 function repo(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'env-committed-'));
   roots.push(root);
   git(root, 'init', '-q');
-  git(root, 'config', 'user.email', 't@example.com');
-  git(root, 'config', 'user.name', 'test');
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
+  writeFiles(root, files);
   git(root, 'add', '-f', '--', ...Object.keys(files));
   git(root, 'commit', '-qm', 'init');
   return root;
