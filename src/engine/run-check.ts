@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { SecureError } from '../errors.js';
 import type { FileAnalysis, SelectedRules } from './analyze-file.js';
 import { fingerprints } from './baseline.js';
@@ -269,30 +269,17 @@ async function runProjectRules(
   keepFinding: (findings: Finding[]) => Finding[],
 ): Promise<void> {
   if (rules.length === 0) return;
-  // One `git ls-files` for the whole repository, split per project in memory: a monorepo of hundreds of
-  // packages would otherwise start hundreds of git processes.
-  const trackedInRepo = gitRoot ? trackedFiles(gitRoot) : [];
-  const trackedUnder = (root: string): string[] => {
-    const prefix = toPosix(relative(gitRoot!, root));
-    if (prefix === '') return trackedInRepo;
-    if (prefix.startsWith('..')) return trackedFiles(root);
-    return trackedInRepo
-      .filter((file) => file.startsWith(`${prefix}/`))
-      .map((file) => file.slice(prefix.length + 1));
-  };
+  const tracked = gitRoot ? trackedByProject(gitRoot, [...projects.keys()]) : new Map<string, string[]>();
   for (const project of projects.values()) {
     // Project rules speak about a whole project: they run when the check covers its root.
     if (!requested.some((path) => isWithin(path, project.root))) continue;
-    // A nested project (a workspace package) speaks for its own files.
-    const nested = [...projects.keys()]
-      .filter((root) => root !== project.root && isWithin(project.root, root))
-      .map((root) => `${toPosix(relative(project.root, root))}/`);
-    const tracked = gitRoot
-      ? trackedUnder(project.root).filter((file) => !nested.some((prefix) => file.startsWith(prefix)))
-      : [];
     for (const rule of rules) {
       const reports: ProjectReport[] = [];
-      await rule.check({ project, trackedFiles: tracked, report: (report) => reports.push(report) });
+      await rule.check({
+        project,
+        trackedFiles: tracked.get(project.root) ?? [],
+        report: (report) => reports.push(report),
+      });
       for (const report of reports) {
         const file = resolve(project.root, report.file);
         const fixable = Boolean(report.fix) && rule.meta.fixable;
@@ -315,4 +302,39 @@ async function runProjectRules(
       }
     }
   }
+}
+
+/**
+ * The files git tracks, per project root (relative to it, with `/`). A file belongs to the nearest project
+ * above it, so a workspace package speaks for its own files and its parent does not. One `git ls-files` for
+ * the repository and one pass over it: a monorepo of hundreds of packages would otherwise cost hundreds of
+ * git processes, or hundreds of passes over the list.
+ */
+function trackedByProject(gitRoot: string, roots: readonly string[]): Map<string, string[]> {
+  const byRoot = new Map<string, string[]>(roots.map((root) => [root, []]));
+  const prefixOf = new Map<string, string>();
+  for (const root of roots) {
+    const prefix = toPosix(relative(gitRoot, root));
+    // A project outside this work tree (a path given on the command line) asks its own repository.
+    if (prefix.startsWith('..') || isAbsolute(prefix)) byRoot.set(root, trackedFiles(root));
+    else prefixOf.set(prefix, root);
+  }
+  // The folder (relative to the git root) of the project that owns each folder, found once per folder.
+  const ownerOfDir = new Map<string, string | undefined>();
+  const ownerOf = (dir: string): string | undefined => {
+    if (ownerOfDir.has(dir)) return ownerOfDir.get(dir);
+    const owner = prefixOf.has(dir)
+      ? dir
+      : dir === ''
+        ? undefined
+        : ownerOf(dir.slice(0, Math.max(0, dir.lastIndexOf('/'))));
+    ownerOfDir.set(dir, owner);
+    return owner;
+  };
+  for (const file of trackedFiles(gitRoot)) {
+    const prefix = ownerOf(file.slice(0, Math.max(0, file.lastIndexOf('/'))));
+    if (prefix === undefined) continue;
+    byRoot.get(prefixOf.get(prefix)!)!.push(prefix === '' ? file : file.slice(prefix.length + 1));
+  }
+  return byRoot;
 }

@@ -174,11 +174,19 @@ describe('project rules', () => {
       'package.json': '{}',
       '.env': 'A=1\n',
       'src/a.ts': 'x;\n',
+      'src/.env': 'C=3\n',
       'pkg/package.json': '{}',
       'pkg/.env': 'B=2\n',
+      'pkg/deep/config/.env': 'D=4\n',
     });
     const result = await check(dir);
-    expect(located(result.findings, dir)).toEqual(['.env:1 toy-env', 'pkg/.env:1 toy-env']);
+    // Each file is reported once, by the nearest project above it.
+    expect(located(result.findings, dir)).toEqual([
+      '.env:1 toy-env',
+      'src/.env:1 toy-env',
+      'pkg/.env:1 toy-env',
+      'pkg/deep/config/.env:1 toy-env',
+    ]);
     const onlySrc = await check(dir, { paths: ['src'] });
     expect(onlySrc.findings).toEqual([]);
   });
