@@ -1,4 +1,5 @@
-import { VISITOR_KEYS, type Node } from '@babel/types';
+import type { Node } from '@babel/types';
+import { VISITOR_KEYS } from '../../src/engine/babel.js';
 import { calleeName, findBinding, memberPath, propertyName } from '../../src/engine/ast-utils.js';
 
 type AnyNode = Node & Record<string, any>;

@@ -1,5 +1,6 @@
-import { VISITOR_KEYS, type Node } from '@babel/types';
+import type { Node } from '@babel/types';
 import type { ASTPath, Collection, JSCodeshift } from 'jscodeshift';
+import { VISITOR_KEYS } from './babel.js';
 
 type Chain = readonly Node[];
 

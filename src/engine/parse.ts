@@ -1,4 +1,5 @@
-import { parse, type ParserOptions, type ParserPlugin } from '@babel/parser';
+import type { ParserOptions, ParserPlugin } from '@babel/parser';
+import { parse } from './babel.js';
 import type { File } from '@babel/types';
 
 /**

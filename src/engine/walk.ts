@@ -1,4 +1,4 @@
-import { VISITOR_KEYS } from '@babel/types';
+import { VISITOR_KEYS } from './babel.js';
 import type { Node } from '@babel/types';
 
 export type WalkHandler = (node: Node, ancestors: readonly Node[]) => void;

@@ -1,5 +1,5 @@
 import type { Node } from '@babel/types';
-import { VISITOR_KEYS } from '@babel/types';
+import { VISITOR_KEYS } from '../../../src/engine/babel.js';
 import {
   calleeName,
   findBinding,
