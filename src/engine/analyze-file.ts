@@ -86,9 +86,11 @@ export function analyzeFile(
   kind: FileKind,
   rules: SelectedRules,
   project: ProjectInfo,
+  /** The source rules whose prefilter passed, when a reader thread already ran them. */
+  candidates?: SourceRule[],
 ): FileAnalysis {
   try {
-    return analyzeText(rawText, file, relativePath, kind, rules, project);
+    return analyzeText(rawText, file, relativePath, kind, rules, project, candidates);
   } catch (error) {
     const message =
       error instanceof Error
@@ -105,13 +107,14 @@ function analyzeText(
   kind: FileKind,
   rules: SelectedRules,
   project: ProjectInfo,
+  knownCandidates: SourceRule[] | undefined,
 ): FileAnalysis {
   const text = rawText.startsWith(BOM) ? rawText.slice(1) : rawText;
   let findings: Finding[] = [];
   let parsed = false;
   let parseError: ParseFailure | undefined;
   if (kind === 'source') {
-    const candidates = candidateRules(text, relativePath, rules.source);
+    const candidates = knownCandidates ?? candidateRules(text, relativePath, rules.source);
     if (candidates.length > 0) {
       if (looksMinified(text)) return { findings: [], suppressed: 0, parsed: false, minified: true };
       parsed = true;

@@ -103,7 +103,7 @@ export function parseFailure(error: unknown): ParseFailure {
 /** Rules whose prefilter matches this text (and whose path filter accepts the file). */
 export function candidateRules(text: string, relativePath: string, rules: SourceRule[]): SourceRule[] {
   return rules.filter(
-    (rule) => matchesPrefilter(rule.prefilter, text) && (!rule.appliesTo || rule.appliesTo(relativePath)),
+    (rule) => (!rule.appliesTo || rule.appliesTo(relativePath)) && matchesPrefilter(rule.prefilter, text),
   );
 }
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { analyzeFile, type FileAnalysis, type SelectedRules } from './analyze-file.js';
 import { contentHash } from './cache.js';
-import type { FileKind } from './discover.js';
+import { BOM, candidateRules } from './check-source.js';
+import { looksMinified, type FileKind } from './discover.js';
 import type { ProjectInfo } from './rule.js';
 
 export interface WorkItem {
@@ -23,12 +24,25 @@ export type WorkResult =
   | { status: 'analyzed'; hash?: string; analysis: FileAnalysis }
   | { status: 'unreadable'; message: string };
 
-/** Reads and analyzes one file; the same code runs in the main thread and in the workers. */
+/** A file a reader found some rule's prefilter to pass: the parse is left to the thread that parses. */
+export interface ToParse {
+  status: 'to-parse';
+  hash?: string;
+  text: string;
+  /** Ids of the source rules whose prefilter passed. */
+  ruleIds: string[];
+}
+
+/**
+ * Reads and analyzes one file; the same code runs in the main thread and in the workers. A reader
+ * (`parse: false`) does everything but the parse: files that need one come back as `to-parse`.
+ */
 export function processFile(
   item: WorkItem,
   rules: SelectedRules,
   projects: ReadonlyMap<string, ProjectInfo>,
-): WorkResult {
+  options: { parse: boolean } = { parse: true },
+): WorkResult | ToParse {
   if (item.unchanged && item.cachedHash) return { status: 'cached', hash: item.cachedHash };
   let text: string;
   try {
@@ -38,10 +52,44 @@ export function processFile(
   }
   const hash = item.hash || item.cachedHash ? contentHash(text) : undefined;
   if (hash && hash === item.cachedHash) return { status: 'cached', hash };
+  let candidates;
+  if (item.kind === 'source') {
+    candidates = candidateRules(text.startsWith(BOM) ? text.slice(1) : text, item.relativePath, rules.source);
+    if (!options.parse && candidates.length > 0 && !looksMinified(text))
+      return {
+        status: 'to-parse',
+        text,
+        ruleIds: candidates.map((rule) => rule.meta.id),
+        ...(hash ? { hash } : {}),
+      };
+  }
+  return analyzed(item, text, hash, rules, projects, candidates);
+}
+
+/** Finishes a file a reader handed over (`to-parse`). */
+export function parseHandedOver(
+  item: WorkItem,
+  handed: ToParse,
+  rules: SelectedRules,
+  projects: ReadonlyMap<string, ProjectInfo>,
+): WorkResult {
+  const ids = new Set(handed.ruleIds);
+  const candidates = rules.source.filter((rule) => ids.has(rule.meta.id));
+  return analyzed(item, handed.text, handed.hash, rules, projects, candidates);
+}
+
+function analyzed(
+  item: WorkItem,
+  text: string,
+  hash: string | undefined,
+  rules: SelectedRules,
+  projects: ReadonlyMap<string, ProjectInfo>,
+  candidates: ReturnType<typeof candidateRules> | undefined,
+): WorkResult {
   const project = projects.get(item.root)!;
   return {
     status: 'analyzed',
     ...(hash ? { hash } : {}),
-    analysis: analyzeFile(text, item.path, item.relativePath, item.kind, rules, project),
+    analysis: analyzeFile(text, item.path, item.relativePath, item.kind, rules, project, candidates),
   };
 }

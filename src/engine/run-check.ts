@@ -124,6 +124,14 @@ function defaultWorkers(fileCount: number, env: NodeJS.ProcessEnv): number {
   return Math.max(1, Math.min(availableParallelism() - 1, Math.floor(fileCount / workerThreshold)));
 }
 
+/** SECURE_WORKER_PARSE_BYTES: how much waiting text makes the workers parse too (tests set 0). */
+function workerParseThreshold(env: NodeJS.ProcessEnv): { helpThresholdBytes?: number } {
+  const bytes = Number(env.SECURE_WORKER_PARSE_BYTES);
+  return env.SECURE_WORKER_PARSE_BYTES !== undefined && Number.isInteger(bytes) && bytes >= 0
+    ? { helpThresholdBytes: bytes }
+    : {};
+}
+
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const cwd = resolve(options.cwd);
   const gitRoot = findGitRoot(cwd);
@@ -224,6 +232,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       rules: selected,
       projects,
       workers: result.workers,
+      ...workerParseThreshold(options.env ?? process.env),
       onWorkers: (count) => {
         result.workers = count;
       },

@@ -7,7 +7,9 @@ import { tempProject } from '../helpers/temp-repo.js';
 
 const corsApp = (index: number) =>
   `import express from 'express';\nimport cors from 'cors';\nexport const app${index} = express();\napp${index}.use(cors());\n`;
-const plain = (index: number) => `export function add${index}(a: number, b: number) {\n  return a + b;\n}\n`;
+// Mentions cors, so the cors-wildcard prefilter lets it through: parsed, clean.
+const plain = (index: number) =>
+  `// cors is set up in app.ts\nexport function add${index}(a: number, b: number) {\n  return a + b;\n}\n`;
 
 describe('secure check (the built bin)', () => {
   it('an unknown --rule or --format is a one-line usage error, exit 2', async () => {
@@ -40,12 +42,19 @@ describe('secure check (the built bin)', () => {
       const args = ['check', '--format', 'json', '--rule', 'cors-wildcard', '--no-cache'];
       const pooled = await runBin(secureBin, args, { cwd: dir });
       const inProcess = await runBin(secureBin, args, { cwd: dir, env: { SECURE_WORKERS: '0' } });
+      // The worker parses too once everything is read (normally only with megabytes still waiting).
+      const sharedParse = await runBin(secureBin, args, {
+        cwd: dir,
+        env: { SECURE_WORKER_PARSE_BYTES: '0' },
+      });
       const pooledReport = JSON.parse(pooled.stdout);
       const inProcessReport = JSON.parse(inProcess.stdout);
       expect(pooledReport.summary.workers).toBe(1);
       expect(inProcessReport.summary.workers).toBe(0);
       expect(pooledReport.findings).toHaveLength(14);
       expect(pooledReport.findings).toEqual(inProcessReport.findings);
+      expect(JSON.parse(sharedParse.stdout).findings).toEqual(inProcessReport.findings);
+      expect(JSON.parse(sharedParse.stdout).summary.parsed).toBe(700);
       expect(pooled.exitCode).toBe(1);
     },
   );
