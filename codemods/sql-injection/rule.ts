@@ -22,6 +22,7 @@ import {
 import { looksLikeSql, planParameters, skeleton, type RewrittenPiece } from '../_shared/sql/sql-text.js';
 import { prismaTemplate, sqlTextNode } from './rewrite.js';
 import { placementFor, sqlite3Runners, unknownDriverReason, type Sink } from './placement.js';
+import { mayHoldSqlInjection } from './prefilter.js';
 
 // Babel and recast nodes are read field by field here: a loose type keeps the matching readable
 type AnyNode = any;
@@ -147,22 +148,6 @@ function movableValues(
   return undefined;
 }
 
-// The prefilter decides which files are parsed at all: a file is read further only when it has a raw-SQL
-// call, a query-builder condition built from a string, or a query-like call together with SQL statement words
-// or a database driver's module name (`.get(`, `.all(`, `.exec(` alone are everywhere: Map, Promise, RegExp).
-const sinkCall =
-  /\.(literal|where|andWhere|orWhere|having|andHaving|orHaving|query|execute|raw|whereRaw|orWhereRaw|andWhereRaw|havingRaw|orHavingRaw|orderByRaw|groupByRaw|joinRaw|fromRaw|prepare|exec|run|all|get|each|any|one|none|many|oneOrNone|manyOrNone|result|\$queryRawUnsafe|\$executeRawUnsafe)\s*(<[^>]*>)?\s*\(|\b(query|execute|literal)\s*\(/;
-const rawSqlCall =
-  /\.(?:literal|raw|whereRaw|orWhereRaw|andWhereRaw|havingRaw|orHavingRaw|orderByRaw|groupByRaw|joinRaw|fromRaw|\$queryRawUnsafe|\$executeRawUnsafe)\s*(?:<[^>]*>)?\s*\(/;
-const builderCondition =
-  /\.(?:where|andWhere|orWhere|having|andHaving|orHaving)\s*\(\s*(?:`[^`]*\$\{|['"][^'"\n]*['"]\s*\+)/;
-const sqlStatementWords =
-  /\b(?:SELECT|INSERT|UPDATE|DELETE|WITH|REPLACE|MERGE|UPSERT|CREATE|DROP|ALTER|TRUNCATE|CALL|EXEC|EXECUTE|PRAGMA|GRANT|REVOKE|SHOW|DESCRIBE|EXPLAIN|VALUES|COPY|LOCK|VACUUM|DECLARE)\s/;
-const sqlStatementShapes =
-  /\bselect\b[\s\S]{0,200}?\bfrom\b|\binsert\s+(?:ignore\s+)?into\b|\bupdate\s+\S+\s+set\b|\bdelete\s+from\b|\b(?:create|drop)\s+(?:table|index|view)\b|\balter\s+table\b|\bpragma\s/i;
-const driverModule =
-  /['"](?:pg|pg-pool|pg-promise|mysql|mysql2|mysql2\/promise|sequelize|knex|@prisma\/client|better-sqlite3|sqlite|sqlite3|typeorm|@mikro-orm\/[\w-]+|postgres|mssql|tedious|oracledb)['"]/;
-
 const rule: SourceRule = {
   kind: 'source',
   meta: {
@@ -177,11 +162,7 @@ const rule: SourceRule = {
     fixable: true,
     hint: 'Pass the value as a bound parameter ($1 / ?) instead of writing it into the SQL text; names and keywords must come from an allowlist.',
   },
-  prefilter: (text) =>
-    rawSqlCall.test(text) ||
-    builderCondition.test(text) ||
-    (sinkCall.test(text) &&
-      (sqlStatementWords.test(text) || sqlStatementShapes.test(text) || driverModule.test(text))),
+  prefilter: mayHoldSqlInjection,
   create(context) {
     return {
       CallExpression(call: AnyNode) {

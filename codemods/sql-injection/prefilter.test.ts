@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { checkSource } from '../../src/engine/analyze-source.js';
+import { matchesPrefilter, type ProjectInfo } from '../../src/engine/rule.js';
+import { rulesPreset } from '../../src/policy/index.js';
+import rule from './rule.js';
+
+const project: ProjectInfo = { root: '/p', policy: rulesPreset, moduleSystem: 'cjs' };
+const parsed = (text: string) => matchesPrefilter(rule.prefilter, text);
+const reported = (text: string) =>
+  checkSource(text, '/p/src/repo.ts', [{ ...rule, prefilter: /(?:)/ }], project).findings.length;
+
+// Files the rule reports on: the prefilter must let every one of them through to the parser.
+const unsafe: Record<string, string> = {
+  'a substitution':
+    "import { Pool } from 'pg';\nconst db = new Pool();\nexport const find = (id: string) => db.query(`SELECT * FROM users WHERE id = ${id}`);\n",
+  'a concatenation':
+    "import { Pool } from 'pg';\nconst db = new Pool();\nexport const find = (id: string) => db.query('SELECT * FROM users WHERE id = ' + id);\n",
+  'a variable built with +':
+    "import { Pool } from 'pg';\nconst db = new Pool();\nexport function find(a: string) {\n  const sql = 'SELECT * FROM t WHERE a = ' + a;\n  return db.query(sql);\n}\n",
+  'a variable declared on one line, built on the next':
+    "import { Pool } from 'pg';\nconst db = new Pool();\nexport function find(a: string) {\n  const sql =\n    `SELECT * FROM t WHERE a = ${a}`;\n  return db.query(sql);\n}\n",
+  'text appended with +=':
+    "const mysql = require('mysql');\nconst db = mysql.createConnection({});\nfunction find(x, cb) {\n  let sql = 'SELECT * FROM t WHERE 1=1';\n  if (x) sql += \" AND x = '\" + x + \"'\";\n  db.query(sql, cb);\n}\n",
+  'a let table name (not a constant)':
+    "import { Pool } from 'pg';\nconst db = new Pool();\nlet table = 'users';\nexport const all = () => db.query('SELECT * FROM ' + table + ' WHERE id = 1');\n",
+  'a config object':
+    "import { Pool } from 'pg';\nconst db = new Pool();\nexport const find = (id: string) => db.query({ text: `SELECT * FROM t WHERE id = ${id}` });\n",
+  'a comment and line breaks inside the call':
+    "import { Pool } from 'pg';\nconst db = new Pool();\nexport const find = (id: string) =>\n  db.query(\n    // by id\n    `SELECT * FROM t WHERE id = ${id}`,\n  );\n",
+  'nested type arguments':
+    "import { Pool } from 'pg';\nconst db = new Pool();\nexport const find = (id: string) => db.query<Array<{ id: string }>>(`SELECT * FROM t WHERE id = ${id}`);\n",
+};
+
+// Files full of SQL and query calls where no value reaches the SQL text: no reason to parse them.
+const safe: Record<string, string> = {
+  'bound parameters and a constant prefix': [
+    "import type { Pool } from 'pg';",
+    "const SELECT_REGION = 'SELECT id, name FROM regions';",
+    'export class RegionRepository {',
+    '  constructor(private readonly db: Pool) {}',
+    '  async findById(id: string) {',
+    "    return (await this.db.query(SELECT_REGION + ' WHERE id = $1', [id])).rows[0];",
+    '  }',
+    '  async list(limit: number) {',
+    '    return (await this.db.query(`SELECT id FROM regions ORDER BY id LIMIT $1`, [limit])).rows;',
+    '  }',
+    '  async remove(id: string) {',
+    "    const { rowCount } = await this.db.query('DELETE FROM regions WHERE id = $1', [id]);",
+    '    if (!rowCount) throw new Error(`region ${id} not found`);',
+    '  }',
+    '}',
+    '',
+  ].join('\n'),
+  'prepared statements run with a parameter': [
+    "import Database from 'better-sqlite3';",
+    "const db = new Database(':memory:');",
+    'export function find(req: { params: { id: string } }) {',
+    '  const id = req.params.id;',
+    "  return db.prepare('SELECT * FROM users WHERE id = ?').get(id);",
+    '}',
+    '',
+  ].join('\n'),
+  'a query builder given objects': [
+    "import knex from 'knex';",
+    "const db = knex({ client: 'pg' });",
+    "export const find = (id: string) => db('users').where({ id }).select('name');",
+    'export const label = (id: string) => `SELECT of ${id}`;',
+    '',
+  ].join('\n'),
+};
+
+describe('sql-injection prefilter', () => {
+  for (const [name, text] of Object.entries(unsafe)) {
+    it(`parses a file with ${name}, which the rule reports`, () => {
+      expect(reported(text)).toBeGreaterThan(0);
+      expect(parsed(text)).toBe(true);
+    });
+  }
+  for (const [name, text] of Object.entries(safe)) {
+    it(`skips a file with ${name}, where the rule finds nothing`, () => {
+      expect(reported(text)).toBe(0);
+      expect(parsed(text)).toBe(false);
+    });
+  }
+});
