@@ -27,6 +27,8 @@ const unsafe: Record<string, string> = {
     "import { Pool } from 'pg';\nconst db = new Pool();\nexport const find = (id: string) => db.query({ text: `SELECT * FROM t WHERE id = ${id}` });\n",
   'a comment and line breaks inside the call':
     "import { Pool } from 'pg';\nconst db = new Pool();\nexport const find = (id: string) =>\n  db.query(\n    // by id\n    `SELECT * FROM t WHERE id = ${id}`,\n  );\n",
+  'a raw fragment':
+    "import knex from 'knex';\nconst db = knex({ client: 'pg' });\nexport const sorted = (column: string) => db('t').orderByRaw(`${column} DESC`);\n",
   'nested type arguments':
     "import { Pool } from 'pg';\nconst db = new Pool();\nexport const find = (id: string) => db.query<Array<{ id: string }>>(`SELECT * FROM t WHERE id = ${id}`);\n",
 };
@@ -58,6 +60,16 @@ const safe: Record<string, string> = {
     '  const id = req.params.id;',
     "  return db.prepare('SELECT * FROM users WHERE id = ?').get(id);",
     '}',
+    '',
+  ].join('\n'),
+  'raw calls with constant text': [
+    "import knex from 'knex';",
+    "import { PrismaClient } from '@prisma/client';",
+    "const db = knex({ client: 'pg' });",
+    'const prisma = new PrismaClient();',
+    "const SELECT_USER = 'SELECT id, name FROM users';",
+    "export const byId = (id: string) => db.raw(SELECT_USER + ' WHERE id = ?', [id]);",
+    "export const count = () => prisma.$queryRawUnsafe<{ n: number }[]>('SELECT count(*) AS n FROM users');",
     '',
   ].join('\n'),
   'a query builder given objects': [

@@ -192,14 +192,17 @@ function mayPassValueIntoSql(text: string): boolean {
 }
 
 /**
- * The rule's prefilter: a raw-SQL call or a query-builder condition built from a string; or SQL statement
- * words (or a driver's module name) with a query-like call that may be given a value in its SQL text.
+ * The rule's prefilter: a raw-SQL call, a query-builder condition built from a string, SQL statement words
+ * or a driver's module name; and, in every case, a query-like call that may be given a value in its SQL text
+ * (the rule reports nothing else, whatever the call).
  */
 export function mayHoldSqlInjection(text: string): boolean {
   return (
-    rawSqlCall.test(text) ||
-    builderCondition.test(text) ||
-    ((sqlStatementWords.test(text) || sqlStatementShapes.test(text) || driverModule.test(text)) &&
-      mayPassValueIntoSql(text))
+    (rawSqlCall.test(text) ||
+      builderCondition.test(text) ||
+      sqlStatementWords.test(text) ||
+      sqlStatementShapes.test(text) ||
+      driverModule.test(text)) &&
+    mayPassValueIntoSql(text)
   );
 }
