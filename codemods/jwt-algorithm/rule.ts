@@ -243,7 +243,8 @@ function isPassportJwtStrategy(node: AnyNode | undefined, context: SourceContext
 
 // Handles: new JwtStrategy({ jwtFromRequest, secretOrKey }, verify) from passport-jwt
 function checkPassportJwt(expression: AnyNode, context: SourceContext): void {
-  const options = call0(expression);
+  // Options are as often a `const jwtOptions = {...}` of the same file as an inline object.
+  const options = resolveObject(expression.arguments[0], context.ancestors);
   if (!options) return;
   const key = lookup(options, 'secretOrKey');
   if (typeof key === 'string') return;
@@ -253,11 +254,6 @@ function checkPassportJwt(expression: AnyNode, context: SourceContext): void {
     key: key.value,
     options: expression.arguments[0],
   });
-}
-
-function call0(expression: AnyNode): AnyNode | undefined {
-  const first = expression.arguments[0];
-  return first && unwrap(first).type === 'ObjectExpression' ? unwrap(first) : undefined;
 }
 
 // Handles: class JwtStrategy extends PassportStrategy(Strategy) { constructor() { super({ secretOrKey }) } } (NestJS)
