@@ -68,8 +68,10 @@ const rule: TextRule = {
     const inherited = chain
       .slice(1)
       .some((stage) => stage.instructions.some((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT'));
-    // An image without a command of its own (a static-files stage, a base image) is judged where it runs.
-    if (starts.length === 0 && !inherited) return;
+    // An image without a command of its own (a static-files stage, a base image) is judged where it runs,
+    // unless it EXPOSEs a port: then it is a service whose command comes from compose or the orchestrator.
+    const exposes = chain.some((stage) => stage.instructions.some((i) => i.keyword === 'EXPOSE'));
+    if (starts.length === 0 && !inherited && !exposes) return;
     const rootBase = expandGlobalArgs(file, chain[chain.length - 1].base);
     const user = effectiveUser(chain, rootBase);
     if (user.kind !== 'root') return;
