@@ -41,6 +41,7 @@ const rule: SourceRule = {
       if (importsAny(modules, limiterPackages, limiterModule)) return;
       reportMissingControl(context, apps, {
         generator: 'rate-limit',
+        perRoute: true,
         isControl: (name) => limiterModule.test(name),
         message: (app) =>
           `${app.framework === 'express' ? 'Express app' : 'Fastify instance'} \`${app.name}\` has no rate limit`,

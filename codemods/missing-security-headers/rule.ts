@@ -31,6 +31,7 @@ const rule: SourceRule = {
       if (importsAny(modules, headerPackages, headerModule) || handSetHeaders.test(context.text)) return;
       reportMissingControl(context, apps, {
         generator: 'headers',
+        perRoute: false,
         isControl: (name) => /helmet|headers/i.test(name),
         message: (app) =>
           `${app.framework === 'express' ? 'Express app' : 'Fastify instance'} \`${app.name}\` sends no security headers (no helmet)`,

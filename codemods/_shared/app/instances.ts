@@ -17,6 +17,11 @@ export interface AppInstance {
   serves: boolean;
   /** Passed to a function we cannot see into (`setupSecurity(app)`): that function may secure it. */
   escapes: boolean;
+  /**
+   * Passed to a local routes module (`routes(app)`, `require('./routes/user.routes')(app)`): it registers
+   * routes, so the app serves; it may add per-route middleware but not, in practice, app-wide headers.
+   */
+  routed: boolean;
   /** Every argument given to `app.use(...)` / `app.register(...)`. */
   middleware: AnyNode[];
 }
@@ -37,6 +42,27 @@ const routeMethods = new Set([
 ]);
 /** Functions that take the app to serve it, not to configure it. */
 const servingCalls = new Set(['createServer', 'serverless', 'handle', 'supertest', 'request']);
+/** A local module named for routes: `./routes`, `./app/routes/index`, `./routes/user.routes.js`, `./authRoutes`. */
+const routesModuleName = /(?:^|[.\-_]|[a-z0-9](?=R))[Rr]out(?:es?|er|ing)(?:\.[cm]?[jt]s)?$/;
+
+function isRoutesModule(source: string | undefined): boolean {
+  if (!source?.startsWith('.')) return false;
+  const segments = source.split('/');
+  let last = segments.pop() ?? '';
+  if (/^index(\.[cm]?[jt]s)?$/i.test(last)) last = segments.pop() ?? '';
+  return routesModuleName.test(last);
+}
+
+/** `routes(app)`, `require('./routes')(app)`, `routes.init(app)` where `routes` is a local routes module. */
+function callsRoutesModule(
+  callee: AnyNode,
+  modules: Map<string, { source: string; imported: string }>,
+): boolean {
+  const inline = requireSource(callee);
+  if (inline) return isRoutesModule(inline);
+  const root = callee.type === 'MemberExpression' ? unwrap(callee.object) : callee;
+  return root.type === 'Identifier' && isRoutesModule(modules.get(root.name)?.source);
+}
 
 /** `express()`, `Fastify({...})`, `require('express')()`, `fastify().withTypeProvider()`, `await fastify()`. */
 function frameworkOf(
@@ -90,6 +116,7 @@ export function trackApps(
           node,
           serves: false,
           escapes: false,
+          routed: false,
           middleware: [],
         });
     },
@@ -127,6 +154,7 @@ export function trackApps(
         )
           continue;
         if (calleeName && servingCalls.has(calleeName)) app.serves = true;
+        else if (callsRoutesModule(callee, modules)) app.serves = app.routed = true;
         else app.escapes = true;
       }
     },
@@ -178,6 +206,8 @@ export interface MissingControl {
   message(app: AppInstance): string;
   /** What to do by hand when `secure add` cannot wire it. */
   remedy: string;
+  /** The control can be wired per route, so a routes module the app is passed to may hold it. */
+  perRoute: boolean;
 }
 
 /**
@@ -193,6 +223,7 @@ export function reportMissingControl(
     (app) =>
       app.serves &&
       !app.escapes &&
+      !(app.routed && control.perRoute) &&
       !app.middleware.some((argument) => identifiersIn(argument).some((name) => control.isControl(name))),
   );
   const serving = apps.filter((app) => app.serves).length;
