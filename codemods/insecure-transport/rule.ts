@@ -1,6 +1,6 @@
 import type { Node } from '@babel/types';
 import type { SourceContext, SourceRule } from '../../src/engine/rule.js';
-import { memberPath, propertyName, unwrap } from '../../src/engine/ast-utils.js';
+import { findBinding, memberPath, propertyName, unwrap } from '../../src/engine/ast-utils.js';
 import { envRead, literalSite } from '../_shared/secrets/locate.js';
 import { nameWords } from '../_shared/secrets/names.js';
 import { isTestPath } from '../_shared/secrets/paths.js';
@@ -68,6 +68,25 @@ function isEndpointName(name: string): boolean {
   return words.length === 1 && (words[0] === 'url' || words[0] === 'uri');
 }
 
+/**
+ * The parameter a literal argument lands in when the callee is a function of this file:
+ * `makeUrl('http://api.acme.io/v1', params)` with `const makeUrl = (baseUrl, params) => ...` gives `baseUrl`.
+ */
+function parameterName(call: AnyNode, argument: AnyNode, ancestors: readonly Node[]): string | undefined {
+  if (call.type !== 'CallExpression' || call.callee.type !== 'Identifier') return undefined;
+  const index = (call.arguments as AnyNode[]).indexOf(argument);
+  if (index < 0) return undefined;
+  const binding = findBinding(call.callee.name, ancestors);
+  const fn =
+    binding?.kind === 'function' ? binding.node : binding?.kind === 'const' ? binding.init : undefined;
+  const target = fn ? (unwrap(fn) as AnyNode) : undefined;
+  if (!target || !/^(FunctionDeclaration|FunctionExpression|ArrowFunctionExpression)$/.test(target.type))
+    return undefined;
+  let param = target.params[index] as AnyNode | undefined;
+  if (param?.type === 'AssignmentPattern') param = param.left;
+  return param?.type === 'Identifier' ? param.name : undefined;
+}
+
 function checkUrl(node: AnyNode, context: SourceContext): void {
   const text = urlText(node);
   if (!text || !/^(?:http|ws):\/\//i.test(text)) return;
@@ -81,7 +100,12 @@ function checkUrl(node: AnyNode, context: SourceContext): void {
     parent.arguments[0] === node &&
     (requestCallees.test(memberPath(parent.callee) ?? '') ||
       (parent.type === 'NewExpression' && memberPath(parent.callee) === 'WebSocket'));
-  if (!isRequest && !(site && isEndpointName(site.name))) return;
+  // A parameter named just `url` also takes links to show people; it needs an endpoint word (`baseUrl`).
+  const parameter = site || !parent ? undefined : parameterName(parent, node, context.ancestors);
+  const endpoint = site
+    ? isEndpointName(site.name)
+    : parameter !== undefined && isEndpointName(parameter) && !/^ur[il]$/i.test(parameter);
+  if (!isRequest && !endpoint) return;
   context.report({
     node,
     message: `Plain ${target.split(':')[0]}:// to ${target.split('//')[1]}: traffic and credentials travel unencrypted`,
