@@ -38,6 +38,7 @@ const expected: Record<string, Record<string, number[]>> = {
   'insecure-transport': {
     'remote-http-endpoints': [4, 5, 9, 10],
     'tls-verification-off': [4, 6, 7, 8, 8],
+    'url-passed-to-local-helper': [11],
   },
   'frontend-secret': {
     'browser-module': [4],
