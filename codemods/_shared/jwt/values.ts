@@ -207,6 +207,108 @@ function isNowInSeconds(node: AnyNode, ancestors: readonly Node[], depth: number
   );
 }
 
+/** The Date `d` behind `parseInt(d.getTime() / 1000)`, `Math.floor(d.valueOf() / 1000)`, `d.getTime() / 1000`. */
+function dateInSeconds(node: AnyNode, ancestors: readonly Node[]): AnyNode | undefined {
+  let n = unwrap(node);
+  if (
+    n.type === 'CallExpression' &&
+    /^(parseInt|Number|Math\.(floor|round|trunc|ceil))$/.test(memberPath(n.callee) ?? '') &&
+    n.arguments.length >= 1
+  )
+    n = unwrap(n.arguments[0]);
+  if (n.type !== 'BinaryExpression' || n.operator !== '/' || staticNumber(n.right, ancestors) !== 1000)
+    return undefined;
+  const left = unwrap(n.left);
+  if (
+    left.type !== 'CallExpression' ||
+    left.arguments.length > 0 ||
+    left.callee.type !== 'MemberExpression' ||
+    !['getTime', 'valueOf'].includes(calleeName(left) ?? '')
+  )
+    return undefined;
+  const date = unwrap(left.callee.object);
+  return date.type === 'Identifier' ? date : undefined;
+}
+
+/** `new Date()`, `new Date(Date.now())`, or `new Date(today)` where `today` is itself such a date. */
+function isNewDateNow(node: AnyNode | undefined, ancestors: readonly Node[], depth = 0): boolean {
+  if (!node || depth > 3) return false;
+  const n = unwrap(node);
+  if (n.type === 'Identifier') {
+    const binding = findBinding(n.name, ancestors);
+    return binding?.kind !== 'param' && isNewDateNow(binding?.init, ancestors, depth + 1);
+  }
+  if (n.type !== 'NewExpression' || memberPath(n.callee) !== 'Date') return false;
+  if (n.arguments.length === 0) return true;
+  if (n.arguments.length !== 1) return false;
+  const argument = unwrap(n.arguments[0]);
+  return memberPath(argument) === 'Date.now()' || isNewDateNow(argument, ancestors, depth + 1);
+}
+
+/** `d.setDate(x.getDate() + 60)`: the setter, the getter it must read, and the seconds one step adds. */
+const dateSetters: Record<string, [string, number]> = {
+  setSeconds: ['getSeconds', second],
+  setMinutes: ['getMinutes', minute],
+  setHours: ['getHours', hour],
+  setDate: ['getDate', day],
+  setMonth: ['getMonth', 30 * day],
+  setFullYear: ['getFullYear', year],
+};
+
+/**
+ * The lifetime of a Date made now and moved forward with its setters in the scope that declares it
+ * (`const exp = new Date(today); exp.setDate(today.getDate() + 60)`). Undefined when any other write is seen.
+ */
+function dateLifetime(date: AnyNode, ancestors: readonly Node[]): number | undefined {
+  const binding = findBinding(date.name, ancestors);
+  if (!binding || !['const', 'let', 'var'].includes(binding.kind) || !isNewDateNow(binding.init, ancestors))
+    return undefined;
+  let seconds = 0;
+  let moved = false;
+  let unknown = false;
+  const visit = (node: AnyNode | null | undefined): void => {
+    if (!node || typeof node.type !== 'string' || unknown) return;
+    if (
+      node.type === 'AssignmentExpression' &&
+      node.left.type === 'Identifier' &&
+      node.left.name === date.name
+    )
+      unknown = true;
+    if (
+      node.type === 'CallExpression' &&
+      node.callee.type === 'MemberExpression' &&
+      unwrap(node.callee.object).type === 'Identifier' &&
+      unwrap(node.callee.object).name === date.name &&
+      /^set/.test(calleeName(node) ?? '')
+    ) {
+      const setter = dateSetters[calleeName(node)!];
+      const value = node.arguments[0] ? unwrap(node.arguments[0]) : undefined;
+      const reads =
+        setter &&
+        value?.type === 'BinaryExpression' &&
+        value.operator === '+' &&
+        unwrap(value.left).type === 'CallExpression' &&
+        calleeName(unwrap(value.left)) === setter[0] &&
+        isNewDateNow(unwrap(value.left).callee.object, ancestors);
+      const step = reads ? staticNumber(value.right, ancestors) : undefined;
+      if (step === undefined) unknown = true;
+      else {
+        seconds += step * setter[1];
+        moved = true;
+      }
+    }
+    for (const key of Object.keys(node)) {
+      if (key === 'loc' || key === 'start' || key === 'end' || key === 'extra' || key.endsWith('Comments'))
+        continue;
+      const child = node[key];
+      if (Array.isArray(child)) for (const item of child) visit(item);
+      else if (child && typeof child === 'object') visit(child);
+    }
+  };
+  visit(binding.scope);
+  return moved && !unknown ? seconds : undefined;
+}
+
 /**
  * The lifetime in seconds of an absolute expiry written as now plus a constant
  * (`Math.floor(Date.now() / 1000) + 60 * 60`, `iat + ONE_WEEK` with `const iat = Math.floor(Date.now() / 1000)`).
@@ -224,6 +326,9 @@ export function lifetimeFromNow(
       ? lifetimeFromNow(binding.init, ancestors, depth + 1)
       : undefined;
   }
+  // Handles: exp: parseInt(expiry.getTime() / 1000) after expiry.setDate(today.getDate() + 60)
+  const date = dateInSeconds(n, ancestors);
+  if (date) return dateLifetime(date, ancestors);
   if (n.type !== 'BinaryExpression' || n.operator !== '+') return undefined;
   if (isNowInSeconds(n.left, ancestors, depth)) return staticNumber(n.right, ancestors);
   if (isNowInSeconds(n.right, ancestors, depth)) return staticNumber(n.left, ancestors);
