@@ -35,6 +35,29 @@ async function fromRegistry(rules: SelectedRules): Promise<boolean> {
   return [...rules.source, ...rules.text].every((rule) => registry.includes(rule));
 }
 
+function newWorker(script: string, rules: SelectedRules): Worker {
+  return new Worker(script, { workerData: { ruleIds: [...rules.ids] } });
+}
+
+/**
+ * Starts workers before the files are even listed, so that their start-up (loading the rules) overlaps the
+ * discovery. `analyzeAll` takes them over, or they are dropped with `stopWorkers` when the run is small.
+ */
+export async function startWorkers(rules: SelectedRules, count: number): Promise<Worker[]> {
+  const script = count > 0 && (await fromRegistry(rules)) ? workerScript() : undefined;
+  if (!script) return [];
+  // Not holding the process open until analyzeAll takes them over.
+  return Array.from({ length: count }, () => {
+    const worker = newWorker(script, rules);
+    worker.unref();
+    return worker;
+  });
+}
+
+export function stopWorkers(workers: readonly Worker[]): void {
+  for (const worker of workers) void worker.terminate();
+}
+
 export interface PoolOptions {
   rules: SelectedRules;
   projects: ReadonlyMap<string, ProjectInfo>;
@@ -44,6 +67,8 @@ export interface PoolOptions {
   onWorkers?(count: number): void;
   /** Overrides `helpThresholdBytes` (tests use 0 to make the workers parse). */
   helpThresholdBytes?: number;
+  /** Workers from `startWorkers`, already loading: used first, the rest stopped. */
+  started?: Worker[];
 }
 
 /**
@@ -87,82 +112,88 @@ export async function analyzeAll(
     return batch;
   };
 
-  const script = options.workers > 0 && (await fromRegistry(options.rules)) ? workerScript() : undefined;
-  options.onWorkers?.(script ? options.workers : 0);
+  const started = options.started ?? [];
+  stopWorkers(started.slice(options.workers));
+  const script =
+    options.workers > started.length && (await fromRegistry(options.rules)) ? workerScript() : undefined;
+  const threads = [
+    ...started.slice(0, options.workers).map((worker) => {
+      worker.ref();
+      return worker;
+    }),
+    ...(script
+      ? Array.from({ length: options.workers - started.length }, () => newWorker(script, options.rules))
+      : []),
+  ];
+  options.onWorkers?.(threads.length);
   const workers: Promise<void>[] = [];
   // Kept in step with the workers' lives synchronously: the main loop sleeps only while one is running.
   let running = 0;
   let failed: unknown;
-  if (script) {
-    for (let count = 0; count < options.workers; count++) {
-      running++;
-      workers.push(
-        new Promise<void>((resolve, reject) => {
-          const worker = new Worker(script, {
-            workerData: {
-              ruleIds: [...options.rules.ids],
-              projects: [...options.projects.values()],
-            },
-          });
-          // Several chunks in flight, so that the reader never waits for the busy main thread to answer.
-          const inFlight = new Map<number, number[]>();
-          let nextId = 0;
-          let finished = false;
-          let helping = false;
-          const finish = () => {
-            if (finished) return;
-            finished = true;
-            void worker.terminate().then(() => {
-              running--;
-              resolve();
-              wakeMain();
-            });
-          };
-          const post = (indices: number[], message: object) => {
-            const id = nextId++;
-            inFlight.set(id, indices);
-            worker.postMessage({ id, ...message });
-          };
-          const refill = () => {
-            while (!finished && inFlight.size < 8 && waitingBytes < maxWaitingBytes) {
-              const indices = take();
-              if (indices.length === 0) break;
-              post(indices, { read: indices.map((index) => items[index]) });
-            }
-            // Everything is read: when enough parses still wait to pay for the worker's own warm-up, it
-            // helps with them, from the back of the queue, while the main thread works from the front.
-            if (next >= items.length && waitingBytes >= helpThreshold) helping = true;
-            while (!finished && helping && inFlight.size < 2 && waiting.length > 1) {
-              const batch = takeFromBack();
-              post(
-                batch.map((entry) => entry.index),
-                { parse: batch.map((entry) => ({ item: items[entry.index], handed: entry.handed })) },
-              );
-            }
-            if (inFlight.size === 0 && next >= items.length) finish();
-          };
-          refills.push(refill);
-          worker.on('message', (message: { id: number; results: (WorkResult | ToParse)[] }) => {
-            const indices = inFlight.get(message.id)!;
-            inFlight.delete(message.id);
-            message.results.forEach((result, position) => {
-              if (result.status === 'to-parse') {
-                waiting.push({ index: indices[position], handed: result });
-                waitingBytes += result.text.length;
-              } else onResult(indices[position], result);
-            });
-            refill();
+  const projects = [...options.projects.values()];
+  for (const worker of threads) {
+    running++;
+    workers.push(
+      new Promise<void>((resolve, reject) => {
+        worker.postMessage({ projects });
+        // Several chunks in flight, so that the reader never waits for the busy main thread to answer.
+        const inFlight = new Map<number, number[]>();
+        let nextId = 0;
+        let finished = false;
+        let helping = false;
+        const finish = () => {
+          if (finished) return;
+          finished = true;
+          void worker.terminate().then(() => {
+            running--;
+            resolve();
             wakeMain();
           });
-          worker.on('error', (error) => {
-            failed ??= error;
-            reject(error);
-            wakeMain();
+        };
+        const post = (indices: number[], message: object) => {
+          const id = nextId++;
+          inFlight.set(id, indices);
+          worker.postMessage({ id, ...message });
+        };
+        const refill = () => {
+          while (!finished && inFlight.size < 8 && waitingBytes < maxWaitingBytes) {
+            const indices = take();
+            if (indices.length === 0) break;
+            post(indices, { read: indices.map((index) => items[index]) });
+          }
+          // Everything is read: when enough parses still wait to pay for the worker's own warm-up, it
+          // helps with them, from the back of the queue, while the main thread works from the front.
+          if (next >= items.length && waitingBytes >= helpThreshold) helping = true;
+          while (!finished && helping && inFlight.size < 2 && waiting.length > 1) {
+            const batch = takeFromBack();
+            post(
+              batch.map((entry) => entry.index),
+              { parse: batch.map((entry) => ({ item: items[entry.index], handed: entry.handed })) },
+            );
+          }
+          if (inFlight.size === 0 && next >= items.length) finish();
+        };
+        refills.push(refill);
+        worker.on('message', (message: { id: number; results: (WorkResult | ToParse)[] }) => {
+          const indices = inFlight.get(message.id)!;
+          inFlight.delete(message.id);
+          message.results.forEach((result, position) => {
+            if (result.status === 'to-parse') {
+              waiting.push({ index: indices[position], handed: result });
+              waitingBytes += result.text.length;
+            } else onResult(indices[position], result);
           });
           refill();
-        }),
-      );
-    }
+          wakeMain();
+        });
+        worker.on('error', (error) => {
+          failed ??= error;
+          reject(error);
+          wakeMain();
+        });
+        refill();
+      }),
+    );
   }
   const settled = Promise.all(workers);
   settled.catch(() => undefined);
