@@ -82,12 +82,24 @@ export function harmlessText(
     ['length', 'size'].includes(value.property.name)
   )
     return '0';
+  const branch = (node: AnyNode) =>
+    staticValue(node, ancestors)?.value ?? harmlessText(node, ancestors, text, depth + 1);
   // Handles: ascending ? 'ASC' : 'DESC'
   if (value.type === 'ConditionalExpression') {
-    const branch = (node: AnyNode) =>
-      staticValue(node, ancestors)?.value ?? harmlessText(node, ancestors, text, depth + 1);
     const consequent = branch(value.consequent);
     if (consequent !== undefined && branch(value.alternate) !== undefined) return String(consequent);
+    // Handles: SORTABLE.includes(sort) ? sort : 'created_at', the allowlist the fix hint asks for
+    const allowed = allowlisted(value.test, ancestors);
+    const source = (node: AnyNode) => text.slice(unwrap(node).start ?? 0, unwrap(node).end ?? 0);
+    if (allowed && source(allowed.checked) === source(allowed.negated ? value.alternate : value.consequent)) {
+      const fallback = branch(allowed.negated ? value.consequent : value.alternate);
+      if (fallback !== undefined) return String(fallback);
+    }
+  }
+  // Handles: Number(offset) || 0, parseInt(limit, 10) ?? 20: either side is the result
+  if (value.type === 'LogicalExpression') {
+    const left = branch(value.left);
+    if (left !== undefined && branch(value.right) !== undefined) return String(left);
   }
   const source = typeof value.start === 'number' ? text.slice(value.start, value.end) : '';
   if (placeholderList.test(source)) return '?';
@@ -101,6 +113,56 @@ export function harmlessText(
       return harmlessText(binding.init, ancestors, text, depth + 1);
   }
   return undefined;
+}
+
+/** A constant list: `['a', 'b']`, or a never-reassigned const holding one (or `new Set([...])` of one). */
+function isConstantList(node: AnyNode, ancestors: readonly Node[], depth = 0): boolean {
+  const n = unwrap(node);
+  if (depth > 2) return false;
+  if (n.type === 'ArrayExpression')
+    return n.elements.length > 0 && n.elements.every((e: AnyNode) => e && staticValue(e, ancestors));
+  if (n.type === 'NewExpression' && memberPath(n.callee) === 'Set' && n.arguments.length === 1)
+    return isConstantList(n.arguments[0], ancestors, depth + 1);
+  if (n.type === 'CallExpression' && memberPath(n.callee) === 'Object.keys' && n.arguments.length === 1) {
+    const object = unwrap(n.arguments[0]);
+    if (object.type !== 'Identifier') return false;
+    const binding = findBinding(object.name, ancestors);
+    return (
+      binding?.kind === 'const' && Boolean(binding.init) && unwrap(binding.init!).type === 'ObjectExpression'
+    );
+  }
+  if (n.type === 'Identifier') {
+    const binding = findBinding(n.name, ancestors);
+    return (
+      binding?.kind === 'const' &&
+      Boolean(binding.init) &&
+      assignmentsTo(n.name, binding.scope).length === 0 &&
+      isConstantList(binding.init, ancestors, depth + 1)
+    );
+  }
+  return false;
+}
+
+/** `LIST.includes(x)` / `SET.has(x)` over a constant list, possibly negated: `x` is checked against it. */
+function allowlisted(
+  test: AnyNode,
+  ancestors: readonly Node[],
+): { checked: AnyNode; negated: boolean } | undefined {
+  let node = unwrap(test);
+  let negated = false;
+  if (node.type === 'UnaryExpression' && node.operator === '!') {
+    node = unwrap(node.argument);
+    negated = true;
+  }
+  if (
+    node.type !== 'CallExpression' ||
+    node.callee.type !== 'MemberExpression' ||
+    !['includes', 'has'].includes(calleeName(node) ?? '') ||
+    node.arguments.length !== 1 ||
+    !isConstantList(node.callee.object, ancestors)
+  )
+    return undefined;
+  return { checked: node.arguments[0], negated };
 }
 
 function classify(
