@@ -68,11 +68,14 @@ const rule: TextRule = {
     const inherited = chain
       .slice(1)
       .some((stage) => stage.instructions.some((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT'));
-    // An image without a command of its own (a static-files stage, a base image) is judged where it runs,
-    // unless it EXPOSEs a port: then it is a service whose command comes from compose or the orchestrator.
-    const exposes = chain.some((stage) => stage.instructions.some((i) => i.keyword === 'EXPOSE'));
-    if (starts.length === 0 && !inherited && !exposes) return;
     const rootBase = expandGlobalArgs(file, chain[chain.length - 1].base);
+    // An image without a command of its own (a static-files stage, a base image) is judged where it runs,
+    // unless it is a node image that EXPOSEs a port: node's own CMD is a REPL, so compose or the
+    // orchestrator starts the app. A web server base (nginx, httpd) runs its own command, as before.
+    const nodeService =
+      isOfficialNodeImage(rootBase) &&
+      chain.some((stage) => stage.instructions.some((i) => i.keyword === 'EXPOSE'));
+    if (starts.length === 0 && !inherited && !nodeService) return;
     const user = effectiveUser(chain, rootBase);
     if (user.kind !== 'root') return;
 
