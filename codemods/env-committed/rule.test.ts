@@ -84,6 +84,16 @@ describe('env-committed', () => {
     expect(await check(root)).toEqual([]);
   });
 
+  it('reads NAME.env files (compose env_file) as well, but not their templates', async () => {
+    const root = repo({
+      'vars.env': 'MYSQL_USER=app\nMYSQL_PASSWORD=wq8Lr2vXk0Pz\n',
+      'example.env': 'MYSQL_PASSWORD=wq8Lr2vXk0Pz\n',
+      'docker/app.env': 'NODE_ENV=production\nPORT=3000\n',
+    });
+    const reports = await check(root);
+    expect(reports.map((report) => `${report.file}:${report.line}`)).toEqual(['vars.env:2']);
+  });
+
   it('ignores .env files that are not tracked', async () => {
     const root = repo({ 'README.md': '# app\n' });
     writeFileSync(join(root, '.env'), 'JWT_SECRET=9f8e7d6c5b4a39281706\n');

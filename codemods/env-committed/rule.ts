@@ -14,8 +14,13 @@ const templateFile =
 /** Test and CI env files commonly hold fake values on purpose; only real key formats count there. */
 const testFile = /^\.env\.(?:test|testing|ci|e2e|spec)(?:\.|$)/i;
 
+/** `example.env`, `sample.env`, `app.env.template`: the `NAME.env` spelling of a template. */
+const namedTemplateFile = /^(?:example|sample|template|default|defaults|dist)\.env$/i;
+
+/** `.env`, `.env.production`, and the `NAME.env` files docker compose's env_file points at (`db.env`, `vars.env`). */
 export function isDotenvFile(path: string): boolean {
   const name = basename(path);
+  if (/^[\w.-]+\.env$/.test(name) && !name.startsWith('.')) return !namedTemplateFile.test(name);
   return /^\.env(?:\.|$)/.test(name) && !templateFile.test(name);
 }
 
