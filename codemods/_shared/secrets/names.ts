@@ -6,9 +6,9 @@
 
 export type SecretKind = 'password' | 'secret' | 'token' | 'key';
 
-const passwordWords = new Set(['password', 'passwd', 'pwd', 'passphrase', 'passcode']);
+export const passwordWords = new Set(['password', 'passwd', 'pwd', 'passphrase', 'passcode']);
 /** `pass` is a password only in credential pairs (`auth: { user, pass }`, `SMTP_PASS`), never `firstPass`. */
-const passQualifiers = new Set([
+export const passQualifiers = new Set([
   'user',
   'db',
   'database',
@@ -36,7 +36,7 @@ const passQualifiers = new Set([
  * A `key` is secret only after one of these (`apiKey`, `privateKey`), never `cacheKey` or `storageKey`. Keys that
  * are public by design stay out: Pusher `appKey`, Adyen `clientKey`, Segment `writeKey`, license keys.
  */
-const keyQualifiers = new Set([
+export const keyQualifiers = new Set([
   'api',
   'private',
   'secret',
@@ -93,7 +93,7 @@ const tokenNonQualifiers = new Set([
   'search',
 ]);
 /** Words after the head noun that still leave a value of the secret (`JWT_SECRET_DEV`, `passwordValue`). */
-const trailingQualifiers = new Set([
+export const trailingQualifiers = new Set([
   'value',
   'str',
   'string',

@@ -142,7 +142,7 @@ export function isNonSecretShape(value: string, name?: string): boolean {
 }
 
 /** Default credentials: the values attackers try first. */
-const defaultCredentials = new Set([
+export const defaultCredentials = new Set([
   'admin',
   'administrator',
   'changeme',

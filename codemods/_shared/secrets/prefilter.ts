@@ -1,0 +1,170 @@
+import { keyQualifiers, passQualifiers, passwordWords, trailingQualifiers } from './names.js';
+import { defaultCredentials } from './values.js';
+
+/**
+ * Text prefilters of the secrets rules: necessary conditions of what they report, so that a file that cannot hold
+ * a finding is never parsed. Each piece mirrors a detection path (names.ts, values.ts, locate.ts, detect.ts) and
+ * is built from the same word lists, so a word added there is seen here too. A piece may let through more than
+ * its rule reports, never less: words that `Object.keys`, `keyof`, `cacheKey` or `tokens` put in almost every file
+ * are not enough on their own.
+ */
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * `key` -> `[kK][eE][yY]`: the rest of a pattern stays case-sensitive, which the camelCase word boundaries of
+ * nameWords need (`tokenType` is not a token, `TOKEN_TYPE` neither, `tokenValue` is).
+ */
+export function anyCase(word: string): string {
+  return escapeRegExp(word).replace(/[a-z]/g, (letter) => `[${letter}${letter.toUpperCase()}]`);
+}
+
+function anyOf(words: Iterable<string>): string {
+  // Longest first, so that `str` does not stop `string` short.
+  const sorted = [...words].sort((a, b) => b.length - a.length);
+  return `(?:${sorted.map(anyCase).join('|')})`;
+}
+
+/** Characters that may separate two words inside one name (`API_KEY`, `'x-api-key'`, `apiKey` has none). */
+const inName = `[^A-Za-z0-9'"\`\\n]*`;
+
+/**
+ * Head nouns of secretKind (names.ts), as they can end a name: `password` (also compound: `dbpassword`), `secret`,
+ * `token`, a `key` after one of its qualifiers or after `secret` (`secretOrKey`), a `pass` after one of its.
+ */
+const secretHeads = [
+  anyOf(passwordWords),
+  anyCase('secret'),
+  anyCase('token'),
+  `${anyOf(keyQualifiers)}${inName}${anyCase('key')}`,
+  `${anyCase('secret')}[^'"\`\\n]*?${anyCase('key')}`,
+  `${anyOf(passQualifiers)}${inName}${anyCase('pass')}`,
+];
+
+/**
+ * The head ends its word (`tokens`, `passwordless`, `tokenizer` are other words); trailing qualifiers and digits
+ * may follow it (`JWT_SECRET_DEV`, `passwordValue`, `apiKey2`), as secretKind pops them.
+ */
+const trail = `(?![a-z])(?:${inName}(?:${anyOf(trailingQualifiers)}|[0-9]+(?![0-9]))(?![a-z]))*`;
+/** The end of an identifier (`password_`, `$secret$`), or of a quoted name (`'db password (dev)'`). */
+const nameEnd = `(?:[_$\\u0080-\\uffff]*|[^A-Za-z0-9'"\`\\n]*['"\`])`;
+/** The end of a name where nothing else of it follows. */
+const wordEnd = `[_$\\u0080-\\uffff]*(?![A-Za-z0-9_$\\u0080-\\uffff])`;
+
+/** A name that secretKind (or isSecretName) accepts, as it can appear anywhere in the text. */
+export const secretName = new RegExp(`(?:${secretHeads.join('|')})${trail}${wordEnd}`);
+
+/**
+ * Names whose literal secretLiteral (detect.ts) reports besides secretKind's: `{ user, pass: '...' }`
+ * (passwordPairKind takes exactly `pass`), `Authorization: 'Bearer ...'`, `credentials: '<high entropy>'`.
+ */
+const literalHeads = [
+  ...secretHeads,
+  '(?<![A-Za-z0-9])pass',
+  anyCase('authorization'),
+  `${anyCase('credential')}[sS]?`,
+];
+
+/**
+ * Spaces and comments. A block comment stops at its first `*` + `/`: a lazy `[\s\S]*?` could also stretch to any
+ * later one, and a failed match would try all of them (seconds on a file full of JSDoc).
+ */
+export const gap = String.raw`(?:\s|\/\*(?:[^*]|\*(?!\/))*\*\/|\/\/[^\n]*)`;
+/**
+ * Between a name and its `:` or `=`: spaces and comments, the `]` of `obj['apiKey']`, the `?`/`!` of TS fields,
+ * the `)` or `as T)` of a parenthesized assignment target.
+ */
+const beforeAssign = String.raw`(?:${gap}|[\]?!)]|(?:as|satisfies)\s[^=;\n()]*\))*`;
+/** A type annotation (`: string | undefined`, `: Record<string, () => string>`), up to the `=` of its value. */
+const typeAnnotation = String.raw`(?:[^;={}()'"\`]|=>|\{[^{}]*\}|\([^()]*\)|'[^'\n]*'|"[^"\n]*"|\`[^\`]*\`)*?`;
+
+/** From a name to the value stored under it: `: v`, `= v`, `: T = v` (variables, fields, JSX, enums, defaults). */
+function storedAs(value: string): string {
+  return `${beforeAssign}(?::${value}|=(?![=>])${value}|:${typeAnnotation}=(?![=>])${value})`;
+}
+
+/** The opening quote of a string or template literal, after spaces, comments and parentheses (`= ('x')`). */
+const literalStart = String.raw`(?:${gap}|\()*['"\`]`;
+/** A default credential of values.ts, as a whole string (isDefaultCredential trims and ignores case). */
+const defaultCredentialLiteral = String.raw`['"\`](?:\s|\\[tnrvf])*${anyOf(defaultCredentials)}(?:\s|\\[tnrvf])*['"\`]`;
+
+/** A string literal stored under a secret's name (literalSite's positions). */
+export const literalUnderSecretName = new RegExp(
+  `(?:${literalHeads.join('|')})${trail}${nameEnd}${storedAs(literalStart)}`,
+);
+/** A default credential stored under a secret's name: `password: 'admin'`, `secret = 'changeme'`. */
+const defaultCredentialUnderSecretName = new RegExp(
+  `(?:${literalHeads.join('|')})${trail}${nameEnd}${storedAs(`(?:${gap}|\\()*${defaultCredentialLiteral}`)}`,
+);
+export const defaultCredentialAnywhere = new RegExp(defaultCredentialLiteral);
+
+/**
+ * The callees of locate.ts's secretArguments: `jwt.sign(payload, 'shhh')` (also `jwt!.sign`, `(jwt as any).verify`),
+ * `cookieParser('s3cret')`, `crypto.createHmac('sha256', 'k3y')`. `z.jwt()` or a `JWT` in a comment is none.
+ */
+export const secretArgumentCallee = new RegExp(
+  String.raw`(?<![\w$.])(?:jwt|JWT|jsonwebtoken|jsonWebToken)(?:${gap}|[!)]|as\s[^;\n]*?\))*(?:\??\.|\[)${gap}*['"\`]?(?:sign|verify)(?![\w$])|cookieParser|cookie_parser|createHmac`,
+);
+
+/** The beginnings of values.ts's keyFormats, which every string of that format holds as written. */
+export const keyFormatPrefix =
+  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY|[sr]k_live_|(?:AKIA|ASIA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36}|github_pat_|xox[abposr]-|hooks\.slack\.com|AIza[0-9A-Za-z_-]{35}|SG\.[\w-]{16}|SK[0-9a-f]{32}|npm_[A-Za-z0-9]{36}|T3BlbkFJ|sk-ant-/;
+
+/** `scheme://user:password@host` (urlPassword), also with the slashes escaped as in JSON (`:\/\/`). */
+export const urlWithPassword = /:(?:\/|\\\/){2}[^:@/\s]*:[^@/\s]+@/;
+
+/**
+ * A letter or digit written as an escape sequence (`'pass\x77ord'`, `'\u0041KIA...'`): the words above are matched
+ * as written, so such a file is always parsed. Rare in practice (regex character classes use other escapes).
+ */
+export const letterEscape =
+  /\\(?:x(?:3[0-9]|[46][1-9a-fA-F]|[57][0-9aA]|2[dD]|5[fF])|u00(?:3[0-9]|[46][1-9a-fA-F]|[57][0-9aA]|2[dD]|5[fF])|u\{0*(?:3[0-9]|[46][1-9a-fA-F]|[57][0-9aA])\}|1[0-7]{2})/;
+
+/**
+ * Every head above holds one of these words (a `key` only after a qualifier): a test that is cheap where they are
+ * missing (most files), before the patterns that try their many alternatives at every position.
+ */
+export const secretWord = new RegExp(
+  `pass|pwd|secret|token|authorization|credential|(?:${[...keyQualifiers].join('|')})[^A-Za-z0-9'"\`\\n]*key`,
+  'i',
+);
+
+/** What secretLiteral (detect.ts) may report in this text: a known key format, a URL password, a named secret. */
+export function mayHoldSecretLiteral(text: string): boolean {
+  return (
+    keyFormatPrefix.test(text) ||
+    urlWithPassword.test(text) ||
+    secretArgumentCallee.test(text) ||
+    (secretWord.test(text) && literalUnderSecretName.test(text)) ||
+    letterEscape.test(text)
+  );
+}
+
+/** What isDefaultCredentialAt (detect.ts) may report: `password: 'admin'`, `jwt.sign(payload, 'secret')`. */
+export function mayHoldDefaultCredential(text: string): boolean {
+  return (
+    defaultCredentialAnywhere.test(text) &&
+    (secretArgumentCallee.test(text) ||
+      (secretWord.test(text) && defaultCredentialUnderSecretName.test(text)))
+  );
+}
+
+/** A secret's name given any value: `const jwtSecret = process.env.A || 'x'`, `{ password: cfg.pw ?? 'x' }`. */
+export const secretNameAssigned = new RegExp(
+  `(?:${secretHeads.join('|')})${trail}${nameEnd}${beforeAssign}(?::|=(?![=>]))`,
+);
+
+/**
+ * envRead (locate.ts) of a variable named like a secret: `process.env.JWT_SECRET`, `import.meta.env['DB_PASSWORD']`,
+ * `process['env'].X`, `(process.env as any).X`, `process.env!.X` (memberPath looks through casts).
+ */
+export const envReadOfSecret = new RegExp(
+  String.raw`(?<![\w$])env['"\`]?\]?(?:${gap}|[!)]|as\s[^;\n]*?\))*(?:\??\.|\[)${gap}*['"\`]?[^'"\`\n\]]*?(?:${secretHeads.join('|')})${trail}${wordEnd}`,
+);
+
+/** A default credential as one side of `==` or `===` (checkComparison), in parentheses or not. */
+export const comparedWithDefaultCredential = new RegExp(
+  String.raw`${defaultCredentialLiteral}(?:${gap}|\))*===?|===?(?:${gap}|\()*${defaultCredentialLiteral}`,
+);
