@@ -2,6 +2,7 @@ import type { Node } from '@babel/types';
 import type { FixFunction, SourceContext, SourceRule } from '../../src/engine/rule.js';
 import { isRecordInList, secretLiteral } from '../_shared/secrets/detect.js';
 import { stringValue } from '../_shared/secrets/locate.js';
+import { mayHoldSecretLiteral } from '../_shared/secrets/prefilter.js';
 import { isClientModule, isClientPath, isTestPath, relativeToRoot } from '../_shared/secrets/paths.js';
 import { lookupExpression, planReplacement, rotateNote } from '../_shared/secrets/replacement.js';
 
@@ -80,8 +81,8 @@ const rule: SourceRule = {
     fixable: true,
     hint: 'Read the value from the environment (or the config module) and rotate the secret: it is in git history.',
   },
-  prefilter:
-    /secret|token|passw|pwd|pass\b|key|credential|-----BEGIN|sk_live_|rk_live_|AKIA|ASIA|gh[pousr]_|github_pat_|xox[abposr]-|AIza|SG\.|hooks\.slack|npm_|sk-|:\/\/[^/\s'"`]*:[^@\s'"`]+@|authorization/i,
+  // Browser modules (import.meta.env) are frontend-secret's: this rule reports nothing in them.
+  prefilter: (text) => !text.includes('import.meta.env') && mayHoldSecretLiteral(text),
   appliesTo: (path) => !isTestPath(path) && !isClientPath(path),
   create(context) {
     let clientModule = false;
