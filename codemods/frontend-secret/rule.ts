@@ -5,6 +5,7 @@ import { isProcessEnv, secretLiteral } from '../_shared/secrets/detect.js';
 import { envRead } from '../_shared/secrets/locate.js';
 import { nameWords } from '../_shared/secrets/names.js';
 import { isClientModule, isTestPath, relativeToRoot } from '../_shared/secrets/paths.js';
+import { mayHoldSecretLiteral } from '../_shared/secrets/prefilter.js';
 import { browserSafeFormats } from '../_shared/secrets/values.js';
 
 type AnyNode = Node & Record<string, any>;
@@ -99,6 +100,24 @@ export function isSecretForBrowser(name: string): boolean {
   return false;
 }
 
+/** A bundler prefix (publicPrefix; `NEXT_PUBLIC_` ends with `PUBLIC_`), case-sensitive as there. */
+const publicPrefixInText = /PUBLIC_|VITE_|REACT_APP_|VUE_APP_|GATSBY_/g;
+/** Every name isSecretForBrowser accepts holds one of these words. */
+const browserSecretWord = /secret|passw|pwd|key|role|token/i;
+
+/**
+ * A bundled variable named like a secret (`import.meta.env.VITE_ADMIN_PASSWORD`): a prefix, then one of the words
+ * in the rest of the name (up to a quote or the end of the line, which is longer than any name).
+ */
+function mayNamePublicSecret(text: string): boolean {
+  publicPrefixInText.lastIndex = 0;
+  for (let match = publicPrefixInText.exec(text); match; match = publicPrefixInText.exec(text)) {
+    const rest = /^[^'"`\n]*/.exec(text.slice(match.index + match[0].length, match.index + 400))![0];
+    if (browserSecretWord.test(rest)) return true;
+  }
+  return false;
+}
+
 function reportVariable(node: AnyNode, fullName: string, context: SourceContext, seen: Set<string>): void {
   const match = publicPrefix.exec(fullName);
   if (!match || !isSecretForBrowser(match[2]) || seen.has(fullName)) return;
@@ -136,8 +155,7 @@ const rule: SourceRule = {
     fixable: false,
     hint: 'Keep the secret on the server: call your API, which uses it, and rotate the exposed secret.',
   },
-  prefilter:
-    /NEXT_PUBLIC_|VITE_|REACT_APP_|EXPO_PUBLIC_|VUE_APP_|GATSBY_|PUBLIC_|secret|token|passw|pwd|key|credential|-----BEGIN|sk_live_|rk_live_|AKIA|gh[pousr]_|github_pat_|xox[abposr]-|SG\.|hooks\.slack|npm_|sk-|authorization/i,
+  prefilter: (text) => mayHoldSecretLiteral(text) || mayNamePublicSecret(text),
   appliesTo: (path) => !isTestPath(path),
   create(context) {
     let clientModule = false;

@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkSource } from '../../src/engine/analyze-source.js';
+import { matchesPrefilter, type ProjectInfo } from '../../src/engine/rule.js';
+import { rulesPreset } from '../../src/policy/index.js';
+import { loadFixtures } from '../../test/helpers/rule-fixtures.js';
+import rule from './rule.js';
+
+const project: ProjectInfo = { root: '/p', policy: rulesPreset, moduleSystem: 'esm' };
+const parsed = (text: string) => matchesPrefilter(rule.prefilter, text);
+/** The findings with no prefilter at all: what the prefilter must never hide. */
+const findings = (text: string, relativePath: string, on = project) =>
+  checkSource(text, join(on.root, relativePath), [{ ...rule, prefilter: /(?:)/ }], on).findings;
+
+const reportedShapes: Record<string, string> = {
+  'a literal in a component':
+    'export function Map() {\n  return <Widget apiKey="f8Kq2LmZ7xW4pR9tVb3N" />;\n}\n',
+  'a Vite secret': 'export const secret = import.meta.env.VITE_API_SECRET;\n',
+  'a destructured Next variable':
+    'const { NEXT_PUBLIC_STRIPE_SECRET_KEY } = process.env;\nexport default NEXT_PUBLIC_STRIPE_SECRET_KEY;\n',
+  'a computed env read': "export const token = process.env['REACT_APP_GITHUB_TOKEN'];\n",
+  'a service-role key': 'export const key = import.meta.env.VITE_SUPABASE_SERVICE_ROLE_KEY;\n',
+};
+
+const cleanFiles: Record<string, string> = {
+  'a cache keyed by Object.keys':
+    "export function cacheKey(query: Record<string, string>): string {\n  return Object.keys(query)\n    .sort()\n    .map((key) => `${key}=${query[key]}`)\n    .join('&');\n}\nexport type Keys = keyof typeof defaults;\nconst defaults = { page: 1 };\n",
+  'a lexer with tokens':
+    "export interface Token {\n  type: string;\n  value: string;\n}\nexport function tokenize(input: string): Token[] {\n  const tokens: Token[] = [];\n  for (const token of input.split(' ')) tokens.push({ type: 'word', value: token });\n  return tokens;\n}\n",
+  'a form type with a password field':
+    "export interface LoginForm {\n  email: string;\n  password: string;\n}\nexport const passwordField = 'password';\nexport function isValid(form: LoginForm): boolean {\n  return form.password.length >= 12 && form.email.includes('@');\n}\n",
+  'request headers read for a trace id':
+    "import type { Request } from 'express';\nexport function traceId(req: Request): string | undefined {\n  const key = 'x-trace-id';\n  return req.headers[key] as string | undefined;\n}\n",
+  'bundle variables that name no secret':
+    'export const url = import.meta.env.VITE_API_URL;\nexport const mode = process.env.NEXT_PUBLIC_MODE;\nexport const keys = Object.keys({ a: 1 });\n',
+};
+
+describe('frontend-secret prefilter', () => {
+  it('lets through every fixture the rule reports on', () => {
+    const reported = loadFixtures(import.meta.dirname).filter(
+      (fixture) => findings(fixture.text, fixture.relativePath, fixture.project).length > 0,
+    );
+    expect(reported.length).toBeGreaterThanOrEqual(5);
+    for (const fixture of reported) expect(parsed(fixture.text), fixture.name).toBe(true);
+  });
+
+  // Shapes the rule reports (checked here without a prefilter): each must reach the parser.
+  it.each(Object.entries(reportedShapes))('lets through %s', (_, text) => {
+    expect(findings(text, 'src/components/app.tsx').length).toBeGreaterThan(0);
+    expect(parsed(text)).toBe(true);
+  });
+
+  // Files the former prefilter parsed for a word (`key`, `token`, `admin`...) although nothing here can be reported.
+  it.each(Object.entries(cleanFiles))('skips %s', (_, text) => {
+    expect(findings(text, 'src/components/app.tsx')).toEqual([]);
+    expect(parsed(text)).toBe(false);
+  });
+});
