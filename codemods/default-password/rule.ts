@@ -5,6 +5,20 @@ import { isDefaultCredentialAt, isProcessEnv, isRecordInList } from '../_shared/
 import { envRead, literalSite, stringValue } from '../_shared/secrets/locate.js';
 import { envNameFor, isSecretName } from '../_shared/secrets/names.js';
 import { isTestPath } from '../_shared/secrets/paths.js';
+import {
+  comparedWithDefaultCredential,
+  envReadOfSecret,
+  gap,
+  keyFormatPrefix,
+  letterEscape,
+  mayHoldDefaultCredential,
+  literalUnderSecretName,
+  secretArgumentCallee,
+  secretName,
+  secretNameAssigned,
+  secretWord,
+  urlWithPassword,
+} from '../_shared/secrets/prefilter.js';
 import { lookupExpression, planReplacement, rotateNote } from '../_shared/secrets/replacement.js';
 import { isDefaultCredential, knownKeyFormat, urlPassword } from '../_shared/secrets/values.js';
 
@@ -179,6 +193,37 @@ function checkComparison(node: AnyNode, context: SourceContext): void {
   }
 }
 
+/** `||` or `??`, then a non-empty string literal (after spaces, comments, parentheses). */
+const literalFallback = new RegExp(String.raw`(?:\|\||\?\?)(?:${gap}|\()*(?:'(?!')|"(?!")|\`(?!\`))`);
+/** The `} = process.env` that ends checkDestructuringDefault's pattern (its init is exactly process.env). */
+const patternOfProcessEnv = new RegExp(
+  String.raw`\}${gap}*(?::(?:[^=;]|=>)*)?=${gap}*(?:\(${gap}*)*process${gap}*\.${gap}*env(?![\w$])`,
+);
+
+/**
+ * checkFallback: an env read, a string fallback, and a secret's name (of the variable read or of what stores the
+ * expression, `jwt.sign(payload, process.env.X || 'dev')` included) or a credential as the value. checkDestructuringDefault: a literal under a secret's name in a
+ * pattern destructuring process.env.
+ */
+function mayFallBackToLiteral(text: string): boolean {
+  if (!/\benv\b/.test(text)) return false;
+  if (
+    literalFallback.test(text) &&
+    (envReadOfSecret.test(text) ||
+      secretNameAssigned.test(text) ||
+      secretArgumentCallee.test(text) ||
+      urlWithPassword.test(text) ||
+      keyFormatPrefix.test(text))
+  )
+    return true;
+  return patternOfProcessEnv.test(text) && literalUnderSecretName.test(text);
+}
+
+/** checkComparison: `password === 'admin'`, with a secret's name on the other side. */
+function mayCompareWithDefault(text: string): boolean {
+  return comparedWithDefaultCredential.test(text) && secretWord.test(text) && secretName.test(text);
+}
+
 const rule: SourceRule = {
   kind: 'source',
   meta: {
@@ -194,7 +239,11 @@ const rule: SourceRule = {
     fixable: true,
     hint: 'Remove the fallback so a missing variable fails at start, and set the variable in every environment.',
   },
-  prefilter: /passw|pwd|pass\b|secret|token|key|credential|admin|changeme|root/i,
+  prefilter: (text) =>
+    mayHoldDefaultCredential(text) ||
+    mayFallBackToLiteral(text) ||
+    mayCompareWithDefault(text) ||
+    letterEscape.test(text),
   appliesTo: (path) => !isTestPath(path),
   create(context) {
     return {

@@ -1,0 +1,64 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkSource } from '../../src/engine/analyze-source.js';
+import { matchesPrefilter, type ProjectInfo } from '../../src/engine/rule.js';
+import { rulesPreset } from '../../src/policy/index.js';
+import { loadFixtures } from '../../test/helpers/rule-fixtures.js';
+import rule from './rule.js';
+
+const project: ProjectInfo = { root: '/p', policy: rulesPreset, moduleSystem: 'esm' };
+const parsed = (text: string) => matchesPrefilter(rule.prefilter, text);
+/** The findings with no prefilter at all: what the prefilter must never hide. */
+const findings = (text: string, relativePath: string, on = project) =>
+  checkSource(text, join(on.root, relativePath), [{ ...rule, prefilter: /(?:)/ }], on).findings;
+
+const reportedShapes: Record<string, string> = {
+  'an env fallback in a chain':
+    "export const secret = process.env.A || process.env.JWT_SECRET || 'dev-secret';\n",
+  "a fallback stored under a secret's name":
+    "export const config = {\n  sessionSecret:\n    process.env.SESSION ??\n    // local only\n    ('keyboard cat'),\n};\n",
+  'a destructuring default of process.env':
+    "const {\n  PORT = '3000',\n  DB_PASSWORD = 'postgres',\n}: NodeJS.ProcessEnv = process.env;\nexport { PORT, DB_PASSWORD };\n",
+  'a default credential pair': "export const admin = { user: 'root', password: 'changeme' };\n",
+  'a comparison with a default':
+    "export function check(user: { password: string }) {\n  return ('admin') === user.password;\n}\n",
+  'a guessable cookie secret':
+    "import cookieParser from 'cookie-parser';\nexport const middleware = cookieParser('secret');\n",
+};
+
+const cleanFiles: Record<string, string> = {
+  'a cache keyed by Object.keys':
+    "export function cacheKey(query: Record<string, string>): string {\n  return Object.keys(query)\n    .sort()\n    .map((key) => `${key}=${query[key]}`)\n    .join('&');\n}\nexport type Keys = keyof typeof defaults;\nconst defaults = { page: 1 };\n",
+  'a lexer with tokens':
+    "export interface Token {\n  type: string;\n  value: string;\n}\nexport function tokenize(input: string): Token[] {\n  const tokens: Token[] = [];\n  for (const token of input.split(' ')) tokens.push({ type: 'word', value: token });\n  return tokens;\n}\n",
+  'a form type with a password field':
+    "export interface LoginForm {\n  email: string;\n  password: string;\n}\nexport const passwordField = 'password';\nexport function isValid(form: LoginForm): boolean {\n  return form.password.length >= 12 && form.email.includes('@');\n}\n",
+  'request headers read for a trace id':
+    "import type { Request } from 'express';\nexport function traceId(req: Request): string | undefined {\n  const key = 'x-trace-id';\n  return req.headers[key] as string | undefined;\n}\n",
+  'a log level read with a fallback':
+    "import pino from 'pino';\nexport const logger = pino({\n  level: process.env.LOG_LEVEL ?? 'info',\n  redact: ['req.headers.authorization', 'password', 'token'],\n});\n",
+  'roles compared with admin':
+    "export function isAdmin(user: { role: string; name: string }) {\n  return user.role === 'admin' || user.role === 'root';\n}\n",
+};
+
+describe('default-password prefilter', () => {
+  it('lets through every fixture the rule reports on', () => {
+    const reported = loadFixtures(import.meta.dirname).filter(
+      (fixture) => findings(fixture.text, fixture.relativePath, fixture.project).length > 0,
+    );
+    expect(reported.length).toBeGreaterThanOrEqual(5);
+    for (const fixture of reported) expect(parsed(fixture.text), fixture.name).toBe(true);
+  });
+
+  // Shapes the rule reports (checked here without a prefilter): each must reach the parser.
+  it.each(Object.entries(reportedShapes))('lets through %s', (_, text) => {
+    expect(findings(text, 'src/server/config.ts').length).toBeGreaterThan(0);
+    expect(parsed(text)).toBe(true);
+  });
+
+  // Files the former prefilter parsed for a word (`key`, `token`, `admin`...) although nothing here can be reported.
+  it.each(Object.entries(cleanFiles))('skips %s', (_, text) => {
+    expect(findings(text, 'src/server/config.ts')).toEqual([]);
+    expect(parsed(text)).toBe(false);
+  });
+});
