@@ -9,6 +9,7 @@ import {
 } from '../../src/engine/ast-utils.js';
 import { stringValue } from '../_shared/secrets/locate.js';
 import { isSecretName } from '../_shared/secrets/names.js';
+import { letterEscape, secretName, secretWord } from '../_shared/secrets/prefilter.js';
 import { isTestPath, relativeToRoot } from '../_shared/secrets/paths.js';
 
 type AnyNode = Node & Record<string, any>;
@@ -47,9 +48,37 @@ function isLogCall(call: AnyNode): boolean {
   return loggerMethods.has(method) && loggerObject.test(owner) && owner !== 'Math';
 }
 
+/**
+ * isLogCall needs an owner that `console` or loggerObject accepts (`this.logger`, `req.log`, `auditLog`) and one of
+ * the methods: both are in the text, even when a cast, `!`, `?.` or a line break stands between them.
+ */
+const logOwner = /(?:console|log|Log|logger|Logger|logging)(?![\w$])/;
+const logMethod = new RegExp(
+  `(?:\\.|\\[)\\s*['"\`]?(?:${[...new Set([...consoleMethods, ...loggerMethods])].join('|')})(?![\\w$])`,
+);
+
+function mayCallLogger(text: string): boolean {
+  return logOwner.test(text) && logMethod.test(text);
+}
+
 const requestObject = /^(?:req|request|ctx\.request|ctx\.req|event)$/;
 const headerName =
   /^(?:authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-auth-token|x-access-token)$/i;
+
+/** leakOf's names and headers: a secret's name, an authorization or cookie header, `req.cookies`. */
+const leakWord = /cookie|authorization|authheader/i;
+/** leakOf's whole request parts: `req.body`, `request.headers`, `ctx.request.body`, `event.body`. */
+const requestObjectWord = /(?<![\w$])(?:req|request|event)(?![\w$])/;
+const wholePartWord = /(?<![\w$])(?:body|headers)(?![\w$])/;
+
+/** What leakOf may find in some argument, or in the value a logged variable is bound to. */
+function mayLogSecret(text: string): boolean {
+  return (
+    (secretWord.test(text) && secretName.test(text)) ||
+    leakWord.test(text) ||
+    (requestObjectWord.test(text) && wholePartWord.test(text))
+  );
+}
 
 /** What logging this value leaks: a secret (masked by the fix) or a whole body/headers (reported). */
 type Leak = { kind: 'secret'; what: string } | { kind: 'whole'; what: string };
@@ -261,7 +290,7 @@ const rule: SourceRule = {
     fixable: true,
     hint: "Mask the value ('***') and keep the message; log only the fields you need.",
   },
-  prefilter: /(?:console|log\w*)\s*\??\.\s*\w+\s*\(/i,
+  prefilter: (text) => (mayCallLogger(text) && mayLogSecret(text)) || letterEscape.test(text),
   appliesTo: (path) => !isTestPath(path),
   create(context) {
     const cli = isCommandLineTool(context);
