@@ -11,8 +11,9 @@ import { performance } from 'node:perf_hooks';
 import { listScannedFiles } from './corpora.mjs';
 
 const root = join(new URL('.', import.meta.url).pathname, '..', '..');
-// The bench's private build when there is one (see snapshotSecure in tools.mjs), else dist/.
-const built = [join(root, 'bench', 'results', 'secure-dist'), join(root, 'dist')].find((dir) =>
+// dist/ (run `npm run build` first), else the bench's private build (see snapshotSecure in tools.mjs),
+// which is only as fresh as the last bench run.
+const built = [join(root, 'dist'), join(root, 'bench', 'results', 'secure-dist')].find((dir) =>
   existsSync(join(dir, 'codemods', 'index.js')),
 );
 const { rules } = await import(join(built, 'codemods', 'index.js'));
