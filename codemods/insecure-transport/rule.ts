@@ -161,6 +161,20 @@ function checkAssignment(node: AnyNode, context: SourceContext): void {
     context.report({ node, message: tlsMessage });
 }
 
+const tlsSetting = /rejectUnauthorized|strictSSL|NODE_TLS_REJECT_UNAUTHORIZED|checkServerIdentity/;
+/** A string or template that starts with a URL, as the rule reads literals (its value, trimmed). */
+const urlAtLiteralStart = /['"`]\s*((?:http|ws):\/\/[^\s'"`]*)/gi;
+
+/**
+ * Whether some literal starts with a plain-HTTP URL to a remote host: the URLs in comments and licence
+ * headers of large bundles (`http://www.apache.org/...` after a `*`) never start a literal, and local
+ * hosts are judged here as the rule judges them.
+ */
+function hasInsecureUrlLiteral(text: string): boolean {
+  for (const match of text.matchAll(urlAtLiteralStart)) if (insecureUrl(match[1])) return true;
+  return false;
+}
+
 const rule: SourceRule = {
   kind: 'source',
   meta: {
@@ -176,7 +190,7 @@ const rule: SourceRule = {
     fixable: false,
     hint: 'Use https:// (wss://) and keep certificate verification on; trust a private CA with the `ca` option.',
   },
-  prefilter: /(?:http|ws):\/\/|rejectUnauthorized|strictSSL|NODE_TLS_REJECT_UNAUTHORIZED|checkServerIdentity/,
+  prefilter: (text) => tlsSetting.test(text) || hasInsecureUrlLiteral(text),
   appliesTo: (path) => !isTestPath(path),
   create(context) {
     return {

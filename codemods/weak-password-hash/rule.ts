@@ -126,7 +126,9 @@ const rule: SourceRule = {
     fixable: false,
     hint: 'Store bcrypt hashes (await bcrypt.hash(password, cost)) and check them with await bcrypt.compare(password, hash); rehash old hashes at the next login.',
   },
-  prefilter: /pass|pwd/i,
+  // Every finding needs a password name (passwords.ts: `pass`, `pw`, `pwd`, or a name ending in password,
+  // passwd, passphrase, pwd) or a password column in SQL text: `bypass`, `passes`, `compass` are not one.
+  prefilter: /(?:password|passwd|passphrase|pwd)s?(?![\w$])|(?<![\w$])(?:pass|pw)(?![\w$])/i,
   appliesTo: (relativePath) => !testPath.test(relativePath),
   create(context) {
     return {
