@@ -29,6 +29,12 @@ const unsafe: Record<string, string> = {
     "import { Pool } from 'pg';\nconst db = new Pool();\nexport const find = (id: string) =>\n  db.query(\n    // by id\n    `SELECT * FROM t WHERE id = ${id}`,\n  );\n",
   'a raw fragment':
     "import knex from 'knex';\nconst db = knex({ client: 'pg' });\nexport const sorted = (column: string) => db('t').orderByRaw(`${column} DESC`);\n",
+  'lower-case SQL':
+    "import { Pool } from 'pg';\nconst db = new Pool();\nexport const find = (id: string) => db.query('select name from users where id = ' + id);\n",
+  'a template that opens with a line break':
+    "import { Pool } from 'pg';\nconst db = new Pool();\nexport const find = (id: string) =>\n  db.query(`\n    SELECT name\n    FROM users\n    WHERE id = ${id}`);\n",
+  'a query builder condition held in a variable':
+    "import { DataSource } from 'typeorm';\nexport function find(ds: DataSource, name: string) {\n  const condition = `user.name = '${name}'`;\n  return ds.createQueryBuilder('user').where(condition).getMany();\n}\n",
   'nested type arguments':
     "import { Pool } from 'pg';\nconst db = new Pool();\nexport const find = (id: string) => db.query<Array<{ id: string }>>(`SELECT * FROM t WHERE id = ${id}`);\n",
 };
@@ -70,6 +76,13 @@ const safe: Record<string, string> = {
     "const SELECT_USER = 'SELECT id, name FROM users';",
     "export const byId = (id: string) => db.raw(SELECT_USER + ' WHERE id = ?', [id]);",
     "export const count = () => prisma.$queryRawUnsafe<{ n: number }[]>('SELECT count(*) AS n FROM users');",
+    '',
+  ].join('\n'),
+  'sentences that start like SQL': [
+    'export function greet(cache: Map<string, string>, name: string) {',
+    "  const key = 'with ' + name;",
+    "  return cache.get(key) ?? 'call ' + name + ' back, then show them the values';",
+    '}',
     '',
   ].join('\n'),
   'a query builder given objects': [

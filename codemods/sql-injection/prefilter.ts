@@ -22,12 +22,17 @@ const rawSqlCall = new RegExp(
 );
 const builderCondition =
   /\.(?:where|andWhere|orWhere|having|andHaving|orHaving)\s*\(\s*(?:`[^`]*\$\{|['"][^'"\n]*['"]\s*\+)/;
-const sqlStatementWords =
-  /\b(?:SELECT|INSERT|UPDATE|DELETE|WITH|REPLACE|MERGE|UPSERT|CREATE|DROP|ALTER|TRUNCATE|CALL|EXEC|EXECUTE|PRAGMA|GRANT|REVOKE|SHOW|DESCRIBE|EXPLAIN|VALUES|COPY|LOCK|VACUUM|DECLARE)\s/;
-const sqlStatementShapes =
-  /\bselect\b[\s\S]{0,200}?\bfrom\b|\binsert\s+(?:ignore\s+)?into\b|\bupdate\s+\S+\s+set\b|\bdelete\s+from\b|\b(?:create|drop)\s+(?:table|index|view)\b|\balter\s+table\b|\bpragma\s/i;
-const driverModule =
-  /['"](?:pg|pg-pool|pg-promise|mysql|mysql2|mysql2\/promise|sequelize|knex|@prisma\/client|better-sqlite3|sqlite|sqlite3|typeorm|@mikro-orm\/[\w-]+|postgres|mssql|tedious|oracledb)['"]/;
+/**
+ * SQL text as the rule recognises it (sql-text.ts, looksLikeSql): a statement word at the very start of
+ * the text, so right after the quote of some literal of the file (`'SELECT`, a template's first line);
+ * upper-case, or lower-case with the shape of a statement (`select ... from t`, `insert into t`...).
+ */
+const upperCaseStatement =
+  /['"`](?:\s|\\[nrtfv]|\()*(?:SELECT|INSERT|UPDATE|DELETE|WITH|REPLACE|MERGE|UPSERT|CREATE|DROP|ALTER|TRUNCATE|CALL|EXEC|EXECUTE|PRAGMA|GRANT|REVOKE|SHOW|DESCRIBE|EXPLAIN|VALUES|COPY|LOCK|VACUUM|DECLARE)(?:\s|\\[nrtfv])/;
+const statementShape =
+  /['"`](?:\s|\\[nrtfv]|\()*(?:select\b[\s\S]*?\bfrom\s+\S|insert\s+(?:ignore\s+)?into\s+\S|update\s+\S+\s+set\s+\S+\s*=|delete\s+from\s+\S|with\s+\w+\s+as\s*\(|replace\s+into|create\s+(?:table|index|view)|drop\s+(?:table|index|view)|alter\s+table|pragma\s|truncate\s)/i;
+/** Sinks that need no SQL-looking text: TypeORM's query builders and `literal()` imported from sequelize. */
+const textFreeSink = /createQueryBuilder|sequelize/;
 
 const identifierStart = /[A-Za-z_$]/;
 const identifierPart = /[\w$]/;
@@ -192,17 +197,17 @@ function mayPassValueIntoSql(text: string): boolean {
 }
 
 /**
- * The rule's prefilter: a raw-SQL call, a query-builder condition built from a string, SQL statement words
- * or a driver's module name; and, in every case, a query-like call that may be given a value in its SQL text
- * (the rule reports nothing else, whatever the call).
+ * The rule's prefilter: a call that takes SQL fragments (raw calls, query-builder conditions, `literal`),
+ * or SQL text in some literal; and, in every case, a query-like call that may be given a value in its SQL
+ * text (the rule reports nothing else, whatever the call).
  */
 export function mayHoldSqlInjection(text: string): boolean {
   return (
     (rawSqlCall.test(text) ||
       builderCondition.test(text) ||
-      sqlStatementWords.test(text) ||
-      sqlStatementShapes.test(text) ||
-      driverModule.test(text)) &&
+      textFreeSink.test(text) ||
+      upperCaseStatement.test(text) ||
+      statementShape.test(text)) &&
     mayPassValueIntoSql(text)
   );
 }
