@@ -94,6 +94,25 @@ describe('env-committed', () => {
     expect(reports.map((report) => `${report.file}:${report.line}`)).toEqual(['vars.env:2']);
   });
 
+  it('names secrets spelled with the secret word first, a compound pass or a base64 qualifier', async () => {
+    const root = repo({
+      '.env.production':
+        'PORT=8080\nDB_PASS=Xk29fLq7WmQ3\nSECRET_JWT=q8Vz3mTr0pLw9xKc\ndbpass=Lq7WmQ3Xk29f\nJWT_SECRET_B64=bm90LXJlYWwtNDQ3Mg==\n',
+    });
+    const [report, ...rest] = await check(root);
+    expect(rest).toEqual([]);
+    expect(report.line).toBe(2);
+    expect(report.message).toContain('(DB_PASS, SECRET_JWT, dbpass, JWT_SECRET_B64)');
+  });
+
+  it('stays silent on names that only hold a secret word (secretary, bypass, tokenizer)', async () => {
+    const root = repo({
+      '.env.production':
+        'SECRETARY_EMAIL=office@acme.io\nPASSAGE_ID=north-7\nBYPASS_CACHE=true\nCOMPASS_URL=https://maps.acme.io\nKEYBOARD_LAYOUT=azerty\nTOKENIZER=wordpiece\nSECRETS_MANAGER_REGION=eu-west-1\nSECRET_CLIENT_TIMEOUT=30\n',
+    });
+    expect(await check(root)).toEqual([]);
+  });
+
   it('ignores .env files that are not tracked', async () => {
     const root = repo({ 'README.md': '# app\n' });
     writeFileSync(join(root, '.env'), 'JWT_SECRET=9f8e7d6c5b4a39281706\n');

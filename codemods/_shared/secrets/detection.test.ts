@@ -15,6 +15,14 @@ describe('secret names (head noun decides)', () => {
     ['SMTP_PASS', 'password'],
     ['secretOrKey', 'key'],
     ['JWT_SECRET_DEV', 'secret'],
+    ['SECRET_JWT', 'secret'],
+    ['secretSession', 'secret'],
+    ['PASSWORD_DB', 'password'],
+    ['dbpass', 'password'],
+    ['userpass', 'password'],
+    ['JWT_SECRET_B64', 'secret'],
+    ['secretBase64', 'secret'],
+    ['apiKeyBase64', 'key'],
   ])('%s holds a %s', (name, kind) => expect(secretKind(name)).toBe(kind));
 
   it.each([
@@ -35,6 +43,19 @@ describe('secret names (head noun decides)', () => {
     'tokens',
     'monkey',
     'JWT_SECRET_FILE',
+    'secretary',
+    'passage',
+    'bypass',
+    'compass',
+    'surpass',
+    'keyboard',
+    'tokenizer',
+    'secretsManagerClient',
+    'secretClient',
+    'secretManager',
+    'SECRET_NAME',
+    'passwordLogin',
+    'passUser',
   ])('%s names no secret', (name) => expect(secretKind(name)).toBeUndefined());
 
   it('derives env names, with the owner for a bare word', () => {
@@ -44,6 +65,8 @@ describe('secret names (head noun decides)', () => {
     expect(envNameFor('stripeApiKey', 'payments')).toBe('STRIPE_API_KEY');
     expect(envNameFor('secret', 'exports')).toBe('SECRET');
     expect(envNameFor('password', 'secrets')).toBe('PASSWORD');
+    expect(envNameFor('dbpass')).toBe('DB_PASS');
+    expect(envNameFor('JWT_SECRET_B64')).toBe('JWT_SECRET_B64');
   });
 });
 

@@ -137,13 +137,52 @@ const disqualifiers = new Set([
   'field',
 ]);
 
-const compoundHeads = ['password', 'passwd', 'passphrase', 'secret', 'token', 'key', 'pwd'];
+/**
+ * Heads split off a single lowercase word (`dbpassword`, `jwtsecret`). `pass` ends `bypass` and `compass` too:
+ * split, those give a word before `pass` that is no passQualifier, so they stay non-secrets.
+ */
+const compoundHeads = ['password', 'passwd', 'passphrase', 'secret', 'token', 'key', 'pwd', 'pass'];
+
+/**
+ * What a leading `secret` names in `SECRET_JWT`, `secretSession` (the secret word first, the thing it signs
+ * after). `secretClient`, `secretManager`, `secretName` hold or talk about secrets and stay out.
+ */
+export const secretSubjects = new Set([
+  'jwt',
+  'session',
+  'cookie',
+  'auth',
+  'hmac',
+  'signing',
+  'encryption',
+  'webhook',
+  'csrf',
+]);
+/** What a leading password names in `PASSWORD_DB`, `PWD_ROOT`: the stores of passQualifiers, not `user` or `login`. */
+export const passwordSubjects = new Set([
+  'db',
+  'database',
+  'smtp',
+  'admin',
+  'root',
+  'redis',
+  'ftp',
+  'sftp',
+  'proxy',
+  'mongo',
+  'mysql',
+  'pg',
+  'postgres',
+  'rabbitmq',
+  'amqp',
+]);
 
 /** `apiKey` -> [api, key]; `DB_PASSWORD` -> [db, password]; `x-api-key` -> [x, api, key]; `apikey` -> [api, key]. */
 export function nameWords(name: string): string[] {
   const words: string[] = [];
   for (const part of name.split(/[^A-Za-z0-9]+/)) {
-    for (const word of part.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+/g) ?? []) {
+    // `b64` and `base64` are one word (a trailing qualifier), not a letter and a number
+    for (const word of part.match(/(?:[Bb]ase|BASE|[Bb])64(?!\d)|[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+/g) ?? []) {
       const lower = word.toLowerCase();
       const head = compoundHeads.find((h) => lower.length > h.length && lower.endsWith(h));
       if (head) words.push(lower.slice(0, -head.length), head);
@@ -162,6 +201,8 @@ export function secretKind(name: string): SecretKind | undefined {
   const head = words.at(-1)!;
   const before = words.at(-2);
   if (passwordWords.has(head)) return 'password';
+  if (words.length === 2 && passwordWords.has(words[0]) && passwordSubjects.has(head)) return 'password';
+  if (words.length === 2 && words[0] === 'secret' && secretSubjects.has(head)) return 'secret';
   // A bare `pass` is a password only next to a user (`auth: { user, pass }`): see passwordPairKind.
   if (head === 'pass') return before && passQualifiers.has(before) ? 'password' : undefined;
   if (head === 'secret') return 'secret';

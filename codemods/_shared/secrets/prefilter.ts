@@ -1,4 +1,11 @@
-import { keyQualifiers, passQualifiers, passwordWords, trailingQualifiers } from './names.js';
+import {
+  keyQualifiers,
+  passQualifiers,
+  passwordSubjects,
+  passwordWords,
+  secretSubjects,
+  trailingQualifiers,
+} from './names.js';
 import { defaultCredentials } from './values.js';
 
 /**
@@ -32,7 +39,8 @@ const inName = `[^A-Za-z0-9'"\`\\n]*`;
 
 /**
  * Head nouns of secretKind (names.ts), as they can end a name: `password` (also compound: `dbpassword`), `secret`,
- * `token`, a `key` after one of its qualifiers or after `secret` (`secretOrKey`), a `pass` after one of its.
+ * `token`, a `key` after one of its qualifiers or after `secret` (`secretOrKey`), a `pass` after one of its (also
+ * compound: `dbpass`), and the subject after a leading secret or password (`SECRET_JWT`, `PASSWORD_DB`).
  */
 const secretHeads = [
   anyOf(passwordWords),
@@ -41,6 +49,8 @@ const secretHeads = [
   `${anyOf(keyQualifiers)}${inName}${anyCase('key')}`,
   `${anyCase('secret')}[^'"\`\\n]*?${anyCase('key')}`,
   `${anyOf(passQualifiers)}${inName}${anyCase('pass')}`,
+  `${anyCase('secret')}${inName}${anyOf(secretSubjects)}`,
+  `${anyOf(passwordWords)}${inName}${anyOf(passwordSubjects)}`,
 ];
 
 /**
