@@ -24,6 +24,13 @@ const reportedShapes: Record<string, string> = {
     "export function check(user: { password: string }) {\n  return ('admin') === user.password;\n}\n",
   'a guessable cookie secret':
     "import cookieParser from 'cookie-parser';\nexport const middleware = cookieParser('secret');\n",
+  'a ternary fallback for production only':
+    "export const options = {\n  secret: process.env.NODE_ENV === 'production'\n    ? /* set in prod */ process.env.SECRET\n    : 'secret',\n};\n",
+  'a ternary with the literal first':
+    "export const token = !process.env.CI\n  ? ('local-token')\n  : process.env.API_TOKEN;\n",
+  'a cast env read with a fallback':
+    "export const jwtSecret = (process.env.JWT_SECRET as string) || 'dev-secret';\nexport const dbPass = process.env.DB_PASS! ?? 'postgres';\n",
+  'a fallback for a secret named secret first': "export const key = process.env.SECRET_JWT || 'local-jwt';\n",
 };
 
 const cleanFiles: Record<string, string> = {

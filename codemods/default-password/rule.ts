@@ -1,7 +1,12 @@
 import type { Node } from '@babel/types';
 import type { SourceContext, SourceRule } from '../../src/engine/rule.js';
 import { memberPath, propertyName } from '../../src/engine/ast-utils.js';
-import { isDefaultCredentialAt, isProcessEnv, isRecordInList } from '../_shared/secrets/detect.js';
+import {
+  isDefaultCredentialAt,
+  isProcessEnv,
+  isRecordInList,
+  unwrapCast,
+} from '../_shared/secrets/detect.js';
 import { envRead, literalSite, stringValue } from '../_shared/secrets/locate.js';
 import { envNameFor, isSecretName } from '../_shared/secrets/names.js';
 import { isTestPath } from '../_shared/secrets/paths.js';
@@ -32,7 +37,7 @@ function envOfChain(node: AnyNode): string | undefined {
       collect(n.left);
       collect(n.right);
     } else {
-      const name = envRead(n);
+      const name = envRead(unwrapCast(n));
       if (name) reads.push(name);
     }
   };
@@ -48,13 +53,60 @@ function fallbackMessage(envName: string): string {
   return `process.env.${envName} falls back to a hard-coded value when the variable is missing`;
 }
 
-// Handles: process.env.JWT_SECRET || 'dev-secret', process.env.DB_PASSWORD ?? 'postgres'
+// Handles: process.env.JWT_SECRET || 'dev-secret', process.env.DB_PASSWORD ?? 'postgres', (process.env.X as string) || 'x'
 function checkFallback(node: AnyNode, context: SourceContext): void {
   if (node.operator !== '||' && node.operator !== '??') return;
-  const fallback = stringValue(node.right);
-  if (fallback === undefined || noValue.test(fallback.trim())) return;
-  const left = node.left as AnyNode;
+  const left = unwrapCast(node.left);
   const envName = envRead(left) ?? (left.type === 'LogicalExpression' ? envOfChain(left) : undefined);
+  reportFallback(
+    node,
+    node.left,
+    envName,
+    stringValue(node.right),
+    left.type === 'LogicalExpression',
+    context,
+  );
+}
+
+/**
+ * Handles: NODE_ENV === 'production' ? process.env.SECRET : 'secret', process.env.X ? process.env.X : 'dev'. Outside
+ * the branch that reads the variable, the app runs with the literal: the same fallback as `||`.
+ */
+function checkConditional(node: AnyNode, context: SourceContext): void {
+  for (const [read, other] of [
+    [node.consequent, node.alternate],
+    [node.alternate, node.consequent],
+  ] as AnyNode[][]) {
+    const envName = envRead(unwrapCast(read));
+    const fallback = stringValue(unwrapCast(other));
+    if (envName === undefined || fallback === undefined) continue;
+    if (onlyUnderTest(node.test, other === node.consequent)) return;
+    reportFallback(node, read, envName, fallback, false, context);
+    return;
+  }
+}
+
+/** `NODE_ENV === 'test' ? 'test-secret' : process.env.X`: a value for the test runner, never for a deployment. */
+function onlyUnderTest(test: AnyNode, literalIfTrue: boolean): boolean {
+  const condition = unwrapCast(test);
+  if (condition.type !== 'BinaryExpression') return false;
+  const equal = condition.operator === '===' || condition.operator === '==';
+  if (!equal && condition.operator !== '!==' && condition.operator !== '!=') return false;
+  const compared = [condition.left, condition.right].map((side: AnyNode) => stringValue(side));
+  return (
+    compared.some((value) => value !== undefined && /^test(?:ing)?$/i.test(value)) && equal === literalIfTrue
+  );
+}
+
+function reportFallback(
+  node: AnyNode,
+  read: AnyNode,
+  envName: string | undefined,
+  fallback: string | undefined,
+  chain: boolean,
+  context: SourceContext,
+): void {
+  if (fallback === undefined || noValue.test(fallback.trim())) return;
   // NEXT_PUBLIC_, VITE_ ...: public by definition (frontend-secret judges their names)
   if (!envName || publicPrefix.test(envName)) return;
   const target = literalSite(node, context.ancestors)?.name;
@@ -64,7 +116,7 @@ function checkFallback(node: AnyNode, context: SourceContext): void {
   const message = fallbackMessage(envName);
   const plan = planReplacement(envName, context.file, context.project, context.ancestors);
   // Only a single `process.env.X || 'x'` becomes a setting; a chain keeps its own order of variables.
-  if ('reason' in plan || (plan.replacement.kind === 'settings' && left.type === 'LogicalExpression')) {
+  if ('reason' in plan || (plan.replacement.kind === 'settings' && chain)) {
     context.report({
       node,
       message,
@@ -78,9 +130,7 @@ function checkFallback(node: AnyNode, context: SourceContext): void {
     message,
     fix(api) {
       const path = api.pathOf(node);
-      path.replace(
-        plan.replacement.kind === 'settings' ? lookupExpression(api, plan.replacement) : node.left,
-      );
+      path.replace(plan.replacement.kind === 'settings' ? lookupExpression(api, plan.replacement) : read);
       api.envExampleVars.add(envName);
       api.notes.push(
         `${envName} no longer has a default: set it in every environment (the app now needs it)`,
@@ -193,6 +243,11 @@ function checkComparison(node: AnyNode, context: SourceContext): void {
   }
 }
 
+/**
+ * The consequent of checkConditional's `c ? a : b`, which is the env read or the string: after the `?`, a quote or
+ * the start of an env read (`process.env`, `import.meta.env`, `Bun.env`), past parentheses and `<T>` casts.
+ */
+const conditionalBranch = new RegExp(String.raw`\?(?:${gap}|\(|<[^<>\n]*>)*(?:['"\`]|process|import|Bun)`);
 /** `||` or `??`, then a non-empty string literal (after spaces, comments, parentheses). */
 const literalFallback = new RegExp(String.raw`(?:\|\||\?\?)(?:${gap}|\()*(?:'(?!')|"(?!")|\`(?!\`))`);
 /** The `} = process.env` that ends checkDestructuringDefault's pattern (its init is exactly process.env). */
@@ -201,14 +256,14 @@ const patternOfProcessEnv = new RegExp(
 );
 
 /**
- * checkFallback: an env read, a string fallback, and a secret's name (of the variable read or of what stores the
+ * checkFallback and checkConditional: an env read, a string fallback, and a secret's name (of the variable read or of what stores the
  * expression, `jwt.sign(payload, process.env.X || 'dev')` included) or a credential as the value. checkDestructuringDefault: a literal under a secret's name in a
  * pattern destructuring process.env.
  */
 function mayFallBackToLiteral(text: string): boolean {
   if (!/\benv\b/.test(text)) return false;
   if (
-    literalFallback.test(text) &&
+    (literalFallback.test(text) || conditionalBranch.test(text)) &&
     (envReadOfSecret.test(text) ||
       secretNameAssigned.test(text) ||
       secretArgumentCallee.test(text) ||
@@ -248,6 +303,7 @@ const rule: SourceRule = {
   create(context) {
     return {
       LogicalExpression: (node) => checkFallback(node, context),
+      ConditionalExpression: (node) => checkConditional(node, context),
       AssignmentPattern: (node) => checkDestructuringDefault(node, context),
       StringLiteral: (node) => checkDefaultCredential(node, context),
       BinaryExpression: (node) => checkComparison(node, context),

@@ -27,6 +27,11 @@ const reportedShapes: Record<string, string> = {
   'a URL with a password': "export const url = 'postgres://app:Xk29fLq7Wm@db.acme.io/app';\n",
   'a known key format': "export const aws = { id: 'AKIAZ7Q3MRT5LWX2KPBN' };\n",
   'a name spelled with an escape': "export const config = { 'pass\\x77ord': 'Xk29fLq7WmQ3' };\n",
+  'a short express-session secret':
+    "import session from 'express-session';\nexport const middleware = session({ secret: 'conduit' });\n",
+  'a secret word first': "export const SECRET_JWT = 'q8Vz3mTr0pLw9xKc';\n",
+  'a compound pass': "export const db = { dbpass: 'Xk29fLq7WmQ3' };\n",
+  'a base64 qualifier': "export const secretBase64 = 'bm90LWEtcmVhbC1rZXktNDQ3Mg==';\n",
 };
 
 const cleanFiles: Record<string, string> = {

@@ -51,7 +51,7 @@ export function isEnvFallback(valueNode: Node, ancestors: readonly Node[]): bool
     parent.right === valueNode &&
     (parent.operator === '||' || parent.operator === '??')
   )
-    return envRead(parent.left) !== undefined || envFallbackChain(parent.left);
+    return envRead(unwrapCast(parent.left)) !== undefined || envFallbackChain(parent.left);
   if (parent.type === 'AssignmentPattern' && parent.right === valueNode) {
     const declarator = ancestors.findLast((node) => node.type === 'VariableDeclarator') as
       | AnyNode
@@ -65,8 +65,22 @@ export function isEnvFallback(valueNode: Node, ancestors: readonly Node[]): bool
 function envFallbackChain(node: AnyNode): boolean {
   return (
     node.type === 'LogicalExpression' &&
-    (envRead(node.right) !== undefined || envRead(node.left) !== undefined)
+    (envRead(unwrapCast(node.right)) !== undefined || envRead(unwrapCast(node.left)) !== undefined)
   );
+}
+
+/** `(process.env.X as string)`, `process.env.X!`: a cast changes the type the checker sees, not the value read. */
+export function unwrapCast(node: AnyNode): AnyNode {
+  let inner = node;
+  while (
+    inner.type === 'TSAsExpression' ||
+    inner.type === 'TSSatisfiesExpression' ||
+    inner.type === 'TSNonNullExpression' ||
+    inner.type === 'TSTypeAssertion' ||
+    inner.type === 'ParenthesizedExpression'
+  )
+    inner = inner.expression;
+  return inner;
 }
 
 export function isProcessEnv(node: AnyNode | null | undefined): boolean {
@@ -181,13 +195,31 @@ export function secretLiteral(node: Node, ancestors: readonly Node[]): SecretLit
       };
     return undefined;
   }
-  if (value.trim().length < minimumLength[kind]) return undefined;
-  if (isPlaceholder(value) || isNonSecretShape(value, named)) return undefined;
+  const optionSecret = isLibrarySecretOption(site, ancestors);
+  if (value.trim().length < minimumLength[kind] && !optionSecret) return undefined;
+  if (isPlaceholder(value) || isNonSecretShape(value, named, optionSecret)) return undefined;
   if (isDefaultCredentialAt(site, value, ancestors)) return undefined;
   if (kind === 'password' && isSampleAccount(site, ancestors)) return undefined;
   // A passphrase with spaces ('keyboard cat') is a session secret; under other names spaces mean a message.
   if (/\s/.test(value.trim()) && kind !== 'secret') return undefined;
   return { site, what: `A ${kind} is hard-coded in \`${named}\``, envName: envNameFor(named, site.context) };
+}
+
+/**
+ * `session({ secret: 'conduit' })`, `new JwtStrategy({ secretOrKey: 'k' })`: the secret option of a library call
+ * signs its cookies or tokens, however short it is (like jwt.sign's argument). A default credential there is
+ * default-password's.
+ */
+function isLibrarySecretOption(site: LiteralSite, ancestors: readonly Node[]): boolean {
+  if (site.position !== 'property' || !/^(?:secret|secretOrKey|secretOrPrivateKey)$/.test(site.name))
+    return false;
+  const index = ancestors.findLastIndex((node) => node.type === 'ObjectExpression');
+  const owner = ancestors[index - 1] as AnyNode | undefined;
+  return Boolean(
+    owner &&
+      (owner.type === 'CallExpression' || owner.type === 'NewExpression') &&
+      (owner.arguments as Node[]).includes(ancestors[index]),
+  );
 }
 
 /** `[{ user: 'a', password: '...' }, { ... }]`: seed data, where one env var per value makes no sense. */
