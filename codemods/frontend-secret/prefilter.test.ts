@@ -15,6 +15,8 @@ const findings = (text: string, relativePath: string, on = project) =>
 const reportedShapes: Record<string, string> = {
   'a literal in a component':
     'export function Map() {\n  return <Widget apiKey="f8Kq2LmZ7xW4pR9tVb3N" />;\n}\n',
+  'a secret word first in a component':
+    "export function Login() {\n  const SECRET_JWT = 'q8Vz3mTr0pLw9xKc';\n  return <Form secret={SECRET_JWT} />;\n}\n",
   'a Vite secret': 'export const secret = import.meta.env.VITE_API_SECRET;\n',
   'a destructured Next variable':
     'const { NEXT_PUBLIC_STRIPE_SECRET_KEY } = process.env;\nexport default NEXT_PUBLIC_STRIPE_SECRET_KEY;\n',

@@ -101,9 +101,9 @@ const technicalNames =
  * Shapes of strings that are never secrets even under a secret's name: what the name talks about
  * (`'access_token'`, `'x-api-key'`, `'JWT_SECRET'`), labels (`'Password'`), messages, paths, URLs.
  */
-export function isNonSecretShape(value: string, name?: string): boolean {
+export function isNonSecretShape(value: string, name?: string, anyLength = false): boolean {
   const trimmed = value.trim();
-  if (trimmed.length < 6) return true;
+  if (trimmed.length < 6 && !anyLength) return true;
   if (/[^\x20-\x7e]/.test(trimmed)) return true; // i18n labels and messages
   if (technicalNames.test(trimmed)) return true;
   if (/^\$(?:2[abxy]?|argon2(?:id|i|d)?|scrypt|pbkdf2[-\w]*)\$/.test(trimmed)) return true; // a hash, not a password
@@ -135,10 +135,20 @@ export function isNonSecretShape(value: string, name?: string): boolean {
     const separated = /[-_.:]/.test(trimmed) || /[a-z][A-Z]/.test(trimmed);
     if (separated && words.some((word) => secretWords.has(word))) return true;
   }
+  // A lexer's token kind ('?NonExpressionParenEnd', 'InterpolationInTemplate'): issued tokens are random, they hold
+  // digits or letters that make no words; a sigil or capitalised words without digits name a kind of token.
+  if (kind === 'token' && isTokenKind(trimmed)) return true;
   if (name && trimmed.toLowerCase().replace(/[-_.\s]/g, '') === name.toLowerCase().replace(/[-_.\s]/g, ''))
     return true;
   if (secretWords.has(trimmed.toLowerCase())) return true;
   return false;
+}
+
+function isTokenKind(value: string): boolean {
+  if (/\d/.test(value)) return false;
+  if (/^[?#@$%!:][A-Za-z]+(?:[-_.:]?[A-Za-z]+)*$/.test(value)) return true;
+  const words = value.match(/[A-Z][a-z]+/g) ?? [];
+  return words.length >= 2 && words.join('') === value && words.every((word) => /[aeiouy]/.test(word));
 }
 
 /** Default credentials: the values attackers try first. */
