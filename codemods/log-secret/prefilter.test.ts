@@ -22,6 +22,16 @@ const reportedShapes: Record<string, string> = {
   'a whole request body': 'export function handler(req: any, logger: any) {\n  logger.info(req.body);\n}\n',
   'a variable bound to the cookie header':
     "export function handler(req: any, logger: any) {\n  const cookie = req.get('cookie');\n  logger!.warn(cookie);\n}\n",
+  'a private logger field':
+    'export class Auth {\n  #logger = console;\n  run(user: { password: string }) {\n    this.#logger.info(user.password);\n  }\n}\n',
+  'a child logger':
+    'export function run(logger: any, apiToken: string) {\n  logger.child({ a: 1 }).info(apiToken);\n}\n',
+  'a logger from a factory':
+    "import { getLogger } from 'log4js';\nexport function run(secret: string) {\n  getLogger('x').debug(secret);\n}\n",
+  'a logger class':
+    "import { Logger } from '@nestjs/common';\nexport const run = (token: string) => Logger.log(token);\n",
+  'a constant logger':
+    "import pino from 'pino';\nconst APP_LOGGER = pino();\nexport const run = (dbpass: string) => APP_LOGGER.error({ dbpass });\n",
 };
 
 const cleanFiles: Record<string, string> = {

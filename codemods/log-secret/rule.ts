@@ -34,8 +34,24 @@ const loggerMethods = new Set([
   'alert',
   'emerg',
 ]);
-/** The logger objects of console, pino, winston, bunyan, Fastify and Express middlewares. */
-const loggerObject = /^(?:_?logger|_?log|logging|\w+Logger|\w+Log)$/;
+/**
+ * The logger objects of console, pino, winston, bunyan, Fastify and Express middlewares; also a class's own logger
+ * or a constant one (`Logger`, `LOGGER`, `APP_LOG`).
+ */
+const loggerObject =
+  /^(?:_?logger|_?log|logging|\w+Logger|\w+Log|Logger|Log|(?:[A-Z][A-Z0-9]*_)*(?:LOGGER|LOG))$/;
+/** Calls that return a logger: `logger.child({ reqId })` (pino, bunyan, winston), `getLogger()` (log4js). */
+const loggerFactory = /^(?:get|create|make|use)?(?:[A-Za-z]*Logger|logger)$/;
+
+/** Whether this path (`this.#logger`, `logger.child()`, `getLogger()`) is a logger. */
+function isLoggerPath(object: string): boolean {
+  const segments = object.split('.');
+  const owner = segments.at(-1)!.replace(/^#/, '');
+  if (!owner.endsWith('()')) return loggerObject.test(owner) && owner !== 'Math';
+  const factory = owner.slice(0, -2);
+  if (factory === 'child') return segments.length > 1 && isLoggerPath(segments.slice(0, -1).join('.'));
+  return loggerFactory.test(factory);
+}
 
 function isLogCall(call: AnyNode): boolean {
   const callee = call.callee as AnyNode;
@@ -44,15 +60,14 @@ function isLogCall(call: AnyNode): boolean {
   const object = memberPath(callee.object);
   if (!method || !object) return false;
   if (object === 'console') return consoleMethods.has(method);
-  const owner = object.split('.').pop()!;
-  return loggerMethods.has(method) && loggerObject.test(owner) && owner !== 'Math';
+  return loggerMethods.has(method) && isLoggerPath(object);
 }
 
 /**
  * isLogCall needs an owner that `console` or loggerObject accepts (`this.logger`, `req.log`, `auditLog`) and one of
  * the methods: both are in the text, even when a cast, `!`, `?.` or a line break stands between them.
  */
-const logOwner = /(?:console|log|Log|logger|Logger|logging)(?![\w$])/;
+const logOwner = /(?:console|log|Log|LOG|logger|Logger|LOGGER|logging)(?![\w$])/;
 const logMethod = new RegExp(
   `(?:\\.|\\[)\\s*['"\`]?(?:${[...new Set([...consoleMethods, ...loggerMethods])].join('|')})(?![\\w$])`,
 );

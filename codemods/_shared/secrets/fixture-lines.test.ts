@@ -19,11 +19,14 @@ const expected: Record<string, Record<string, number[]>> = {
     'mailer-auth-pair': [5],
     'named-constants': [1, 2, 7],
     'same-name-different-values': [2, 7],
+    'secret-name-spellings': [2, 3, 4, 5],
     'seed-records': [3, 4],
     'session-secret': [8],
+    'short-library-secrets': [7, 10],
   },
   'default-password': {
     'backdoor-comparison': [2, 7],
+    'conditional-and-cast-fallbacks': [5, 8, 9, 10],
     'default-credentials': [3, 5],
     'destructured-default': [1],
     'env-fallbacks': [3, 4, 8],
@@ -32,6 +35,7 @@ const expected: Record<string, Record<string, number[]>> = {
   'log-secret': {
     'console-and-logger': [6, 7, 8, 9, 11, 12],
     'env-secret-in-startup': [3, 4],
+    'logger-call-shapes': [12, 13, 14, 15, 16],
     'object-built-before': [6],
     'whole-request-body': [2, 3],
   },
@@ -42,6 +46,7 @@ const expected: Record<string, Record<string, number[]>> = {
   },
   'frontend-secret': {
     'browser-module': [4],
+    'bundled-random-token': [4],
     'literal-in-component': [2],
     'next-config-env': [5],
     'next-public-secret': [6, 9],
