@@ -17,6 +17,15 @@ const reportedShapes: Record<string, string> = {
     "const crypto = require('crypto');\nexports.hash = (pass) => crypto.createHash('md5').update(pass).digest('hex');\n",
   'an upper-case name':
     "const md5 = require('md5');\nexports.hash = (ADMIN_PASSWORD) => md5(ADMIN_PASSWORD);\n",
+  'a comparison with brackets and a cast':
+    "exports.ok = (user, req) => (user['password'] as string) === req.body['password'];\n".replace(
+      ' as string',
+      '',
+    ),
+  'a lookup by typed password':
+    'exports.login = (User, req) => User.findOne({ email: req.body.email, password: req.body.password });\n',
+  'SQL built with +':
+    "exports.sql = (name, password) =>\n  'SELECT * FROM users WHERE name = \\'' + name + '\\' AND password = \\'' + password + '\\'';\n",
   'a plain comparison': 'exports.ok = (user, req) => user.pwd === req.body.pwd;\n',
 };
 
@@ -26,6 +35,14 @@ const cleanFiles: Record<string, string> = {
     '  return node;',
     '}',
     'exports.compile = (ast, passes) => passes.reduce((tree, run) => run(bypass(tree)), ast);',
+    '',
+  ].join('\n'),
+  'an optimiser that counts its passes': [
+    'exports.optimise = (tree, options) => {',
+    '  let pass = 0;',
+    '  while (pass < options.passes) tree = step(tree, pass++);',
+    '  return tree;',
+    '};',
     '',
   ].join('\n'),
   'a stored hash only': 'exports.keep = (user, passwordHash) => ({ ...user, passwordHash });\n',

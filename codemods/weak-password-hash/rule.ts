@@ -113,6 +113,25 @@ function checkSql(node: AnyNode, text: string, context: SourceContext): void {
   });
 }
 
+// The prefilter: every finding needs a password name (passwords.ts: `pass`, `pw`, `pwd`, or a name ending
+// in password, passwd, passphrase, pwd; not `bypass`, `passes`) where the rule looks for one: hashed, a
+// lookup criterion, an operand of ==/===, or a password column compared in SQL text.
+const passwordNames = String.raw`(?:(?:password|passwd|passphrase|pwd)s?|(?<![\w$])(?:pass|pw))(?![\w$])`;
+const passwordName = new RegExp(passwordNames, 'i');
+const hashCall =
+  /createHash|(?<![\w$])(?:md5|sha1|sha224|sha256|sha384|sha512|sha3|ripemd160|hex_md5|hex_sha1|hex_sha256)\s*\(/i;
+const lookupCall =
+  /(?<![\w$])(?:find|findOne|findFirst|findUnique|findAll|findOneBy|findBy|where|count|exists)\s*\(/;
+/** `{ password }`, `password: x`, `'password', x`: a password name as a criterion's key or column. */
+const passwordKey = new RegExp(`${passwordNames}['"]?\\s*[:,}]`, 'i');
+/** The left operand of a comparison, casts and brackets included: `user['password'] as string) ===`. */
+const passwordComparison = new RegExp(
+  `${passwordNames}['"\\]]*!?(?:\\s+as\\s+[\\w.<>[\\]]+)?\\s*\\)*\\s*[!=]==?(?!=)`,
+  'i',
+);
+const sqlPasswordColumn =
+  /\b(?:password|passwd|pwd|user_password|pass)\s*=\s*(?:\?|\$\d|:[a-z_]|@[a-z_]|\\?['"`]|\$\{)/i;
+
 const rule: SourceRule = {
   kind: 'source',
   meta: {
@@ -126,9 +145,12 @@ const rule: SourceRule = {
     fixable: false,
     hint: 'Store bcrypt hashes (await bcrypt.hash(password, cost)) and check them with await bcrypt.compare(password, hash); rehash old hashes at the next login.',
   },
-  // Every finding needs a password name (passwords.ts: `pass`, `pw`, `pwd`, or a name ending in password,
-  // passwd, passphrase, pwd) or a password column in SQL text: `bypass`, `passes`, `compass` are not one.
-  prefilter: /(?:password|passwd|passphrase|pwd)s?(?![\w$])|(?<![\w$])(?:pass|pw)(?![\w$])/i,
+  prefilter: (text) =>
+    passwordName.test(text) &&
+    (hashCall.test(text) ||
+      (lookupCall.test(text) && passwordKey.test(text)) ||
+      passwordComparison.test(text) ||
+      (/\bwhere\b/i.test(text) && sqlPasswordColumn.test(text))),
   appliesTo: (relativePath) => !testPath.test(relativePath),
   create(context) {
     return {
