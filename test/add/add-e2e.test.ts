@@ -124,7 +124,7 @@ describe.each<Exclude<ProjectKind, 'express4-js'>>(['express5-esm', 'express4-cj
           expect(first429).toBeGreaterThan(limit - 4);
           expect(first429).toBeLessThanOrEqual(limit + 1);
         } finally {
-          app.process.kill();
+          await app.stop();
         }
       },
     );
@@ -181,7 +181,7 @@ describe('secure add on a JavaScript CommonJS project', () => {
       expect(hello.headers['x-frame-options']).toBe('DENY');
       expect((await probe(app.port, '/hello', { headers: { Host: 'evil.example' } })).status).toBe(400);
     } finally {
-      app.process.kill();
+      await app.stop();
     }
   });
 });

@@ -51,18 +51,31 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Runs the app's own start script and waits until it answers; the caller kills it. */
+/** SIGTERM to npm and the node process it started: npm does not pass the signal on, so the group gets it. */
+async function stopGroup(child: ResultPromise): Promise<void> {
+  if (!child.pid) return;
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+  await child;
+}
+
+/** Runs the app's own start script and waits until it answers; the caller stops it. */
 export async function startApp(
   root: string,
   env: Record<string, string>,
-): Promise<{ port: number; process: ResultPromise; output: () => string }> {
+): Promise<{ port: number; process: ResultPromise; output: () => string; stop: () => Promise<void> }> {
   const port = await freePort();
+  // Its own process group, so that stop() reaches the server npm started, not only npm.
   const child = execa('npm', ['start', '--silent'], {
     cwd: root,
     env: { ...env, PORT: String(port) },
     reject: false,
     all: true,
     stdin: 'ignore',
+    detached: true,
   });
   let output = '';
   child.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -70,10 +83,10 @@ export async function startApp(
   for (;;) {
     try {
       await probe(port, '/', { headers: { Host: '127.0.0.1' } });
-      return { port, process: child, output: () => output };
+      return { port, process: child, output: () => output, stop: () => stopGroup(child) };
     } catch {
       if (Date.now() > deadline || child.exitCode !== null) {
-        child.kill();
+        await stopGroup(child);
         throw new Error(`the app did not start on ${port}:\n${output}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
