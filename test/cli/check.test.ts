@@ -57,6 +57,14 @@ describe('secure check (the built bin)', () => {
       expect(JSON.parse(sharedParse.stdout).findings).toEqual(inProcessReport.findings);
       expect(JSON.parse(sharedParse.stdout).summary.parsed).toBe(700);
       expect(pooled.exitCode).toBe(1);
+      // With the cache: the worker hands back cached files too, and the second run parses nothing again.
+      const cached = ['check', '--format', 'json', '--rule', 'cors-wildcard'];
+      const env = { SECURE_CACHE_DIR: join(dir, '.cache-test') };
+      const cold = JSON.parse((await runBin(secureBin, cached, { cwd: dir, env })).stdout);
+      const warm = JSON.parse((await runBin(secureBin, cached, { cwd: dir, env })).stdout);
+      expect(cold.summary.workers).toBe(1);
+      expect(warm.summary.cached).toBe(700);
+      expect(warm.findings).toEqual(inProcessReport.findings);
     },
   );
 
