@@ -15,6 +15,8 @@ const unsafe: Record<string, string> = {
     "import { Pool } from 'pg';\nconst db = new Pool();\nexport const find = (id: string) => db.query(`SELECT * FROM users WHERE id = ${id}`);\n",
   'a concatenation':
     "import { Pool } from 'pg';\nconst db = new Pool();\nexport const find = (id: string) => db.query('SELECT * FROM users WHERE id = ' + id);\n",
+  'a typed variable built with +':
+    "import { Pool } from 'pg';\nconst db = new Pool();\nexport function find(a: string) {\n  let sql: string = 'SELECT * FROM t WHERE a = ' + a;\n  return db.query(sql);\n}\n",
   'a variable built with +':
     "import { Pool } from 'pg';\nconst db = new Pool();\nexport function find(a: string) {\n  const sql = 'SELECT * FROM t WHERE a = ' + a;\n  return db.query(sql);\n}\n",
   'a variable declared on one line, built on the next':
@@ -56,6 +58,16 @@ const safe: Record<string, string> = {
     "    const { rowCount } = await this.db.query('DELETE FROM regions WHERE id = $1', [id]);",
     '    if (!rowCount) throw new Error(`region ${id} not found`);',
     '  }',
+    '}',
+    '',
+  ].join('\n'),
+  'statements run with spread, no or bound arguments': [
+    "import Database from 'better-sqlite3';",
+    "const db = new Database(':memory:');",
+    'export function insert(values: unknown[], id: string) {',
+    "  db.prepare('INSERT INTO t (a, b) VALUES (?, ?)').run(...values);",
+    "  db.prepare('SELECT count(*) FROM t').all();",
+    "  return db.prepare('SELECT * FROM t WHERE id = ?').get(id);",
     '}',
     '',
   ].join('\n'),

@@ -89,7 +89,8 @@ function isPlus(text: string, index: number): boolean {
 
 type ArgumentShape =
   | { kind: 'dynamic' }
-  | { kind: 'object' }
+  /** No text the rule would read: no argument, a spread, an object without `text`/`sql`. */
+  | { kind: 'nothing' }
   /** Literals and plain names joined by `+`; `names` are the names among the operands. */
   | { kind: 'chain'; names: string[]; operands: number };
 
@@ -104,7 +105,7 @@ function objectShape(text: string, from: number): ArgumentShape {
       index = end - 1;
     } else if (char === '{') depth++;
     else if (char === '}' && --depth === 0)
-      return /\b(?:text|sql)\b/.test(text.slice(from, index)) ? { kind: 'dynamic' } : { kind: 'object' };
+      return /\b(?:text|sql)\b/.test(text.slice(from, index)) ? { kind: 'dynamic' } : { kind: 'nothing' };
   }
   return { kind: 'dynamic' };
 }
@@ -115,6 +116,8 @@ function argumentShape(text: string, from: number): ArgumentShape {
   let operands = 0;
   let index = skipTrivia(text, from);
   if (text[index] === '{') return objectShape(text, index);
+  // No argument, or a spread one (`.all(...values)`): the rule reads only a first argument of its own.
+  if (text[index] === ')' || text.startsWith('...', index)) return { kind: 'nothing' };
   for (;;) {
     const char = text[index];
     if (char === "'" || char === '"' || char === '`') {
@@ -173,7 +176,11 @@ function isTextConstant(text: string, name: string): boolean {
  * has a `${` or a `+` on its right side, the only ways the rule sees a value in a variable's SQL text.
  */
 function mayBeBuiltFromValues(text: string, name: string): boolean {
-  const assignment = new RegExp(`(?<![\\w$.])${escapeName(name)}\\b[^;=]{0,300}?(?<![=!<>])=(?![=>])`, 'g');
+  // Between the name and its `=` only a type annotation fits (`sql: string =`), not a call or a block.
+  const assignment = new RegExp(
+    `(?<![\\w$.])${escapeName(name)}\\b[^;=(){\\n]{0,200}?(?<![=!<>])=(?![=>])`,
+    'g',
+  );
   for (const match of text.matchAll(assignment)) {
     const from = match.index + match[0].length;
     const end = text.indexOf(';', from);
@@ -188,7 +195,7 @@ function mayPassValueIntoSql(text: string): boolean {
   for (const call of text.matchAll(sinkCall)) {
     const shape = argumentShape(text, call.index + call[0].length);
     if (shape.kind === 'dynamic') return true;
-    if (shape.kind === 'object') continue;
+    if (shape.kind === 'nothing') continue;
     if (shape.operands === 1 && shape.names.length === 1) {
       if (mayBeBuiltFromValues(text, shape.names[0])) return true;
     } else if (shape.names.some((name) => !isTextConstant(text, name))) return true;
