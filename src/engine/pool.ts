@@ -18,7 +18,8 @@ export const workerThreshold = 400;
 const maxWaitingBytes = 64 * 1024 * 1024;
 /**
  * A thread new to Babel parses at half speed for its first few megabytes while the JIT warms up: a worker
- * joins the parsing only when this much text is still waiting (about a second of the main thread's work: below that, measured slower).
+ * joins the parsing only when this much text is still waiting, about a second of the main thread's work
+ * (below that, it was measured slower than leaving the parses to the main thread).
  */
 const helpThresholdBytes = 10 * 1024 * 1024;
 
@@ -72,9 +73,9 @@ export interface PoolOptions {
 }
 
 /**
- * Reading and prefiltering run in reader workers, parsing in the main thread. Babel needs a second or so of
- * JIT warm-up in every thread that runs it, and on a 2-core machine the compiler's own background threads
- * want the second core too: two parsing threads were slower than one on a million lines. A reader needs
+ * Reading and prefiltering run in reader workers, parsing in the main thread. Babel needs a few hundred
+ * milliseconds of JIT warm-up in every thread that runs it, and on a 2-core machine the compiler's own
+ * background threads want the second core too: two parsing threads were slower than one on a million lines. A reader needs
  * no warm-up, and takes the reading, hashing, prefilters and text rules off the parsing thread. The main
  * thread also reads chunks itself whenever no handed-over text is waiting, so nothing idles at the start
  * or if a worker is slow. Results are handed over as they come, with their item index.
@@ -90,8 +91,11 @@ export async function analyzeAll(
     while (indices.length < chunkSize && next < items.length) indices.push(next++);
     return indices;
   };
+  // A queue taken from the front by the main thread (`head`) and from the back by a helping worker.
   const waiting: { index: number; handed: ToParse }[] = [];
+  let head = 0;
   let waitingBytes = 0;
+  const waitingCount = () => waiting.length - head;
   let wake: (() => void) | undefined;
   const wakeMain = () => {
     wake?.();
@@ -103,7 +107,7 @@ export async function analyzeAll(
   const takeFromBack = (): { index: number; handed: ToParse }[] => {
     const batch: { index: number; handed: ToParse }[] = [];
     let bytes = 0;
-    while (waiting.length > 1 && bytes < 256 * 1024) {
+    while (waitingCount() > 1 && bytes < 256 * 1024) {
       const entry = waiting.pop()!;
       waitingBytes -= entry.handed.text.length;
       bytes += entry.handed.text.length;
@@ -164,7 +168,7 @@ export async function analyzeAll(
           // Everything is read: when enough parses still wait to pay for the worker's own warm-up, it
           // helps with them, from the back of the queue, while the main thread works from the front.
           if (next >= items.length && waitingBytes >= helpThreshold) helping = true;
-          while (!finished && helping && inFlight.size < 2 && waiting.length > 1) {
+          while (!finished && helping && inFlight.size < 2 && waitingCount() > 1) {
             const batch = takeFromBack();
             post(
               batch.map((entry) => entry.index),
@@ -204,12 +208,18 @@ export async function analyzeAll(
 
   for (;;) {
     if (failed) throw failed;
-    if (waiting.length > 0) {
+    if (waitingCount() > 0) {
       // The oldest first, so that results (and the output) flow in discovery order.
-      for (let count = 0; count < 8 && waiting.length > 0; count++) {
-        const { index, handed } = waiting.shift()!;
+      for (let count = 0; count < 8 && waitingCount() > 0; count++) {
+        const { index, handed } = waiting[head];
+        waiting[head++] = undefined as never;
         waitingBytes -= handed.text.length;
         onResult(index, processed(index, handed));
+      }
+      // Drop the taken entries once they are the larger part, so that the array does not grow for ever.
+      if (head > 1024 && head * 2 > waiting.length) {
+        waiting.splice(0, head);
+        head = 0;
       }
       for (const refill of refills) refill();
     } else {
