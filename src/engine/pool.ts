@@ -36,27 +36,8 @@ async function fromRegistry(rules: SelectedRules): Promise<boolean> {
   return [...rules.source, ...rules.text].every((rule) => registry.includes(rule));
 }
 
-function newWorker(script: string, rules: SelectedRules): Worker {
-  return new Worker(script, { workerData: { ruleIds: [...rules.ids] } });
-}
-
-/**
- * Starts workers before the files are even listed, so that their start-up (loading the rules) overlaps the
- * discovery. `analyzeAll` takes them over, or they are dropped with `stopWorkers` when the run is small.
- */
-export async function startWorkers(rules: SelectedRules, count: number): Promise<Worker[]> {
-  const script = count > 0 && (await fromRegistry(rules)) ? workerScript() : undefined;
-  if (!script) return [];
-  // Not holding the process open until analyzeAll takes them over.
-  return Array.from({ length: count }, () => {
-    const worker = newWorker(script, rules);
-    worker.unref();
-    return worker;
-  });
-}
-
-export function stopWorkers(workers: readonly Worker[]): void {
-  for (const worker of workers) void worker.terminate();
+function newWorker(script: string, rules: SelectedRules, projects: ReadonlyMap<string, ProjectInfo>): Worker {
+  return new Worker(script, { workerData: { ruleIds: [...rules.ids], projects: [...projects.values()] } });
 }
 
 export interface PoolOptions {
@@ -68,8 +49,6 @@ export interface PoolOptions {
   onWorkers?(count: number): void;
   /** Overrides `helpThresholdBytes` (tests use 0 to make the workers parse). */
   helpThresholdBytes?: number;
-  /** Workers from `startWorkers`, already loading: used first, the rest stopped. */
-  started?: Worker[];
 }
 
 /**
@@ -116,30 +95,19 @@ export async function analyzeAll(
     return batch;
   };
 
-  const started = options.started ?? [];
-  stopWorkers(started.slice(options.workers));
-  const script =
-    options.workers > started.length && (await fromRegistry(options.rules)) ? workerScript() : undefined;
-  const threads = [
-    ...started.slice(0, options.workers).map((worker) => {
-      worker.ref();
-      return worker;
-    }),
-    ...(script
-      ? Array.from({ length: options.workers - started.length }, () => newWorker(script, options.rules))
-      : []),
-  ];
+  const script = options.workers > 0 && (await fromRegistry(options.rules)) ? workerScript() : undefined;
+  const threads = script
+    ? Array.from({ length: options.workers }, () => newWorker(script, options.rules, options.projects))
+    : [];
   options.onWorkers?.(threads.length);
   const workers: Promise<void>[] = [];
   // Kept in step with the workers' lives synchronously: the main loop sleeps only while one is running.
   let running = 0;
   let failed: unknown;
-  const projects = [...options.projects.values()];
   for (const worker of threads) {
     running++;
     workers.push(
       new Promise<void>((resolve, reject) => {
-        worker.postMessage({ projects });
         // Several chunks in flight, so that the reader never waits for the busy main thread to answer.
         const inFlight = new Map<number, number[]>();
         let nextId = 0;

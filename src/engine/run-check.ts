@@ -7,7 +7,7 @@ import { fingerprints } from './baseline.js';
 import { AnalysisCache, cacheDirectory } from './cache.js';
 import { discoverFiles, type DiscoveredFile } from './discover.js';
 import { changedFiles, gitRoot as findGitRoot, trackedFiles } from './git.js';
-import { analyzeAll, startWorkers, stopWorkers, workerThreshold } from './pool.js';
+import { analyzeAll, workerThreshold } from './pool.js';
 import type { WorkItem } from './process-file.js';
 import { ProjectResolver } from './project.js';
 import type { Finding, ProjectInfo, ProjectReport, ProjectRule, Rule, SourceRule, TextRule } from './rule.js';
@@ -124,27 +124,6 @@ function defaultWorkers(fileCount: number, env: NodeJS.ProcessEnv): number {
   return Math.max(1, Math.min(availableParallelism() - 1, Math.floor(fileCount / workerThreshold)));
 }
 
-/**
- * Whether to start the workers before listing the files: a repository whose git index holds more entries
- * than `workerThreshold` (an index entry takes some 70 bytes and more), checked as a whole or by folders.
- * Reading the index size costs one stat; a wrong guess costs a worker started and stopped.
- */
-function looksLarge(
-  gitRoot: string | undefined,
-  requested: readonly string[],
-  options: CheckOptions,
-  env: NodeJS.ProcessEnv,
-): boolean {
-  if (!gitRoot || options.changed || options.workers !== undefined || env.SECURE_WORKERS !== undefined)
-    return false;
-  if (availableParallelism() < 2 || !requested.every(isDirectory)) return false;
-  try {
-    return statSync(join(gitRoot, '.git', 'index')).size > workerThreshold * 70;
-  } catch {
-    return false;
-  }
-}
-
 /** SECURE_WORKER_PARSE_BYTES: how much waiting text makes the workers parse too (tests set 0). */
 function workerParseThreshold(env: NodeJS.ProcessEnv): { helpThresholdBytes?: number } {
   const bytes = Number(env.SECURE_WORKER_PARSE_BYTES);
@@ -159,146 +138,135 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const selected = splitRules(options.rules);
   const requested = (options.paths.length > 0 ? options.paths : ['.']).map((path) => resolve(cwd, path));
 
-  const env = options.env ?? process.env;
-  const prestarted = looksLarge(gitRoot, requested, options, env)
-    ? await startWorkers(selected, Math.max(1, availableParallelism() - 1))
-    : [];
-  try {
-    let discovered: DiscoveredFile[] = discoverFiles({ cwd, paths: options.paths, gitRoot });
-    if (options.changed) {
-      if (!gitRoot)
-        throw new SecureError('USAGE', '--changed needs a git repository, and this folder is not in one', {
-          hint: 'Run without --changed, or inside a git work tree.',
-        });
-      const changed = new Set(changedFiles(gitRoot));
-      discovered = discovered.filter((file) => changed.has(file.path));
-    }
-
-    const resolver = new ProjectResolver(gitRoot, cwd);
-    const items: WorkItem[] = discovered.map((file) => {
-      const root = resolver.rootOf(file.path);
-      resolver.info(root);
-      return {
-        path: file.path,
-        relativePath: toPosix(relative(root, file.path)),
-        kind: file.kind,
-        root,
-        hash: false,
-      };
-    });
-    // The project a requested folder itself belongs to, so project rules run even where no file was found.
-    for (const path of requested) {
-      if (isDirectory(path)) resolver.info(resolver.rootOf(join(path, 'package.json')));
-    }
-    const projects = new Map(resolver.roots().map((root) => [root, resolver.info(root)]));
-
-    const cacheDir =
-      options.cache === false ? undefined : cacheDirectory(gitRoot ?? cwd, options.env ?? process.env);
-    const cache = cacheDir ? AnalysisCache.open(cacheDir, [...selected.ids], options.toolVersion) : undefined;
-    if (cache) {
-      for (const item of items) {
-        item.hash = true;
-        const known = cache.knownHash(item.path, projects.get(item.root)!);
-        if (known) {
-          item.cachedHash = known;
-          const stats = statOf(item.path);
-          if (stats && cache.unchangedOnDisk(item.path, stats)) item.unchanged = true;
-        }
-      }
-    }
-
-    const result: CheckResult = {
-      workers: options.workers ?? defaultWorkers(items.length, env),
-      findings: [],
-      files: items.length,
-      parsed: 0,
-      cached: 0,
-      minified: 0,
-      suppressed: 0,
-      baselined: 0,
-      parseErrors: [],
-      ruleErrors: [],
-      unreadable: [],
-      projectFindings: [],
-      projects: [...projects.values()],
-      analyzed: new Map(),
-      ...(gitRoot ? { gitRoot } : {}),
-    };
-
-    const keepFinding = (() => {
-      const baseline = options.baseline;
-      if (!baseline) return (findings: Finding[]) => findings;
-      return (findings: Finding[]) => {
-        const prints = fingerprints(findings, baseline.base);
-        const kept = findings.filter((_, index) => !baseline.fingerprints.has(prints[index]));
-        result.baselined += findings.length - kept.length;
-        return kept;
-      };
-    })();
-
-    const done: (FileResult | undefined)[] = new Array(items.length);
-    let flushed = 0;
-    let completed = 0;
-    const record = (index: number, fileResult: FileResult) => {
-      done[index] = fileResult;
-      completed++;
-      options.onProgress?.(completed, items.length);
-      while (flushed < items.length && done[flushed]) {
-        const ready = done[flushed]!;
-        result.findings.push(...ready.findings);
-        options.onFile?.(ready);
-        done[flushed] = undefined;
-        flushed++;
-      }
-    };
-
-    await analyzeAll(
-      items,
-      {
-        rules: selected,
-        projects,
-        workers: result.workers,
-        started: prestarted,
-        ...workerParseThreshold(env),
-        onWorkers: (count) => {
-          result.workers = count;
-        },
-      },
-      (index, workResult) => {
-        const item = items[index];
-        if (workResult.status === 'unreadable') {
-          result.unreadable.push({ file: item.path, message: workResult.message });
-          record(index, { path: item.path, findings: [], unreadable: workResult.message });
-          return;
-        }
-        let analysis: FileAnalysis;
-        if (workResult.status === 'cached') {
-          analysis = cache!.get(item.path)!;
-          result.cached++;
-        } else {
-          analysis = workResult.analysis;
-          if (cache && workResult.hash && !analysis.ruleError)
-            cache.set(item.path, workResult.hash, projects.get(item.root)!, analysis, statOf(item.path));
-        }
-        if (analysis.parsed) result.parsed++;
-        if (analysis.minified) result.minified++;
-        result.suppressed += analysis.suppressed;
-        if (analysis.parseError) result.parseErrors.push({ file: item.path, ...analysis.parseError });
-        if (analysis.ruleError) result.ruleErrors.push({ file: item.path, message: analysis.ruleError });
-        const findings = keepFinding(analysis.findings);
-        if (findings.length > 0)
-          result.analyzed.set(item.path, { item, analysis: { ...analysis, findings } });
-        record(index, { path: item.path, findings, analysis });
-      },
-    );
-    cache?.save();
-
-    await runProjectRules(selected.project, projects, requested, gitRoot, result, keepFinding);
-    return result;
-  } finally {
-    // Workers started early and never handed over (an error, a small run) must not keep the process alive.
-    stopWorkers(prestarted);
+  let discovered: DiscoveredFile[] = discoverFiles({ cwd, paths: options.paths, gitRoot });
+  if (options.changed) {
+    if (!gitRoot)
+      throw new SecureError('USAGE', '--changed needs a git repository, and this folder is not in one', {
+        hint: 'Run without --changed, or inside a git work tree.',
+      });
+    const changed = new Set(changedFiles(gitRoot));
+    discovered = discovered.filter((file) => changed.has(file.path));
   }
+
+  const resolver = new ProjectResolver(gitRoot, cwd);
+  const items: WorkItem[] = discovered.map((file) => {
+    const root = resolver.rootOf(file.path);
+    resolver.info(root);
+    return {
+      path: file.path,
+      relativePath: toPosix(relative(root, file.path)),
+      kind: file.kind,
+      root,
+      hash: false,
+    };
+  });
+  // The project a requested folder itself belongs to, so project rules run even where no file was found.
+  for (const path of requested) {
+    if (isDirectory(path)) resolver.info(resolver.rootOf(join(path, 'package.json')));
+  }
+  const projects = new Map(resolver.roots().map((root) => [root, resolver.info(root)]));
+
+  const cacheDir =
+    options.cache === false ? undefined : cacheDirectory(gitRoot ?? cwd, options.env ?? process.env);
+  const cache = cacheDir ? AnalysisCache.open(cacheDir, [...selected.ids], options.toolVersion) : undefined;
+  if (cache) {
+    for (const item of items) {
+      item.hash = true;
+      const known = cache.knownHash(item.path, projects.get(item.root)!);
+      if (known) {
+        item.cachedHash = known;
+        const stats = statOf(item.path);
+        if (stats && cache.unchangedOnDisk(item.path, stats)) item.unchanged = true;
+      }
+    }
+  }
+
+  const result: CheckResult = {
+    workers: options.workers ?? defaultWorkers(items.length, options.env ?? process.env),
+    findings: [],
+    files: items.length,
+    parsed: 0,
+    cached: 0,
+    minified: 0,
+    suppressed: 0,
+    baselined: 0,
+    parseErrors: [],
+    ruleErrors: [],
+    unreadable: [],
+    projectFindings: [],
+    projects: [...projects.values()],
+    analyzed: new Map(),
+    ...(gitRoot ? { gitRoot } : {}),
+  };
+
+  const keepFinding = (() => {
+    const baseline = options.baseline;
+    if (!baseline) return (findings: Finding[]) => findings;
+    return (findings: Finding[]) => {
+      const prints = fingerprints(findings, baseline.base);
+      const kept = findings.filter((_, index) => !baseline.fingerprints.has(prints[index]));
+      result.baselined += findings.length - kept.length;
+      return kept;
+    };
+  })();
+
+  const done: (FileResult | undefined)[] = new Array(items.length);
+  let flushed = 0;
+  let completed = 0;
+  const record = (index: number, fileResult: FileResult) => {
+    done[index] = fileResult;
+    completed++;
+    options.onProgress?.(completed, items.length);
+    while (flushed < items.length && done[flushed]) {
+      const ready = done[flushed]!;
+      result.findings.push(...ready.findings);
+      options.onFile?.(ready);
+      done[flushed] = undefined;
+      flushed++;
+    }
+  };
+
+  await analyzeAll(
+    items,
+    {
+      rules: selected,
+      projects,
+      workers: result.workers,
+      ...workerParseThreshold(options.env ?? process.env),
+      onWorkers: (count) => {
+        result.workers = count;
+      },
+    },
+    (index, workResult) => {
+      const item = items[index];
+      if (workResult.status === 'unreadable') {
+        result.unreadable.push({ file: item.path, message: workResult.message });
+        record(index, { path: item.path, findings: [], unreadable: workResult.message });
+        return;
+      }
+      let analysis: FileAnalysis;
+      if (workResult.status === 'cached') {
+        analysis = cache!.get(item.path)!;
+        result.cached++;
+      } else {
+        analysis = workResult.analysis;
+        if (cache && workResult.hash && !analysis.ruleError)
+          cache.set(item.path, workResult.hash, projects.get(item.root)!, analysis, statOf(item.path));
+      }
+      if (analysis.parsed) result.parsed++;
+      if (analysis.minified) result.minified++;
+      result.suppressed += analysis.suppressed;
+      if (analysis.parseError) result.parseErrors.push({ file: item.path, ...analysis.parseError });
+      if (analysis.ruleError) result.ruleErrors.push({ file: item.path, message: analysis.ruleError });
+      const findings = keepFinding(analysis.findings);
+      if (findings.length > 0) result.analyzed.set(item.path, { item, analysis: { ...analysis, findings } });
+      record(index, { path: item.path, findings, analysis });
+    },
+  );
+  cache?.save();
+
+  await runProjectRules(selected.project, projects, requested, gitRoot, result, keepFinding);
+  return result;
 }
 
 async function runProjectRules(

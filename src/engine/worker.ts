@@ -9,26 +9,18 @@ import type { ProjectInfo, SourceRule, TextRule } from './rule.js';
  * prefilters and text rules; files that need a parse go back to the main thread with their text. Once
  * everything is read, it is sent some of those texts back to parse.
  */
-const data = workerData as { ruleIds: string[] };
+const data = workerData as { ruleIds: string[]; projects: ProjectInfo[] };
 const chosen = registry.filter((rule) => data.ruleIds.includes(rule.meta.id));
 const selected: SelectedRules = {
   source: chosen.filter((rule): rule is SourceRule => rule.kind === 'source'),
   text: chosen.filter((rule): rule is TextRule => rule.kind === 'text'),
   ids: new Set(data.ruleIds),
 };
-// The projects come in the first message: the worker may start before the files are listed.
-const projects = new Map<string, ProjectInfo>();
+const projects = new Map(data.projects.map((project) => [project.root, project]));
 
-type Task =
-  | { projects: ProjectInfo[] }
-  | { id: number; read: WorkItem[] }
-  | { id: number; parse: { item: WorkItem; handed: ToParse }[] };
+type Task = { id: number; read: WorkItem[] } | { id: number; parse: { item: WorkItem; handed: ToParse }[] };
 
 parentPort!.on('message', (task: Task) => {
-  if ('projects' in task) {
-    for (const project of task.projects) projects.set(project.root, project);
-    return;
-  }
   const results =
     'read' in task
       ? task.read.map((item) => processFile(item, selected, projects, { parse: false }))

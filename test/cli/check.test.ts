@@ -38,8 +38,7 @@ describe('secure check (the built bin)', () => {
       const files: Record<string, string> = { 'package.json': '{}' };
       for (let index = 0; index < 700; index++)
         files[`src/m${index % 7}/f${index}.ts`] = index % 50 === 0 ? corsApp(index) : plain(index);
-      // A git repository this size has the workers started before the files are listed.
-      const dir = tempProject(files);
+      const dir = tempProject(files, { git: false });
       const args = ['check', '--format', 'json', '--rule', 'cors-wildcard', '--no-cache'];
       const pooled = await runBin(secureBin, args, { cwd: dir });
       const inProcess = await runBin(secureBin, args, { cwd: dir, env: { SECURE_WORKERS: '0' } });
