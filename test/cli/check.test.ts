@@ -1,3 +1,4 @@
+import { execa } from 'execa';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -64,6 +65,23 @@ describe('secure check (the built bin)', () => {
       expect(cold.summary.workers).toBe(1);
       expect(warm.summary.cached).toBe(700);
       expect(warm.findings).toEqual(inProcessReport.findings);
+    },
+  );
+
+  it.runIf(findRule('cors-wildcard'))(
+    'a report larger than a pipe buffer reaches a slow reader whole',
+    async () => {
+      const files: Record<string, string> = { 'package.json': '{}' };
+      for (let index = 0; index < 300; index++) files[`src/app${index}.ts`] = corsApp(index);
+      const dir = tempProject(files, { git: false });
+      // The reader waits a second before reading, so the 64 KB pipe is full while the report is written.
+      const piped = await execa(
+        'sh',
+        ['-c', `node "${secureBin}" check --format json --rule cors-wildcard | (sleep 1; cat)`],
+        { cwd: dir, reject: false },
+      );
+      expect(piped.stdout.length).toBeGreaterThan(64 * 1024);
+      expect(JSON.parse(piped.stdout).findings).toHaveLength(300);
     },
   );
 
