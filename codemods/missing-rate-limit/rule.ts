@@ -1,5 +1,5 @@
 import type { SourceRule } from '../../src/engine/rule.js';
-import { importsAny, reportMissingControl, trackApps } from '../_shared/app/instances.js';
+import { importsAny, mayCreateApp, reportMissingControl, trackApps } from '../_shared/app/instances.js';
 
 /** Packages that limit request rates (per client, per route or per account). */
 const limiterPackages = new Set([
@@ -33,9 +33,7 @@ const rule: SourceRule = {
     hint: "Run `secure add rate-limit`: the policy's per-client limit (429 with Retry-After), wired before the routes.",
   },
   // Only files that create the app: `express()`, `Fastify({...})`, `require('express')()`.
-  prefilter: (text) =>
-    /['"](?:express|fastify)['"]/.test(text) &&
-    /\b(?:express|fastify)\s*\(|['"]express['"]\s*\)\s*\(/i.test(text),
+  prefilter: mayCreateApp,
   create(context) {
     return trackApps(context, (apps, modules) => {
       if (importsAny(modules, limiterPackages, limiterModule)) return;

@@ -1,5 +1,5 @@
 import type { SourceRule } from '../../src/engine/rule.js';
-import { importsAny, reportMissingControl, trackApps } from '../_shared/app/instances.js';
+import { importsAny, mayCreateApp, reportMissingControl, trackApps } from '../_shared/app/instances.js';
 
 /** Packages that set the rules' headers. */
 const headerPackages = new Set(['helmet', '@fastify/helmet', 'fastify-helmet', 'lusca', 'koa-helmet']);
@@ -23,9 +23,7 @@ const rule: SourceRule = {
     hint: 'Run `secure add headers`: helmet with frameguard DENY, an API CSP and HSTS in production, wired before the routes.',
   },
   // Only files that create the app: `express()`, `Fastify({...})`, `require('express')()`.
-  prefilter: (text) =>
-    /['"](?:express|fastify)['"]/.test(text) &&
-    /\b(?:express|fastify)\s*\(|['"]express['"]\s*\)\s*\(/i.test(text),
+  prefilter: mayCreateApp,
   create(context) {
     return trackApps(context, (apps, modules) => {
       if (importsAny(modules, headerPackages, headerModule) || handSetHeaders.test(context.text)) return;

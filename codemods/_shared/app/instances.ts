@@ -7,6 +7,17 @@ type AnyNode = Node & Record<string, any>;
 
 export type Framework = 'express' | 'fastify';
 
+/**
+ * The text test of the rules that look for an app instance: the module is named, and an app is made
+ * (`express()`, `Fastify()`, `require('express')()`, `require('fastify')({ logger: true })`).
+ */
+export function mayCreateApp(text: string): boolean {
+  return (
+    /['"](?:express|fastify)['"]/.test(text) &&
+    /\b(?:express|fastify)\s*\(|['"](?:express|fastify)['"]\s*\)\s*\(/i.test(text)
+  );
+}
+
 /** An Express app or Fastify instance created in the file, and what the file does with it. */
 export interface AppInstance {
   name: string;
