@@ -1,16 +1,5 @@
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { checkSource } from '../../src/engine/analyze-source.js';
-import { matchesPrefilter, type ProjectInfo } from '../../src/engine/rule.js';
-import { rulesPreset } from '../../src/policy/index.js';
-import { loadFixtures } from '../../test/helpers/rule-fixtures.js';
+import { describePrefilter } from '../../test/helpers/prefilter-suite.js';
 import rule from './rule.js';
-
-const project: ProjectInfo = { root: '/p', policy: rulesPreset, moduleSystem: 'esm' };
-const parsed = (text: string) => matchesPrefilter(rule.prefilter, text);
-/** The findings with no prefilter at all: what the prefilter must never hide. */
-const findings = (text: string, relativePath: string, on = project) =>
-  checkSource(text, join(on.root, relativePath), [{ ...rule, prefilter: /(?:)/ }], on).findings;
 
 const reportedShapes: Record<string, string> = {
   'a request URL in a template':
@@ -33,23 +22,11 @@ const cleanFiles: Record<string, string> = {
   'local addresses': "export const dev = { apiUrl: 'http://localhost:3000', db: 'http://127.0.0.1:5984' };\n",
 };
 
-describe('insecure-transport prefilter', () => {
-  it('lets through every fixture the rule reports on', () => {
-    const reported = loadFixtures(import.meta.dirname).filter(
-      (fixture) => findings(fixture.text, fixture.relativePath, fixture.project).length > 0,
-    );
-    expect(reported.length).toBeGreaterThanOrEqual(3);
-    for (const fixture of reported) expect(parsed(fixture.text), fixture.name).toBe(true);
-  });
-
-  it.each(Object.entries(reportedShapes))('lets through %s', (_, text) => {
-    expect(findings(text, 'src/server/client.ts').length).toBeGreaterThan(0);
-    expect(parsed(text)).toBe(true);
-  });
-
-  // Files the former prefilter parsed for any `http://` in them although nothing here can be reported.
-  it.each(Object.entries(cleanFiles))('skips %s', (_, text) => {
-    expect(findings(text, 'src/server/client.ts')).toEqual([]);
-    expect(parsed(text)).toBe(false);
-  });
+describePrefilter(rule, {
+  dir: import.meta.dirname,
+  path: 'src/server/client.ts',
+  moduleSystem: 'esm',
+  minReportedFixtures: 3,
+  reported: reportedShapes,
+  clean: cleanFiles,
 });

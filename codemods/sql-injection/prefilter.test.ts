@@ -1,13 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { checkSource } from '../../src/engine/analyze-source.js';
-import { matchesPrefilter, type ProjectInfo } from '../../src/engine/rule.js';
-import { rulesPreset } from '../../src/policy/index.js';
+import { describePrefilter } from '../../test/helpers/prefilter-suite.js';
 import rule from './rule.js';
-
-const project: ProjectInfo = { root: '/p', policy: rulesPreset, moduleSystem: 'cjs' };
-const parsed = (text: string) => matchesPrefilter(rule.prefilter, text);
-const reported = (text: string) =>
-  checkSource(text, '/p/src/repo.ts', [{ ...rule, prefilter: /(?:)/ }], project).findings.length;
 
 // Files the rule reports on: the prefilter must let every one of them through to the parser.
 const unsafe: Record<string, string> = {
@@ -106,17 +98,11 @@ const safe: Record<string, string> = {
   ].join('\n'),
 };
 
-describe('sql-injection prefilter', () => {
-  for (const [name, text] of Object.entries(unsafe)) {
-    it(`parses a file with ${name}, which the rule reports`, () => {
-      expect(reported(text)).toBeGreaterThan(0);
-      expect(parsed(text)).toBe(true);
-    });
-  }
-  for (const [name, text] of Object.entries(safe)) {
-    it(`skips a file with ${name}, where the rule finds nothing`, () => {
-      expect(reported(text)).toBe(0);
-      expect(parsed(text)).toBe(false);
-    });
-  }
+describePrefilter(rule, {
+  dir: import.meta.dirname,
+  path: 'src/repo.ts',
+  moduleSystem: 'cjs',
+  minReportedFixtures: 20,
+  reported: unsafe,
+  clean: safe,
 });
