@@ -1,4 +1,5 @@
 import { describePrefilter } from '../../test/helpers/prefilter-suite.js';
+import { filesWithoutSecrets } from '../../test/helpers/secret-free-files.js';
 import rule from './rule.js';
 
 const reportedShapes: Record<string, string> = {
@@ -14,14 +15,7 @@ const reportedShapes: Record<string, string> = {
 };
 
 const cleanFiles: Record<string, string> = {
-  'a cache keyed by Object.keys':
-    "export function cacheKey(query: Record<string, string>): string {\n  return Object.keys(query)\n    .sort()\n    .map((key) => `${key}=${query[key]}`)\n    .join('&');\n}\nexport type Keys = keyof typeof defaults;\nconst defaults = { page: 1 };\n",
-  'a lexer with tokens':
-    "export interface Token {\n  type: string;\n  value: string;\n}\nexport function tokenize(input: string): Token[] {\n  const tokens: Token[] = [];\n  for (const token of input.split(' ')) tokens.push({ type: 'word', value: token });\n  return tokens;\n}\n",
-  'a form type with a password field':
-    "export interface LoginForm {\n  email: string;\n  password: string;\n}\nexport const passwordField = 'password';\nexport function isValid(form: LoginForm): boolean {\n  return form.password.length >= 12 && form.email.includes('@');\n}\n",
-  'request headers read for a trace id':
-    "import type { Request } from 'express';\nexport function traceId(req: Request): string | undefined {\n  const key = 'x-trace-id';\n  return req.headers[key] as string | undefined;\n}\n",
+  ...filesWithoutSecrets,
   'bundle variables that name no secret':
     'export const url = import.meta.env.VITE_API_URL;\nexport const mode = process.env.NEXT_PUBLIC_MODE;\nexport const keys = Object.keys({ a: 1 });\n',
 };
