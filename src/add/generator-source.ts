@@ -1,3 +1,4 @@
+import type { ProjectFacts } from '../engine/generator.js';
 import type { Framework } from '../engine/wiring/types.js';
 import type { Policy } from '../policy/index.js';
 
@@ -37,6 +38,7 @@ export interface TemplateContext {
   appName: string;
   moduleSystem: 'esm' | 'cjs';
   versions: Readonly<Record<string, string>>;
+  project?: ProjectFacts;
 }
 
 export interface AddableGenerator {

@@ -83,4 +83,24 @@ export interface TemplateContext extends Answers {
   moduleSystem: ModuleSystem;
   /** Pinned versions of every generated dependency (generators/versions.ts). */
   versions: Readonly<Record<string, string>>;
+  /** What `secure add` learned about the existing project; absent when the scaffolder renders a new app. */
+  project?: ProjectFacts;
+}
+
+/**
+ * The facts of an existing project that decide what its generated modules may use: templates render for the
+ * installed majors and the lowest Node the project targets, never for our own pins.
+ */
+export interface ProjectFacts {
+  expressMajor?: 4 | 5;
+  fastifyMajor?: 4 | 5;
+  /** The lowest Node major the project runs on (engines, @types/node, Dockerfile FROM, .nvmrc). */
+  nodeMajor: number;
+  language: 'ts' | 'js';
+  /** Server-rendered pages: a view engine, a static folder or res.render. */
+  html: boolean;
+  /** The HTTP methods the app's routes use, upper case. */
+  routeMethods: readonly string[];
+  /** Installed versions of the packages a module meets (helmet, cors, express-rate-limit, @fastify/*, bcryptjs). */
+  installed: Readonly<Record<string, string>>;
 }
