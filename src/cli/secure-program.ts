@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { generatorSource } from '../add/registry.js';
 import { addCommand, addCommandOptions, type AddCommandOptions } from './commands/add.js';
 import { checkCommand, formats, type CheckCommandOptions } from './commands/check.js';
-import { checklistCommand } from './commands/checklist.js';
+import { checklistCommand, type ChecklistCommandOptions } from './commands/checklist.js';
 import type { FixCommandOptions } from './commands/fix.js';
 import { listRulesAndGenerators } from './commands/list.js';
 import type { Output } from './output.js';
@@ -45,6 +45,11 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
     .option('--write-baseline <file>', 'record the current findings as the baseline and exit 0')
     .option('--changed', 'check only files changed against the default branch (or HEAD)')
     .option('--no-cache', 'do not read or write the content-hash cache')
+    .option('--verbose', 'list every skipped file and folder with the reason (stderr)')
+    .option(
+      '--allow-skipped',
+      'report files that cannot be read or parsed without failing the run (exit 2 otherwise)',
+    )
     .action(async function (this: Command, paths: string[], options: CheckCommandOptions) {
       setExitCode(this, await checkCommand(output, cwd, paths, options));
     });
@@ -81,8 +86,13 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
       "tick the security rules' checklist from a check of this project (exit 1 when an item fails)",
     )
     .argument('[paths...]', 'files or folders to check (default: the current folder)')
-    .action(async function (this: Command, paths: string[]) {
-      setExitCode(this, await checklistCommand(output, cwd, paths));
+    .option('--verbose', 'list every skipped file and folder with the reason (stderr)')
+    .option(
+      '--allow-skipped',
+      'tick the checklist even when some files cannot be read or parsed (exit 2 otherwise)',
+    )
+    .action(async function (this: Command, paths: string[], options: ChecklistCommandOptions) {
+      setExitCode(this, await checklistCommand(output, cwd, paths, options));
     });
 
   return program;

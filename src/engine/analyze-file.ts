@@ -1,5 +1,5 @@
 import { BOM, candidateRules, checkSource, type ParseFailure } from './check-source.js';
-import { looksMinified, type FileKind } from './discover.js';
+import { looksGenerated, type FileKind } from './discover.js';
 import {
   matchesPrefilter,
   type Finding,
@@ -21,10 +21,12 @@ export interface FileAnalysis {
   /** After suppressions; each finding carries its lineHash. */
   findings: Finding[];
   suppressed: number;
-  /** True when at least one rule's prefilter matched, so the file was parsed (or read as text). */
+  /** True when the file was parsed without error (some rule's prefilter matched), or read as text. */
   parsed: boolean;
-  /** Skipped as minified or generated code. */
-  minified?: boolean;
+  /** Read but not checked: minified or generated code, or past the size limit. */
+  skipped?: 'generated' | 'too-large';
+  /** Ids of the rules that ran on the file (prefilter passed and it parsed; or a text rule that applies). */
+  rulesRun?: string[];
   parseError?: ParseFailure;
   /** A rule threw on this file: a bug in the rule, reported instead of stopping the run. */
   ruleError?: string;
@@ -86,11 +88,15 @@ export function analyzeFile(
   kind: FileKind,
   rules: SelectedRules,
   project: ProjectInfo,
-  /** The source rules whose prefilter passed, when a reader thread already ran them. */
-  candidates?: SourceRule[],
+  known: {
+    /** The source rules whose prefilter passed, when a reader thread already ran them. */
+    candidates?: SourceRule[];
+    /** Named on the command line: checked even when it looks generated. */
+    explicit?: boolean;
+  } = {},
 ): FileAnalysis {
   try {
-    return analyzeText(rawText, file, relativePath, kind, rules, project, candidates);
+    return analyzeText(rawText, file, relativePath, kind, rules, project, known);
   } catch (error) {
     const message =
       error instanceof Error
@@ -107,25 +113,30 @@ function analyzeText(
   kind: FileKind,
   rules: SelectedRules,
   project: ProjectInfo,
-  knownCandidates: SourceRule[] | undefined,
+  known: { candidates?: SourceRule[]; explicit?: boolean },
 ): FileAnalysis {
   const text = rawText.startsWith(BOM) ? rawText.slice(1) : rawText;
   let findings: Finding[] = [];
   let parsed = false;
   let parseError: ParseFailure | undefined;
+  let rulesRun: string[] = [];
   if (kind === 'source') {
-    const candidates = knownCandidates ?? candidateRules(text, relativePath, rules.source);
+    const candidates = known.candidates ?? candidateRules(text, relativePath, rules.source);
     if (candidates.length > 0) {
-      if (looksMinified(text)) return { findings: [], suppressed: 0, parsed: false, minified: true };
-      parsed = true;
+      if (!known.explicit && looksGenerated(text))
+        return { findings: [], suppressed: 0, parsed: false, skipped: 'generated' };
       const result = checkSource(text, file, candidates, project);
       findings = result.findings;
       parseError = result.parseError;
+      // A file that does not parse was not checked by any rule: never counted as parsed.
+      parsed = !parseError;
+      if (parsed) rulesRun = candidates.map((rule) => rule.meta.id);
     }
   } else {
     const applicable = rules.text.filter((rule) => rule.appliesTo(relativePath));
     if (applicable.length > 0) {
       parsed = true;
+      rulesRun = applicable.map((rule) => rule.meta.id);
       findings = checkTextFile(text, file, relativePath, applicable, project).map((entry) => entry.finding);
     }
   }
@@ -142,6 +153,7 @@ function analyzeText(
     findings: all,
     suppressed: findings.length - kept.length,
     parsed,
+    ...(rulesRun.length > 0 ? { rulesRun } : {}),
     ...(parseError ? { parseError } : {}),
   };
 }

@@ -17,8 +17,11 @@ interface CacheEntry {
   mtimeMs?: number;
 }
 
+/** Bumped whenever FileAnalysis changes shape, so that an older cache is never read as this one. */
+const cacheVersion = 2;
+
 interface CacheFile {
-  version: 1;
+  version: typeof cacheVersion;
   entries: Record<string, CacheEntry>;
 }
 
@@ -52,12 +55,12 @@ export class AnalysisCache {
 
   static open(directory: string, ruleIds: readonly string[], toolVersion: string): AnalysisCache {
     const cache = new AnalysisCache(
-      join(directory, 'check-v1.json'),
+      join(directory, `check-v${cacheVersion}.json`),
       `${toolVersion}\0${[...ruleIds].sort().join(',')}`,
     );
     try {
       const parsed = JSON.parse(readFileSync(cache.file, 'utf8')) as CacheFile;
-      if (parsed.version === 1 && parsed.entries && typeof parsed.entries === 'object')
+      if (parsed.version === cacheVersion && parsed.entries && typeof parsed.entries === 'object')
         cache.entries = parsed.entries;
     } catch {
       // No cache yet, or an unreadable one: start empty.
@@ -112,7 +115,7 @@ export class AnalysisCache {
     if (!this.dirty) return;
     try {
       mkdirSync(dirname(this.file), { recursive: true });
-      const data: CacheFile = { version: 1, entries: this.entries };
+      const data: CacheFile = { version: cacheVersion, entries: this.entries };
       writeFileAtomic(this.file, JSON.stringify(data));
     } catch {
       // A cache that cannot be written only costs speed on the next run.

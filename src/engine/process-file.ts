@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { analyzeFile, type FileAnalysis, type SelectedRules } from './analyze-file.js';
 import { contentHash } from './cache.js';
 import { BOM, candidateRules } from './check-source.js';
-import { looksMinified, type FileKind } from './discover.js';
+import { checkLimits } from '../policy/check-limits.js';
+import { looksGenerated, type FileKind } from './discover.js';
 import type { ProjectInfo } from './rule.js';
 
 export interface WorkItem {
@@ -17,6 +18,8 @@ export interface WorkItem {
   hash: boolean;
   /** Size and mtime match the cached analysis: trust it without reading the file. */
   unchanged?: boolean;
+  /** Named on the command line: checked even when it looks generated. */
+  explicit?: boolean;
 }
 
 export type WorkResult =
@@ -44,18 +47,25 @@ export function processFile(
   options: { parse: boolean } = { parse: true },
 ): WorkResult | ToParse {
   if (item.unchanged && item.cachedHash) return { status: 'cached', hash: item.cachedHash };
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(item.path, 'utf8');
+    bytes = readFileSync(item.path);
   } catch (error) {
     return { status: 'unreadable', message: (error as NodeJS.ErrnoException).code ?? String(error) };
   }
+  // Checked on the bytes already read: no stat per file. Not cached, so it is counted on every run.
+  if (bytes.length > checkLimits.maxFileBytes)
+    return {
+      status: 'analyzed',
+      analysis: { findings: [], suppressed: 0, parsed: false, skipped: 'too-large' },
+    };
+  const text = bytes.toString('utf8');
   const hash = item.hash || item.cachedHash ? contentHash(text) : undefined;
   if (hash && hash === item.cachedHash) return { status: 'cached', hash };
   let candidates;
   if (item.kind === 'source') {
     candidates = candidateRules(text.startsWith(BOM) ? text.slice(1) : text, item.relativePath, rules.source);
-    if (!options.parse && candidates.length > 0 && !looksMinified(text))
+    if (!options.parse && candidates.length > 0 && (item.explicit || !looksGenerated(text)))
       return {
         status: 'to-parse',
         text,
@@ -90,6 +100,9 @@ function analyzed(
   return {
     status: 'analyzed',
     ...(hash ? { hash } : {}),
-    analysis: analyzeFile(text, item.path, item.relativePath, item.kind, rules, project, candidates),
+    analysis: analyzeFile(text, item.path, item.relativePath, item.kind, rules, project, {
+      ...(candidates ? { candidates } : {}),
+      ...(item.explicit ? { explicit: true } : {}),
+    }),
   };
 }

@@ -5,7 +5,7 @@ import { SecureError } from '../errors.js';
 import type { FileAnalysis, SelectedRules } from './analyze-file.js';
 import { fingerprints } from './baseline.js';
 import { AnalysisCache, cacheDirectory } from './cache.js';
-import { discoverFiles, type DiscoveredFile } from './discover.js';
+import { discoverFiles, type DiscoveredFile, type SkippedEntry } from './discover.js';
 import { changedFiles, gitRoot as findGitRoot, trackedFiles } from './git.js';
 import { analyzeAll, workerThreshold } from './pool.js';
 import type { WorkItem } from './process-file.js';
@@ -49,11 +49,18 @@ export interface CheckResult {
   /** Worker threads used besides the main thread. */
   workers: number;
   findings: Finding[];
+  /** Files read and checked (from this run or from the cache); skipped files are not among them. */
   files: number;
-  /** Files at least one rule's prefilter let through (parsed), from this run or from the cache. */
+  /** Files parsed by this run (at least one rule's prefilter let them through, and they parsed). */
   parsed: number;
+  /** Files whose analysis came from the cache: `parsed + cached <= files`. */
   cached: number;
+  /** Files skipped as minified or generated (also in `skipped`). */
   minified: number;
+  /** Every file or folder the rules could have read and did not, with the reason, sorted by path. */
+  skipped: SkippedEntry[];
+  /** How many files (tracked files, for a project rule) each rule ran on: 0 means it checked nothing. */
+  rulesRun: Map<string, number>;
   suppressed: number;
   baselined: number;
   parseErrors: { file: string; line: number; column: number; message: string }[];
@@ -138,7 +145,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const selected = splitRules(options.rules);
   const requested = (options.paths.length > 0 ? options.paths : ['.']).map((path) => resolve(cwd, path));
 
-  let discovered: DiscoveredFile[] = discoverFiles({ cwd, paths: options.paths, gitRoot });
+  const discovery = discoverFiles({ cwd, paths: options.paths, gitRoot });
+  let discovered: DiscoveredFile[] = discovery.files;
   if (options.changed) {
     if (!gitRoot)
       throw new SecureError('USAGE', '--changed needs a git repository, and this folder is not in one', {
@@ -158,6 +166,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       kind: file.kind,
       root,
       hash: false,
+      ...(file.explicit ? { explicit: true } : {}),
     };
   });
   // The project a requested folder itself belongs to, so project rules run even where no file was found.
@@ -188,6 +197,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     parsed: 0,
     cached: 0,
     minified: 0,
+    skipped: options.changed ? [] : discovery.skipped,
+    rulesRun: new Map([...selected.ids].map((id) => [id, 0])),
     suppressed: 0,
     baselined: 0,
     parseErrors: [],
@@ -210,6 +221,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     };
   })();
 
+  let checked = 0;
   const done: (FileResult | undefined)[] = new Array(items.length);
   let flushed = 0;
   let completed = 0;
@@ -241,22 +253,37 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       const item = items[index];
       if (workResult.status === 'unreadable') {
         result.unreadable.push({ file: item.path, message: workResult.message });
+        result.skipped.push({ path: item.path, reason: 'unreadable', detail: workResult.message });
         record(index, { path: item.path, findings: [], unreadable: workResult.message });
         return;
       }
       let analysis: FileAnalysis;
-      if (workResult.status === 'cached') {
-        analysis = cache!.get(item.path)!;
-        result.cached++;
-      } else {
+      const fromCache = workResult.status === 'cached';
+      if (fromCache) analysis = cache!.get(item.path)!;
+      else {
         analysis = workResult.analysis;
         if (cache && workResult.hash && !analysis.ruleError)
           cache.set(item.path, workResult.hash, projects.get(item.root)!, analysis, statOf(item.path));
       }
-      if (analysis.parsed) result.parsed++;
-      if (analysis.minified) result.minified++;
+      if (analysis.skipped) {
+        if (analysis.skipped === 'generated') result.minified++;
+        result.skipped.push({ path: item.path, reason: analysis.skipped });
+      } else if (analysis.parseError) {
+        result.parseErrors.push({ file: item.path, ...analysis.parseError });
+        result.skipped.push({
+          path: item.path,
+          reason: 'unparsable',
+          detail: analysis.parseError.message,
+          line: analysis.parseError.line,
+          column: analysis.parseError.column,
+        });
+      } else {
+        checked++;
+        if (fromCache) result.cached++;
+        else if (analysis.parsed) result.parsed++;
+      }
+      for (const id of analysis.rulesRun ?? []) result.rulesRun.set(id, (result.rulesRun.get(id) ?? 0) + 1);
       result.suppressed += analysis.suppressed;
-      if (analysis.parseError) result.parseErrors.push({ file: item.path, ...analysis.parseError });
       if (analysis.ruleError) result.ruleErrors.push({ file: item.path, message: analysis.ruleError });
       const findings = keepFinding(analysis.findings);
       if (findings.length > 0) result.analyzed.set(item.path, { item, analysis: { ...analysis, findings } });
@@ -264,6 +291,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     },
   );
   cache?.save();
+  result.files = checked;
+  result.skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   await runProjectRules(selected.project, projects, requested, gitRoot, result, keepFinding);
   return result;
@@ -282,11 +311,13 @@ async function runProjectRules(
   for (const project of projects.values()) {
     // Project rules speak about a whole project: they run when the check covers its root.
     if (!requested.some((path) => isWithin(path, project.root))) continue;
+    const trackedHere = tracked.get(project.root) ?? [];
     for (const rule of rules) {
       const reports: ProjectReport[] = [];
+      result.rulesRun.set(rule.meta.id, (result.rulesRun.get(rule.meta.id) ?? 0) + trackedHere.length);
       await rule.check({
         project,
-        trackedFiles: tracked.get(project.root) ?? [],
+        trackedFiles: trackedHere,
         report: (report) => reports.push(report),
       });
       for (const report of reports) {

@@ -27,7 +27,7 @@ describe('secure check (the built bin)', () => {
     const dir = tempProject({ 'package.json': '{}', 'src/a.ts': plain(1) });
     const clean = await runBin(secureBin, ['check'], { cwd: dir });
     expect(clean.exitCode).toBe(0);
-    expect(clean.stdout).toMatch(/^No findings\. 1 files checked/m);
+    expect(clean.stdout).toMatch(/^No findings\. 1 file checked/m);
     const missing = await runBin(secureBin, ['check', 'src/nope.ts'], { cwd: dir });
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toMatch(/src\/nope\.ts: no such file or folder/);
@@ -103,7 +103,7 @@ describe('secure check (the built bin)', () => {
 
 describe('secure checklist', () => {
   it.runIf(findRule('cors-wildcard'))(
-    'crosses the items with findings, naming them; ticks covered clean items; the rest are not checked',
+    'crosses the items with findings, naming them; ticks only items whose rules ran on some file; says why for the rest',
     async () => {
       const dir = tempProject({ 'package.json': '{}', 'src/server.ts': corsApp(1) });
       const result = await runBin(secureBin, ['checklist'], { cwd: dir });
@@ -112,16 +112,27 @@ describe('secure checklist', () => {
       const cors = lines.findIndex((line) => line.includes('CORS restricted to known origins'));
       expect(lines[cors]).toMatch(/^\[ \] /);
       expect(lines[cors + 1]).toMatch(/cors-wildcard {2}src\/server\.ts:4/);
-      const covered = new Set(
-        (await import('../../codemods/index.js')).rules.map((rule) => rule.meta.checklist as string),
+      // No Dockerfile: the Docker box was checked for nothing, so it is not ticked.
+      expect(lines.find((line) => line.includes('Docker runs as non-root'))).toMatch(
+        /^\[\?\] .*\(not checked: none of the 1 file checked had anything for .*docker-root.* to read\)$/,
       );
       const { checklistItems } = await import('../../src/policy/index.js');
       for (const item of checklistItems) {
-        const line = lines.find((text) => text.includes(item.text))!;
         if (item.id === 'cors') continue;
-        if (covered.has(item.id)) expect(line).toMatch(/^\[x\] /);
-        else expect(line).toMatch(/^\[\?\] .*\(not checked yet\)$/);
+        const line = lines.find((text) => text.includes(item.text))!;
+        expect(line).toMatch(
+          /^(\[x\] .*\(no findings from .+ in \d+ files?\)|\[\?\] .*\(not checked: .+\))$/,
+        );
       }
     },
   );
+
+  it('an empty folder ticks nothing and exits 2', async () => {
+    const dir = tempProject({}, { git: false });
+    const result = await runBin(secureBin, ['checklist'], { cwd: dir });
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).not.toMatch(/^\[x\]/m);
+    expect(result.stdout.trim().split('\n')).toHaveLength(8);
+    expect(result.stderr).toMatch(/^error: no file checked in /m);
+  });
 });

@@ -43,6 +43,16 @@ describe('file discovery', () => {
       'src/nested/kept.mjs:1 toy-debug',
     ]);
     expect(result.minified).toBe(1);
+    expect(result.skipped.map((entry) => `${entry.path.slice(dir.length + 1)} ${entry.reason}`)).toEqual([
+      'build build-output',
+      'dist build-output',
+      'generated ignored',
+      'node_modules dependencies',
+      'public/app.min.js generated',
+      'public/bundle.js generated',
+      'src/b.local.ts ignored',
+      'src/nested/secret-1.js ignored',
+    ]);
   });
 
   it('reads Dockerfiles and .env files for text rules, and a file named on the command line', async () => {
@@ -75,7 +85,8 @@ describe('prefilter and parsing', () => {
     });
     const result = await check(dir, { rules: selectRules(toyRules, ['toy-debug']) });
     expect(parsedFiles.map((file) => file.slice(dir.length + 1))).toEqual(['src/match.ts']);
-    expect(result.parsed).toBe(2);
+    // broken.ts was tried and did not parse: it is skipped, not counted as parsed.
+    expect(result.parsed).toBe(1);
     expect(result.parseErrors.map((error) => [error.file.slice(dir.length + 1), error.line])).toEqual([
       ['src/broken.ts', 2],
     ]);
@@ -312,6 +323,6 @@ describe('output formats', () => {
     expect(await checkCommand(output, dir, [], { format: 'pretty', rule: [], cache: false }, toyRules)).toBe(
       0,
     );
-    expect(output.stdout.join('\n')).toMatch(/No findings\. 1 files checked \(1 parsed\)/);
+    expect(output.stdout.join('\n')).toMatch(/No findings\. 1 file checked \(1 parsed\)/);
   });
 });

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { rules as registry } from '../../../codemods/index.js';
 import { readBaseline, serializeBaseline, baselineBase } from '../../engine/baseline.js';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
+import { sourceExtensions } from '../../engine/parse.js';
 import type { Rule, RuleMeta } from '../../engine/rule.js';
 import { runCheck, selectRules, type CheckResult, type FileResult } from '../../engine/run-check.js';
 import { suppressionRuleMeta } from '../../engine/suppress.js';
@@ -12,7 +13,14 @@ import { ExitCode } from '../../errors.js';
 import { formatJson } from '../format/json.js';
 import { prettyPrinter } from '../format/pretty.js';
 import { progressReporter } from '../format/progress.js';
-import { displayPath, type ReportContext } from '../format/report.js';
+import {
+  describeSkipped,
+  displayPath,
+  isCheckFailure,
+  plural,
+  skippedSummary,
+  type ReportContext,
+} from '../format/report.js';
 import { formatSarif } from '../format/sarif.js';
 import type { Output } from '../output.js';
 import { packageVersion } from '../package-info.js';
@@ -27,6 +35,10 @@ export interface CheckCommandOptions {
   writeBaseline?: string;
   changed?: boolean;
   cache: boolean;
+  /** List every skipped file and folder with its reason (stderr). */
+  verbose?: boolean;
+  /** Report unreadable and unparsable files without failing the run (exit 2) for them. */
+  allowSkipped?: boolean;
 }
 
 /**
@@ -130,26 +142,64 @@ export async function checkCommand(
   progress.clear();
   context.durationMs = performance.now() - started;
 
+  const verdict = checkVerdict(output, cwd, paths, result, options);
+  if (verdict === 'nothing-checked') return ExitCode.usage;
+
   if (options.writeBaseline) {
     const path = resolve(cwd, options.writeBaseline);
     writeFileAtomic(path, serializeBaseline(result.findings, path));
     output.out(
-      `Wrote ${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} to the baseline ${options.writeBaseline}; check with --baseline ${options.writeBaseline} to report only new ones.`,
+      `Wrote ${plural(result.findings.length, 'finding')} to the baseline ${options.writeBaseline}; check with --baseline ${options.writeBaseline} to report only new ones.`,
     );
-    return result.ruleErrors.length > 0 ? ExitCode.usage : ExitCode.ok;
+    return verdict === 'failed' ? ExitCode.usage : ExitCode.ok;
   }
 
   if (options.format === 'json') output.out(formatJson(result, context));
   else if (options.format === 'sarif') output.out(formatSarif(result, context));
-  else pretty!.finish(result);
-  if (options.format !== 'pretty') {
-    for (const error of result.parseErrors)
-      output.err(
-        `warning: ${displayPath(cwd, error.file)}:${error.line}:${error.column} does not parse (${error.message}); it was not checked`,
-      );
-    for (const error of result.ruleErrors)
-      output.err(`error: a rule failed on ${displayPath(cwd, error.file)}: ${error.message}`);
-  }
-  if (result.ruleErrors.length > 0) return ExitCode.usage;
+  else pretty!.finish(result, { changed: options.changed });
+  if (verdict === 'failed') return ExitCode.usage;
   return result.findings.length > 0 ? ExitCode.findings : ExitCode.ok;
+}
+
+/** What secure check looks for, for the message of a run that found nothing to read. */
+export const checkedKinds = `JavaScript and TypeScript files (${sourceExtensions.join(' ')}), Dockerfiles and .env files`;
+
+/**
+ * Prints what stops a run from vouching for the code (stderr, one line each) and says how the run ends:
+ * nothing checked at all, a file that could not be read or parsed (unless the user accepts them), a rule
+ * that failed. `--verbose` lists every skipped file and folder first.
+ */
+export function checkVerdict(
+  output: Output,
+  cwd: string,
+  paths: readonly string[],
+  result: CheckResult,
+  options: Pick<CheckCommandOptions, 'verbose' | 'allowSkipped' | 'changed'>,
+): 'ok' | 'failed' | 'nothing-checked' {
+  const { colors } = output;
+  if (options.verbose)
+    for (const entry of result.skipped) output.err(`${colors.dim('skipped')} ${describeSkipped(cwd, entry)}`);
+  const failures = result.skipped.filter(isCheckFailure);
+  const label = options.allowSkipped ? colors.yellow('warning:') : colors.red('error:');
+  for (const entry of failures) output.err(`${label} ${describeSkipped(cwd, entry)}; it was not checked`);
+  if (result.files === 0 && !options.changed) {
+    const where = (paths.length > 0 ? paths : ['.'])
+      .map((path) => displayPath(cwd, resolve(cwd, path)))
+      .map((path) => (path === '.' ? cwd : path))
+      .join(', ');
+    const skipped = skippedSummary(result.skipped);
+    output.err(
+      `${colors.red('error:')} no file checked in ${where}: looked for ${checkedKinds}${skipped ? `, and skipped ${skipped}${options.verbose ? '' : ' (--verbose lists them)'}` : ', and found none'}`,
+    );
+    return 'nothing-checked';
+  }
+  if (failures.length > 0 && !options.allowSkipped)
+    output.err(
+      `${colors.dim('hint:')} make ${failures.length === 1 ? 'it' : 'them'} readable and valid, or pass --allow-skipped to report ${failures.length === 1 ? 'it' : 'them'} and go on`,
+    );
+  for (const error of result.ruleErrors)
+    output.err(
+      `${colors.red('error:')} a rule failed on ${displayPath(cwd, error.file)}: ${error.message} (a bug in create-secure-app; please report it)`,
+    );
+  return result.ruleErrors.length > 0 || (failures.length > 0 && !options.allowSkipped) ? 'failed' : 'ok';
 }

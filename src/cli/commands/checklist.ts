@@ -1,17 +1,27 @@
 import { rules as registry } from '../../../codemods/index.js';
+import type { CheckResult } from '../../engine/run-check.js';
 import type { Rule } from '../../engine/rule.js';
+import { ExitCode } from '../../errors.js';
 import { checklistItems, type ChecklistItemId } from '../../policy/index.js';
-import { displayPath } from '../format/report.js';
+import { displayPath, plural } from '../format/report.js';
 import type { Output } from '../output.js';
-import { checkProject } from './check.js';
+import { checkProject, checkVerdict } from './check.js';
+
+export interface ChecklistCommandOptions {
+  verbose?: boolean;
+  allowSkipped?: boolean;
+}
 
 export type ChecklistStatus =
-  /** `rules`: the checks that ran clean for this item, so the reader sees what the tick rests on. */
-  { state: 'pass'; rules?: string[] } | { state: 'fail'; reasons: string[] } | { state: 'unchecked' };
+  /** `rules`: the checks that ran clean for this item and on how many files, so the reader sees what the tick rests on. */
+  | { state: 'pass'; rules?: { id: string; files: number }[] }
+  | { state: 'fail'; reasons: string[] }
+  /** `why`: what was missing for a check (no rule covers the item, or no file gave its rules anything to read). */
+  | { state: 'unchecked'; why?: string };
 
 /**
- * Prints the rules' Security Checklist. An item is ticked only when a check earned it; until then it
- * says "not checked yet".
+ * Prints the rules' Security Checklist. An item is ticked only when a check earned it; otherwise it says
+ * "not checked" and why.
  */
 export function printChecklist(
   output: Output,
@@ -23,50 +33,74 @@ export function printChecklist(
     const status = statuses[item.id] ?? { state: 'unchecked' };
     if (status.state === 'pass') {
       const basis = status.rules?.length
-        ? `  ${colors.dim(`(no findings from ${status.rules.join(', ')})`)}`
+        ? `  ${colors.dim(`(no findings from ${status.rules.map((rule) => `${rule.id} in ${plural(rule.files, 'file')}`).join(', ')})`)}`
         : '';
       output.out(`${colors.green('[x]')} ${item.text}${basis}`);
     } else if (status.state === 'fail') {
       failed = true;
       output.out(`${colors.red('[ ]')} ${item.text}`);
       for (const reason of status.reasons) output.out(`      ${colors.dim(reason)}`);
-    } else output.out(`${colors.yellow('[?]')} ${item.text} ${colors.dim('(not checked yet)')}`);
+    } else
+      output.out(
+        `${colors.yellow('[?]')} ${item.text} ${colors.dim(`(not checked: ${status.why ?? 'no rule covers it yet'})`)}`,
+      );
   }
   return failed ? 1 : 0;
 }
 
 /**
- * `secure checklist`: runs every registered rule over the project; an item is ticked when the rules that
- * serve it ran with no finding, crossed (naming the findings) when they found something, and left
- * "not checked yet" when no registered rule covers it.
+ * Each item from the check: crossed (naming the findings) when its rules found something, ticked when at
+ * least one of its rules ran on some file and none found anything, and "not checked" (with the reason)
+ * when no rule covers it or none of its rules had a file to read.
  */
+export function checklistStatuses(
+  cwd: string,
+  result: CheckResult,
+  allRules: readonly Rule[],
+): Partial<Record<ChecklistItemId, ChecklistStatus>> {
+  const statuses: Partial<Record<ChecklistItemId, ChecklistStatus>> = {};
+  for (const item of checklistItems) {
+    const serving = allRules.filter((rule) => rule.meta.checklist === item.id);
+    if (serving.length === 0) {
+      statuses[item.id] = { state: 'unchecked', why: 'no rule covers it yet' };
+      continue;
+    }
+    const ids = new Set(serving.map((rule) => rule.meta.id));
+    const reasons = result.findings
+      .filter((finding) => ids.has(finding.rule))
+      .map(
+        (finding) => `${finding.rule}  ${displayPath(cwd, finding.file)}:${finding.line}  ${finding.message}`,
+      );
+    if (reasons.length > 0) {
+      statuses[item.id] = { state: 'fail', reasons };
+      continue;
+    }
+    const ran = serving
+      .map((rule) => ({ id: rule.meta.id, files: result.rulesRun.get(rule.meta.id) ?? 0 }))
+      .filter((rule) => rule.files > 0);
+    if (ran.length > 0) statuses[item.id] = { state: 'pass', rules: ran };
+    else
+      statuses[item.id] = {
+        state: 'unchecked',
+        why:
+          result.files === 0
+            ? 'no file was checked'
+            : `none of the ${plural(result.files, 'file')} checked had anything for ${[...ids].join(', ')} to read`,
+      };
+  }
+  return statuses;
+}
+
+/** `secure checklist`: runs every registered rule over the project and prints the checklist from it. */
 export async function checklistCommand(
   output: Output,
   cwd: string,
   paths: string[],
+  options: ChecklistCommandOptions = {},
   allRules: readonly Rule[] = registry,
 ): Promise<number> {
   const result = await checkProject(cwd, paths, { rule: [], cache: true }, undefined, undefined, allRules);
-  const itemOf = new Map(allRules.map((rule) => [rule.meta.id, rule.meta.checklist]));
-  const statuses: Partial<Record<ChecklistItemId, ChecklistStatus>> = {};
-  for (const rule of allRules) {
-    const status = statuses[rule.meta.checklist];
-    if (status?.state === 'pass') status.rules!.push(rule.meta.id);
-    else statuses[rule.meta.checklist] = { state: 'pass', rules: [rule.meta.id] };
-  }
-  for (const finding of result.findings) {
-    const item = itemOf.get(finding.rule);
-    if (!item) continue;
-    const status = statuses[item];
-    const reason = `${finding.rule}  ${displayPath(cwd, finding.file)}:${finding.line}  ${finding.message}`;
-    if (status?.state === 'fail') status.reasons.push(reason);
-    else statuses[item] = { state: 'fail', reasons: [reason] };
-  }
-  const code = printChecklist(output, statuses);
-  const unreadable = result.parseErrors.length;
-  if (unreadable > 0)
-    output.err(
-      `warning: ${unreadable} file${unreadable === 1 ? '' : 's'} did not parse and were not checked (run \`secure check\` to see them)`,
-    );
-  return code;
+  const code = printChecklist(output, checklistStatuses(cwd, result, allRules));
+  const verdict = checkVerdict(output, cwd, paths, result, options);
+  return verdict === 'ok' ? code : ExitCode.usage;
 }

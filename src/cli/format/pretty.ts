@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Finding } from '../../engine/rule.js';
 import type { CheckResult, FileResult } from '../../engine/run-check.js';
 import type { Output } from '../output.js';
-import { countBySeverity, displayPath, type ReportContext } from './report.js';
+import { countBySeverity, displayPath, plural, skippedSummary, type ReportContext } from './report.js';
 
 function frame(text: string, finding: Finding, colors: boolean): string {
   const sameLine = finding.endLine === finding.line;
@@ -66,18 +66,18 @@ export function prettyPrinter(output: Output, context: ReportContext, colorsOn: 
       }
       for (const finding of result.findings) printFinding(finding, text);
     },
-    finish(result: CheckResult) {
+    finish(result: CheckResult, options: { changed?: boolean } = {}) {
       for (const project of result.projectFindings) printFinding(project.finding, undefined);
-      for (const error of result.parseErrors)
-        output.err(
-          `${colors.yellow('warning:')} ${displayPath(context.cwd, error.file)}:${error.line}:${error.column} does not parse (${error.message}); it was not checked`,
-        );
-      for (const error of result.ruleErrors)
-        output.err(
-          `${colors.red('error:')} a rule failed on ${displayPath(context.cwd, error.file)}: ${error.message} (a bug in create-secure-app; please report it)`,
-        );
       const seconds = (context.durationMs / 1000).toFixed(2);
-      const scanned = `${result.files} files checked (${result.parsed} parsed${result.cached ? `, ${result.cached} from cache` : ''}) in ${seconds}s`;
+      const reused = [`${result.parsed} parsed`, result.cached ? `${result.cached} from cache` : ''].filter(
+        Boolean,
+      );
+      const skipped = skippedSummary(result.skipped);
+      const scanned =
+        result.files === 0 && options.changed
+          ? `no changed files to check in ${seconds}s`
+          : `${plural(result.files, 'file')} checked (${reused.join(', ')}) in ${seconds}s` +
+            (skipped ? `; skipped ${skipped}` : '');
       const hidden = [
         result.suppressed ? `${result.suppressed} suppressed` : '',
         result.baselined ? `${result.baselined} in the baseline` : '',
@@ -96,7 +96,7 @@ export function prettyPrinter(output: Output, context: ReportContext, colorsOn: 
       const fixable = result.findings.filter((finding) => finding.fixable).length;
       const files = new Set(result.findings.map((finding) => finding.file)).size;
       output.out(
-        `${colors.red(`${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}`)} (${bySeverity}) in ${files} file${files === 1 ? '' : 's'}; ${fixable} fixable with \`secure fix\`. ${scanned}${hidden ? `; ${hidden}` : ''}.`,
+        `${colors.red(plural(result.findings.length, 'finding'))} (${bySeverity}) in ${plural(files, 'file')}; ${fixable} fixable with \`secure fix\`. ${scanned}${hidden ? `; ${hidden}` : ''}.`,
       );
     },
   };

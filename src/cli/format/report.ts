@@ -1,5 +1,6 @@
 import { relative, sep } from 'node:path';
 import type { Finding, RuleMeta } from '../../engine/rule.js';
+import type { SkipReason, SkippedEntry } from '../../engine/discover.js';
 import type { CheckResult } from '../../engine/run-check.js';
 
 /** What every format needs besides the findings: how to show paths and what each rule says about itself. */
@@ -36,7 +37,75 @@ export function summary(result: CheckResult, context: ReportContext) {
       file: displayPath(context.cwd, error.file),
     })),
     ruleErrors: result.ruleErrors.map((error) => ({ ...error, file: displayPath(context.cwd, error.file) })),
+    skipped: {
+      ...skippedCounts(result.skipped),
+      entries: result.skipped.map((entry) => ({
+        ...entry,
+        path: displayPath(context.cwd, entry.path) + (entry.folder ? '/' : ''),
+      })),
+    },
     workers: result.workers,
     durationMs: Math.round(context.durationMs),
   };
+}
+
+/** How each reason reads after "N files" / "N folders". */
+const skipPhrases: Record<SkipReason, (plural: boolean) => string> = {
+  ignored: () => 'ignored',
+  dependencies: () => 'of dependencies',
+  'build-output': () => 'of build output',
+  'python-venv': () => 'of a Python virtual environment',
+  generated: () => 'generated or minified',
+  'too-large': () => 'too large',
+  unreadable: () => 'unreadable',
+  unparsable: (plural) => `that ${plural ? 'do' : 'does'} not parse`,
+  'not-source': () => 'that no rule reads',
+};
+
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** Files that could not be checked at all: they fail the run unless the user accepts them. */
+export function isCheckFailure(entry: SkippedEntry): boolean {
+  return entry.reason === 'unreadable' || entry.reason === 'unparsable';
+}
+
+/** One skipped entry as a line: `src/a.ts:3:7 does not parse (Unexpected token)`. */
+export function describeSkipped(cwd: string, entry: SkippedEntry): string {
+  const where =
+    displayPath(cwd, entry.path) +
+    (entry.folder ? '/' : '') +
+    (entry.line ? `:${entry.line}${entry.column ? `:${entry.column}` : ''}` : '');
+  const what = `${entry.folder ? 'folder ' : ''}${skipPhrases[entry.reason](false)}`.replace(/^that /, '');
+  return `${where} ${what}${entry.detail ? ` (${entry.detail})` : ''}`;
+}
+
+/** `3 files ignored, 1 file that does not parse, 2 folders of dependencies` (empty when nothing was skipped). */
+export function skippedSummary(skipped: readonly SkippedEntry[]): string {
+  const counts = new Map<string, { reason: SkipReason; folder: boolean; count: number }>();
+  for (const entry of skipped) {
+    const key = `${entry.folder ? 'folder' : 'file'}:${entry.reason}`;
+    const known = counts.get(key);
+    if (known) known.count++;
+    else counts.set(key, { reason: entry.reason, folder: Boolean(entry.folder), count: 1 });
+  }
+  return [...counts.values()]
+    .sort((a, b) => Number(a.folder) - Number(b.folder))
+    .map(
+      ({ reason, folder, count }) =>
+        `${plural(count, folder ? 'folder' : 'file')} ${skipPhrases[reason](count !== 1)}`,
+    )
+    .join(', ');
+}
+
+/** The skipped entries counted per reason, files and folders apart (JSON and SARIF). */
+export function skippedCounts(skipped: readonly SkippedEntry[]) {
+  const files: Partial<Record<SkipReason, number>> = {};
+  const folders: Partial<Record<SkipReason, number>> = {};
+  for (const entry of skipped) {
+    const bucket = entry.folder ? folders : files;
+    bucket[entry.reason] = (bucket[entry.reason] ?? 0) + 1;
+  }
+  return { files, folders };
 }

@@ -1,7 +1,8 @@
 import { fingerprints } from '../../engine/baseline.js';
 import type { RuleMeta, Severity } from '../../engine/rule.js';
 import type { CheckResult } from '../../engine/run-check.js';
-import { displayPath, type ReportContext } from './report.js';
+import type { SkippedEntry } from '../../engine/discover.js';
+import { describeSkipped, displayPath, isCheckFailure, type ReportContext } from './report.js';
 
 /** GitHub reads `security-severity` (0-10) to rank alerts as critical, high, medium or low. */
 const securitySeverity: Record<Severity, string> = {
@@ -40,6 +41,28 @@ function sarifRule(meta: RuleMeta) {
         meta.severity === 'low' ? 'recommendation' : meta.severity === 'medium' ? 'warning' : 'error',
       'security-severity': securitySeverity[meta.severity],
     },
+  };
+}
+
+/** A file or folder left unchecked, as a SARIF notification: an error when it should have been checked. */
+function skippedNotification(entry: SkippedEntry, context: ReportContext) {
+  return {
+    level: isCheckFailure(entry) ? 'error' : 'note',
+    descriptor: { id: `skipped/${entry.reason}` },
+    message: { text: `not checked: ${describeSkipped(context.cwd, entry)}` },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: {
+            uri: encodeURI(displayPath(context.cwd, entry.path) + (entry.folder ? '/' : '')),
+            uriBaseId: '%SRCROOT%',
+          },
+          ...(entry.line
+            ? { region: { startLine: entry.line, ...(entry.column ? { startColumn: entry.column } : {}) } }
+            : {}),
+        },
+      },
+    ],
   };
 }
 
@@ -101,22 +124,10 @@ export function formatSarif(result: CheckResult, context: ReportContext): string
         results,
         invocations: [
           {
-            executionSuccessful: result.ruleErrors.length === 0,
-            toolExecutionNotifications: result.parseErrors.map((error) => ({
-              level: 'warning',
-              message: { text: `could not parse: ${error.message}` },
-              locations: [
-                {
-                  physicalLocation: {
-                    artifactLocation: {
-                      uri: encodeURI(displayPath(context.cwd, error.file)),
-                      uriBaseId: '%SRCROOT%',
-                    },
-                    region: { startLine: error.line, startColumn: error.column },
-                  },
-                },
-              ],
-            })),
+            // Something the rules should have read was not: the run cannot vouch for those files.
+            executionSuccessful:
+              result.ruleErrors.length === 0 && !result.skipped.some((entry) => isCheckFailure(entry)),
+            toolExecutionNotifications: result.skipped.map((entry) => skippedNotification(entry, context)),
           },
         ],
       },
