@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { SecureError } from '../errors.js';
 import { checkLimits } from '../policy/check-limits.js';
+import { trackedFiles } from './git.js';
 import { isSourceFile } from './parse.js';
 
 export type FileKind = 'source' | 'text';
@@ -195,6 +196,37 @@ export interface DiscoverOptions {
   gitRoot?: string;
 }
 
+/**
+ * What git tracks, asked once and only when an ignore rule first matches: a tracked file is never hidden
+ * by .gitignore (git itself keeps tracking it, and a tracked `.env.example` is exactly what a check is for).
+ */
+function trackedLookup(gitRoot: string | undefined) {
+  let files: Set<string> | undefined;
+  let folders: Set<string> | undefined;
+  const load = () => {
+    files = new Set();
+    folders = new Set();
+    if (!gitRoot) return;
+    for (const file of trackedFiles(gitRoot)) {
+      const path = join(gitRoot, file);
+      files.add(path);
+      for (let dir = dirname(path); dir.length > gitRoot.length && !folders.has(dir); dir = dirname(dir))
+        folders.add(dir);
+    }
+  };
+  return {
+    file(path: string): boolean {
+      if (!files) load();
+      return files!.has(path);
+    },
+    /** A folder that holds at least one tracked file. */
+    folder(path: string): boolean {
+      if (!folders) load();
+      return folders!.has(path);
+    },
+  };
+}
+
 export interface Discovery {
   files: DiscoveredFile[];
   /** Files the rules could have read, and whole folders, left out, each with the reason. */
@@ -216,6 +248,11 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
     seen.add(path);
     files.push(explicit ? { path, kind, explicit } : { path, kind });
   };
+  const tracked = trackedLookup(options.gitRoot);
+  const ignoredFolder = (path: string, layers: IgnoreLayer[]) =>
+    isIgnored(layers, path, true) && !tracked.folder(path);
+  const ignoredFile = (path: string, layers: IgnoreLayer[]) =>
+    isIgnored(layers, path, false) && !tracked.file(path);
   const skip = (entry: SkippedEntry) => {
     if (seen.has(entry.path)) return;
     seen.add(entry.path);
@@ -247,7 +284,7 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
         if (dependencyDirectories.has(entry.name)) skip({ path, reason: 'dependencies', folder: true });
         else if (packageRoot && buildOutputDirectories.has(entry.name))
           skip({ path, reason: 'build-output', folder: true });
-        else if (isIgnored(active, path, true)) skip({ path, reason: 'ignored', folder: true });
+        else if (ignoredFolder(path, active)) skip({ path, reason: 'ignored', folder: true });
         else walkDirectory(path, active, false);
         continue;
       }
@@ -255,7 +292,7 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
       const generatedName = !kind && explicitKind(entry.name) === 'source';
       // Only files the rules could have read are worth counting: a README or a PNG is not a skipped check.
       if (!kind && !generatedName) continue;
-      if (isIgnored(active, path, false)) skip({ path, reason: 'ignored' });
+      if (ignoredFile(path, active)) skip({ path, reason: 'ignored' });
       else if (entry.isSymbolicLink())
         skip({ path, reason: 'ignored', detail: 'symbolic link (not followed; check its target)' });
       else if (!entry.isFile()) skip({ path, reason: 'unreadable', detail: 'not a regular file' });

@@ -7,7 +7,7 @@ import { checkCommand, type CheckCommandOptions } from '../../src/cli/commands/c
 import { checklistCommand } from '../../src/cli/commands/checklist.js';
 import { memoryOutput } from '../../src/cli/output.js';
 import { runCheck, type CheckOptions } from '../../src/engine/run-check.js';
-import { tempProject, writeFiles } from '../helpers/temp-repo.js';
+import { git, tempProject, writeFiles } from '../helpers/temp-repo.js';
 import { toyRules } from './toy-rules.js';
 
 /** "Nothing passes unseen": every file the rules could read is checked, or counted and named as skipped. */
@@ -60,6 +60,21 @@ describe('explicit paths are always checked', () => {
     // A file named on the command line is read whatever the ignore files say.
     const file = await check(legacy, { paths: ['src/b.gen.ts'] });
     expect(findingsIn(legacy, file)).toEqual(['src/b.gen.ts']);
+  });
+
+  it('a tracked file is checked even when a .gitignore matches it (git keeps tracking it)', async () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      '.gitignore': 'Dockerfile\nlocal/\n',
+      Dockerfile: 'FROM node:22\nUSER root\n',
+      'local/tracked.ts': 'debug(user.token);\n',
+      'local/scratch.ts': 'debug(user.token);\n',
+    });
+    git(dir, 'add', '-f', 'Dockerfile', 'local/tracked.ts');
+    git(dir, 'commit', '-q', '-m', 'force-added');
+    const result = await check(dir);
+    expect(findingsIn(dir, result)).toEqual(['Dockerfile', 'local/tracked.ts']);
+    expect(skippedIn(dir, result)).toEqual(['local/scratch.ts ignored']);
   });
 
   it('a file named on the command line is checked even when its name says minified', async () => {
