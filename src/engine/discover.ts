@@ -85,6 +85,9 @@ function isGeneratedName(name: string): boolean {
 /** A string literal on one line, or a template literal; emptied to tell long constants from long code. */
 const stringLiteral = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g;
 
+/** Words only code is made of: a long regex, a base64 blob or a data table has next to none. */
+const keyword = /\b(?:return|function|var|let|const|this|new|if)\b|=>/g;
+
 function lineCount(text: string): number {
   let lines = 1;
   for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) lines++;
@@ -92,17 +95,20 @@ function lineCount(text: string): number {
 }
 
 /**
- * Minified or generated code, decided on the whole file: its lines are very long on average even once
- * every string literal is emptied. One long line (a data URI, a base64 constant, an inline SVG) in a
- * hand-written file does not make it generated. Checked on the text the analysis reads anyway (no I/O),
+ * Minified or generated code, decided on the whole file: its lines are very long on average, still long
+ * once every string literal is emptied, and made of code (keywords). One long line (a data URI, a base64
+ * constant, an inline SVG, a long regex) in a hand-written file does not make it generated. Checked on the text the analysis reads anyway (no I/O),
  * and only files whose raw average is already long pay for the second measure.
  */
 export function looksGenerated(text: string): boolean {
   if (text.length < checkLimits.generatedMinBytes) return false;
   const lines = lineCount(text);
-  const limit = checkLimits.generatedAverageLineLength;
-  if (text.length / lines <= limit) return false;
-  return text.replace(stringLiteral, '""').length / lines > limit;
+  if (text.length / lines <= checkLimits.generatedAverageLineLength) return false;
+  const code = text.replace(stringLiteral, '""');
+  if (code.length / lines <= checkLimits.generatedCodeLineLength) return false;
+  let keywords = 0;
+  for (const _ of code.matchAll(keyword)) keywords++;
+  return (keywords * 1000) / code.length >= checkLimits.generatedKeywordsPerThousand;
 }
 
 /** The kind of a file discovery finds under a folder; generated names are left out (and counted). */

@@ -7,9 +7,16 @@ export const checkLimits = {
   maxFileBytes: 2 * 1024 * 1024,
   /** Files shorter than this are never taken for generated code, whatever their lines look like. */
   generatedMinBytes: 2048,
-  /**
-   * Average characters per line, over the whole file with its string literals emptied, above which the
-   * file is taken for minified or generated code (hand-written code averages 30 to 60).
-   */
+  /** Average characters per line over the whole file above which it may be minified or generated. */
   generatedAverageLineLength: 300,
+  /**
+   * The same average with every string literal emptied, above which it is: a hand-written file whose length
+   * is one data URI or base64 constant falls to 30-80, minified code stays above 200.
+   */
+  generatedCodeLineLength: 120,
+  /**
+   * Keywords (`function`, `return`, `=>`, `var`, ...) per 1000 characters of that emptied text, from which
+   * the long lines are code: minified bundles have 4 to 40, a long regex or a data table under 2.
+   */
+  generatedKeywordsPerThousand: 3,
 } as const;

@@ -220,20 +220,27 @@ describe('the minified heuristic decides on the whole file', () => {
       '}',
       '',
     ].join('\n');
+    // A hand-written validator whose one regex is longer than the rest of the file.
+    const alternatives = Array.from(
+      { length: 60 },
+      (_, index) => `[a-z]{${(index % 5) + 1},}(?:\\.[a-z0-9-]+)*`,
+    );
+    const longRegex = `export const pattern = /^(?:${alternatives.join('|')})$/;\nexport function valid(user) {\n  debug(user.token);\n  return pattern.test(user.email);\n}\n`;
     const minified = `${'var a=function(b){return b.c?d(b):e(b,{f:1,g:[2,3]})};'.repeat(200)}debug(user.token);\n`;
     const dir = tempProject({
       'package.json': '{}',
       'src/logo.js': handWritten,
+      'src/email.js': longRegex,
       'src/key.ts': `export const key = "${'QUJD'.repeat(3000)}";\ndebug(user.token);\n`,
       'public/vendor.js': minified,
     });
     const result = await check(dir);
-    expect(findingsIn(dir, result)).toEqual(['src/key.ts', 'src/logo.js']);
+    expect(findingsIn(dir, result)).toEqual(['src/email.js', 'src/key.ts', 'src/logo.js']);
     expect(skippedIn(dir, result)).toEqual(['public/vendor.js generated']);
     const verbose = await cli(dir, [], { verbose: true });
     expect(verbose.stderr).toMatch(/^skipped public\/vendor\.js generated or minified$/m);
     expect(verbose.stdout).toMatch(
-      /2 files checked \(2 parsed\) in [\d.]+s; skipped 1 file generated or minified\./,
+      /3 files checked \(3 parsed\) in [\d.]+s; skipped 1 file generated or minified\./,
     );
   });
 
