@@ -34,6 +34,38 @@ describe('secure check (the built bin)', () => {
   });
 
   it.runIf(findRule('cors-wildcard'))(
+    'a file that does not parse exits 2 naming it; --allow-skipped accepts it; --verbose lists every skip',
+    async () => {
+      const outer = tempProject({
+        '.gitignore': 'api/\n',
+        'api/package.json': '{}',
+        'api/src/a.ts': plain(1),
+        // Mentions cors, so a prefilter lets it through to the parser.
+        'api/src/broken.ts': "import cors from 'cors';\napp.use(cors(;\n",
+        'api/dist/a.js': plain(2),
+      });
+      const cwd = join(outer, 'api');
+      const failed = await runBin(secureBin, ['check', '--no-cache'], { cwd });
+      expect(failed.exitCode).toBe(2);
+      expect(failed.stderr).toMatch(
+        /^error: src\/broken\.ts:2:14 does not parse \(.+\); it was not checked$/m,
+      );
+      const accepted = await runBin(secureBin, ['check', '--no-cache', '--allow-skipped', '--verbose'], {
+        cwd,
+      });
+      expect(accepted.exitCode).toBe(0);
+      expect(accepted.stderr).toMatch(/^skipped dist\/ folder of build output$/m);
+      expect(accepted.stderr).toMatch(/^skipped src\/broken\.ts:2:14 does not parse/m);
+      expect(accepted.stdout).toMatch(
+        /^No findings\. 1 file checked \(\d parsed\) in [\d.]+s; skipped 1 file that does not parse, 1 folder of build output\.$/m,
+      );
+      const help = await runBin(secureBin, ['check', '--help']);
+      expect(help.stdout).toMatch(/--allow-skipped/);
+      expect(help.stdout).toMatch(/--verbose/);
+    },
+  );
+
+  it.runIf(findRule('cors-wildcard'))(
     'the worker pool finds exactly what the in-process run finds',
     async () => {
       const files: Record<string, string> = { 'package.json': '{}' };
