@@ -199,6 +199,9 @@ describe('zero files checked is an error', () => {
     );
     const onlyDependencies = tempProject({ 'package.json': '{}', 'node_modules/x/index.js': 'x;\n' });
     mkdirSync(join(onlyDependencies, 'docs'));
+    const sarif = await cli(empty, [], { format: 'sarif' });
+    expect(sarif.code).toBe(2);
+    expect(JSON.parse(sarif.stdout).runs[0].invocations[0].executionSuccessful).toBe(false);
     const skipped = await cli(onlyDependencies, ['docs', '.']);
     expect(skipped.code).toBe(2);
     expect(skipped.stderr).toMatch(

@@ -143,7 +143,12 @@ export async function checkCommand(
   context.durationMs = performance.now() - started;
 
   const verdict = checkVerdict(output, cwd, paths, result, options);
-  if (verdict === 'nothing-checked') return ExitCode.usage;
+  if (verdict === 'nothing-checked') {
+    // A CI job that uploads the report still gets a valid document saying what was skipped.
+    if (options.format === 'json') output.out(formatJson(result, context));
+    else if (options.format === 'sarif') output.out(formatSarif(result, context));
+    return ExitCode.usage;
+  }
 
   if (options.writeBaseline) {
     const path = resolve(cwd, options.writeBaseline);

@@ -124,9 +124,11 @@ export function formatSarif(result: CheckResult, context: ReportContext): string
         results,
         invocations: [
           {
-            // Something the rules should have read was not: the run cannot vouch for those files.
+            // No file checked, or one the rules should have read was not: the run cannot vouch for the code.
             executionSuccessful:
-              result.ruleErrors.length === 0 && !result.skipped.some((entry) => isCheckFailure(entry)),
+              result.files > 0 &&
+              result.ruleErrors.length === 0 &&
+              !result.skipped.some((entry) => isCheckFailure(entry)),
             toolExecutionNotifications: result.skipped.map((entry) => skippedNotification(entry, context)),
           },
         ],
