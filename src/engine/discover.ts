@@ -16,15 +16,14 @@ export interface DiscoveredFile {
   explicit?: boolean;
 }
 
-/** Version-control metadata: never code, so not even counted as skipped. */
-const metadataDirectories = new Set(['.git', '.hg', '.svn']);
+/** Version-control metadata and this tool's own cache: never code, so not even counted as skipped. */
+const metadataDirectories = new Set(['.git', '.hg', '.svn', '.secure-cache']);
 
 /** Installed dependencies, at any depth: code the project did not write. */
 const dependencyDirectories = new Set([
   'node_modules',
   'bower_components',
   'jspm_packages',
-  '.secure-cache',
   // A Python virtual environment's packages (the environment itself is known by its pyvenv.cfg).
   'site-packages',
 ]);
