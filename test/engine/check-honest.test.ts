@@ -208,6 +208,13 @@ describe('zero files checked is an error', () => {
       /in docs, \/.+: .*, and skipped 1 folder of dependencies \(--verbose lists them\)$/,
     );
   });
+
+  it('--changed with nothing changed is not an error: it says so, exit 0', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'src/a.ts': 'debug(user.token);\n' });
+    const result = await cli(dir, [], { changed: true });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^No changed files to check \([\d.]+s\)\.$/);
+  });
 });
 
 describe('the minified heuristic decides on the whole file', () => {

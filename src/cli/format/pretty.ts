@@ -73,11 +73,13 @@ export function prettyPrinter(output: Output, context: ReportContext, colorsOn: 
         Boolean,
       );
       const skipped = skippedSummary(result.skipped);
+      if (result.files === 0 && options.changed && result.findings.length === 0) {
+        output.out(`No changed files to check (${seconds}s).`);
+        return;
+      }
       const scanned =
-        result.files === 0 && options.changed
-          ? `no changed files to check in ${seconds}s`
-          : `${plural(result.files, 'file')} checked (${reused.join(', ')}) in ${seconds}s` +
-            (skipped ? `; skipped ${skipped}` : '');
+        `${plural(result.files, 'file')} checked (${reused.join(', ')}) in ${seconds}s` +
+        (skipped ? `; skipped ${skipped}` : '');
       const hidden = [
         result.suppressed ? `${result.suppressed} suppressed` : '',
         result.baselined ? `${result.baselined} in the baseline` : '',
