@@ -249,7 +249,12 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
   const skipped: SkippedEntry[] = [];
   const seen = new Set<string>();
   const add = (path: string, kind: FileKind, explicit: boolean) => {
-    if (seen.has(path)) return;
+    if (seen.has(path)) {
+      // A file named on the command line wins over the skip a folder walk gave it (`check . app.min.js`).
+      const index = explicit ? skipped.findIndex((entry) => entry.path === path) : -1;
+      if (index === -1) return;
+      skipped.splice(index, 1);
+    }
     seen.add(path);
     files.push(explicit ? { path, kind, explicit } : { path, kind });
   };

@@ -83,6 +83,10 @@ describe('explicit paths are always checked', () => {
     expect(findingsIn(dir, await check(dir, { paths: ['public/app.min.js'] }))).toEqual([
       'public/app.min.js',
     ]);
+    // Named beside the folder that holds it: still checked, and no longer listed as skipped.
+    const both = await check(dir, { paths: ['.', 'public/app.min.js'] });
+    expect(findingsIn(dir, both)).toEqual(['public/app.min.js']);
+    expect(both.skipped).toEqual([]);
   });
 });
 
