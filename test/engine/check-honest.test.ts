@@ -203,6 +203,9 @@ describe('zero files checked is an error', () => {
     );
     const onlyDependencies = tempProject({ 'package.json': '{}', 'node_modules/x/index.js': 'x;\n' });
     mkdirSync(join(onlyDependencies, 'docs'));
+    const notSource = await cli(onlyDependencies, ['package.json']);
+    expect(notSource.code).toBe(2);
+    expect(notSource.stderr).toMatch(/in package\.json: .*, and skipped 1 file not read by any rule/);
     const sarif = await cli(empty, [], { format: 'sarif' });
     expect(sarif.code).toBe(2);
     expect(JSON.parse(sarif.stdout).runs[0].invocations[0].executionSuccessful).toBe(false);

@@ -59,7 +59,7 @@ const skipPhrases: Record<SkipReason, (plural: boolean) => string> = {
   'too-large': () => 'too large',
   unreadable: () => 'unreadable',
   unparsable: (plural) => `that ${plural ? 'do' : 'does'} not parse`,
-  'not-source': () => 'that no rule reads',
+  'not-source': () => 'not read by any rule',
 };
 
 export function plural(count: number, noun: string): string {
