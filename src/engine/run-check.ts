@@ -180,6 +180,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const cache = cacheDir ? AnalysisCache.open(cacheDir, [...selected.ids], options.toolVersion) : undefined;
   if (cache) {
     for (const item of items) {
+      // A file named on the command line is analyzed apart (never skipped as generated): not from, nor
+      // into, the cache that folder walks share.
+      if (item.explicit) continue;
       item.hash = true;
       const known = cache.knownHash(item.path, projects.get(item.root)!);
       if (known) {

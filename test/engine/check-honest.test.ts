@@ -254,6 +254,12 @@ describe('the minified heuristic decides on the whole file', () => {
     const result = await check(dir);
     expect(findingsIn(dir, result)).toEqual(['src/email.js', 'src/key.ts', 'src/logo.js']);
     expect(skippedIn(dir, result)).toEqual(['public/vendor.js generated']);
+    // Named on the command line it is checked, even when a cached walk recorded it as generated.
+    const env = { SECURE_CACHE_DIR: mkdtempSync(join(tmpdir(), 'secure-cache-')) };
+    await check(dir, { cache: true, env });
+    const named = await check(dir, { cache: true, env, paths: ['public/vendor.js'] });
+    expect(findingsIn(dir, named)).toEqual(['public/vendor.js']);
+    expect((await check(dir, { cache: true, env })).skipped).toHaveLength(1);
     const verbose = await cli(dir, [], { verbose: true });
     expect(verbose.stderr).toMatch(/^skipped public\/vendor\.js generated or minified$/m);
     expect(verbose.stdout).toMatch(
