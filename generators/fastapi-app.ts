@@ -2,7 +2,9 @@ import type { EnvVariable, GeneratorDeclaration, TemplateContext } from '../src/
 
 /**
  * Every Python package a scaffolded FastAPI app may need, pinned exactly (what PyPI served for Python 3.11+ when
- * this was written). passlib is absent on purpose: 1.7 breaks with bcrypt 5, so bcrypt is called directly.
+ * this was written). passlib is absent on purpose: 1.7 breaks with bcrypt 5, so bcrypt is called directly. slowapi
+ * too: its middleware skips the routes of routers that FastAPI 0.165 includes lazily, so the app limits every
+ * request with `limits` (slowapi's own engine) in a small ASGI middleware instead.
  */
 export const pythonVersions = {
   fastapi: '0.165.0',
@@ -13,7 +15,6 @@ export const pythonVersions = {
   pyjwt: '2.15.1',
   bcrypt: '5.0.0',
   'argon2-cffi': '25.1.0',
-  slowapi: '0.1.10',
   limits: '5.8.0',
   'python-socketio': '5.18.1',
   uvicorn: '0.55.0',
@@ -42,7 +43,6 @@ export function pythonDependencies(context: TemplateContext): { runtime: string[
     'sqlalchemy',
     'pyjwt',
     context.policy.password.hasher === 'argon2id' ? 'argon2-cffi' : 'bcrypt',
-    'slowapi',
     'limits',
     'uvicorn',
   ];
