@@ -4,6 +4,7 @@ import { auth } from './auth.js';
 import { config } from './config.js';
 import { cors } from './cors.js';
 import { docker } from './docker.js';
+import { fastApiApp } from './fastapi-app.js';
 import { headers } from './headers.js';
 import { logging } from './logging.js';
 import { password } from './password.js';
@@ -26,6 +27,7 @@ export const generators: GeneratorDeclaration[] = [
   wsAuth,
   docker,
   app,
+  fastApiApp,
 ];
 
 export function findGenerator(name: string): GeneratorDeclaration | undefined {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run demo`: scaffold a demo API (express, sqlite) into a temp folder, install it, start it, probe it over
-// HTTP, stop it, then run `secure check` on examples/legacy-api. Uses the built bins in dist/ (npm run demo builds).
+// HTTP, stop it; the same for a FastAPI app (when python3 is there); then run `secure check` on examples/legacy-api. Uses the built bins in dist/ (npm run demo builds).
 import { execa } from 'execa';
 import { copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, request } from 'node:http';
@@ -99,47 +99,54 @@ async function localBetterSqliteMirror(workspace) {
   };
 }
 
-async function main() {
-  const workspace = mkdtempSync(join(tmpdir(), 'secure-demo-'));
-  const mirror = await localBetterSqliteMirror(workspace);
-  const app = join(workspace, 'demo-api');
-  let server;
+const pythonReady = () =>
+  execa('python3', ['-c', 'import sys, venv; assert sys.version_info >= (3, 11)'], { reject: false }).then(
+    (result) => result.exitCode === 0,
+  );
+
+/** The same walk for `--framework fastapi`: venv + pip install by the scaffolder, `python -m app`, probes. */
+async function demoFastApi(workspace) {
+  step('create-secure-app demo-fastapi --framework fastapi --db sqlite --ws socket.io --skip-git');
+  if (!(await pythonReady())) {
+    summary.push('FastAPI: skipped (python3 3.11+ with venv is not installed)');
+    return;
+  }
+  let started = Date.now();
+  await execa(
+    'node',
+    [
+      createBin,
+      'demo-fastapi',
+      '--framework',
+      'fastapi',
+      '--db',
+      'sqlite',
+      '--ws',
+      'socket.io',
+      '--skip-git',
+    ],
+    { cwd: workspace, stdio: 'inherit', env: { CI: '1' } },
+  );
+  summary.push(`FastAPI: scaffolded, created backend/.venv and pip-installed in ${seconds(started)}`);
+
+  step('backend/.venv/bin/python -m app');
+  started = Date.now();
+  const backend = join(workspace, 'demo-fastapi', 'backend');
+  const port = await freePort();
+  const server = execa(join(backend, '.venv', 'bin', 'python'), ['-m', 'app'], {
+    cwd: backend,
+    detached: true,
+    env: { PORT: String(port), HOST: '127.0.0.1', ALLOWED_HOSTS: 'localhost', LOG_LEVEL: 'WARNING' },
+    reject: false,
+    stdout: 'inherit',
+    stderr: 'inherit',
+  });
   try {
-    step('create-secure-app demo-api --framework express --db sqlite --ws socket.io --skip-git');
-    let started = Date.now();
-    await execa(
-      'node',
-      [createBin, 'demo-api', '--framework', 'express', '--db', 'sqlite', '--ws', 'socket.io', '--skip-git'],
-      {
-        cwd: workspace,
-        stdio: 'inherit',
-        env: { CI: '1', ...mirror.env },
-      },
-    );
-    summary.push(`scaffolded and installed ${app} in ${seconds(started)}`);
-
-    step('npm run build && npm start');
-    started = Date.now();
-    await execa('npm', ['run', 'build'], { cwd: app, stdio: 'inherit' });
-    const port = await freePort();
-    // Its own process group: npm does not pass SIGTERM on to the node process it started.
-    server = execa('npm', ['start'], {
-      cwd: app,
-      detached: true,
-      env: { PORT: String(port), HOST: '127.0.0.1', ALLOWED_HOSTS: 'localhost', LOG_LEVEL: 'warn' },
-      reject: false,
-      stdout: 'inherit',
-      stderr: 'inherit',
-    });
     await waitForHealth(port, server);
-    summary.push(`built and started on port ${port} in ${seconds(started)}`);
-
-    step('probing it over HTTP');
-    const health = await call(port, 'GET', '/health');
-    console.log(
-      `GET /health -> ${health.status}; X-Frame-Options ${health.headers['x-frame-options']}; CSP ${health.headers['content-security-policy']}`,
-    );
+    summary.push(`FastAPI: started on port ${port} in ${seconds(started)}`);
     const credentials = { email: 'demo@example.com', password: 'Correct-Horse-9' };
+    const health = await call(port, 'GET', '/health');
+    const weak = await call(port, 'POST', '/auth/register', { ...credentials, password: 'weak' });
     const register = await call(port, 'POST', '/auth/register', credentials);
     const login = await call(port, 'POST', '/auth/login', credentials);
     const me = await call(port, 'GET', '/users/me', undefined, {
@@ -148,38 +155,132 @@ async function main() {
     const anonymous = await call(port, 'GET', '/users/me');
     const evilHost = await call(port, 'GET', '/health', undefined, { Host: 'evil.example' });
     const access = decode(login.json.access_token);
-    const refresh = decode(login.json.refresh_token);
-    console.log(`POST /auth/register -> ${register.status}`);
+    console.log(`GET /health -> ${health.status}; X-Frame-Options ${health.headers['x-frame-options']}`);
     console.log(
-      `POST /auth/login -> ${login.status}; access token lives ${(access.exp - access.iat) / 60} min, refresh ${(refresh.exp - refresh.iat) / 86400} days`,
+      `POST /auth/register with a weak password -> ${weak.status}; a strong one -> ${register.status}`,
     );
-    console.log(`GET /users/me with the token -> ${me.status} ${JSON.stringify(me.json)}`);
     console.log(
-      `GET /users/me without a token -> ${anonymous.status} (WWW-Authenticate: ${anonymous.headers['www-authenticate']})`,
+      `POST /auth/login -> ${login.status}; access token lives ${(access.exp - access.iat) / 60} min`,
     );
+    console.log(`GET /users/me -> ${me.status} with the token, ${anonymous.status} without`);
     console.log(`GET /health with Host: evil.example -> ${evilHost.status}`);
     const flowOk =
       health.status === 200 &&
+      weak.status === 422 &&
       register.status === 201 &&
       login.status === 200 &&
       me.status === 200 &&
       anonymous.status === 401 &&
       evilHost.status === 400;
     summary.push(
-      `HTTP probe: ${flowOk ? 'health, register, login, /users/me, 401 and Host check all as expected' : 'UNEXPECTED ANSWERS (see above)'}`,
+      `FastAPI HTTP probe: ${flowOk ? 'health, 422 on a weak password, register, login, /users/me, 401 and Host check all as expected' : 'UNEXPECTED ANSWERS (see above)'}`,
     );
     if (!flowOk) process.exitCode = 1;
   } finally {
-    if (server) {
-      try {
-        process.kill(-server.pid, 'SIGTERM');
-      } catch {
-        // already stopped
-      }
-      await server;
-      summary.push('stopped the demo app');
+    try {
+      process.kill(-server.pid, 'SIGTERM');
+    } catch {
+      // already stopped
     }
-    mirror.close();
+    await server;
+  }
+}
+
+async function main() {
+  const workspace = mkdtempSync(join(tmpdir(), 'secure-demo-'));
+  const mirror = await localBetterSqliteMirror(workspace);
+  const app = join(workspace, 'demo-api');
+  let server;
+  try {
+    try {
+      step('create-secure-app demo-api --framework express --db sqlite --ws socket.io --skip-git');
+      let started = Date.now();
+      await execa(
+        'node',
+        [
+          createBin,
+          'demo-api',
+          '--framework',
+          'express',
+          '--db',
+          'sqlite',
+          '--ws',
+          'socket.io',
+          '--skip-git',
+        ],
+        {
+          cwd: workspace,
+          stdio: 'inherit',
+          env: { CI: '1', ...mirror.env },
+        },
+      );
+      summary.push(`scaffolded and installed ${app} in ${seconds(started)}`);
+
+      step('npm run build && npm start');
+      started = Date.now();
+      await execa('npm', ['run', 'build'], { cwd: app, stdio: 'inherit' });
+      const port = await freePort();
+      // Its own process group: npm does not pass SIGTERM on to the node process it started.
+      server = execa('npm', ['start'], {
+        cwd: app,
+        detached: true,
+        env: { PORT: String(port), HOST: '127.0.0.1', ALLOWED_HOSTS: 'localhost', LOG_LEVEL: 'warn' },
+        reject: false,
+        stdout: 'inherit',
+        stderr: 'inherit',
+      });
+      await waitForHealth(port, server);
+      summary.push(`built and started on port ${port} in ${seconds(started)}`);
+
+      step('probing it over HTTP');
+      const health = await call(port, 'GET', '/health');
+      console.log(
+        `GET /health -> ${health.status}; X-Frame-Options ${health.headers['x-frame-options']}; CSP ${health.headers['content-security-policy']}`,
+      );
+      const credentials = { email: 'demo@example.com', password: 'Correct-Horse-9' };
+      const register = await call(port, 'POST', '/auth/register', credentials);
+      const login = await call(port, 'POST', '/auth/login', credentials);
+      const me = await call(port, 'GET', '/users/me', undefined, {
+        Authorization: `Bearer ${login.json.access_token}`,
+      });
+      const anonymous = await call(port, 'GET', '/users/me');
+      const evilHost = await call(port, 'GET', '/health', undefined, { Host: 'evil.example' });
+      const access = decode(login.json.access_token);
+      const refresh = decode(login.json.refresh_token);
+      console.log(`POST /auth/register -> ${register.status}`);
+      console.log(
+        `POST /auth/login -> ${login.status}; access token lives ${(access.exp - access.iat) / 60} min, refresh ${(refresh.exp - refresh.iat) / 86400} days`,
+      );
+      console.log(`GET /users/me with the token -> ${me.status} ${JSON.stringify(me.json)}`);
+      console.log(
+        `GET /users/me without a token -> ${anonymous.status} (WWW-Authenticate: ${anonymous.headers['www-authenticate']})`,
+      );
+      console.log(`GET /health with Host: evil.example -> ${evilHost.status}`);
+      const flowOk =
+        health.status === 200 &&
+        register.status === 201 &&
+        login.status === 200 &&
+        me.status === 200 &&
+        anonymous.status === 401 &&
+        evilHost.status === 400;
+      summary.push(
+        `HTTP probe: ${flowOk ? 'health, register, login, /users/me, 401 and Host check all as expected' : 'UNEXPECTED ANSWERS (see above)'}`,
+      );
+      if (!flowOk) process.exitCode = 1;
+    } finally {
+      if (server) {
+        try {
+          process.kill(-server.pid, 'SIGTERM');
+        } catch {
+          // already stopped
+        }
+        await server;
+        summary.push('stopped the demo app');
+      }
+      mirror.close();
+    }
+    await demoFastApi(workspace);
+  } finally {
     rmSync(workspace, { recursive: true, force: true });
   }
 

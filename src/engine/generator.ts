@@ -28,6 +28,8 @@ export interface GeneratorDeclaration {
 }
 
 export type Framework = 'express' | 'fastify';
+/** What the scaffolder can create: the Node frameworks `secure add` also wires, and FastAPI (Python). */
+export type AppFramework = Framework | 'fastapi';
 export type Database = 'sqlite' | 'postgres';
 export type WebSocketLibrary = 'socket.io' | 'ws' | 'none';
 export type ModuleSystem = 'esm' | 'cjs';
@@ -67,7 +69,7 @@ export interface WiringStep {
 
 /** The answers a user gives (flags or prompts). */
 export interface Answers {
-  framework: Framework;
+  framework: AppFramework;
   db: Database;
   ws: WebSocketLibrary;
   redis: boolean;

@@ -24,7 +24,7 @@ export type PackageManager = (typeof packageManagers)[number];
 
 /** The choices each select flag accepts; the flag name is what a user types. */
 export const choiceFlags = {
-  framework: { flag: '--framework', choices: ['express', 'fastify'] },
+  framework: { flag: '--framework', choices: ['express', 'fastify', 'fastapi'] },
   db: { flag: '--db', choices: ['sqlite', 'postgres'] },
   ws: { flag: '--ws', choices: ['socket.io', 'ws', 'none'] },
   preset: { flag: '--preset', choices: presetNames },
@@ -47,6 +47,11 @@ export function answersFromFlags(flags: RawFlags): Partial<Answers> {
   ) {
     throw usageError(
       `--package-manager must be one of ${packageManagers.join(', ')} (got "${flags.packageManager}")`,
+    );
+  }
+  if (flags.framework === 'fastapi' && flags.ws === 'ws') {
+    throw usageError(
+      '--ws ws is for the Node frameworks; with --framework fastapi use --ws socket.io or --ws none',
     );
   }
   const answers: Partial<Answers> = {};

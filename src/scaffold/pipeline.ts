@@ -4,6 +4,7 @@ import type { Answers } from '../engine/generator.js';
 import { presets } from '../policy/index.js';
 import { initializeRepository, type GitOutcome } from './git.js';
 import { installDependencies } from './install.js';
+import { installPythonDependencies, pythonNextSteps } from './python.js';
 import {
   answersFromFlags,
   detectPackageManager,
@@ -73,12 +74,16 @@ export async function scaffold(
   );
 
   // 5. install
+  const python = answers.framework === 'fastapi';
   if (!flags.skipInstall) {
-    output.out(`Installing dependencies with ${packageManager}...`);
-    await installDependencies(target.path, packageManager, {
-      showProgress: output.interactive,
-      env: environment.env,
-    });
+    output.out(
+      python
+        ? 'Creating backend/.venv and installing with pip...'
+        : `Installing dependencies with ${packageManager}...`,
+    );
+    const install = { showProgress: output.interactive, env: environment.env };
+    if (python) await installPythonDependencies(target.path, install);
+    else await installDependencies(target.path, packageManager, install);
     result.installed = true;
     output.out(`${output.colors.green('✔')} Dependencies installed`);
   }
@@ -90,14 +95,18 @@ export async function scaffold(
   }
 
   // 7. next steps
-  printNextSteps(
-    output,
-    target,
-    packageManager,
-    result.installed,
-    environment.cwd,
-    presets[answers.preset].docker.port,
-  );
+  const port = presets[answers.preset].docker.port;
+  if (python) {
+    output.out('');
+    output.out('Next steps:');
+    for (const step of pythonNextSteps(target.path, environment.cwd, result.installed, port))
+      output.out(`  ${step}`);
+    output.out(
+      '  .env (project root) holds a fresh JWT_SECRET (mode 0600, git-ignored); README.md says the rest.',
+    );
+    return result;
+  }
+  printNextSteps(output, target, packageManager, result.installed, environment.cwd, port);
   return result;
 }
 
