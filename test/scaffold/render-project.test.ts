@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Answers } from '../../src/engine/generator.js';
+import { renderGenerators } from '../../src/engine/render.js';
+import { templateContextFor } from '../../src/scaffold/context.js';
 import { renderProject } from '../../src/scaffold/render-project.js';
 
 const variants: Answers[] = [];
@@ -105,6 +107,20 @@ describe('renderProject', () => {
     expect(compose).not.toMatch(/^\s+(JWT_SECRET|POSTGRES_PASSWORD|REDIS_URL):/m);
     expect(files.find((file) => file.path === '.gitignore')!.content).toMatch(/^secrets\/$/m);
     expect(files.find((file) => file.path === '.dockerignore')!.content).toMatch(/^secrets$/m);
+  });
+
+  it.each([
+    ['an API (scaffolded)', undefined, 'api'],
+    ['a server-rendered app (secure add)', true, 'page'],
+    ['an existing API (secure add)', false, 'api'],
+  ] as const)('gives %s the matching CSP profile', (_label, html, profile) => {
+    const context = templateContextFor(variants[0], 'my-api');
+    if (html !== undefined) {
+      context.project = { nodeMajor: 20, language: 'ts', html, routeMethods: ['GET'], installed: {} };
+    }
+    const rendered = renderGenerators(['headers'], context);
+    const values = [...rendered.values()].find((file) => file.path.endsWith('header-values.ts'))!.content;
+    expect(values).toContain(`export const cspProfile = '${profile}' as`);
   });
 
   it('records every rendered file in the manifest with its generator and hash', () => {
