@@ -37,7 +37,8 @@ export const config: GeneratorDeclaration = {
       : []),
     {
       name: 'TRUST_PROXY',
-      description: 'number of proxy hops in front of the app (0 = none; required >= 1 in production)',
+      description:
+        'addresses or CIDR ranges of the TLS proxies in front of the app, e.g. loopback, 10.0.0.0/8 (0 = none; required in production)',
       example: '0',
     },
     { name: 'LOG_LEVEL', description: 'fatal, error, warn, info, debug or trace', example: 'info' },

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResultPromise } from 'execa';
@@ -10,6 +11,7 @@ import {
   freePort,
   passedTests,
   probe,
+  rawProbe,
   requireFromApp,
   runScript,
   scaffoldApp,
@@ -37,6 +39,8 @@ describe.each(frameworks)('a scaffolded %s app', (framework) => {
   let dir: string;
   let port: number;
   let app: { process: ResultPromise } | undefined;
+  /** An access token the development start issued (signed with the JWT_SECRET in the app's .env). */
+  let accessToken: string;
 
   beforeAll(async () => {
     const scaffolded = await scaffoldApp(
@@ -63,7 +67,7 @@ describe.each(frameworks)('a scaffolded %s app', (framework) => {
     console.log(`[e2e ${framework}] the generated app's own tests: ${count} passed`);
     expect(result.exitCode, result.stdout.slice(-3000)).toBe(0);
     expect(count).toBeGreaterThanOrEqual(60);
-  }, 300_000);
+  }, 600_000);
 
   it('builds, starts with npm start and answers over HTTP', async () => {
     const build = await runScript(dir, 'build');
@@ -74,7 +78,8 @@ describe.each(frameworks)('a scaffolded %s app', (framework) => {
       HOST: '127.0.0.1',
       ALLOWED_HOSTS: 'localhost',
       CORS_ORIGINS: 'https://app.example.com',
-      LOG_LEVEL: 'warn',
+      // info: the request log lines, which must never carry a token from the URL.
+      LOG_LEVEL: 'info',
     });
     let requests = 1; // startApp's successful /health probe
 
@@ -104,6 +109,7 @@ describe.each(frameworks)('a scaffolded %s app', (framework) => {
     requests += 2;
     expect(register.status).toBe(201);
     expect(login.status).toBe(200);
+    accessToken = login.json.access_token;
     const access = decodeJwt(login.json.access_token);
     const refresh = decodeJwt(login.json.refresh_token);
     expect(access.header).toEqual({ alg: 'HS256', typ: 'at+jwt' });
@@ -135,6 +141,43 @@ describe.each(frameworks)('a scaffolded %s app', (framework) => {
     expect(await connect(undefined)).toBe('unauthorized');
     expect(await connect(login.json.refresh_token)).toBe('unauthorized');
 
+    // socket.io's long polling answers with the app's headers, inside its rate limit.
+    const polling = await probe(port, 'GET', '/socket.io/?EIO=4&transport=polling');
+    requests += 1;
+    expect(polling.status).toBe(200);
+    expect(polling.headers['x-content-type-options']).toBe('nosniff');
+    expect(polling.headers['x-frame-options']).toBe('DENY');
+    expect(polling.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+
+    // A token in the URL is refused, and never written to the log (grepped after the app stops).
+    const urlToken = await probe(port, 'GET', `/users/me?access_token=${login.json.access_token}`);
+    requests += 1;
+    expect(urlToken.status).toBe(401);
+
+    // 20 parallel wrong passwords for one account: at most the login limit is checked, the rest are 429.
+    const guesses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        probe(port, 'POST', '/auth/login', { body: { ...credentials, password: 'Wrong-Horse-9' } }),
+      ),
+    );
+    requests += 20;
+    const checked = guesses.filter((guess) => guess.status === 401).length;
+    expect(checked).toBeLessThanOrEqual(policy.rateLimit.login.maxFailures);
+    expect(guesses.filter((guess) => guess.status === 429)).toHaveLength(20 - checked);
+
+    // A 64 KB header: Node answers 431 itself, with the app's headers and JSON shape.
+    const oversized = await rawProbe(
+      port,
+      `GET /users/me HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${'a'.repeat(64 * 1024)}\r\n\r\n`,
+    );
+    expect(oversized.status).toBe(431);
+    expect(oversized.headers['x-content-type-options']).toBe('nosniff');
+    expect(oversized.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(oversized.json).toEqual({
+      error: 'request_header_fields_too_large',
+      requestId: expect.any(String),
+    });
+
     let limited;
     while (requests <= policy.rateLimit.max) {
       limited = await probe(port, 'GET', '/health');
@@ -144,7 +187,77 @@ describe.each(frameworks)('a scaffolded %s app', (framework) => {
     limited = await probe(port, 'GET', '/health');
     expect(limited.status).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await probe(port, 'GET', '/socket.io/?EIO=4&transport=polling')).status).toBe(429);
+
+    const running = app!;
+    app = undefined;
+    await stopApp(running);
+    const { stdout } = await running.process;
+    expect(stdout).toContain('access_token=****');
+    for (const token of [login.json.access_token, login.json.refresh_token])
+      expect(stdout).not.toContain(token);
   }, 180_000);
+
+  it('refuses a production start from the app folder without its variables (.env is not read)', async () => {
+    const start = await runScript(dir, 'start', { NODE_ENV: 'production', PORT: String(await freePort()) });
+    expect(start.exitCode).not.toBe(0);
+    const output = start.stderr + start.stdout;
+    for (const variable of ['JWT_SECRET', 'DATABASE_URL', 'TRUST_PROXY']) expect(output).toContain(variable);
+  }, 60_000);
+
+  it('in production, a direct client forging X-Forwarded-For/-Proto gets neither a new budget nor HTTPS', async () => {
+    port = await freePort();
+    app = await startApp(dir, {
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ALLOWED_HOSTS: 'localhost',
+      CORS_ORIGINS: 'https://app.example.com',
+      // The TLS proxy is elsewhere: this test connects directly from 127.0.0.1.
+      TRUST_PROXY: '10.0.0.0/8',
+      // The development secret, passed explicitly (production never reads .env): its tokens stay valid.
+      JWT_SECRET: /^JWT_SECRET=(.+)$/m.exec(readFileSync(join(dir, '.env'), 'utf8'))![1],
+      DATABASE_URL: join(mkdtempSync(join(tmpdir(), 'e2e-production-')), 'app.sqlite'),
+      LOG_LEVEL: 'warn',
+    });
+    let requests = 1;
+    const forged = (index: number) => ({
+      'X-Forwarded-For': `198.51.${Math.floor(index / 250)}.${index % 250}`,
+      'X-Forwarded-Proto': 'https',
+    });
+    const login = await probe(port, 'POST', '/auth/login', {
+      headers: forged(0),
+      body: { email: 'a@example.com', password: 'Correct-Horse-9' },
+    });
+    const health = await probe(port, 'GET', '/health', { headers: forged(1) });
+    // The login was refused by the HTTPS check, before the rate limiter counted it.
+    requests += 1;
+    expect(login.status).toBe(403);
+    expect(login.json.error).toBe('https_required');
+    expect(health.status).toBe(200);
+    expect(health.headers['strict-transport-security']).toBeUndefined();
+
+    const { io } = requireFromApp(dir, 'socket.io-client');
+    const plainSocket = await new Promise<string>((resolve) => {
+      const socket = io(`http://localhost:${port}`, {
+        auth: { token: accessToken },
+        extraHeaders: forged(2),
+        transports: ['websocket'],
+        reconnection: false,
+      });
+      socket.on('connect', () => (socket.close(), resolve('connected')));
+      socket.on('connect_error', (error: Error) => (socket.close(), resolve(error.message)));
+    });
+    // Refused by the HTTPS check (a token failure would say "unauthorized").
+    expect(plainSocket).not.toBe('connected');
+    expect(plainSocket).not.toBe('unauthorized');
+
+    while (requests < policy.rateLimit.max) {
+      expect((await probe(port, 'GET', '/health', { headers: forged(requests) })).status).toBe(200);
+      requests += 1;
+    }
+    expect((await probe(port, 'GET', '/health', { headers: forged(requests) })).status).toBe(429);
+  }, 120_000);
 });
 
 const databaseUrl = process.env.TEST_DATABASE_URL;

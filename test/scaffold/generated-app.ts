@@ -6,7 +6,7 @@ import {
   request as httpRequest,
   type IncomingHttpHeaders,
 } from 'node:http';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBin, repoRoot } from '../helpers/cli.js';
@@ -125,6 +125,33 @@ export function probe(
     outgoing.on('error', reject);
     if (payload !== undefined) outgoing.write(payload);
     outgoing.end();
+  });
+}
+
+/** Bytes straight to the socket (requests no HTTP client sends); the answer is parsed by hand. */
+export function rawProbe(port: number, text: string): Promise<Probe> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const [head = '', ...rest] = Buffer.concat(chunks).toString('utf8').split('\r\n\r\n');
+      const [statusLine = '', ...headerLines] = head.split('\r\n');
+      const headers: IncomingHttpHeaders = {};
+      for (const line of headerLines) {
+        const colon = line.indexOf(':');
+        headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(rest.join('\r\n\r\n'));
+      } catch {
+        json = undefined;
+      }
+      resolve({ status: Number(statusLine.split(' ')[1] ?? 0), headers, json });
+    });
+    socket.end(text);
   });
 }
 

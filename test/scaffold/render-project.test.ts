@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Answers } from '../../src/engine/generator.js';
+import { renderGenerators } from '../../src/engine/render.js';
+import { templateContextFor } from '../../src/scaffold/context.js';
 import { renderProject } from '../../src/scaffold/render-project.js';
 
 const variants: Answers[] = [];
@@ -78,6 +80,47 @@ describe('renderProject', () => {
     expect(config).toContain('"xssProtection": "0"');
     expect(config).toContain('"hasher": "argon2id"');
     expect(config).toContain('"accessTokenMinutes": 30');
+  });
+
+  it('runs on the Node the project targets: no parseEnv from node:util in the config loader', () => {
+    for (const answers of variants) {
+      const config = renderProject(answers, 'my-api').find((file) => file.path === 'src/security/config.ts')!;
+      expect(config.content).not.toMatch(/from 'node:util'/);
+    }
+  });
+
+  it.each([
+    ['sqlite', false],
+    ['postgres', true],
+  ] as const)('writes a compose.yaml that passes every secret as a file (%s, redis %s)', (db, redis) => {
+    const files = renderProject({ ...variants[0], db, redis }, 'my-api');
+    const compose = files.find((file) => file.path === 'compose.yaml')!.content;
+    expect(compose).toContain('JWT_SECRET_FILE: /run/secrets/jwt_secret');
+    expect(compose).toMatch(/^ {2}jwt_secret:\n {4}file: \.\/secrets\/jwt_secret$/m);
+    expect(compose.includes('POSTGRES_PASSWORD_FILE: /run/secrets/postgres_password')).toBe(
+      db === 'postgres',
+    );
+    expect(compose.includes('DATABASE_URL_FILE: /run/secrets/database_url')).toBe(db === 'postgres');
+    expect(compose.includes('REDIS_URL_FILE: /run/secrets/redis_url')).toBe(redis);
+    expect(compose.includes('--aclfile')).toBe(redis);
+    // No secret value in the file, and no secret passed as a plain environment variable.
+    expect(compose).not.toMatch(/^\s+(JWT_SECRET|POSTGRES_PASSWORD|REDIS_URL):/m);
+    expect(files.find((file) => file.path === '.gitignore')!.content).toMatch(/^secrets\/$/m);
+    expect(files.find((file) => file.path === '.dockerignore')!.content).toMatch(/^secrets$/m);
+  });
+
+  it.each([
+    ['an API (scaffolded)', undefined, 'api'],
+    ['a server-rendered app (secure add)', true, 'page'],
+    ['an existing API (secure add)', false, 'api'],
+  ] as const)('gives %s the matching CSP profile', (_label, html, profile) => {
+    const context = templateContextFor(variants[0], 'my-api');
+    if (html !== undefined) {
+      context.project = { nodeMajor: 20, language: 'ts', html, routeMethods: ['GET'], installed: {} };
+    }
+    const rendered = renderGenerators(['headers'], context);
+    const values = [...rendered.values()].find((file) => file.path.endsWith('header-values.ts'))!.content;
+    expect(values).toContain(`export const cspProfile = '${profile}' as`);
   });
 
   it('records every rendered file in the manifest with its generator and hash', () => {
