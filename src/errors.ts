@@ -87,6 +87,11 @@ const systemErrors: Record<string, { cause: string; hint: string }> = {
   EBUSY: { cause: 'the file is busy', hint: 'Close the program using it and run it again.' },
 };
 
+/** The file the user named, for the temporary sibling an atomic write (src/engine/atomic-write.ts) failed on. */
+function userPath(path: string | undefined): string | undefined {
+  return path?.replace(/(^|[\\/])\.([^\\/]+)\.secure-\d+-\d+\.tmp$/, '$1$2');
+}
+
 type SystemError = Error & { code: string; path?: string; dest?: string; syscall?: string };
 
 function isSystemError(value: unknown): value is SystemError {
@@ -102,7 +107,7 @@ export function fromSystemError(error: unknown, path?: string): SecureError | un
   if (!isSystemError(error)) return undefined;
   const known = systemErrors[error.code];
   if (!known) return undefined;
-  const where = path ?? error.path ?? error.dest;
+  const where = path ?? userPath(error.path ?? error.dest);
   const subject = where ? `${where}: ` : '';
   return new SecureError('IO', `${subject}${known.cause} (${error.code})`, {
     hint: known.hint,

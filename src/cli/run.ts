@@ -19,8 +19,10 @@ export async function runProgram(program: Command, argv: string[], output: Outpu
     const code = action.getOptionValue('__exitCode');
     if (typeof code === 'number') exitCode = code;
   });
+  // A bare `secure` asks what it can do: the help, on stdout, exit 0 (as Semgrep does), not an error.
+  const args = argv.length === 0 && program.commands.length > 0 ? ['--help'] : argv;
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(args, { from: 'user' });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
