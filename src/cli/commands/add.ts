@@ -99,7 +99,7 @@ function report(output: Output, result: AddResult, dryRun: boolean): void {
 }
 
 /** A bad --entry is a usage error; writing outside git (nothing to review or undo) needs --force, as in fix. */
-function assertAddable(cwd: string, options: AddCommandOptions): void {
+function assertAddable(cwd: string, modules: string[], options: AddCommandOptions): void {
   if (options.entry) {
     const entry = resolve(cwd, options.entry);
     if (!existsSync(entry) || !statSync(entry).isFile())
@@ -108,7 +108,8 @@ function assertAddable(cwd: string, options: AddCommandOptions): void {
         'Give the file that creates the app, relative to the project root, or leave --entry out to detect it.',
       );
   }
-  if (!options.force && !options.dryRun && gitRoot(cwd) === undefined)
+  // With no module named, the usage error (`name at least one module`) says more than a refusal.
+  if (modules.length > 0 && !options.force && !options.dryRun && gitRoot(cwd) === undefined)
     throw new SecureError('REFUSED', `${cwd} is not in a git repository; secure add wrote nothing`, {
       hint: 'Run it inside a git work tree so every change can be reviewed and undone, or pass --force (or --dry-run to see the diff).',
     });
@@ -122,7 +123,7 @@ export async function addCommand(
   source: GeneratorSource,
 ): Promise<number> {
   if (options.list) return listModules(output, source);
-  assertAddable(cwd, options);
+  assertAddable(cwd, modules, options);
   // Loaded here, not at the top: ts-morph and TypeScript would slow every other `secure` command's start.
   const { addModules, formatPlanDiff } = await import('../../add/index.js');
   const result = await addModules(cwd, modules, {
