@@ -38,7 +38,7 @@ describe('secure init', () => {
     expect(result.stdout).toMatch(/kept +secure\.config\.json/);
     expect(readFileSync(join(cwd, 'secure.config.json'), 'utf8')).toBe('{ "preset": "asvs" }\n');
     const workflow = readFileSync(join(cwd, '.github', 'workflows', 'secure.yml'), 'utf8');
-    expect(workflow).toMatch(/secure check --format sarif > secure\.sarif/);
+    expect(workflow).toMatch(/secure check --format sarif .*> secure\.sarif$/m);
     expect(workflow).toMatch(/if: always\(\)\n\s+uses: github\/codeql-action\/upload-sarif@v3/);
     expect(statSync(join(cwd, '.git', 'hooks', 'pre-commit')).mode & 0o111).not.toBe(0);
 
@@ -107,6 +107,12 @@ describe('secure init', () => {
     const leaked = await commit('src/db.js', "export const password = 'hunter2-Pr0duction!';\n");
     expect(leaked.exitCode).not.toBe(0);
     expect(leaked.stdout + leaked.stderr).toMatch(/hardcoded-secret/);
+
+    // Adopting with the finding recorded in the baseline: the same file now commits.
+    await runBin(secureBin, ['check', '--write-baseline', '.secure-baseline.json'], { cwd });
+    await execa('git', ['add', '-A'], { cwd });
+    const adopted = await execa('git', ['commit', '-qm', 'adopt'], { cwd, env, reject: false });
+    expect(adopted.exitCode, adopted.stdout + adopted.stderr).toBe(0);
   });
 
   it('asks the preset and the origins on a terminal, and asks again for a wildcard', async () => {

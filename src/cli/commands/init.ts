@@ -23,6 +23,8 @@ interface PlannedFile {
 }
 
 const workflowPath = join('.github', 'workflows', 'secure.yml');
+/** The baseline file the README suggests; the hook and the workflow use it when it exists. */
+const baselineFile = '.secure-baseline.json';
 
 function configFile(preset: string, origins: string[]): string {
   for (const origin of origins) {
@@ -60,7 +62,8 @@ jobs:
         with:
           node-version: 22
       - name: secure check
-        run: npx --yes -p create-secure-app@${packageVersion} secure check --format sarif > secure.sarif
+        # Findings recorded in ${baselineFile} (secure check --write-baseline) do not fail the job.
+        run: npx --yes -p create-secure-app@${packageVersion} secure check --format sarif $([ -f ${baselineFile} ] && echo --baseline ${baselineFile}) > secure.sarif
       - name: upload findings to code scanning
         if: always()
         uses: github/codeql-action/upload-sarif@v3
@@ -69,13 +72,18 @@ jobs:
 `;
 }
 
-/** The hook checks the staged files only, so a commit is stopped by what it adds, not by old findings. */
+/**
+ * The hook checks the staged files only; findings already recorded in the baseline do not stop a commit
+ * that merely touches their file.
+ */
 function hookFile(): string {
   return `#!/bin/sh
 # Written by \`secure init\`: refuses a commit whose staged files break the security rules
-# (\`git commit --no-verify\` skips it).
+# (\`git commit --no-verify\` skips it). Findings recorded in ${baselineFile} are let through.
 if command -v secure >/dev/null 2>&1; then secure=secure; else secure="npx --no-install secure"; fi
-git diff --cached --name-only --diff-filter=ACMR -z | xargs -0 -r $secure check
+baseline=
+if [ -f ${baselineFile} ]; then baseline="--baseline ${baselineFile}"; fi
+git diff --cached --name-only --diff-filter=ACMR -z | xargs -0 -r $secure check $baseline
 `;
 }
 
@@ -168,6 +176,10 @@ export async function initCommand(
     }
     output.out(`  ${colors.green('create')} ${shown}`);
   }
+  if (!existsSync(join(cwd, baselineFile)))
+    notes.push(
+      `to adopt the rules with findings already there, record them: \`secure check --write-baseline ${baselineFile}\` (the hook and the workflow then fail only on new ones)`,
+    );
   for (const note of notes) output.out(`  ${colors.dim('note')}   ${note}`);
   if (options.dryRun) output.out('Nothing was written (--dry-run).');
   return ExitCode.ok;
