@@ -4,12 +4,16 @@ const noise = [
   /^\s*[{}]\s*$/, // the braces of an inspected error object
   /^\s+[\w$]+: .*,?$/, // the fields inside it (code: 'ECONNREFUSED', port: 9, ...)
   /^(syscall|errno)\b/, // npm repeats the code as errno and adds the syscall
+  /^\d+$/, // a bare status (npm prints `404` alone before the sentence about it)
   /behind a proxy|proxy config|npm help config|network settings/i,
   /complete log of this run|debug-\d+\.log|verbose output|--loglevel/i,
 ];
 
 const prefixes = /^(npm (error|ERR!)|npm warn|yarn error|error|ERR!)\s?/i;
-const telling = /\bE[A-Z]{3,}\b|\bERR_[A-Z_]+\b|\berror\b|\bfailed\b|\bnot found\b|\b40[134]\b/i;
+// Error codes are upper case (ECONNREFUSED, E404, ERR_PNPM_FETCH_404); the words may be any case.
+const errorCode = /\bE[A-Z0-9]{3,}\b|\bERR_[A-Z0-9_]+\b/;
+const errorWord = /\b(error|failed|not found|40[134])\b/i;
+const telling = (line: string) => errorCode.test(line) || errorWord.test(line);
 
 /**
  * The last lines of a package manager's output that name the cause (ECONNREFUSED, E404, a failed
@@ -22,6 +26,6 @@ export function meaningfulLines(output: string, count = 3): string[] {
     .filter((line) => line.trim() !== '' && !noise.some((pattern) => pattern.test(line)))
     .map((line) => line.trim());
   const unique = lines.filter((line, index) => lines.indexOf(line) === index);
-  const named = unique.filter((line) => telling.test(line));
+  const named = unique.filter(telling);
   return (named.length > 0 ? named : unique).slice(-count);
 }
