@@ -6,12 +6,13 @@ import { meaningfulLines } from './tool-output.js';
 /** Refuses a package manager that is not installed, before anything is written. */
 export async function assertPackageManagerAvailable(
   packageManager: PackageManager,
-  env?: NodeJS.ProcessEnv,
+  options: { requested: boolean; env?: NodeJS.ProcessEnv },
 ): Promise<void> {
+  const { env } = options;
   const probe = await execa(packageManager, ['--version'], { env, stdin: 'ignore', reject: false });
   if (probe.code !== 'ENOENT') return;
   throw usageError(
-    `-p ${packageManager}: ${packageManager} is not installed (not found on PATH); nothing was written`,
+    `${options.requested ? `-p ${packageManager}: ` : ''}${packageManager} is not installed (not found on PATH); nothing was written`,
     packageManager === 'npm'
       ? 'Install Node.js with npm, or pass --skip-install.'
       : `Install it (\`corepack enable ${packageManager}\`), choose another with -p npm, or pass --skip-install.`,

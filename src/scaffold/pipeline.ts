@@ -70,7 +70,10 @@ export async function scaffold(
   );
   assertWritableTarget(target.path, force);
   if (!flags.skipInstall && !flags.dryRun)
-    await assertPackageManagerAvailable(packageManager, environment.env);
+    await assertPackageManagerAvailable(packageManager, {
+      requested: flags.packageManager !== undefined,
+      env: environment.env,
+    });
 
   // 2. prompts
   const answers = await completeAnswers(given, promptEnvironment);
