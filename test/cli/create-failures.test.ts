@@ -79,6 +79,25 @@ describe('create-secure-app when the install fails', () => {
   });
 });
 
+describe('create-secure-app when the install succeeds', () => {
+  it('reads a long install output to the end, then makes the first commit', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'csa-fake-npm-'));
+    // 300 KB on each stream: more than a pipe holds, so a reader that stopped would hang the install.
+    writeFileSync(
+      join(bin, 'npm'),
+      '#!/bin/sh\nif [ "$1" = "--version" ]; then echo 10.0.0; exit 0; fi\nhead -c 300000 /dev/zero | tr "\\0" x\nhead -c 300000 /dev/zero | tr "\\0" y >&2\nexit 0\n',
+    );
+    chmodSync(join(bin, 'npm'), 0o755);
+    const cwd = workspace();
+    const result = await create(cwd, ['my-api', '--yes', '-p', 'npm'], {
+      PATH: `${bin}:${process.env.PATH}`,
+    });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Dependencies installed');
+    expect(result.stdout).toContain('Initialized a git repository');
+  });
+});
+
 describe('create-secure-app usage and file-system errors', () => {
   it('an empty folder argument is a usage error, not the current folder', async () => {
     const cwd = workspace();
