@@ -104,7 +104,7 @@ export async function scaffold(
       `${output.colors.yellow('!')} Replaced ${plural(written.replaced.length, 'existing file')} (--force): ${written.replaced.join(', ')}`,
     );
 
-  // 5. install, 6. git: a failure or Ctrl-C from here on removes the folder this run created
+  // 5. install: a failure or Ctrl-C up to here removes the folder this run created (see afterFailure)
   try {
     if (!flags.skipInstall) {
       output.out(`Installing dependencies with ${packageManager}...`);
@@ -121,6 +121,8 @@ export async function scaffold(
   } catch (error) {
     throw afterFailure(error, written, target.path, packageManager, flags, result.installed);
   }
+
+  // 6. git
   if (!flags.skipGit) {
     result.git = await initializeRepository(target.path);
     output.out(gitMessage(result.git));
