@@ -37,6 +37,13 @@ describe('jwt-expiry', () => {
     expect(runRule(rule, text, 'src/a.ts', project()).findings.map((f) => f.line)).toEqual([3]);
   });
 
+  it('says "1 day" and "1 minute", never "1 days"', () => {
+    const text =
+      "import jwt from 'jsonwebtoken';\nexport const a = (id: string) => jwt.sign({ id }, process.env.JWT_SECRET as string, { expiresIn: '1d' });\n";
+    const [finding] = runRule(rule, text, 'src/a.ts', project({ accessTokenMinutes: 1 })).findings;
+    expect(finding.message).toContain("'1d' (1 day) is longer than the policy's 1 minute for access tokens");
+  });
+
   it('names the finding, not just the line, in unfixable cases', () => {
     const text =
       "const jwt = require('jsonwebtoken');\nconst options = { expiresIn: '12h' };\nmodule.exports = (u) => jwt.sign({ id: u.id }, process.env.JWT_SECRET, options);\n";

@@ -27,17 +27,23 @@ interface Limit {
 function limitFor(purpose: TokenPurpose, policy: Policy): Limit {
   if (purpose === 'refresh') {
     const days = policy.jwt.refreshTokenDays;
-    return { seconds: days * 86400, text: `${days}d`, describe: `${days} days for refresh tokens` };
+    return { seconds: days * 86400, text: `${days}d`, describe: `${count(days, 'day')} for refresh tokens` };
   }
   const minutes = policy.jwt.accessTokenMinutes;
-  return { seconds: minutes * 60, text: `${minutes}m`, describe: `${minutes} minutes for access tokens` };
+  return {
+    seconds: minutes * 60,
+    text: `${minutes}m`,
+    describe: `${count(minutes, 'minute')} for access tokens`,
+  };
 }
 
+const count = (amount: number, unit: string) => `${amount} ${unit}${amount === 1 ? '' : 's'}`;
+
 function humanize(seconds: number): string {
-  if (seconds % 86400 === 0) return `${seconds / 86400} days`;
-  if (seconds % 3600 === 0) return `${seconds / 3600} hours`;
-  if (seconds % 60 === 0) return `${seconds / 60} minutes`;
-  return `${seconds} seconds`;
+  if (seconds % 86400 === 0) return count(seconds / 86400, 'day');
+  if (seconds % 3600 === 0) return count(seconds / 3600, 'hour');
+  if (seconds % 60 === 0) return count(seconds / 60, 'minute');
+  return count(seconds, 'second');
 }
 
 /** A value written in place (`'7d'`, `86400 * 7`), which a fix may replace without orphaning a constant. */

@@ -1,3 +1,5 @@
+import { ExitCode } from '../errors.js';
+
 /**
  * A reader that stops early (`secure check --format json | head`) closes the pipe: later writes fail with
  * EPIPE, which is not an error of ours. Without a listener, Node would throw it as an unhandled 'error'.
@@ -22,4 +24,19 @@ export async function exitWhenFlushed(code: number): Promise<never> {
     });
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   process.exit(code);
+}
+
+/**
+ * Ctrl-C (or a SIGTERM) as an AbortSignal: the scaffolder stops the step under way and removes the folder
+ * it created, then exits 130. A second Ctrl-C exits at once, for a cleanup that hangs.
+ */
+export function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(ExitCode.interrupted);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return controller.signal;
 }

@@ -1,14 +1,16 @@
 import { Command, Option } from 'commander';
 import type { Output } from './output.js';
 import { packageVersion } from './package-info.js';
-import { scaffold } from '../scaffold/pipeline.js';
+import { scaffold, type ScaffoldFlags } from '../scaffold/pipeline.js';
 import { canPrompt } from '../scaffold/prompts.js';
-import { choiceFlags, packageManagers, type RawFlags } from '../scaffold/options.js';
+import { choiceFlags, packageManagers } from '../scaffold/options.js';
 
 export interface CreateProgramEnvironment {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   stdinIsTTY?: boolean;
+  /** Aborted on Ctrl-C (SIGINT/SIGTERM): the install stops and a folder this run created is removed. */
+  signal?: AbortSignal;
 }
 
 /** The `create-secure-app` command line. */
@@ -33,8 +35,9 @@ export function createProgram(output: Output, environment: CreateProgramEnvironm
     .option('--skip-git', 'do not create a git repository')
     .option('-y, --yes', 'take the defaults (express, sqlite, socket.io) instead of asking')
     .option('-d, --dry-run', 'list the files that would be created and write nothing')
-    .option('-f, --force', 'write into a non-empty folder (same-named files are replaced)')
-    .action(async (dir: string | undefined, flags: RawFlags) => {
+    .option('-f, --force', 'write into a non-empty folder (same-named files are replaced, and listed)')
+    .option('--keep-on-failure', 'keep the new folder when the install fails or is interrupted')
+    .action(async (dir: string | undefined, flags: ScaffoldFlags) => {
       await scaffold(dir, flags, {
         cwd: environment.cwd ?? process.cwd(),
         env,
@@ -46,6 +49,7 @@ export function createProgram(output: Output, environment: CreateProgramEnvironm
           env,
         ),
         output,
+        signal: environment.signal,
       });
     });
 }

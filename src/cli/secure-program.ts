@@ -3,6 +3,9 @@ import { generatorSource } from '../add/registry.js';
 import { addCommand, addCommandOptions, type AddCommandOptions } from './commands/add.js';
 import { checkCommand, formats, type CheckCommandOptions } from './commands/check.js';
 import { checklistCommand, type ChecklistCommandOptions } from './commands/checklist.js';
+import { initCommand, type InitCommandOptions } from './commands/init.js';
+import { canPrompt } from '../add/prompts.js';
+import { presetNames } from '../policy/index.js';
 import type { FixCommandOptions } from './commands/fix.js';
 import { listRulesAndGenerators } from './commands/list.js';
 import type { Output } from './output.js';
@@ -93,6 +96,23 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
     )
     .action(async function (this: Command, paths: string[], options: ChecklistCommandOptions) {
       setExitCode(this, await checklistCommand(output, cwd, paths, options));
+    });
+
+  program
+    .command('init')
+    // Subcommands made before runProgram's exitOverride do not inherit it: usage errors must still exit 2.
+    .exitOverride()
+    .description(
+      'set a project up for the rules: secure.config.json, a CI workflow (SARIF to code scanning) and a pre-commit hook',
+    )
+    .addOption(new Option('--preset <name>', 'security preset').choices(presetNames))
+    .option('--origins <list>', 'origins allowed to call the API from a browser, comma separated')
+    .option('--no-ci', 'do not write .github/workflows/secure.yml')
+    .option('--no-hook', 'do not write the git pre-commit hook')
+    .option('-y, --yes', 'take the defaults (preset rules, no origins) instead of asking')
+    .option('-d, --dry-run', 'print the files that would be written and write nothing')
+    .action(async function (this: Command, options: InitCommandOptions) {
+      setExitCode(this, await initCommand(output, cwd, options, output.interactive && canPrompt()));
     });
 
   return program;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { SecureError } from '../errors.js';
 import { presets, rulesMaximums } from './defaults.js';
+import { issueSentence, jsonErrorLocation } from './issue-text.js';
 import { policySchema, presetNames, type Policy, type PolicyOverrides } from './schema.js';
 
 export const configFileName = 'secure.config.json';
@@ -49,7 +50,7 @@ function firstIssue(source: string, error: z.ZodError): SecureError {
     const key = keyPath([...issue.path, issue.keys[0]]);
     return configError(source, `unknown key "${key}"`);
   }
-  return configError(source, `${keyPath(issue.path)}: ${issue.message}`);
+  return configError(source, `${keyPath(issue.path)}: ${issueSentence(issue)}`);
 }
 
 /** Applies overrides (already parsed JSON) to the chosen preset and validates the result. */
@@ -59,11 +60,11 @@ export function resolvePolicy(overrides: unknown, source = configFileName): Poli
   if (typeof presetName !== 'string' || !(presetNames as readonly string[]).includes(presetName)) {
     throw configError(source, `preset: must be one of ${presetNames.join(', ')}`);
   }
-  const parsedOverrides = overridesSchema.safeParse(overrides);
+  const parsedOverrides = overridesSchema.safeParse(overrides, { reportInput: true });
   if (!parsedOverrides.success) throw firstIssue(source, parsedOverrides.error);
 
   const merged = merge(presets[presetName as keyof typeof presets], parsedOverrides.data as PolicyOverrides);
-  const parsed = policySchema.safeParse(merged);
+  const parsed = policySchema.safeParse(merged, { reportInput: true });
   if (!parsed.success) throw firstIssue(source, parsed.error);
   const policy = parsed.data;
 
@@ -121,7 +122,16 @@ export function loadPolicy(projectRoot: string): Policy {
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw configError(configFileName, `is not valid JSON (${(error as Error).message})`);
+    // A syntax error has no key to remove: say where it is instead.
+    const reason = (error as Error).message.replace(/ in JSON at position \d+.*$/, '');
+    const at = jsonErrorLocation(text.replace(/^\uFEFF/, ''), (error as Error).message);
+    throw new SecureError(
+      'CONFIG_INVALID',
+      `${configFileName}${at ? `:${at.line}:${at.column}` : ''}: not valid JSON (${reason})`,
+      {
+        hint: `Fix the JSON syntax${at ? ` at line ${at.line}, column ${at.column}` : ''} (a missing comma or quote, or a trailing comma).`,
+      },
+    );
   }
   return resolvePolicy(json);
 }

@@ -1,9 +1,11 @@
-import { relative } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { Output } from '../cli/output.js';
 import type { Answers } from '../engine/generator.js';
+import { SecureError, isSecureError, usageError } from '../errors.js';
 import { presets } from '../policy/index.js';
 import { initializeRepository, type GitOutcome } from './git.js';
-import { installDependencies } from './install.js';
+import { assertPackageManagerAvailable, installDependencies } from './install.js';
 import { installPythonDependencies, pythonNextSteps } from './python.js';
 import {
   answersFromFlags,
@@ -15,7 +17,7 @@ import {
 } from './options.js';
 import { askDirectory, completeAnswers } from './prompts.js';
 import { renderProject, type ProjectFile } from './render-project.js';
-import { assertWritableTarget, writeProject } from './write.js';
+import { assertWritableTarget, writeProject, type WriteOutcome } from './write.js';
 
 export interface ScaffoldEnvironment {
   cwd: string;
@@ -23,6 +25,14 @@ export interface ScaffoldEnvironment {
   /** Prompts allowed: stdin and stdout are terminals and CI is unset. */
   interactive: boolean;
   output: Output;
+  /** Aborted on Ctrl-C: the step under way stops, and a folder this run created is removed. */
+  signal?: AbortSignal;
+}
+
+/** The scaffolder's own flags on top of the project choices. */
+export interface ScaffoldFlags extends RawFlags {
+  /** Keep a folder this run created when the install fails or is interrupted (to look into it). */
+  keepOnFailure?: boolean;
 }
 
 export interface ScaffoldResult {
@@ -40,17 +50,31 @@ export interface ScaffoldResult {
  */
 export async function scaffold(
   dir: string | undefined,
-  flags: RawFlags,
+  flags: ScaffoldFlags,
   environment: ScaffoldEnvironment,
 ): Promise<ScaffoldResult> {
-  const { output } = environment;
-  const promptEnvironment = { interactive: environment.interactive, yes: Boolean(flags.yes) };
+  const { output, signal } = environment;
+  const promptEnvironment = { interactive: environment.interactive, yes: Boolean(flags.yes), signal };
+  const force = Boolean(flags.force);
 
   // 1. flags
   const given = answersFromFlags(flags);
   const packageManager = detectPackageManager(flags.packageManager, environment.env);
-  const target = resolveTargetDirectory(dir ?? (await askDirectory(promptEnvironment)), environment.cwd);
-  assertWritableTarget(target.path, Boolean(flags.force));
+  if (dir !== undefined && dir.trim() === '')
+    throw usageError(
+      'the project folder is an empty string',
+      'Pass a folder name, e.g. `create-secure-app my-api`, or `.` for the current folder.',
+    );
+  const target = resolveTargetDirectory(
+    dir ?? (await askDirectory(promptEnvironment, (typed) => folderProblem(typed, environment.cwd, force))),
+    environment.cwd,
+  );
+  assertWritableTarget(target.path, force);
+  if (!flags.skipInstall && !flags.dryRun)
+    await assertPackageManagerAvailable(packageManager, {
+      requested: flags.packageManager !== undefined,
+      env: environment.env,
+    });
 
   // 2. prompts
   const answers = await completeAnswers(given, promptEnvironment);
@@ -60,32 +84,46 @@ export async function scaffold(
   const result: ScaffoldResult = { target, answers, files, written: false, installed: false, git: 'skipped' };
 
   if (flags.dryRun) {
-    output.out(`Would create ${files.length} files in ${target.path}:`);
-    for (const file of files) output.out(`  ${file.path}`);
+    output.out(`Would create ${plural(files.length, 'file')} in ${target.path}:`);
+    for (const file of files)
+      output.out(
+        `  ${file.path}${existsSync(join(target.path, file.path)) ? '  (replaces the existing file)' : ''}`,
+      );
     output.out('Nothing was written (--dry-run).');
     return result;
   }
+  if (signal?.aborted) throw new SecureError('INTERRUPTED', 'Interrupted: nothing was written.');
 
   // 4. write
-  writeProject(target.path, files);
+  const written = writeProject(target.path, files);
   result.written = true;
   output.out(
-    `${output.colors.green('✔')} Created ${files.length} files in ${target.path} (${describe(answers)})`,
+    `${output.colors.green('✔')} Created ${plural(files.length, 'file')} in ${target.path} (${describe(answers)})`,
   );
-
-  // 5. install
-  const python = answers.framework === 'fastapi';
-  if (!flags.skipInstall) {
+  if (written.replaced.length > 0)
     output.out(
-      python
-        ? 'Creating backend/.venv and installing with pip...'
-        : `Installing dependencies with ${packageManager}...`,
+      `${output.colors.yellow('!')} Replaced ${plural(written.replaced.length, 'existing file')} (--force): ${written.replaced.join(', ')}`,
     );
-    const install = { showProgress: output.interactive, env: environment.env };
-    if (python) await installPythonDependencies(target.path, install);
-    else await installDependencies(target.path, packageManager, install);
-    result.installed = true;
-    output.out(`${output.colors.green('✔')} Dependencies installed`);
+
+  // 5. install: a failure or Ctrl-C up to here removes the folder this run created (see afterFailure)
+  const python = answers.framework === 'fastapi';
+  try {
+    if (!flags.skipInstall) {
+      output.out(
+        python
+          ? 'Creating backend/.venv and installing with pip...'
+          : `Installing dependencies with ${packageManager}...`,
+      );
+      throwIfInterrupted(signal);
+      const install = { showProgress: output.interactive, env: environment.env };
+      if (python) await installPythonDependencies(target.path, install);
+      else await installDependencies(target.path, packageManager, { ...install, signal });
+      result.installed = true;
+      output.out(`${output.colors.green('✔')} Dependencies installed`);
+    }
+    throwIfInterrupted(signal);
+  } catch (error) {
+    throw afterFailure(error, written, target.path, packageManager, flags, result.installed);
   }
 
   // 6. git
@@ -108,6 +146,63 @@ export async function scaffold(
   }
   printNextSteps(output, target, packageManager, result.installed, environment.cwd, port);
   return result;
+}
+
+/** Why a folder typed at the prompt cannot be used, so that the prompt asks again; undefined when it can. */
+function folderProblem(typed: string, cwd: string, force: boolean): string | undefined {
+  if (typed.trim() === '') return 'Type a folder name (. for the current folder).';
+  try {
+    assertWritableTarget(resolveTargetDirectory(typed, cwd).path, force);
+    return undefined;
+  } catch (error) {
+    if (isSecureError(error)) return error.hint ? `${error.message}. ${error.hint}` : error.message;
+    throw error;
+  }
+}
+
+/**
+ * An install that failed or was interrupted: a folder this run created is removed (or kept with
+ * --keep-on-failure); a folder that existed before is never removed. The message says which, and that
+ * git init did not run.
+ */
+function afterFailure(
+  error: unknown,
+  written: WriteOutcome,
+  target: string,
+  packageManager: PackageManager,
+  flags: ScaffoldFlags,
+  installed: boolean,
+): unknown {
+  const removed = written.created !== undefined && !flags.keepOnFailure;
+  if (removed) rmSync(written.created!, { recursive: true, force: true });
+  if (!isSecureError(error)) return error;
+  const folder = removed
+    ? `removed ${written.created}, which this run created`
+    : written.created
+      ? `kept ${target} (--keep-on-failure)`
+      : `the files are written in ${target}, which existed before and is kept`;
+  const git = flags.skipGit ? '' : '; git init did not run';
+  const when =
+    flags.skipInstall || installed ? 'after writing the project' : `during ${packageManager} install`;
+  const then = flags.skipGit
+    ? `\`${packageManager} install\``
+    : `\`${packageManager} install\` and \`git init\``;
+  if (error.code === 'INTERRUPTED')
+    return new SecureError('INTERRUPTED', `Interrupted ${when}: ${folder}${git}.`);
+  return new SecureError('IO', `${error.message}`, {
+    hint: removed
+      ? `Nothing is left: ${folder}${git}. Fix the cause and run create-secure-app again (--keep-on-failure keeps the folder).`
+      : `${folder[0].toUpperCase()}${folder.slice(1)}${git}. Fix the cause, then run ${then} in ${target}.`,
+    cause: error,
+  });
+}
+
+function throwIfInterrupted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new SecureError('INTERRUPTED', 'Interrupted');
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function describe(answers: Answers): string {

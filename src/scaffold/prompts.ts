@@ -8,6 +8,8 @@ export interface PromptEnvironment {
   interactive: boolean;
   /** --yes: take the defaults, ask nothing. */
   yes: boolean;
+  /** Aborted on Ctrl-C sent as a signal (`kill -INT`): the open prompt closes. */
+  signal?: AbortSignal;
 }
 
 /** True only when a person can answer: both ends are terminals and no CI variable is set. */
@@ -50,26 +52,39 @@ export async function completeAnswers(
   // Loaded only when a person is there to answer.
   const { select, confirm } = await import('@inquirer/prompts');
   const answers: Answers = { ...defaultAnswers, ...given };
+  const context = { signal: environment.signal };
   for (const name of Object.keys(choiceFlags) as (keyof typeof choiceFlags)[]) {
     if (given[name] !== undefined) continue;
-    const value = await select({
-      message: questions[name],
-      choices: choiceFlags[name].choices.map((choice) => ({ value: choice })),
-      default: defaultAnswers[name],
-    });
+    const value = await select(
+      {
+        message: questions[name],
+        choices: choiceFlags[name].choices.map((choice) => ({ value: choice })),
+        default: defaultAnswers[name],
+      },
+      context,
+    );
     Object.assign(answers, { [name]: value });
   }
   if (given.redis === undefined) {
-    answers.redis = await confirm({
-      message: 'Keep rate-limit counters in Redis (for several replicas)?',
-      default: defaultAnswers.redis,
-    });
+    answers.redis = await confirm(
+      {
+        message: 'Keep rate-limit counters in Redis (for several replicas)?',
+        default: defaultAnswers.redis,
+      },
+      context,
+    );
   }
   return answers;
 }
 
-/** The project folder, asked for on a terminal; without one it must be on the command line. */
-export async function askDirectory(environment: PromptEnvironment): Promise<string> {
+/**
+ * The project folder, asked for on a terminal; without one it must be on the command line. `problem`
+ * says why a typed name cannot be used, and the prompt asks again instead of accepting it.
+ */
+export async function askDirectory(
+  environment: PromptEnvironment,
+  problem: (typed: string) => string | undefined,
+): Promise<string> {
   if (!environment.interactive || environment.yes) {
     throw new SecureError(
       'NO_TTY',
@@ -77,5 +92,12 @@ export async function askDirectory(environment: PromptEnvironment): Promise<stri
     );
   }
   const { input } = await import('@inquirer/prompts');
-  return input({ message: 'Project folder', default: 'my-secure-api' });
+  return input(
+    {
+      message: 'Project folder',
+      default: 'my-secure-api',
+      validate: (typed) => problem(typed) ?? true,
+    },
+    { signal: environment.signal },
+  );
 }

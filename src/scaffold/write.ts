@@ -9,8 +9,8 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { SecureError } from '../errors.js';
+import { basename, dirname, join, sep } from 'node:path';
+import { SecureError, fromSystemError } from '../errors.js';
 import type { ProjectFile } from './render-project.js';
 
 /** Entries that never count as a conflict: a fresh `git init`, editor and OS clutter. */
@@ -49,37 +49,68 @@ function writeTree(root: string, files: readonly ProjectFile[]): void {
   }
 }
 
+export interface WriteOutcome {
+  /**
+   * The topmost folder this write created (the target, or a parent `a/` of `a/b/my-api`): what to remove
+   * if a later step fails. Undefined when the target existed before: that folder is never removed.
+   */
+  created?: string;
+  /** Files that existed in the target and were replaced (--force), relative with `/`. */
+  replaced: string[];
+}
+
+/** A file-system error as one line naming the path the user knows (never the staging folder's name). */
+function writeError(error: unknown, target: string): SecureError {
+  const path = (error as { path?: string }).path;
+  const stagingPrefix = stagingPrefixOf(target);
+  let shown = path;
+  if (path?.startsWith(stagingPrefix)) {
+    // `<parent>/.my-api-staging-x1y2/src/app.ts` is `<target>/src/app.ts`; the staging folder itself, the parent.
+    const inside = path.slice(stagingPrefix.length).indexOf(sep);
+    shown = inside === -1 ? dirname(target) : target + path.slice(stagingPrefix.length + inside);
+  }
+  const known = fromSystemError(error, shown);
+  return new SecureError(
+    'IO',
+    known?.message ?? `could not write the project into ${target}: ${(error as Error).message}`,
+    {
+      hint: `Nothing was written. ${known?.hint ?? 'Check the folder permissions and free space.'}`,
+      cause: error,
+    },
+  );
+}
+
+const stagingPrefixOf = (target: string) => join(dirname(target), `.${basename(target)}-staging-`);
+
 /**
  * All or nothing: every file is written into a staging folder next to the target first (same file
  * system), then moved in. A new target is one rename; into an existing folder (--force) each replaced file
  * is kept aside until the whole move succeeded, and put back if it did not.
  */
-export function writeProject(target: string, files: readonly ProjectFile[]): void {
+export function writeProject(target: string, files: readonly ProjectFile[]): WriteOutcome {
   const parent = dirname(target);
-  mkdirSync(parent, { recursive: true });
-  const staging = mkdtempSync(join(parent, `.${basename(target)}-staging-`));
+  let createdParent: string | undefined;
+  let staging: string | undefined;
   try {
-    try {
-      writeTree(staging, files);
-    } catch (error) {
-      throw new SecureError('IO', `could not write the project: ${(error as Error).message}`, {
-        hint: 'Nothing was changed. Check the folder permissions and free space.',
-        cause: error,
-      });
-    }
+    createdParent = mkdirSync(parent, { recursive: true });
+    staging = mkdtempSync(stagingPrefixOf(target));
+    writeTree(staging, files);
     if (!existsSync(target)) {
       // mkdtemp creates the staging folder private (0700); the project folder is an ordinary one.
       chmodSync(staging, 0o755);
       renameSync(staging, target);
-      return;
+      return { created: createdParent ?? target, replaced: [] };
     }
-    moveInto(staging, target, files);
+    return { replaced: moveInto(staging, target, files) };
+  } catch (error) {
+    if (createdParent) rmSync(createdParent, { recursive: true, force: true });
+    throw error instanceof SecureError ? error : writeError(error, target);
   } finally {
-    rmSync(staging, { recursive: true, force: true });
+    if (staging) rmSync(staging, { recursive: true, force: true });
   }
 }
 
-function moveInto(staging: string, target: string, files: readonly ProjectFile[]): void {
+function moveInto(staging: string, target: string, files: readonly ProjectFile[]): string[] {
   const backup = join(staging, '.replaced');
   const moved: string[] = [];
   const replaced: string[] = [];
@@ -101,9 +132,7 @@ function moveInto(staging: string, target: string, files: readonly ProjectFile[]
     for (const path of moved) rmSync(join(target, ...path.split('/')), { force: true });
     for (const path of replaced)
       renameSync(join(backup, ...path.split('/')), join(target, ...path.split('/')));
-    throw new SecureError('IO', `could not write the project into ${target}: ${(error as Error).message}`, {
-      hint: 'Nothing was changed. Check the folder permissions and free space.',
-      cause: error,
-    });
+    throw writeError(error, target);
   }
+  return replaced;
 }

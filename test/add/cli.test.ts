@@ -71,11 +71,9 @@ describe('secure add (command line)', () => {
     'on an app create-secure-app made (%s), the modules are already there and nothing changes',
     async (framework) => {
       const parent = mkdtempSync(join(tmpdir(), 'secure-add-scaffolded-'));
-      const created = await runBin(
-        createBin,
-        ['api', '--yes', '--framework', framework, '--skip-install', '--skip-git'],
-        { cwd: parent },
-      );
+      const created = await runBin(createBin, ['api', '--yes', '--framework', framework, '--skip-install'], {
+        cwd: parent,
+      });
       expect(created.exitCode, created.stderr).toBe(0);
       const root = join(parent, 'api');
       const result = await secure(root, ['add', 'headers', 'cors', 'trusted-host', 'rate-limit', '--yes']);

@@ -34,6 +34,9 @@ describe('the packed tarball installed globally', () => {
     const files = listed.stdout.split('\n');
     expect(files).toContain('package/dist/src/bin/secure.js');
     expect(files).toContain('package/dist/src/bin/create-secure-app.js');
+    // The rules travel with the package: README links to docs/rules.md, which links to each rule's README.
+    expect(files).toContain('package/docs/rules.md');
+    expect(files).toContain('package/codemods/cors-wildcard/README.md');
     expect(files.some((file) => file.startsWith('package/templates/'))).toBe(true);
     // The generated app's own tests are templates (templates/app/.../test/); our tests, fixtures and
     // dependencies are not shipped.

@@ -106,6 +106,8 @@ describe('secure.config.json overrides', () => {
     writeFileSync(join(dir, 'secure.config.json'), '\uFEFF{"rateLimit": {"max": 50}}');
     expect(loadPolicy(dir).rateLimit.max).toBe(50);
     writeFileSync(join(dir, 'secure.config.json'), '{"rateLimit": ');
-    expect(() => loadPolicy(dir)).toThrow(/secure\.config\.json: is not valid JSON/);
+    expect(() => loadPolicy(dir)).toThrow(
+      /^secure\.config\.json:1:15: not valid JSON \(Unexpected end of JSON input\)$/,
+    );
   });
 });

@@ -15,9 +15,32 @@ describe('writeProject', () => {
   it('creates nothing when any file fails to write', () => {
     const parent = mkdtempSync(join(tmpdir(), 'csa-write-'));
     const target = join(parent, 'app');
-    expect(() => writeProject(target, impossible)).toThrow(/Nothing was changed|could not write/);
+    // The error names the file in the target the user asked for, never the staging folder.
+    expect(() => writeProject(target, impossible)).toThrow(
+      /^.*\/app\/src\/server\.ts(\/inner\.ts)?: .* \((EEXIST|ENOTDIR)\)$/,
+    );
     expect(existsSync(target)).toBe(false);
     expect(readdirSync(parent)).toEqual([]);
+  });
+
+  it('removes the parent folders it created when a file fails to write', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'csa-write-'));
+    expect(() => writeProject(join(parent, 'a', 'b', 'app'), impossible)).toThrow();
+    expect(readdirSync(parent)).toEqual([]);
+  });
+
+  it('reports the topmost folder it created, and nothing for a folder that existed', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'csa-write-'));
+    expect(writeProject(join(parent, 'a', 'b', 'app'), [{ path: 'x.ts', content: 'x' }])).toEqual({
+      created: join(parent, 'a'),
+      replaced: [],
+    });
+    expect(writeProject(join(parent, 'new'), [{ path: 'x.ts', content: 'x' }]).created).toBe(
+      join(parent, 'new'),
+    );
+    expect(writeProject(join(parent, 'new'), [{ path: 'x.ts', content: 'y' }])).toEqual({
+      replaced: ['x.ts'],
+    });
   });
 
   it('leaves an existing folder as it was when a file fails to write', () => {

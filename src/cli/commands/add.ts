@@ -2,7 +2,10 @@ import { Option, type Command } from 'commander';
 import type { AddResult } from '../../add/index.js';
 import type { GeneratorSource, PromptDeclaration } from '../../add/generator-source.js';
 import { canPrompt, flagOf, type Answers } from '../../add/prompts.js';
-import { ExitCode } from '../../errors.js';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { gitRoot } from '../../engine/git.js';
+import { ExitCode, SecureError, usageError } from '../../errors.js';
 import type { Output } from '../output.js';
 
 export interface AddCommandOptions {
@@ -95,6 +98,23 @@ function report(output: Output, result: AddResult, dryRun: boolean): void {
   else if (result.written) output.out('Next: set the variables listed in .env.example in .env.');
 }
 
+/** A bad --entry is a usage error; writing outside git (nothing to review or undo) needs --force, as in fix. */
+function assertAddable(cwd: string, modules: string[], options: AddCommandOptions): void {
+  if (options.entry) {
+    const entry = resolve(cwd, options.entry);
+    if (!existsSync(entry) || !statSync(entry).isFile())
+      throw usageError(
+        `--entry ${options.entry}: no such file in ${cwd}`,
+        'Give the file that creates the app, relative to the project root, or leave --entry out to detect it.',
+      );
+  }
+  // With no module named, the usage error (`name at least one module`) says more than a refusal.
+  if (modules.length > 0 && !options.force && !options.dryRun && gitRoot(cwd) === undefined)
+    throw new SecureError('REFUSED', `${cwd} is not in a git repository; secure add wrote nothing`, {
+      hint: 'Run it inside a git work tree so every change can be reviewed and undone, or pass --force (or --dry-run to see the diff).',
+    });
+}
+
 export async function addCommand(
   output: Output,
   cwd: string,
@@ -103,6 +123,7 @@ export async function addCommand(
   source: GeneratorSource,
 ): Promise<number> {
   if (options.list) return listModules(output, source);
+  assertAddable(cwd, modules, options);
   // Loaded here, not at the top: ts-morph and TypeScript would slow every other `secure` command's start.
   const { addModules, formatPlanDiff } = await import('../../add/index.js');
   const result = await addModules(cwd, modules, {
