@@ -34,6 +34,13 @@ function ancestorsOf(path: string): string[] {
   return folders;
 }
 
+/** Errors an install cannot make go away: grammar (1xxx) and an API the `lib` setting lacks. */
+const libTargetCodes = new Set([2550, 2583, 2585]);
+function installIndependent(diagnostic: Diagnostic): boolean {
+  const code = Number(diagnostic.key.split(' ')[0]);
+  return code < 2000 || libTargetCodes.has(code);
+}
+
 /** `Cannot find module 'x'` and friends. */
 const missingModuleCodes = new Set([2307, 2792, 7016]);
 
@@ -199,14 +206,14 @@ export class TypeScriptVerifier {
     const result = new Map<string, string[]>();
     for (const [file, diagnostics] of after) {
       // A file that imports an uninstalled package sees its types as `{}`/any: its other errors say
-      // nothing about the fix until the install ran.
-      if (diagnostics.some(expectedMissing)) continue;
+      // nothing about the fix until the install ran, except those no install changes (syntax, lib target).
+      const typesUnknown = diagnostics.some(expectedMissing);
       const remaining = new Map<string, number>();
       for (const old of this.before(file)) remaining.set(old.key, (remaining.get(old.key) ?? 0) + 1);
       const fresh = diagnostics.filter((diagnostic) => {
         const left = remaining.get(diagnostic.key) ?? 0;
         remaining.set(diagnostic.key, left - 1);
-        return left <= 0;
+        return left <= 0 && (!typesUnknown || installIndependent(diagnostic));
       });
       if (fresh.length > 0)
         result.set(
