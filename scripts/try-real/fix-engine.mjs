@@ -24,6 +24,16 @@ const projects = [
     mirror: 'madhums+node-express-mongoose-demo',
     commit: '8a134ab5deeef553d6de51d91d4ed8ee378acace',
   },
+  {
+    name: 'devconnector',
+    mirror: 'bradtraversy+devconnector_2.0',
+    commit: '0da5372c1f26d5e3f7d419844b4c23e9872909b1',
+  },
+  {
+    name: 'hackathon-starter',
+    mirror: 'sahat+hackathon-starter',
+    commit: 'dbcac7a7b159bf6b8e93eb071a6f066c0b0ab6c8',
+  },
 ];
 
 const repoRoot = join(import.meta.dirname, '..', '..');
@@ -61,7 +71,8 @@ function syntaxErrors(dir, files) {
 }
 
 const rows = [];
-for (const project of projects) {
+const only = process.argv.slice(2);
+for (const project of projects.filter((candidate) => only.length === 0 || only.includes(candidate.name))) {
   const dir = exportProject(project);
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'add', '-A');

@@ -22,6 +22,8 @@ export interface FileChange {
   bytes: { before: Uint8Array | undefined; after: Uint8Array };
   /** The generator groups (project root) whose plan wrote into this file. */
   generatorRoot?: string;
+  /** Set for a file that is not valid UTF-8: its texts hold one character per byte. */
+  latin1?: true;
 }
 
 /** A file read for fixing: its bytes, its text, and the text `secure check` saw (for matching findings). */
@@ -170,6 +172,7 @@ export function stageFileFix(request: FileFixRequest): StagedFileFix {
     applied,
     bytes: { before: base.created ? undefined : base.file.bytes, after },
     ...(base.generatorRoot ? { generatorRoot: base.generatorRoot } : {}),
+    ...(decoded.encoding === 'latin1' ? { latin1: true as const } : {}),
   };
   return result;
 }

@@ -81,6 +81,7 @@ describe('secure fix: byte-exact', () => {
     const dry = memoryOutput();
     expect(await fixCommand(dry, dir, [], { ...options, dryRun: true }, rules)).toBe(0);
     expect(dry.stdout.join('\n')).toContain("+debug('***');");
+    expect(dry.stderr.join('\n')).toContain('src.js is not valid UTF-8');
     expect(bytes(dir, 'src.js').equals(latin1)).toBe(true);
 
     expect(await fixCommand(memoryOutput(), dir, [], options, rules)).toBe(0);

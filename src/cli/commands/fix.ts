@@ -125,6 +125,11 @@ export async function fixCommand(
   for (const change of outcome.changes) {
     if (options.dryRun) {
       output.out(filePatch(change, patchBase(change.path)).replace(/\n$/, ''));
+      // The patch is printed as UTF-8 text; the file's own bytes differ wherever it is not ASCII.
+      if (change.latin1)
+        output.err(
+          `${colors.yellow('warning:')} ${show(change.path)} is not valid UTF-8: its patch shows those bytes as Latin-1 and git apply will not take it; the real run keeps every byte outside the fix`,
+        );
       continue;
     }
     const rules = [...new Set(change.applied.map((finding) => finding.rule))];
