@@ -189,4 +189,37 @@ describe('secure fix: output', () => {
     expect(output.stdout.at(-1)).toBe('Next: run `pnpm install` in . to install helmet (or pass --install).');
     expect(readFileSync(join(dir, 'package.json'), 'utf8')).toContain('"helmet":"8.1.0"');
   });
+
+  it('--install runs the package manager and shows its last meaningful lines when it fails', async () => {
+    const dir = tempProject({ 'package.json': '{"name":"api"}\n', 'src/a.ts': 'app.listen(3000);\n' });
+    const bin = tempProject({}, { git: false });
+    // A stand-in npm that fails the way a missing package does.
+    writeFileSync(
+      join(bin, 'npm'),
+      '#!/bin/sh\necho "npm error code E404" >&2\necho "npm error 404 Not Found - GET https://registry.npmjs.org/helmet" >&2\necho "npm error A complete log of this run can be found in: /tmp/x.log" >&2\nexit 1\n',
+      { mode: 0o755 },
+    );
+    const runGenerator: GeneratorRunner = async () => ({
+      changes: [
+        {
+          path: 'package.json',
+          before: '{"name":"api"}\n',
+          after: '{"name":"api","dependencies":{"helmet":"8.1.0"}}\n',
+        },
+      ],
+    });
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    const output = memoryOutput();
+    try {
+      expect(await fixCommand(output, dir, [], { ...options, install: true }, rules, runGenerator)).toBe(2);
+    } finally {
+      process.env.PATH = path;
+    }
+    const errors = output.stderr.join('\n');
+    expect(errors).toContain('`npm install` failed in .: exit 1');
+    expect(errors).toContain('npm error 404 Not Found - GET https://registry.npmjs.org/helmet');
+    expect(errors).not.toContain('complete log');
+    expect(output.stdout.at(-1)).toBe('Next: fix the error above and run `npm install` in . again.');
+  });
 });

@@ -194,7 +194,7 @@ export async function fixCommand(
       output.err(
         `${colors.red('error:')} \`${dependency.command}\` failed in ${where}: ${dependency.failure}`,
       );
-      output.out(`Next: fix the install error above, then run \`${dependency.command}\` in ${where}.`);
+      output.out(`Next: fix the error above and run \`${dependency.command}\` in ${where} again.`);
     } else if (dependency.installed)
       output.out(`Installed ${dependency.names.join(', ')} with \`${dependency.command}\` in ${where}.`);
     else
