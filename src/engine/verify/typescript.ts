@@ -88,7 +88,9 @@ export class TypeScriptVerifier {
     } catch {
       config = undefined;
     }
-    return config ? new TypeScriptVerifier(ts, libFiles, config, root) : undefined;
+    // A solution-style tsconfig (references, no files of its own) names no program to compare against.
+    if (!config || config.fileNames.length === 0) return undefined;
+    return new TypeScriptVerifier(ts, libFiles, config, root);
   }
 
   private program(overlay: ReadonlyMap<string, string>): TS.Program {
