@@ -9,8 +9,9 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { SecureError } from '../errors.js';
+import { verifyStaged } from '../engine/verify/index.js';
 import type { FileChange } from './plan.js';
 
 /** Writes through a temporary file in the same folder and a rename, so a file is never half-written. */
@@ -24,6 +25,26 @@ function writeAtomically(file: string, text: string): void {
     if (existsSync(temporary)) unlinkSync(temporary);
     throw error;
   }
+}
+
+/**
+ * The same verification as `secure fix` before anything is written: every file parses, nothing is used
+ * before its declaration at module level, and in a TypeScript project tsc reports nothing new.
+ */
+function assertVerified(root: string, changes: readonly FileChange[]): void {
+  const problems = verifyStaged(
+    changes.map((change) => ({ path: join(root, change.path), before: change.before, after: change.after })),
+    { root },
+  );
+  const [first] = problems;
+  if (!first) return;
+  const more =
+    problems.size > 1 ? ` (and ${problems.size - 1} more file${problems.size > 2 ? 's' : ''})` : '';
+  throw new SecureError(
+    'REFUSED',
+    `${relative(root, first[0]).split(sep).join('/') || first[0]}: ${first[1]}${more}; secure add wrote nothing`,
+    { hint: 'Run `secure add --dry-run` to see the change, and report the problem to create-secure-app.' },
+  );
 }
 
 /** The folders `mkdir -p` would create for `dir`, outermost first. */
@@ -42,6 +63,7 @@ export function writeChanges(
   changes: FileChange[],
   hooks: { beforeWrite?: (path: string) => void } = {},
 ): void {
+  assertVerified(root, changes);
   const written: FileChange[] = [];
   const createdFolders: string[] = [];
   try {

@@ -66,6 +66,7 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
     .option('--rule <id>', 'apply only this rule (repeatable)', collect, [])
     .option('--dry-run', 'print the changes as a unified diff and write nothing', false)
     .option('--force', 'run even outside a git repository or with uncommitted changes', false)
+    .option('--install', "run the project's package manager when fixes added dependencies", false)
     .option('--baseline <file>', 'leave the findings recorded in this baseline file alone')
     .option('--no-cache', 'do not read or write the content-hash cache')
     .action(async function (this: Command, paths: string[], options: FixCommandOptions) {

@@ -3,6 +3,7 @@ import type { Node } from '@babel/types';
 import { BOM, parseFailure, runRules, type ParseFailure } from './check-source.js';
 import { nodePathFinder } from './node-paths.js';
 import { parseSource, recastParser } from './parse.js';
+import { keepUntouchedLines } from './text-edits.js';
 import type { FixApi, Finding, FixSideEffects, ProjectInfo, SourceRule } from './rule.js';
 
 export { checkSource, candidateRules, type ParseFailure } from './check-source.js';
@@ -23,43 +24,43 @@ function dominantQuote(text: string): 'single' | 'double' {
   return single >= double ? 'single' : 'double';
 }
 
-/**
- * Parses with recast (through jscodeshift) so untouched code keeps its formatting, runs the same rules,
- * and applies the fixes they offered. `accept` lets the caller drop findings (suppressed, baselined).
- */
-export function fixSource(
-  rawText: string,
+function findingKey(finding: Pick<Finding, 'rule' | 'line' | 'column'>): string {
+  return `${finding.rule}:${finding.line}:${finding.column}`;
+}
+
+interface Attempt {
+  output: string;
+  applied: Finding[];
+  unfixed: Finding[];
+  sideEffects: FixSideEffects;
+  parseError?: ParseFailure;
+}
+
+/** One recast pass: parse, run the rules, apply the fixes of the accepted findings, print. */
+function attemptFixes(
+  text: string,
   file: string,
   rules: SourceRule[],
   project: ProjectInfo,
-  accept: (finding: Finding) => boolean = () => true,
-): SourceFixResult {
-  const hasBom = rawText.startsWith(BOM);
-  const text = hasBom ? rawText.slice(1) : rawText;
+  accept: (finding: Finding) => boolean,
+  applyFix: (finding: Finding) => boolean,
+): Attempt {
   const sideEffects: FixSideEffects = { envExampleVars: new Set(), notes: [] };
-  const unchanged = (extra: Partial<SourceFixResult>): SourceFixResult => ({
-    output: rawText,
-    changed: false,
-    applied: [],
-    unfixed: [],
-    sideEffects,
-    ...extra,
-  });
   const j = jscodeshift.withParser(recastParser(file));
   let root;
   try {
     root = j(text);
   } catch (error) {
-    return unchanged({ parseError: parseFailure(error) });
+    return { output: text, applied: [], unfixed: [], sideEffects, parseError: parseFailure(error) };
   }
   const fileNode = root.paths()[0].node as unknown as Node;
   const reported = runRules(fileNode, text, file, rules, project).filter((entry) => accept(entry.finding));
-  const fixable = reported.filter((entry) => entry.fix && entry.finding.fixable);
+  const fixable = reported.filter((entry) => entry.fix && entry.finding.fixable && applyFix(entry.finding));
   // Generator-backed findings are applied by the fix runner, project-wide, not in this file.
   const unfixed = reported
     .filter((entry) => !(entry.fix && entry.finding.fixable) && !entry.finding.generatorFix)
     .map((entry) => entry.finding);
-  if (fixable.length === 0) return unchanged({ unfixed });
+  if (fixable.length === 0) return { output: text, applied: [], unfixed, sideEffects };
 
   const findPath = nodePathFinder(j, root, new Map(reported.map((entry) => [entry.node, entry.ancestors])));
   const api: FixApi = {
@@ -74,22 +75,82 @@ export function fixSource(
       return path;
     },
   };
-  const applied: Finding[] = [];
-  for (const entry of fixable) {
-    entry.fix!(api);
-    applied.push(entry.finding);
-  }
+  for (const entry of fixable) entry.fix!(api);
   const lineTerminator = text.includes('\r\n') ? '\r\n' : '\n';
-  let output = root.toSource({ lineTerminator, quote: dominantQuote(text) });
+  const printed = root.toSource({ lineTerminator, quote: dominantQuote(text) });
+  return {
+    output: keepUntouchedLines(text, printed),
+    applied: fixable.map((entry) => entry.finding),
+    unfixed,
+    sideEffects,
+  };
+}
+
+/** Why a fixed text must not be written: it does not parse, or the caller's verifier refuses it. */
+function problemOf(output: string, file: string, verify?: (output: string) => string | undefined) {
   try {
     parseSource(output, file);
   } catch (error) {
-    // A fix that breaks the syntax is never written: the findings stay, with the reason.
-    const reason = `the automatic fix did not produce valid code (${parseFailure(error).message}); fix by hand`;
-    return unchanged({
-      unfixed: reported.map((entry) => ({ ...entry.finding, fixable: false, unfixableReason: reason })),
-    });
+    return `the automatic fix did not produce valid code (${parseFailure(error).message})`;
   }
-  if (hasBom) output = BOM + output;
-  return { output, changed: output !== rawText, applied, unfixed, sideEffects };
+  return verify?.(output);
+}
+
+/**
+ * Parses with recast (through jscodeshift) so untouched code keeps its formatting, runs the same rules,
+ * and applies the fixes they offered; lines no fix changed keep their exact text. `accept` lets the caller
+ * drop findings (suppressed, baselined). The result must parse and pass `verify`; when it does not, each
+ * fix is tried alone, the failing ones are left for a human with the reason, and the others still apply.
+ */
+export function fixSource(
+  rawText: string,
+  file: string,
+  rules: SourceRule[],
+  project: ProjectInfo,
+  accept: (finding: Finding) => boolean = () => true,
+  verify?: (output: string) => string | undefined,
+): SourceFixResult {
+  const hasBom = rawText.startsWith(BOM);
+  const text = hasBom ? rawText.slice(1) : rawText;
+  const result = (attempt: Attempt, dropped: Finding[] = []): SourceFixResult => {
+    const output = (hasBom ? BOM : '') + attempt.output;
+    return {
+      output,
+      changed: output !== rawText,
+      applied: attempt.applied,
+      unfixed: [...attempt.unfixed, ...dropped].sort((a, b) => a.line - b.line || a.column - b.column),
+      sideEffects: attempt.sideEffects,
+      ...(attempt.parseError ? { parseError: attempt.parseError } : {}),
+    };
+  };
+  const all = attemptFixes(text, file, rules, project, accept, () => true);
+  if (all.parseError || all.applied.length === 0) return result(all);
+  const problem = problemOf(all.output, file, verify);
+  if (!problem) return result(all);
+
+  const refused = new Map<string, string>();
+  // One fix alone is the attempt just made.
+  if (all.applied.length === 1) refused.set(findingKey(all.applied[0]), problem);
+  else
+    for (const finding of all.applied) {
+      const key = findingKey(finding);
+      const alone = attemptFixes(text, file, rules, project, accept, (other) => findingKey(other) === key);
+      const aloneProblem = alone.applied.length > 0 ? problemOf(alone.output, file, verify) : undefined;
+      if (aloneProblem) refused.set(key, aloneProblem);
+    }
+  let rest = attemptFixes(text, file, rules, project, accept, (finding) => !refused.has(findingKey(finding)));
+  const together = rest.applied.length > 0 ? problemOf(rest.output, file, verify) : undefined;
+  if (together) {
+    // Each passes alone but not together: none is written.
+    for (const finding of rest.applied) refused.set(findingKey(finding), together);
+    rest = attemptFixes(text, file, rules, project, accept, () => false);
+  }
+  const dropped = all.applied
+    .filter((finding) => refused.has(findingKey(finding)))
+    .map((finding) => ({
+      ...finding,
+      fixable: false,
+      unfixableReason: `${refused.get(findingKey(finding))}; the fix was not applied, fix by hand`,
+    }));
+  return result(rest, dropped);
 }

@@ -123,3 +123,43 @@ export function checkSource(
   }
   return { findings: runRules(ast, text, file, rules, project).map((entry) => entry.finding) };
 }
+
+/** A file's text and how to turn it back into the same bytes. */
+export interface DecodedSource {
+  /** Without the BOM. */
+  text: string;
+  bom: boolean;
+  /**
+   * `latin1` when the bytes are not valid UTF-8: each byte becomes one character, so every byte a fix does
+   * not touch is written back as it was (decoding as UTF-8 would put U+FFFD over them).
+   */
+  encoding: 'utf8' | 'latin1';
+}
+
+const utf8Bom = Buffer.from([0xef, 0xbb, 0xbf]);
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+export function decodeSource(bytes: Uint8Array): DecodedSource {
+  const bom = bytes.length >= 3 && utf8Bom.equals(bytes.subarray(0, 3));
+  const body = bom ? bytes.subarray(3) : bytes;
+  try {
+    return { text: strictUtf8.decode(body), bom, encoding: 'utf8' };
+  } catch {
+    return {
+      text: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1'),
+      bom,
+      encoding: 'latin1',
+    };
+  }
+}
+
+/** The bytes of `text` in the file's own encoding, or undefined when a character cannot be written in it. */
+export function encodeSource(
+  source: Pick<DecodedSource, 'bom' | 'encoding'>,
+  text: string,
+): Buffer | undefined {
+  // eslint-disable-next-line no-control-regex
+  if (source.encoding === 'latin1' && /[^\u0000-\u00ff]/.test(text)) return undefined;
+  const body = Buffer.from(text, source.encoding);
+  return source.bom ? Buffer.concat([utf8Bom, body]) : body;
+}

@@ -1,12 +1,25 @@
-import { readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { SecureError } from '../errors.js';
-import { fixSource } from './analyze-source.js';
-import { checkTextFile } from './analyze-file.js';
-import { writeFileAtomic } from './atomic-write.js';
-import { BOM, type ParseFailure } from './check-source.js';
+import { writeAllOrNothing } from './atomic-write.js';
+import { BOM, encodeSource, type ParseFailure } from './check-source.js';
+import {
+  addedDependencies,
+  envExampleText,
+  projectWithStaged,
+  readForFix,
+  stageFileFix,
+  type FileChange,
+  type DependencyOutcome,
+  type FileFixRequest,
+  type GeneratorOutcome,
+  type ReadFile,
+  type Refusals,
+  type StagedRun,
+} from './fix-stage.js';
 import { dirtyEntries, gitRoot as findGitRoot } from './git.js';
-import type { Finding, ProjectInfo, SourceRule, TextEdit, TextRule } from './rule.js';
+import { detectPackageManager, installDependencies, type InstallResult } from './install-dependencies.js';
+import type { Finding, ProjectInfo } from './rule.js';
 import {
   runCheck,
   splitRules,
@@ -14,44 +27,31 @@ import {
   type CheckResult,
   type ProjectFinding,
 } from './run-check.js';
-import { applyTextEdits } from './text-edits.js';
+import { redetect, verifyTypes } from './verify/fix-rounds.js';
+import { staticProblem, type TypeScriptVerifier } from './verify/index.js';
+
+export type { DependencyOutcome, FileChange, GeneratorOutcome } from './fix-stage.js';
 
 /**
- * Applies the findings of one `secure add` generator to a project (B's programmatic add API). Returns the
- * files it wrote, relative to the project root.
+ * Plans what `secure add <generators>` would change in a project, in memory (B's programmatic add API):
+ * paths relative to the project root, `before` undefined for a new file. Nothing is written.
  */
 export type GeneratorRunner = (
   project: ProjectInfo,
   generators: string[],
-  options: { dryRun: boolean },
-) => Promise<{ files: string[]; notes?: string[]; diff?: string }>;
+) => Promise<{ changes: { path: string; before?: string; after: string }[]; notes?: string[] }>;
 
 export interface FixOptions extends Omit<CheckOptions, 'onFile'> {
   dryRun: boolean;
   force: boolean;
+  /** Run the project's package manager when fixes added dependencies. */
+  install?: boolean;
   runGenerator?: GeneratorRunner;
-}
-
-export interface FileChange {
-  path: string;
-  before: string;
-  after: string;
-  applied: Finding[];
-}
-
-export interface GeneratorOutcome {
-  project: ProjectInfo;
-  /** Each generator once, in the order first needed. */
-  generators: string[];
-  findings: Finding[];
-  files: string[];
-  /** The unified diff of a dry run. */
-  diff?: string;
-  error?: string;
 }
 
 export interface FixOutcome {
   check: CheckResult;
+  /** Every file the fix writes (or would write), each once, in path order. */
   changes: FileChange[];
   /** Findings left for a human, each with the reason. */
   unfixed: Finding[];
@@ -59,10 +59,9 @@ export interface FixOutcome {
   notes: string[];
   projectFixes: { finding: Finding; description: string; error?: string }[];
   generators: GeneratorOutcome[];
-}
-
-function findingKey(finding: Pick<Finding, 'rule' | 'line' | 'column'>): string {
-  return `${finding.rule}:${finding.line}:${finding.column}`;
+  dependencies: DependencyOutcome[];
+  /** TypeScript programs built to verify the fixes (the cost of verification). */
+  typescriptPrograms: number;
 }
 
 /** Refuses to rewrite files git cannot give back: outside a repository, or with uncommitted changes. */
@@ -86,107 +85,154 @@ export function assertSafeToWrite(cwd: string): void {
   }
 }
 
-const envNamePattern = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/gm;
-
-/** Adds `NAME=` lines (names only, never values) for the variables a fix started reading. */
-function envExampleChange(root: string, names: ReadonlySet<string>): FileChange | undefined {
-  const path = join(root, '.env.example');
-  let before = '';
-  try {
-    before = readFileSync(path, 'utf8');
-  } catch {
-    before = '';
-  }
-  const present = new Set([...before.matchAll(envNamePattern)].map((match) => match[1]));
-  const missing = [...names].filter((name) => !present.has(name)).sort();
-  if (missing.length === 0) return undefined;
-  const eol = before.includes('\r\n') ? '\r\n' : '\n';
-  const separator = before === '' || before.endsWith('\n') ? '' : eol;
-  const after = `${before}${separator}${missing.map((name) => `${name}=`).join(eol)}${eol}`;
-  return { path, before, after, applied: [] };
-}
-
-function fixSourceFile(
-  text: string,
-  path: string,
-  accepted: readonly Finding[],
-  rules: readonly SourceRule[],
-  project: ProjectInfo,
-) {
-  const ids = new Set(accepted.map((finding) => finding.rule));
-  const keys = new Set(accepted.map(findingKey));
-  return fixSource(
-    text,
-    path,
-    rules.filter((rule) => ids.has(rule.meta.id)),
-    project,
-    (finding) => keys.has(findingKey(finding)),
-  );
-}
-
-function fixTextFile(
-  text: string,
-  path: string,
-  relativePath: string,
-  accepted: readonly Finding[],
-  rules: readonly TextRule[],
-  project: ProjectInfo,
-): { output: string; applied: Finding[] } {
-  const keys = new Set(accepted.filter((finding) => finding.fixable).map(findingKey));
-  const hasBom = text.startsWith(BOM);
-  const body = hasBom ? text.slice(1) : text;
-  const edits: TextEdit[] = [];
-  const applied: Finding[] = [];
-  for (const entry of checkTextFile(body, path, relativePath, rules, project)) {
-    if (!entry.edits || !keys.has(findingKey(entry.finding))) continue;
-    edits.push(...entry.edits);
-    applied.push(entry.finding);
-  }
-  return { output: (hasBom ? BOM : '') + applyTextEdits(body, edits), applied };
-}
+const toPosix = (path: string) => path.split(sep).join('/');
 
 /**
- * `secure fix`: check, then rewrite only the files with fixable findings (recast reparses those alone),
- * write each changed file atomically, add the env names fixes need to .env.example, run project-rule fixes
- * and generator-backed fixes once per project. With dryRun nothing is written.
+ * `secure fix` as one transaction: check; stage every fix in memory (generator plans first, since they may
+ * create the config module the in-file fixes then use); verify (each file parses, no new use before
+ * declaration, no new tsc diagnostic); drop what fails and stage again; check the staged result once more
+ * (nothing new, nothing left to fix); then write every file or none. With dryRun nothing is written.
  */
 export async function runFix(options: FixOptions): Promise<FixOutcome> {
   if (!options.force && !options.dryRun) assertSafeToWrite(options.cwd);
   const check = await runCheck(options);
-  const selected = splitRules(options.rules);
+  const plans = await planGenerators(check, options);
+  const refusals: Refusals = { findings: new Map(), generators: new Map() };
+  const verifiers = new Map<string, TypeScriptVerifier | undefined>();
+  let staged = stageAll(check, options, plans, refusals);
+  // Each round refuses at least one more fix or generator, so this ends; three rounds cover what tsc finds.
+  for (let round = 0; round < 3; round++) {
+    if (!verifyTypes(staged, check, verifiers, refusals)) break;
+    staged = stageAll(check, options, plans, refusals);
+  }
+  if (redetect(staged, options.rules, refusals)) staged = stageAll(check, options, plans, refusals);
+
+  const changes = [...staged.changes.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
   const outcome: FixOutcome = {
     check,
-    changes: [],
+    changes,
+    unfixed: staged.unfixed,
+    parseErrors: staged.parseErrors,
+    notes: staged.notes,
+    projectFixes: [],
+    generators: staged.generators,
+    dependencies: addedDependencies(changes, check.gitRoot),
+    typescriptPrograms: [...verifiers.values()].reduce((sum, verifier) => sum + (verifier?.programs ?? 0), 0),
+  };
+  if (!options.dryRun && changes.length > 0)
+    writeAllOrNothing(changes.map((change) => ({ path: change.path, ...change.bytes })));
+  await applyProjectFixes(check.projectFindings, options.dryRun, outcome);
+  if (options.install && !options.dryRun)
+    for (const dependency of outcome.dependencies) {
+      const result: InstallResult = await installDependencies(
+        dependency.root,
+        detectPackageManager(dependency.root, check.gitRoot),
+      );
+      dependency.installed = !result.failure;
+      if (result.failure) dependency.failure = result.failure;
+    }
+  return outcome;
+}
+
+interface GeneratorPlan {
+  group: GeneratorOutcome;
+  /** Absolute path -> planned text (before: undefined for a new file). */
+  files: Map<string, { before: string | undefined; after: string }>;
+}
+
+/** Runs each project's generators once, in memory: their plans are staged with the in-file fixes. */
+async function planGenerators(check: CheckResult, options: FixOptions): Promise<GeneratorPlan[]> {
+  const projects = new Map(check.projects.map((project) => [project.root, project]));
+  const groups = new Map<string, GeneratorOutcome>();
+  for (const { item, analysis } of check.analyzed.values())
+    for (const finding of analysis.findings) {
+      if (!finding.fixable || !finding.generatorFix) continue;
+      const group = groups.get(item.root) ?? {
+        project: projects.get(item.root)!,
+        generators: [],
+        findings: [],
+        files: [],
+      };
+      if (!group.generators.includes(finding.generatorFix)) group.generators.push(finding.generatorFix);
+      group.findings.push(finding);
+      groups.set(item.root, group);
+    }
+  const plans: GeneratorPlan[] = [];
+  for (const group of [...groups.values()].sort((a, b) => (a.project.root < b.project.root ? -1 : 1))) {
+    const files = new Map<string, { before: string | undefined; after: string }>();
+    const command = `secure add ${group.generators.join(' ')}`;
+    if (!options.runGenerator) {
+      group.error = `run \`${command}\` in ${toPosix(relative(options.cwd, group.project.root)) || '.'}`;
+    } else {
+      try {
+        const plan = await options.runGenerator(group.project, group.generators);
+        for (const change of plan.changes)
+          files.set(resolve(group.project.root, change.path), { before: change.before, after: change.after });
+        group.files = plan.changes.map((change) => change.path);
+        if (plan.notes?.length) group.notes = plan.notes;
+      } catch (error) {
+        group.error = `\`${command}\` failed: ${(error as Error).message}`;
+      }
+    }
+    plans.push({ group, files });
+  }
+  return plans;
+}
+
+/** Stages every fix from scratch, leaving out what earlier verification rounds refused. */
+function stageAll(
+  check: CheckResult,
+  options: FixOptions,
+  plans: GeneratorPlan[],
+  refusals: Refusals,
+): StagedRun {
+  const selected = splitRules(options.rules);
+  const run: StagedRun = {
+    changes: new Map(),
+    requests: new Map(),
     unfixed: [],
     parseErrors: [],
     notes: [],
-    projectFixes: [],
     generators: [],
   };
-  const projects = new Map(check.projects.map((project) => [project.root, project]));
+  const generatorTexts = new Map<string, { before: string | undefined; after: string; root: string }>();
+  for (const { group, files } of plans) {
+    const refused = refusals.generators.get(group.project.root);
+    const reason = group.error ?? refused;
+    run.generators.push(reason ? { ...group, error: reason, files: [] } : group);
+    if (reason) {
+      run.unfixed.push(
+        ...group.findings.map((finding) => ({ ...finding, fixable: false, unfixableReason: reason })),
+      );
+      continue;
+    }
+    for (const note of group.notes ?? []) if (!run.notes.includes(note)) run.notes.push(note);
+    for (const [path, text] of files) generatorTexts.set(path, { ...text, root: group.project.root });
+  }
+  const stagedTexts = new Map([...generatorTexts].map(([path, text]) => [path, text.after]));
+  const projects = new Map(
+    check.projects.map((project) => [project.root, projectWithStaged(project, stagedTexts)]),
+  );
   const envNames = new Map<string, Set<string>>();
-  const generatorGroups = new Map<string, GeneratorOutcome>();
-
+  const fixedPaths = new Set<string>();
   // Results arrive in worker order; fix (and print) in path order.
   const analyzed = [...check.analyzed.values()].sort((a, b) => (a.item.path < b.item.path ? -1 : 1));
   for (const { item, analysis } of analyzed) {
     const project = projects.get(item.root)!;
-    for (const finding of analysis.findings) {
-      if (!finding.fixable) outcome.unfixed.push(finding);
-      else if (finding.generatorFix) {
-        const group = generatorGroups.get(item.root) ?? { project, generators: [], findings: [], files: [] };
-        if (!group.generators.includes(finding.generatorFix)) group.generators.push(finding.generatorFix);
-        group.findings.push(finding);
-        generatorGroups.set(item.root, group);
-      }
+    const configStaged = project !== check.projects.find((known) => known.root === item.root);
+    const inFile = analysis.findings.filter((finding) => !finding.generatorFix);
+    const wanted =
+      inFile.some((finding) => finding.fixable) ||
+      (configStaged && inFile.some((finding) => finding.unfixableReason));
+    if (!wanted) {
+      run.unfixed.push(...inFile);
+      continue;
     }
-    const inFile = analysis.findings.filter((finding) => finding.fixable && !finding.generatorFix);
-    if (inFile.length === 0) continue;
-    let text: string;
+    let file: ReadFile;
     try {
-      text = readFileSync(item.path, 'utf8');
+      file = readForFix(item.path);
     } catch (error) {
-      outcome.unfixed.push(
+      run.unfixed.push(
         ...inFile.map((finding) => ({
           ...finding,
           fixable: false,
@@ -195,37 +241,71 @@ export async function runFix(options: FixOptions): Promise<FixOutcome> {
       );
       continue;
     }
-    if (item.kind === 'text') {
-      const fixed = fixTextFile(text, item.path, item.relativePath, inFile, selected.text, project);
-      if (fixed.output !== text)
-        outcome.changes.push({ path: item.path, before: text, after: fixed.output, applied: fixed.applied });
-      continue;
-    }
-    const fixed = fixSourceFile(text, item.path, inFile, selected.source, project);
-    if (fixed.parseError) {
-      outcome.parseErrors.push({ file: item.path, failure: fixed.parseError });
-      continue;
-    }
-    outcome.unfixed.push(...fixed.unfixed.filter((finding) => !finding.generatorFix));
-    if (fixed.changed)
-      outcome.changes.push({ path: item.path, before: text, after: fixed.output, applied: fixed.applied });
-    if (fixed.sideEffects.envExampleVars.size > 0) {
+    const planned = generatorTexts.get(item.path);
+    const request: FileFixRequest = {
+      path: item.path,
+      relativePath: item.relativePath,
+      kind: item.kind,
+      project,
+      findings: inFile,
+      refused: refusals.findings.get(item.path) ?? new Map(),
+      sourceRules: selected.source,
+      textRules: selected.text,
+      base: planned
+        ? { file, text: planned.after.replace(/^\uFEFF/, ''), generatorRoot: planned.root, created: false }
+        : { file, text: file.decoded.text, created: false },
+      staticCheck: (before, after) => staticProblem({ path: item.path, before, after }),
+    };
+    const staged = stageFileFix(request);
+    run.requests.set(item.path, request);
+    fixedPaths.add(item.path);
+    if (staged.parseError) run.parseErrors.push({ file: item.path, failure: staged.parseError });
+    run.unfixed.push(...staged.unfixed);
+    if (staged.change) run.changes.set(item.path, staged.change);
+    if (staged.envExampleVars.size > 0) {
       const names = envNames.get(item.root) ?? new Set<string>();
-      for (const name of fixed.sideEffects.envExampleVars) names.add(name);
+      for (const name of staged.envExampleVars) names.add(name);
       envNames.set(item.root, names);
     }
-    for (const note of fixed.sideEffects.notes) if (!outcome.notes.includes(note)) outcome.notes.push(note);
+    for (const note of staged.notes) if (!run.notes.includes(note)) run.notes.push(note);
   }
-
+  for (const [path, text] of generatorTexts) {
+    if (fixedPaths.has(path)) continue;
+    run.changes.set(path, textChange(path, text.before, text.after, text.root));
+  }
   for (const [root, names] of envNames) {
-    const change = envExampleChange(root, names);
-    if (change) outcome.changes.push(change);
+    const path = join(root, '.env.example');
+    const existing = run.changes.get(path);
+    const before = existing ? existing.after : existsSync(path) ? readForFix(path).decoded.text : '';
+    const after = envExampleText(before, names);
+    if (after === undefined) continue;
+    const original = existing?.before ?? (existsSync(path) ? before : undefined);
+    run.changes.set(path, textChange(path, original, after, existing?.generatorRoot));
   }
-  if (!options.dryRun) for (const change of outcome.changes) writeFileAtomic(change.path, change.after);
+  return run;
+}
 
-  await applyProjectFixes(check.projectFindings, options.dryRun, outcome);
-  await applyGeneratorFixes([...generatorGroups.values()], options, outcome);
-  return outcome;
+/** A whole-file change (a generator's file, .env.example) in the encoding and BOM the file has on disk. */
+function textChange(
+  path: string,
+  before: string | undefined,
+  after: string,
+  generatorRoot?: string,
+): FileChange {
+  const onDisk = existsSync(path) ? readForFix(path) : undefined;
+  const body = after.replace(/^\uFEFF/, '');
+  const bom = onDisk?.decoded.bom ?? after.startsWith(BOM);
+  const bytes =
+    (onDisk && encodeSource(onDisk.decoded, body)) ?? encodeSource({ bom, encoding: 'utf8' }, body)!;
+  return {
+    path,
+    before: onDisk ? (onDisk.decoded.bom ? BOM : '') + onDisk.decoded.text : (before ?? ''),
+    after: (bom ? BOM : '') + body,
+    created: !onDisk,
+    applied: [],
+    bytes: { before: onDisk?.bytes, after: bytes },
+    ...(generatorRoot ? { generatorRoot } : {}),
+  };
 }
 
 async function applyProjectFixes(findings: readonly ProjectFinding[], dryRun: boolean, outcome: FixOutcome) {
@@ -249,38 +329,6 @@ async function applyProjectFixes(findings: readonly ProjectFinding[], dryRun: bo
         fixable: false,
         unfixableReason: `the fix failed: ${(error as Error).message}`,
       });
-    }
-  }
-}
-
-async function applyGeneratorFixes(groups: GeneratorOutcome[], options: FixOptions, outcome: FixOutcome) {
-  for (const group of groups) {
-    outcome.generators.push(group);
-    const command = `secure add ${group.generators.join(' ')}`;
-    if (!options.runGenerator) {
-      outcome.unfixed.push(
-        ...group.findings.map((finding) => ({
-          ...finding,
-          fixable: false,
-          unfixableReason: `run \`${command}\` in ${relative(options.cwd, group.project.root).split(sep).join('/') || '.'}`,
-        })),
-      );
-      continue;
-    }
-    try {
-      const result = await options.runGenerator(group.project, group.generators, { dryRun: options.dryRun });
-      group.files = result.files;
-      if (result.diff) group.diff = result.diff;
-      for (const note of result.notes ?? []) if (!outcome.notes.includes(note)) outcome.notes.push(note);
-    } catch (error) {
-      group.error = (error as Error).message;
-      outcome.unfixed.push(
-        ...group.findings.map((finding) => ({
-          ...finding,
-          fixable: false,
-          unfixableReason: `\`${command}\` failed: ${(error as Error).message}`,
-        })),
-      );
     }
   }
 }

@@ -114,7 +114,7 @@ describe('secure fix', () => {
     const calls: string[][] = [];
     const runGenerator: GeneratorRunner = async (project, generators) => {
       calls.push([project.root, ...generators]);
-      return { files: ['src/security/headers.ts'] };
+      return { changes: [{ path: 'src/security/headers.ts', after: 'export const headers = {};\n' }] };
     };
     const outcome = await runFix({
       cwd: dir,

@@ -23,17 +23,36 @@ function readConfig(path: string): string | undefined {
   return configTexts.get(path);
 }
 
-/** The key of `settings` that the generated config module reads from env var `envName`, if it defines one. */
-export function settingsKeyFor(configModule: string, envName: string): string | undefined {
-  const text = readConfig(configModule);
+/**
+ * The key of `settings` that the generated config module reads from env var `envName`, if it defines one.
+ * The generated module maps each key to its variables (`jwtSecret: { from: ['JWT_SECRET'], read: ... }`);
+ * a hand-written one may map it directly (`jwtSecret: env.JWT_SECRET`). `text` is the module's staged text
+ * when `secure fix` creates it in the same run.
+ */
+export function settingsKeyFor(
+  configModule: string,
+  envName: string,
+  text = readConfig(configModule),
+): string | undefined {
   if (!text) return undefined;
   const escaped = envName.replace(/[^A-Za-z0-9_]/g, '');
+  const declared = new RegExp(
+    `\\b([A-Za-z_$][\\w$]*)\\s*:\\s*\\{\\s*from\\s*:\\s*\\[\\s*['"]${escaped}['"]\\s*\\]`,
+  ).exec(text);
+  if (declared) return declared[1];
   const mapped = new RegExp(
     `\\b([A-Za-z_$][\\w$]*)\\s*:\\s*[^,\\n]*?\\b[A-Za-z_$][\\w$]*\\s*(?:\\.\\s*${escaped}\\b|\\[\\s*['"]${escaped}['"]\\s*\\])`,
   ).exec(text);
-  if (mapped && mapped[1] !== escaped) return mapped[1];
+  // `read: (values) => values.JWT_SECRET` names how a field is read, not a setting.
+  if (mapped && mapped[1] !== escaped && isSettingsKey(text, mapped[1])) return mapped[1];
   const key = camelKeyFor(envName);
   return new RegExp(`\\b${key}\\s*[:?]`).test(text) ? key : undefined;
+}
+
+/** A key the module's `Settings` type declares; without such a type, any key is taken. */
+function isSettingsKey(text: string, key: string): boolean {
+  const settingsType = /\binterface\s+Settings\s*\{([^}]*)\}/.exec(text);
+  return !settingsType || new RegExp(`^\\s*(?:readonly\\s+)?${key}\\??\\s*:`, 'm').test(settingsType[1]);
 }
 
 const strictness = new Map<string, boolean>();
@@ -105,7 +124,7 @@ export function planReplacement(
 ): { replacement: Replacement } | { reason: string } {
   const configModule = project.configModule;
   if (configModule && resolve(configModule) !== resolve(file)) {
-    const key = settingsKeyFor(configModule, envName);
+    const key = settingsKeyFor(configModule, envName, project.configModuleText ?? readConfig(configModule));
     const importPath = importPathTo(file, configModule);
     const program = programOf(ancestors);
     const anchored = program ? importAnchor(program.body, file, project.moduleSystem) >= 0 : false;

@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
-import { createTwoFilesPatch } from 'diff';
+import { relative, sep } from 'node:path';
+import { formatPatch, structuredPatch } from 'diff';
 import { rules as registry } from '../../../codemods/index.js';
 import { baselineBase, readBaseline } from '../../engine/baseline.js';
-import type { Finding, Rule } from '../../engine/rule.js';
-import { runFix, type GeneratorRunner } from '../../engine/run-fix.js';
+import { gitRoot } from '../../engine/git.js';
+import type { Finding, ProjectInfo, Rule } from '../../engine/rule.js';
+import { runFix, type FileChange, type GeneratorRunner } from '../../engine/run-fix.js';
 import { toolFingerprint } from './check.js';
 import { selectRules } from '../../engine/run-check.js';
 import { ExitCode } from '../../errors.js';
@@ -16,6 +18,7 @@ export interface FixCommandOptions {
   rule: string[];
   dryRun: boolean;
   force: boolean;
+  install?: boolean;
   baseline?: string;
   cache: boolean;
 }
@@ -29,18 +32,51 @@ async function loadGeneratorRunner(): Promise<GeneratorRunner | undefined> {
   } catch {
     return undefined;
   }
-  if (typeof api.addModules !== 'function') return undefined;
-  return async (project, generators, { dryRun }) => {
-    const result = await api.addModules(project.root, generators, { yes: true, dryRun, prompt: false });
-    const kept = (result.conflicts ?? []).map(
+  if (typeof api.planModules !== 'function') return undefined;
+  // Planned in memory: secure fix stages, verifies and writes the module's files with its own fixes.
+  return async (project, generators) => {
+    const plan = await api.planModules(project.root, generators, { yes: true, prompt: false });
+    const kept = (plan.conflicts ?? []).map(
       (conflict: { path: string }) =>
         `secure add ${generators.join(' ')} kept your edits of ${conflict.path}; compare it with \`secure add --dry-run\``,
     );
-    return {
-      files: (result.changes ?? []).map((change: { path: string }) => change.path),
-      notes: [...(result.notes ?? []), ...kept],
-      ...(dryRun && typeof api.formatPlanDiff === 'function' ? { diff: api.formatPlanDiff(result) } : {}),
-    };
+    return { changes: plan.changes ?? [], notes: [...(plan.notes ?? []), ...kept] };
+  };
+}
+
+/**
+ * One file's change as a git patch: paths relative to the repository root with a/ and b/, /dev/null for a
+ * new file, so that `git apply` takes the whole dry run from the repository root.
+ */
+export function filePatch(change: FileChange, base: string): string {
+  const name = relative(base, change.path).split(sep).join('/');
+  const hunks = formatPatch(
+    structuredPatch(`a/${name}`, `b/${name}`, change.before, change.after, '', '', { context: 3 }),
+  );
+  const body = hunks.slice(hunks.indexOf('@@'));
+  const header = change.created
+    ? [`diff --git a/${name} b/${name}`, 'new file mode 100644', '--- /dev/null', `+++ b/${name}`]
+    : [`diff --git a/${name} b/${name}`, `--- a/${name}`, `+++ b/${name}`];
+  return `${header.join('\n')}\n${body}`;
+}
+
+/**
+ * The folder patch paths are relative to: the repository root of the file's project (also when `secure fix
+ * ../legacy` runs from another folder or another repository), else the project root.
+ */
+function patchBaseFinder(projects: readonly ProjectInfo[], cwd: string): (path: string) => string {
+  const roots = new Map<string, string>();
+  return (path) => {
+    const project = projects
+      .filter((candidate) => path.startsWith(candidate.root + sep))
+      .sort((a, b) => b.root.length - a.root.length)[0];
+    if (!project) return resolve(cwd);
+    let base = roots.get(project.root);
+    if (!base) {
+      base = gitRoot(project.root) ?? project.root;
+      roots.set(project.root, base);
+    }
+    return base;
   };
 }
 
@@ -54,6 +90,8 @@ export async function fixCommand(
   paths: string[],
   options: FixCommandOptions,
   allRules: readonly Rule[] = registry,
+  /** Tests pass their own; the CLI plans `secure add` modules through src/add. */
+  runGenerator?: GeneratorRunner,
 ): Promise<number> {
   const { colors } = output;
   const rules = selectRules(allRules, options.rule);
@@ -65,6 +103,7 @@ export async function fixCommand(
     rules,
     dryRun: options.dryRun,
     force: options.force,
+    install: Boolean(options.install),
     cache: options.cache,
     toolVersion: options.cache === false ? packageVersion : toolFingerprint(),
     ...(baselinePath
@@ -75,33 +114,28 @@ export async function fixCommand(
           },
         }
       : {}),
-    runGenerator: await loadGeneratorRunner(),
+    runGenerator: runGenerator ?? (await loadGeneratorRunner()),
     onProgress: (done, total) => progress.update(done, total),
   });
   progress.clear();
   const show = (file: string) => displayPath(cwd, file);
   const where = (finding: Finding) => `${show(finding.file)}:${finding.line}:${finding.column}`;
 
+  const patchBase = patchBaseFinder(outcome.check.projects, cwd);
   for (const change of outcome.changes) {
     if (options.dryRun) {
-      const name = show(change.path);
-      output.out(
-        createTwoFilesPatch(`a/${name}`, `b/${name}`, change.before, change.after, undefined, undefined, {
-          context: 3,
-        }).replace(/^=+\n/, ''),
-      );
-    } else {
-      output.out(
-        `${colors.green('fixed')} ${show(change.path)}${
-          change.applied.length
-            ? ` (${change.applied
-                .map((finding) => finding.rule)
-                .filter((id, index, all) => all.indexOf(id) === index)
-                .join(', ')})`
-            : ''
-        }`,
-      );
+      output.out(filePatch(change, patchBase(change.path)).replace(/\n$/, ''));
+      // The patch is printed as UTF-8 text; the file's own bytes differ wherever it is not ASCII.
+      if (change.latin1)
+        output.err(
+          `${colors.yellow('warning:')} ${show(change.path)} is not valid UTF-8: its patch shows those bytes as Latin-1 and git apply will not take it; the real run keeps every byte outside the fix`,
+        );
+      continue;
     }
+    const rules = [...new Set(change.applied.map((finding) => finding.rule))];
+    output.out(
+      `${colors.green(change.created ? 'created' : 'fixed')} ${show(change.path)}${rules.length ? ` (${rules.join(', ')})` : ''}`,
+    );
   }
   for (const fix of outcome.projectFixes) {
     if (fix.error) continue;
@@ -109,11 +143,9 @@ export async function fixCommand(
   }
   for (const group of outcome.generators) {
     if (group.error || group.files.length === 0) continue;
-    if (options.dryRun && group.diff) output.out(group.diff);
-    else
-      output.out(
-        `${colors.green(options.dryRun ? 'would run' : 'ran')} secure add ${group.generators.join(' ')}: ${group.files.join(', ')}`,
-      );
+    output.out(
+      `${colors.green(options.dryRun ? 'would add' : 'added')} ${group.generators.join(' ')} (secure add): ${group.files.join(', ')}`,
+    );
   }
   for (const error of outcome.check.parseErrors)
     output.err(
@@ -144,7 +176,8 @@ export async function fixCommand(
   }
   const applied =
     outcome.changes.reduce((sum, change) => sum + change.applied.length, 0) +
-    outcome.projectFixes.filter((fix) => !fix.error).length;
+    outcome.projectFixes.filter((fix) => !fix.error).length +
+    outcome.generators.reduce((sum, group) => sum + (group.error ? 0 : group.findings.length), 0);
   const files = outcome.changes.length;
   output.out('');
   output.out(
@@ -152,6 +185,24 @@ export async function fixCommand(
       ? `Dry run: ${plural(files, 'file')} would change (${plural(applied, 'fix')}); nothing was written. ${plural(outcome.unfixed.length, 'finding')} would need a fix by hand.`
       : `Fixed ${plural(applied, 'finding')} in ${plural(files, 'file')}; ${plural(outcome.unfixed.length, 'finding')} need${outcome.unfixed.length === 1 ? 's' : ''} a fix by hand.`,
   );
+  // The last line says what is left to run when the fixes added dependencies.
+  let installFailed = false;
+  for (const dependency of outcome.dependencies) {
+    const where = displayPath(cwd, dependency.root) || '.';
+    if (dependency.failure) {
+      installFailed = true;
+      output.err(
+        `${colors.red('error:')} \`${dependency.command}\` failed in ${where}: ${dependency.failure}`,
+      );
+      output.out(`Next: fix the error above and run \`${dependency.command}\` in ${where} again.`);
+    } else if (dependency.installed)
+      output.out(`Installed ${dependency.names.join(', ')} with \`${dependency.command}\` in ${where}.`);
+    else
+      output.out(
+        `Next: run \`${dependency.command}\` in ${where} to install ${dependency.names.join(', ')} (or pass --install).`,
+      );
+  }
+  if (installFailed) return ExitCode.usage;
   if (outcome.check.ruleErrors.length > 0) return ExitCode.usage;
   return outcome.unfixed.length > 0 ? ExitCode.findings : ExitCode.ok;
 }

@@ -1,0 +1,51 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeProject } from '../add/projects.js';
+import { runBin, secureBin } from '../helpers/cli.js';
+import { git } from '../helpers/temp-repo.js';
+
+const secure = (root: string, args: string[]) => runBin(secureBin, [...args, '--no-cache'], { cwd: root });
+
+describe('secure fix: one run does it all', () => {
+  it('creates the config module and moves the secret into it in the same run; a second run writes nothing', async () => {
+    const root = await makeProject('express5-esm');
+    writeFileSync(
+      join(root, 'src/auth.ts'),
+      `import jwt from 'jsonwebtoken';
+
+export function issueToken(userId: string): string {
+  return jwt.sign({ sub: userId }, 'n7Qp2LxV9sKe4WmZ8tRb3YhC6uJd5FgA', { algorithm: 'HS256', expiresIn: '15m' });
+}
+`,
+    );
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-q', '-m', 'legacy');
+
+    const first = await secure(root, ['fix']);
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(readFileSync(join(root, 'src/auth.ts'), 'utf8')).toBe(`import jwt from 'jsonwebtoken';
+import { settings } from './security/config.js';
+
+export function issueToken(userId: string): string {
+  return jwt.sign({ sub: userId }, settings.jwtSecret, { algorithm: 'HS256', expiresIn: '15m' });
+}
+`);
+    expect(readFileSync(join(root, 'src/security/config.ts'), 'utf8')).toContain(
+      "jwtSecret: { from: ['JWT_SECRET']",
+    );
+    expect(first.stdout).toContain('0 findings need a fix by hand');
+    expect(first.stdout.trimEnd().split('\n').at(-1)).toMatch(
+      /^Next: run `npm install` in \. to install .*zod.* \(or pass --install\)\.$/,
+    );
+
+    git(root, 'add', '-A');
+    git(root, 'commit', '-q', '-m', 'secure fix');
+    const second = await secure(root, ['fix']);
+    expect(second.exitCode, second.stderr).toBe(0);
+    expect(git(root, 'status', '--porcelain')).toBe('');
+    const check = await secure(root, ['check', '--format', 'json']);
+    expect(JSON.parse(check.stdout).findings).toEqual([]);
+  });
+});
