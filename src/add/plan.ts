@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { SecureError } from '../errors.js';
@@ -154,6 +154,10 @@ export async function planChanges(
     }
     return contents.get(path);
   };
+  const projectReader = {
+    read: current,
+    isDirectory: (path: string) => existsSync(join(root, path)) && statSync(join(root, path)).isDirectory(),
+  };
   const proposed = new Map<string, string>();
   const propose = (path: string, text: string) => {
     if (text !== (proposed.get(path) ?? current(path))) proposed.set(path, text);
@@ -221,10 +225,23 @@ export async function planChanges(
       continue;
     }
     const ours = onDisk === undefined || (recorded !== undefined && recorded.hash === contentHash(onDisk));
+    // A file of the project's own (its Dockerfile) that the generator edits instead of replacing.
+    const adoption =
+      ours || options.force || recorded
+        ? undefined
+        : source.generators
+            .find((generator) => generator.name === generatorName)
+            ?.adoptExisting?.(path, onDisk!, context, projectReader);
     if (ours || options.force) {
       propose(path, text);
       manifest.files[path] = entry;
       touched.add(generatorName);
+    } else if (adoption) {
+      notes.push(...adoption.notes);
+      if (adoption.text !== onDisk) {
+        propose(path, adoption.text);
+        touched.add(generatorName);
+      }
     } else if (requested.has(generatorName)) {
       conflicts.push({
         path,
