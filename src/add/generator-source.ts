@@ -1,4 +1,4 @@
-import type { Adoption, ProjectFacts, ProjectReader } from '../engine/generator.js';
+import type { Adoption, ProjectFacts, ProjectReader, Refusal } from '../engine/generator.js';
 import type { Framework } from '../engine/wiring/types.js';
 import type { Policy } from '../policy/index.js';
 
@@ -60,6 +60,8 @@ export interface AddableGenerator {
     context: any,
     project: ProjectReader,
   ) => Adoption | undefined;
+  refuse?: (context: any, project: ProjectReader) => Refusal | undefined;
+  nextSteps?: (context: any) => readonly string[];
 }
 
 /** The generators and their renderer: the real registry in production, small fakes in unit tests. */

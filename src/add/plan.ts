@@ -144,6 +144,17 @@ export async function planChanges(
     moduleSystem: project.moduleSystem,
     versions: source.versions,
   };
+  const projectReader = {
+    read: (path: string) =>
+      existsSync(join(root, path)) ? readFileSync(join(root, path), 'utf8') : undefined,
+    isDirectory: (path: string) => existsSync(join(root, path)) && statSync(join(root, path)).isDirectory(),
+  };
+  // A module the project already answers another way (its own JWT signing) is refused, nothing written.
+  for (const generator of selected) {
+    const refusal = generator.refuse?.(context, projectReader);
+    if (refusal)
+      throw new SecureError('REFUSED', `${generator.name}: ${refusal.reason}`, { hint: refusal.hint });
+  }
   const format = await projectFormatter(root, hasDependency(root, 'prettier'));
 
   const contents = new Map<string, string | undefined>();
@@ -153,10 +164,6 @@ export async function planChanges(
       contents.set(path, existsSync(file) ? readFileSync(file, 'utf8') : undefined);
     }
     return contents.get(path);
-  };
-  const projectReader = {
-    read: current,
-    isDirectory: (path: string) => existsSync(join(root, path)) && statSync(join(root, path)).isDirectory(),
   };
   const proposed = new Map<string, string>();
   const propose = (path: string, text: string) => {
@@ -268,6 +275,9 @@ export async function planChanges(
   );
   for (const [path, text] of wireGenerators(wirable, project, current, exporters, touched, notes))
     propose(path, await format(path, text));
+
+  for (const generator of selected)
+    if (touched.has(generator.name)) notes.push(...(generator.nextSteps?.(context) ?? []));
 
   const pinned = (list: (generator: AddableGenerator) => readonly string[]) =>
     Object.fromEntries(selected.flatMap(list).map((name) => [name, pinnedVersion(source, name)]));

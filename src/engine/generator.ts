@@ -37,6 +37,17 @@ export interface GeneratorDeclaration {
     context: TemplateContext,
     project: ProjectReader,
   ) => Adoption | undefined;
+  /** Why this module must not be added to this project (it has its own answer to the concern), or undefined. */
+  refuse?: (context: TemplateContext, project: ProjectReader) => Refusal | undefined;
+  /** What the user does next once the files are written (printed by `secure add`), e.g. how to mount auth. */
+  nextSteps?: (context: TemplateContext) => readonly string[];
+}
+
+export interface Refusal {
+  /** One line: what the project already has. */
+  reason: string;
+  /** What to do instead. */
+  hint: string;
 }
 
 /** A project's own file after `secure add`: the edited (or same) text, and what was done or why not. */

@@ -19,6 +19,8 @@ export interface DockerProject {
  * scaffolded app has no facts: it gets today's defaults (Express 5, Fastify 5, Node 20, TypeScript, an API).
  */
 export interface ModuleFacts {
+  /** `secure add` on an existing project (its facts known), not the scaffolder's new app. */
+  existing: boolean;
   expressMajor: 4 | 5;
   fastifyMajor: 4 | 5;
   /** The `fastify` range our own plugins declare to fastify-plugin (`4.x`), matching the installed major. */
@@ -121,6 +123,7 @@ export function moduleFacts(
   const fastifyMajor = project?.fastifyMajor ?? 5;
   const routeMethods = new Set((project?.routeMethods ?? []).map((method) => method.toUpperCase()));
   return {
+    existing: project !== undefined,
     expressMajor: project?.expressMajor ?? 5,
     fastifyMajor,
     fastifyRange: `${fastifyMajor}.x`,

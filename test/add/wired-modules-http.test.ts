@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -22,7 +23,59 @@ const express4 = facts({ expressMajor: 4, routeMethods: ['GET', 'PUT', 'DELETE']
 const fastify4 = facts({ fastifyMajor: 4, routeMethods: ['GET', 'PUT', 'DELETE'] });
 const pages = facts({ expressMajor: 4, html: true, routeMethods: ['GET', 'POST'] });
 
-const apps: Record<string, { framework: Framework; project: ProjectFacts; entry: string }> = {
+const withBcryptjs = facts({ expressMajor: 4, installed: { bcryptjs: '3.0.3' } });
+
+const apps: Record<
+  string,
+  { framework: Framework; project: ProjectFacts; entry: string; modules?: string[] }
+> = {
+  'express4-auth': {
+    framework: 'express',
+    project: withBcryptjs,
+    modules: ['config', 'logging', 'password', 'validation', 'auth'],
+    entry: `import express from 'express';
+import type { ErrorRequestHandler } from 'express';
+import { createAuth, type UserRecord, type UserStore } from './security/auth-setup.js';
+import { userIdOf } from './security/auth.js';
+
+// The project's own users, behind the adapter the auth module asks for.
+const users = new Map<string, UserRecord>();
+const userStore: UserStore = {
+  async findByEmail(email) {
+    return [...users.values()].find((user) => user.email === email);
+  },
+  async findById(id) {
+    return users.get(id);
+  },
+  async insert(user) {
+    if ([...users.values()].some((other) => other.email === user.email)) return false;
+    users.set(user.id, { ...user });
+    return true;
+  },
+  async updatePasswordHash(id, passwordHash) {
+    const user = users.get(id);
+    if (user) user.passwordHash = passwordHash;
+  },
+};
+
+const auth = createAuth({ users: userStore });
+const app = express();
+app.use(express.json());
+app.use('/auth', auth.routes);
+app.get('/', (_request, response) => {
+  response.send('public');
+});
+app.get('/orders', auth.requireAuth, (request, response) => {
+  response.json({ owner: userIdOf(request) });
+});
+// The project's own handler: it knows none of our errors and answers 500 with the stack.
+const onError: ErrorRequestHandler = (error: Error, _request, response, _next) => {
+  response.status(500).json({ message: error.message, stack: error.stack });
+};
+app.use(onError);
+app.listen(Number(process.env.PORT), '127.0.0.1');
+`,
+  },
   'express4-api': {
     framework: 'express',
     project: express4,
@@ -110,16 +163,26 @@ beforeAll(async () => {
       type: 'module',
       scripts: { start: 'node dist/$APP/server.js' },
       dependencies: {
-        ...pin(expressPins, 'express', 'cors', 'express-rate-limit', 'zod'),
+        ...pin(
+          expressPins,
+          'express',
+          'cors',
+          'express-rate-limit',
+          'zod',
+          'jose',
+          'rate-limiter-flexible',
+          'pino',
+        ),
+        bcryptjs: withBcryptjs.installed.bcryptjs,
         ...pin(fastifyPins, 'fastify', '@fastify/cors', '@fastify/rate-limit', 'fastify-plugin'),
       },
       devDependencies: pin(expressPins, '@types/express', '@types/cors', '@types/node'),
     }),
   );
   write('public/style.css', 'h1 { color: teal; }\n');
-  for (const [name, { framework, project, entry }] of Object.entries(apps)) {
+  for (const [name, { framework, project, entry, modules }] of Object.entries(apps)) {
     const rendered = renderGenerators(
-      ['config', 'cors', 'trusted-host', 'rate-limit'],
+      modules ?? ['config', 'cors', 'trusted-host', 'rate-limit'],
       moduleContext(framework, project),
       {
         srcDir: `src/${name}`,
@@ -230,3 +293,56 @@ it('an HTML app: static assets never spend the budget, its pages still do', slow
     await app.stop();
   }
 });
+
+it(
+  'auth in an existing app: its own user store plugged in, routes mounted, one route protected',
+  slow,
+  async () => {
+    const env = {
+      APP: 'express4-auth',
+      JWT_SECRET: randomBytes(48).toString('base64url'),
+      LOG_LEVEL: 'silent',
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+    };
+    const app = await startApp(root, env);
+    const json = { ...host, 'Content-Type': 'application/json' };
+    const credentials = JSON.stringify({ email: 'ada@example.com', password: 'Correct-Horse-9-battery' });
+    try {
+      const registered = await probe(app.port, '/auth/register', {
+        method: 'POST',
+        headers: json,
+        body: credentials,
+      });
+      expect(registered.status, registered.body + app.output()).toBe(201);
+      const login = await probe(app.port, '/auth/login', {
+        method: 'POST',
+        headers: json,
+        body: credentials,
+      });
+      expect(login.status, login.body).toBe(200);
+      const { access_token: accessToken } = JSON.parse(login.body) as { access_token: string };
+
+      const anonymous = await probe(app.port, '/orders', { headers: host });
+      expect(anonymous.status).toBe(401);
+      expect(JSON.parse(anonymous.body)).toEqual({ error: 'unauthorized' });
+      expect(anonymous.headers['www-authenticate']).toBe('Bearer');
+      const invalid = await probe(app.port, '/auth/login', {
+        method: 'POST',
+        headers: json,
+        body: '{"email":1}',
+      });
+      expect(invalid.status).toBe(422);
+      expect(invalid.body).not.toContain('stack');
+
+      const orders = await probe(app.port, '/orders', {
+        headers: { ...host, Authorization: `Bearer ${accessToken}` },
+      });
+      expect(orders.status).toBe(200);
+      expect(JSON.parse(orders.body)).toEqual({ owner: expect.any(String) });
+      expect((await probe(app.port, '/', { headers: host })).status).toBe(200);
+    } finally {
+      await app.stop();
+    }
+  },
+);
