@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import ignore from 'ignore';
 import dockerRoot from '../codemods/docker-root/rule.js';
 import { finalStageChain, parseDockerfile, type Instruction } from '../codemods/_shared/docker/dockerfile.js';
@@ -22,6 +23,27 @@ function volumePaths(instruction: Instruction): string[] {
     }
   }
   return args.split(/\s+/);
+}
+
+/**
+ * Folders a RUN creates (`mkdir -p /var/lib/app data`): the image prepares them because the app writes there.
+ * A WORKDIR made in advance (`RUN mkdir /app` then `WORKDIR /app`) holds the code, not the app's data.
+ */
+function createdFolders(instructions: Instruction[]): string[] {
+  const workdirs = new Set<string>();
+  for (let workdir = '/', index = 0; index < instructions.length; index++)
+    if (instructions[index].keyword === 'WORKDIR')
+      workdirs.add((workdir = posix.resolve(workdir, instructions[index].args.trim())));
+  const folders: string[] = [];
+  let workdir = '/';
+  for (const instruction of instructions) {
+    if (instruction.keyword === 'WORKDIR') workdir = posix.resolve(workdir, instruction.args.trim());
+    if (instruction.keyword !== 'RUN') continue;
+    for (const command of instruction.args.matchAll(/\bmkdir\s+([^&|;]+)/g))
+      for (const word of command[1].trim().split(/\s+/))
+        if (!word.startsWith('-') && !/[$`*]/.test(word)) folders.push(posix.resolve(workdir, word));
+  }
+  return folders.filter((folder) => !workdirs.has(folder));
 }
 
 /** `ENV PORT=8080` or `ENV PORT 8080`: the port the app is told to listen on, when the Dockerfile says. */
@@ -55,6 +77,12 @@ export function adoptDockerfile(
   const notes: string[] = [];
   const inserted: string[] = [];
 
+  const ports = stageInstructions
+    .filter((instruction) => instruction.keyword === 'EXPOSE')
+    .flatMap((instruction) => instruction.args.trim().split(/\s+/));
+  // Below 1024 only root may listen, unless the runtime lowers the limit (Docker 20.10 does, Kubernetes does not).
+  const privileged = ports.filter((port) => Number.parseInt(port, 10) < 1024);
+
   const reports: TextReport[] = [];
   dockerRoot.check({
     file: 'Dockerfile',
@@ -64,11 +92,16 @@ export function adoptDockerfile(
     report: (report) => reports.push(report),
   });
   const runsAsRoot = reports[0];
-  if (runsAsRoot?.fix) {
+  if (runsAsRoot && privileged.length > 0) {
+    notes.push(
+      `Dockerfile: runs as root, left as it is: the app listens on port ${privileged.join(', ')}, which a non-root user may not bind everywhere (Kubernetes); move it above 1023, then \`secure fix --rule docker-root\``,
+    );
+  } else if (runsAsRoot?.fix) {
     const user = context.policy.docker.user;
     const workdir = lastOf(stageInstructions, 'WORKDIR')?.args.trim() ?? '/';
     const writable = [
       ...stageInstructions.filter((instruction) => instruction.keyword === 'VOLUME').flatMap(volumePaths),
+      ...createdFolders(stageInstructions),
       ...conventionalWritableDirs
         .filter((dir) => project.isDirectory(dir))
         .map((dir) => `${workdir.replace(/\/$/, '')}/${dir}`),
@@ -85,10 +118,8 @@ export function adoptDockerfile(
     );
   }
 
-  const ports = stageInstructions
-    .filter((instruction) => instruction.keyword === 'EXPOSE')
-    .flatMap((instruction) => instruction.args.trim().split(/\s+/));
-  if (ports.length === 0) {
+  // A final stage without a command of its own (an export or artifact stage) serves nothing: no port to judge.
+  if (start && ports.length === 0) {
     const port = portFromEnv([
       ...file.instructions.filter((instruction) => instruction.stage === -1),
       ...stageInstructions,
@@ -97,12 +128,16 @@ export function adoptDockerfile(
       inserted.push(`EXPOSE ${port}`);
       notes.push(`Dockerfile: added EXPOSE ${port} (its ENV PORT)`);
     } else notes.push('Dockerfile: no EXPOSE; add one with the port the app listens on');
-  } else if (ports.length > context.policy.docker.maxExposedPorts) {
+  } else if (start && ports.length > context.policy.docker.maxExposedPorts) {
     notes.push(
       `Dockerfile: exposes ${ports.join(', ')}; the policy allows ${context.policy.docker.maxExposedPorts}: remove the ports the app does not serve`,
     );
   }
 
+  if (!start && !runsAsRoot) {
+    notes.push(`Dockerfile: its final stage (FROM ${final.base}) starts no app; left as it is`);
+    return { text: existing, notes };
+  }
   if (inserted.length === 0 || !start) {
     if (notes.length === 0)
       notes.push('Dockerfile: yours already runs as a non-root user with one EXPOSE; left as it is');

@@ -6,6 +6,17 @@ export const docker: GeneratorDeclaration = {
   name: 'docker',
   description:
     'multi-stage Dockerfile: pinned base, production dependencies only, USER node, one EXPOSE; your own Dockerfile gets the smallest edit',
+  // A new Dockerfile runs `node <file>` with no shell and no dev tools: a start script that needs them is refused.
+  refuse: (_context, project) => {
+    if (project.read('Dockerfile') !== undefined || readDockerProject(project).start[0] === 'node')
+      return undefined;
+    const pkg = JSON.parse(project.read('package.json') ?? '{}') as { scripts?: Record<string, string> };
+    const script = pkg.scripts?.start;
+    return {
+      reason: `${script ? `package.json's start script (\`${script}\`) is not \`node <file>\`` : 'package.json has no start script'} and its main names no JavaScript file, so a Dockerfile could not start the app without a shell and its dev tools; none was written`,
+      hint: 'Make "start" run `node <file>` (build assets in "build"), then run `secure add docker` again.',
+    };
+  },
   adoptExisting: (path, existing, context, project) => {
     if (path === 'Dockerfile') return adoptDockerfile(existing, context, project);
     if (path === '.dockerignore') return adoptDockerignore(existing);

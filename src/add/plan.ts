@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { SecureError } from '../errors.js';
 import { packageVersion } from '../cli/package-info.js';
+import type { Refusal } from '../engine/generator.js';
 import { manifestPath, type Manifest } from '../engine/manifest.js';
 import { loadPolicy, type Policy } from '../policy/index.js';
 import { detectProject, readPackageJson, type ProjectLayout } from './detect.js';
@@ -149,12 +150,28 @@ export async function planChanges(
       existsSync(join(root, path)) ? readFileSync(join(root, path), 'utf8') : undefined,
     isDirectory: (path: string) => existsSync(join(root, path)) && statSync(join(root, path)).isDirectory(),
   };
-  // A module the project already answers another way (its own JWT signing) is refused, nothing written.
+  // A module the project already answers another way (its own JWT signing), or cannot take, is refused with
+  // its reason and nothing of it written, and so is every module that needs it; the others are still added.
+  const refused = new Map<string, Refusal>();
   for (const generator of selected) {
     const refusal = generator.refuse?.(context, projectReader);
-    if (refusal)
-      throw new SecureError('REFUSED', `${generator.name}: ${refusal.reason}`, { hint: refusal.hint });
+    if (refusal) refused.set(generator.name, refusal);
   }
+  for (let grew = refused.size > 0; grew; ) {
+    grew = false;
+    for (const generator of selected)
+      for (const required of generator.requires ?? [])
+        if (refused.has(required) && !refused.has(generator.name)) {
+          refused.set(generator.name, { reason: `it needs ${required}, which was refused`, hint: '' });
+          grew = true;
+        }
+  }
+  const [firstRefused] = [...refused];
+  if (firstRefused && names.every((name) => refused.has(name)))
+    throw new SecureError('REFUSED', `${firstRefused[0]}: ${firstRefused[1].reason}`, {
+      hint: firstRefused[1].hint || undefined,
+    });
+  selected.splice(0, selected.length, ...selected.filter((generator) => !refused.has(generator.name)));
   const format = await projectFormatter(root, hasDependency(root, 'prettier'));
 
   const contents = new Map<string, string | undefined>();
@@ -170,7 +187,9 @@ export async function planChanges(
     if (text !== (proposed.get(path) ?? current(path))) proposed.set(path, text);
   };
   const touched = new Set<string>();
-  const notes: string[] = [];
+  const notes: string[] = [...refused].map(
+    ([name, { reason, hint }]) => `refused ${name}: ${reason}${hint ? `. ${hint}` : ''}`,
+  );
   const conflicts: Conflict[] = [];
   const recordedManifest = readManifest(root);
   const manifest: Manifest = structuredClone(recordedManifest);

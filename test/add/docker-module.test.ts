@@ -35,6 +35,8 @@ describe('an existing Dockerfile gets the smallest edit, never a replacement', (
       if (name.includes('other-base'))
         expect(adopted.notes[0]).toMatch(/runs as root, left as it is: .*useradd/);
       if (name.includes('two-ports')) expect(adopted.notes[0]).toMatch(/exposes 3000, 9229/);
+      if (name.includes('privileged-port'))
+        expect(adopted.notes[0]).toMatch(/listens on port 80, which a non-root user/);
     });
   }
   it('no EXPOSE and no port named in the Dockerfile: a note, no guessed port', () => {
@@ -136,6 +138,23 @@ describe('secure add docker on a project with its own Dockerfile', () => {
     await git(root, 'commit', '-qm', 'secure add docker');
     const again = await secure(['add', 'docker', '--yes']);
     expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(await gitStatus(root)).toBe('');
+  });
+});
+
+describe('secure add docker without a Dockerfile', () => {
+  it('refuses a start script a Dockerfile cannot run (a shell chain needing dev tools), nothing written', async () => {
+    const root = await makeProject('express5-esm');
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    pkg.scripts.start = 'npm run scss && node app.js';
+    writeFileSync(join(root, 'package.json'), JSON.stringify(pkg, null, 2));
+    await git(root, 'commit', '-qam', 'a start script with a build step');
+    const output = memoryOutput();
+    const code = await runProgram(secureProgram(output, root), ['add', 'docker', '--yes'], output);
+    expect(code).toBe(1);
+    expect(output.stderr.join('\n')).toMatch(
+      /docker: package.json's start script \(`npm run scss && node app.js`\) is not `node <file>`/,
+    );
     expect(await gitStatus(root)).toBe('');
   });
 });
