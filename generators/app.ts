@@ -45,6 +45,7 @@ export const app: GeneratorDeclaration = {
   ],
   dependencies: (context) => [
     context.express ? 'express' : 'fastify',
+    ...(context.express ? ['pino-http'] : []),
     'kysely',
     context.db === 'sqlite' ? 'better-sqlite3' : 'pg',
   ],

@@ -1,11 +1,12 @@
 import type { GeneratorDeclaration } from '../src/engine/generator.js';
+import { moduleFacts } from '../src/engine/module-facts.js';
 
 export const cors: GeneratorDeclaration = {
   name: 'cors',
   description: 'CORS allowlist from CORS_ORIGINS: exact origins only, Vary: Origin, never *',
   requires: ['config'],
   dependencies: (context) => (context.express ? ['cors'] : ['@fastify/cors', 'fastify-plugin']),
-  devDependencies: (context) => (context.express ? ['@types/cors'] : []),
+  devDependencies: (context) => (context.express && moduleFacts(context).typescript ? ['@types/cors'] : []),
   wiring: {
     express: {
       module: 'security/cors',

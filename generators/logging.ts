@@ -3,5 +3,6 @@ import type { GeneratorDeclaration } from '../src/engine/generator.js';
 export const logging: GeneratorDeclaration = {
   name: 'logging',
   description: 'pino logger redacting authorization headers, cookies, passwords and tokens',
-  dependencies: (context) => ['pino', ...(context.express ? ['pino-http'] : [])],
+  // pino-http only where something wires it: the scaffolded Express app (generators/app.ts), not `secure add`.
+  dependencies: () => ['pino'],
 };

@@ -2,8 +2,17 @@ import type { GeneratorDeclaration } from '../src/engine/generator.js';
 
 export const rateLimit: GeneratorDeclaration = {
   name: 'rate-limit',
-  description: 'per-client rate limit from the policy (429 + Retry-After), shared in Redis with --redis',
+  description:
+    'per-client rate limit from the policy (its own 429 + Retry-After), shared in Redis with --redis',
   requires: ['config'],
+  prompts: [
+    {
+      name: 'redis',
+      flag: '--redis',
+      message: 'Keep rate-limit counters in Redis (REDIS_URL)?',
+      default: false,
+    },
+  ],
   dependencies: (context) => [
     ...(context.express ? ['express-rate-limit'] : ['@fastify/rate-limit', 'fastify-plugin']),
     ...(context.redis ? ['ioredis', ...(context.express ? ['rate-limit-redis'] : [])] : []),

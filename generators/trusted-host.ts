@@ -2,7 +2,7 @@ import type { GeneratorDeclaration } from '../src/engine/generator.js';
 
 export const trustedHost: GeneratorDeclaration = {
   name: 'trusted-host',
-  description: 'refuses requests whose Host is not in ALLOWED_HOSTS (400)',
+  description: 'refuses requests whose Host is not in ALLOWED_HOSTS with its own 400',
   requires: ['config'],
   dependencies: (context) => (context.fastify ? ['fastify-plugin'] : []),
   wiring: {

@@ -1,3 +1,6 @@
+import type { TemplateContext } from '../src/engine/generator.js';
+import { installedMajor, moduleFacts } from '../src/engine/module-facts.js';
+
 /**
  * Every dependency a generated app or module may need, pinned exactly: the one map of versions (create-t3-app
  * style). Each supports Node 20.19 as well as 22 and 24; kysely stays on 0.28 because 0.29 needs Node 22.
@@ -40,6 +43,94 @@ export const versions = {
   '@types/better-sqlite3': '9.6.0',
   '@types/pg': '8.23.1',
   '@types/ws': '8.18.2',
+  // an existing project's own hasher, kept: the password module uses the API subset bcrypt and bcryptjs share
+  bcryptjs: '3.0.3',
 } as const satisfies Record<string, string>;
 
 export type PackageName = keyof typeof versions;
+
+/**
+ * Pins for an existing project whose installed majors or Node target differ from a new app's. Each Fastify 4
+ * line is the last major whose fastify-plugin metadata declares `fastify: '4.x'` (the next major declares 5.x
+ * and fails to boot with FST_ERR_PLUGIN_VERSION_MISMATCH on Fastify 4).
+ */
+const fastify4 = {
+  fastify: '4.29.1',
+  '@fastify/cors': '9.0.1',
+  '@fastify/helmet': '11.1.1',
+  '@fastify/rate-limit': '9.1.0',
+  'fastify-plugin': '4.5.1',
+} as const satisfies Partial<Record<PackageName, string>>;
+
+const express4 = {
+  express: '4.21.2',
+  '@types/express': '4.17.25',
+} as const satisfies Partial<Record<PackageName, string>>;
+
+/** Node 18: pino 10 needs Node 20. */
+const node18 = { pino: '9.14.0', 'pino-http': '10.5.0' } as const satisfies Partial<
+  Record<PackageName, string>
+>;
+
+/** jose 6 is ESM only: a CommonJS app can require() it from Node 20.19 / 22.12 on; before, jose 5 (same API). */
+const joseForRequire = { jose: '5.10.0' } as const satisfies Partial<Record<PackageName, string>>;
+
+/** An installed express-rate-limit 6 or 7 is used with its own API (src/engine/module-facts.ts); these pins match. */
+const expressRateLimitByMajor: Readonly<Record<number, string>> = { 6: '6.11.2', 7: '7.5.1' };
+
+/** Installed majors older than these lack the API the generated code calls: `secure add` upgrades them. */
+export const minimumMajors: Readonly<Partial<Record<PackageName, number>>> = {
+  'express-rate-limit': 6,
+  helmet: 7,
+};
+
+type PinContext = Pick<TemplateContext, 'project' | 'moduleSystem' | 'redis'>;
+
+/** The pinned map for one project: our pins, overridden for its framework majors, Node target and installs. */
+export function versionsFor(context: PinContext): Record<string, string> {
+  const { project } = context;
+  if (!project) return { ...versions };
+  const pins: Record<string, string> = { ...versions };
+  if (project.fastifyMajor === 4) Object.assign(pins, fastify4);
+  if (project.expressMajor === 4) Object.assign(pins, express4);
+  if (project.nodeMajor < 20) Object.assign(pins, node18);
+  if (project.nodeMajor < 20 || (context.moduleSystem === 'cjs' && project.nodeMajor < 22))
+    Object.assign(pins, joseForRequire);
+  const rateLimitPin = expressRateLimitByMajor[moduleFacts(context).expressRateLimitMajor];
+  if (rateLimitPin) pins['express-rate-limit'] = rateLimitPin;
+  return pins;
+}
+
+export interface Upgrade {
+  name: string;
+  installed: string;
+  to: string;
+  reason: string;
+}
+
+/** Installed packages too old for the generated code: each is replaced by our pin, and the plan says why. */
+export function upgradesFor(context: PinContext): Upgrade[] {
+  const { project } = context;
+  if (!project) return [];
+  const pins = versionsFor(context);
+  const upgrades: Upgrade[] = [];
+  for (const [name, minimum] of Object.entries(minimumMajors)) {
+    const major = installedMajor(project, name);
+    if (major !== undefined && minimum !== undefined && major < minimum)
+      upgrades.push({
+        name,
+        installed: project.installed[name],
+        to: pins[name],
+        reason: `the generated code needs ${name} ${minimum} or later`,
+      });
+  }
+  const rateLimitMajor = installedMajor(project, 'express-rate-limit');
+  if (context.redis && rateLimitMajor !== undefined && rateLimitMajor >= 6 && rateLimitMajor < 8)
+    upgrades.push({
+      name: 'express-rate-limit',
+      installed: project.installed['express-rate-limit'],
+      to: pins['express-rate-limit'],
+      reason: 'the Redis store (rate-limit-redis 6) needs express-rate-limit 8.6 or later',
+    });
+  return upgrades;
+}

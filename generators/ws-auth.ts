@@ -1,4 +1,5 @@
 import type { GeneratorDeclaration } from '../src/engine/generator.js';
+import { moduleFacts } from '../src/engine/module-facts.js';
 
 export const wsAuth: GeneratorDeclaration = {
   name: 'ws-auth',
@@ -19,8 +20,10 @@ export const wsAuth: GeneratorDeclaration = {
       return ['socket.io', ...(context.redis ? ['@socket.io/redis-adapter'] : [])];
     return context.ws === 'ws' ? ['ws'] : [];
   },
+  // socket.io-client serves the scaffolded app's own tests; @types/ws only TypeScript.
   devDependencies: (context) => {
-    if (context.ws === 'socket.io') return ['socket.io-client'];
-    return context.ws === 'ws' ? ['@types/ws'] : [];
+    const facts = moduleFacts(context);
+    if (context.ws === 'socket.io') return facts.existing ? [] : ['socket.io-client'];
+    return context.ws === 'ws' && facts.typescript ? ['@types/ws'] : [];
   },
 };

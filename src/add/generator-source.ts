@@ -1,4 +1,4 @@
-import type { ProjectFacts } from '../engine/generator.js';
+import type { Adoption, ProjectFacts, ProjectReader, Refusal } from '../engine/generator.js';
 import type { Framework } from '../engine/wiring/types.js';
 import type { Policy } from '../policy/index.js';
 
@@ -53,6 +53,15 @@ export interface AddableGenerator {
   devDependencies?: (context: any) => readonly string[];
   env?: (context: any) => readonly { name: string; description?: string }[];
   wiring?: Partial<Record<Framework, WiringDeclaration | readonly WiringDeclaration[]>>;
+  /** The smallest edit of a project's own file where this generator would write one (GeneratorDeclaration). */
+  adoptExisting?: (
+    path: string,
+    existing: string,
+    context: any,
+    project: ProjectReader,
+  ) => Adoption | undefined;
+  refuse?: (context: any, project: ProjectReader) => Refusal | undefined;
+  nextSteps?: (context: any) => readonly string[];
 }
 
 /** The generators and their renderer: the real registry in production, small fakes in unit tests. */

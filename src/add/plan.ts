@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { SecureError } from '../errors.js';
 import { packageVersion } from '../cli/package-info.js';
+import type { Refusal } from '../engine/generator.js';
 import { manifestPath, type Manifest } from '../engine/manifest.js';
 import { loadPolicy, type Policy } from '../policy/index.js';
 import { detectProject, readPackageJson, type ProjectLayout } from './detect.js';
@@ -144,6 +145,33 @@ export async function planChanges(
     moduleSystem: project.moduleSystem,
     versions: source.versions,
   };
+  const projectReader = {
+    read: (path: string) =>
+      existsSync(join(root, path)) ? readFileSync(join(root, path), 'utf8') : undefined,
+    isDirectory: (path: string) => existsSync(join(root, path)) && statSync(join(root, path)).isDirectory(),
+  };
+  // A module the project already answers another way (its own JWT signing), or cannot take, is refused with
+  // its reason and nothing of it written, and so is every module that needs it; the others are still added.
+  const refused = new Map<string, Refusal>();
+  for (const generator of selected) {
+    const refusal = generator.refuse?.(context, projectReader);
+    if (refusal) refused.set(generator.name, refusal);
+  }
+  for (let grew = refused.size > 0; grew; ) {
+    grew = false;
+    for (const generator of selected)
+      for (const required of generator.requires ?? [])
+        if (refused.has(required) && !refused.has(generator.name)) {
+          refused.set(generator.name, { reason: `it needs ${required}, which was refused`, hint: '' });
+          grew = true;
+        }
+  }
+  const [firstRefused] = [...refused];
+  if (firstRefused && names.every((name) => refused.has(name)))
+    throw new SecureError('REFUSED', `${firstRefused[0]}: ${firstRefused[1].reason}`, {
+      hint: firstRefused[1].hint || undefined,
+    });
+  selected.splice(0, selected.length, ...selected.filter((generator) => !refused.has(generator.name)));
   const format = await projectFormatter(root, hasDependency(root, 'prettier'));
 
   const contents = new Map<string, string | undefined>();
@@ -159,7 +187,9 @@ export async function planChanges(
     if (text !== (proposed.get(path) ?? current(path))) proposed.set(path, text);
   };
   const touched = new Set<string>();
-  const notes: string[] = [];
+  const notes: string[] = [...refused].map(
+    ([name, { reason, hint }]) => `refused ${name}: ${reason}${hint ? `. ${hint}` : ''}`,
+  );
   const conflicts: Conflict[] = [];
   const recordedManifest = readManifest(root);
   const manifest: Manifest = structuredClone(recordedManifest);
@@ -221,10 +251,23 @@ export async function planChanges(
       continue;
     }
     const ours = onDisk === undefined || (recorded !== undefined && recorded.hash === contentHash(onDisk));
+    // A file of the project's own (its Dockerfile) that the generator edits instead of replacing.
+    const adoption =
+      ours || options.force || recorded
+        ? undefined
+        : source.generators
+            .find((generator) => generator.name === generatorName)
+            ?.adoptExisting?.(path, onDisk!, context, projectReader);
     if (ours || options.force) {
       propose(path, text);
       manifest.files[path] = entry;
       touched.add(generatorName);
+    } else if (adoption) {
+      notes.push(...adoption.notes);
+      if (adoption.text !== onDisk) {
+        propose(path, adoption.text);
+        touched.add(generatorName);
+      }
     } else if (requested.has(generatorName)) {
       conflicts.push({
         path,
@@ -251,6 +294,9 @@ export async function planChanges(
   );
   for (const [path, text] of wireGenerators(wirable, project, current, exporters, touched, notes))
     propose(path, await format(path, text));
+
+  for (const generator of selected)
+    if (touched.has(generator.name)) notes.push(...(generator.nextSteps?.(context) ?? []));
 
   const pinned = (list: (generator: AddableGenerator) => readonly string[]) =>
     Object.fromEntries(selected.flatMap(list).map((name) => [name, pinnedVersion(source, name)]));

@@ -1,4 +1,5 @@
 import type { Policy, PresetName } from '../policy/index.js';
+import type { DockerProject } from './module-facts.js';
 
 /**
  * A generator is data (plop style): what it asks, which templates it renders where, what it adds
@@ -25,6 +26,40 @@ export interface GeneratorDeclaration {
   env?: (context: TemplateContext) => readonly EnvVariable[];
   /** How `secure add` wires the module into an existing app entry, per framework. */
   wiring?: Partial<Record<Framework, WiringStep>>;
+  /**
+   * For a file the project already has where this generator would write one (its own Dockerfile): the smallest
+   * edit that makes it hold the rules, or the same text, with notes saying what was done or why not. Without
+   * it (or when it returns undefined), the project's own file is a conflict.
+   */
+  adoptExisting?: (
+    path: string,
+    existing: string,
+    context: TemplateContext,
+    project: ProjectReader,
+  ) => Adoption | undefined;
+  /** Why this module must not be added to this project (it has its own answer to the concern), or undefined. */
+  refuse?: (context: TemplateContext, project: ProjectReader) => Refusal | undefined;
+  /** What the user does next once the files are written (printed by `secure add`), e.g. how to mount auth. */
+  nextSteps?: (context: TemplateContext) => readonly string[];
+}
+
+export interface Refusal {
+  /** One line: what the project already has. */
+  reason: string;
+  /** What to do instead. */
+  hint: string;
+}
+
+/** A project's own file after `secure add`: the edited (or same) text, and what was done or why not. */
+export interface Adoption {
+  text: string;
+  notes: string[];
+}
+
+/** What a generator may read of the project: file contents (undefined when absent), whether a folder exists. */
+export interface ProjectReader {
+  read(path: string): string | undefined;
+  isDirectory(path: string): boolean;
 }
 
 export type Framework = 'express' | 'fastify';
@@ -105,4 +140,6 @@ export interface ProjectFacts {
   routeMethods: readonly string[];
   /** Installed versions of the packages a module meets (helmet, cors, express-rate-limit, @fastify/*, bcryptjs). */
   installed: Readonly<Record<string, string>>;
+  /** How it installs, builds and starts, for a new Dockerfile (generators/docker.ts: readDockerProject). */
+  docker?: DockerProject;
 }

@@ -4,6 +4,7 @@ import { join, posix, relative, sep } from 'node:path';
 import { SecureError } from '../errors.js';
 import { templatesDir } from '../cli/package-info.js';
 import type { TemplateContext } from './generator.js';
+import { moduleFacts, type ModuleFacts } from './module-facts.js';
 
 /**
  * Rendering: policy + answers -> file contents, in memory. Nothing is written here, so the scaffolder and
@@ -41,6 +42,12 @@ handlebars.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every
 handlebars.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
 // Values rendered into TypeScript source: JSON is a valid TS literal and escapes quotes and newlines.
 handlebars.registerHelper('json', (value: unknown) => JSON.stringify(value, null, 2));
+// A short list of plain strings on one line, as the code around it is written: `['GET', 'POST']`.
+handlebars.registerHelper(
+  'stringList',
+  (values: readonly string[]) =>
+    `[${values.map((value) => `'${value.replace(/[\\']/g, '\\$&')}'`).join(', ')}]`,
+);
 handlebars.registerHelper(
   'version',
   function (this: unknown, name: string, options: Handlebars.HelperOptions) {
@@ -50,6 +57,13 @@ handlebars.registerHelper(
     return JSON.stringify(version);
   },
 );
+
+// What the project lets the generated code use (installed majors, Node target, HTML): `{{#if (fact "html")}}`.
+handlebars.registerHelper('fact', (name: keyof ModuleFacts, options: Handlebars.HelperOptions) => {
+  const facts = moduleFacts(options.data.root as TemplateContext);
+  if (!(name in facts)) throw new Error(`unknown fact "${name}" (src/engine/module-facts.ts)`);
+  return facts[name];
+});
 
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 

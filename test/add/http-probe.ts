@@ -8,11 +8,11 @@ export interface ProbeResponse {
   body: string;
 }
 
-/** One HTTP request to 127.0.0.1 with any headers, Host included (fetch would not let us set it). */
+/** One HTTP request to 127.0.0.1 with any headers, Host included (fetch would not let us set it), and a body. */
 export function probe(
   port: number,
   path: string,
-  options: { method?: string; headers?: Record<string, string> } = {},
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
 ): Promise<ProbeResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -35,7 +35,7 @@ export function probe(
     );
     req.on('error', reject);
     req.setTimeout(5_000, () => req.destroy(new Error(`${path}: no answer in 5 s`)));
-    req.end();
+    req.end(options.body);
   });
 }
 

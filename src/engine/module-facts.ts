@@ -1,0 +1,143 @@
+import type { Policy } from '../policy/index.js';
+import type { ProjectFacts, TemplateContext } from './generator.js';
+
+/** How an existing project installs, builds and starts: what its new Dockerfile runs (generators/docker.ts reads it). */
+export interface DockerProject {
+  packageManager: 'npm' | 'yarn' | 'pnpm';
+  /** The lockfile at the root; without one, installs cannot be reproduced and npm ci refuses to run. */
+  lockfile?: string;
+  /** package.json has a build script. */
+  build: boolean;
+  /** The start command in exec form (no shell in between, so signals reach the app). */
+  start: string[];
+  /** Folders the app writes at run time that exist in the project (data, uploads, logs). */
+  writableDirs: string[];
+}
+
+/**
+ * What the generated modules may use, derived once from the project's facts (TemplateContext.project). A new
+ * scaffolded app has no facts: it gets today's defaults (Express 5, Fastify 5, Node 20, TypeScript, an API).
+ */
+export interface ModuleFacts {
+  /** `secure add` on an existing project (its facts known), not the scaffolder's new app. */
+  existing: boolean;
+  expressMajor: 4 | 5;
+  fastifyMajor: 4 | 5;
+  /** The `fastify` range our own plugins declare to fastify-plugin (`4.x`), matching the installed major. */
+  fastifyRange: string;
+  nodeMajor: number;
+  typescript: boolean;
+  /** Server-rendered pages: errors in plain text, static assets outside the rate limit. */
+  html: boolean;
+  /** Every method CORS allows: GET and POST, plus the PUT / PATCH / DELETE the app's routes use. */
+  corsMethods: string[];
+  /** The express-rate-limit major the generated limiter is written for (the installed one when usable). */
+  expressRateLimitMajor: 6 | 7 | 8;
+  /** The bcrypt package the password module imports: the project's own bcryptjs (same API subset), else bcrypt. */
+  bcryptPackage: 'bcrypt' | 'bcryptjs';
+  /** The steps of an existing project's new Dockerfile; false for a scaffolded app (its own Dockerfile). */
+  docker: DockerSteps | false;
+}
+
+/** Dockerfile lines for an existing project, from how it installs, builds and starts. */
+export interface DockerSteps {
+  image: string;
+  /** The package managers other than npm come with the image through corepack. */
+  corepack: boolean;
+  /** package.json and the lockfile, copied first so that the install layer is cached. */
+  manifests: string;
+  install: string;
+  /** Empty when the project has no build script. */
+  build: string;
+  /** Drops the dev dependencies after the build, so the runtime stage copies production ones only. */
+  pruneDev: string;
+  /** JSON exec form: `["node", "dist/main.js"]`. */
+  cmd: string;
+  /** Absolute paths in the image, owned by the unprivileged user. */
+  writableDirs: string;
+}
+
+const packageManagerSteps = {
+  npm: { locked: 'npm ci', unlocked: 'npm install', run: 'npm run', pruneDev: 'npm prune --omit=dev' },
+  yarn: {
+    locked: 'yarn install --frozen-lockfile',
+    unlocked: 'yarn install',
+    run: 'yarn run',
+    pruneDev: 'yarn install --production --frozen-lockfile --ignore-scripts',
+  },
+  pnpm: {
+    locked: 'pnpm install --frozen-lockfile',
+    unlocked: 'pnpm install',
+    run: 'pnpm run',
+    pruneDev: 'pnpm prune --prod',
+  },
+} as const;
+
+function dockerSteps(docker: DockerProject, nodeMajor: number, policyImage: string): DockerSteps {
+  const steps = packageManagerSteps[docker.packageManager];
+  const imageMajor = majorOf(policyImage.split(':')[1]) ?? nodeMajor;
+  return {
+    // The project's own Node line when it targets an older one than the policy's image.
+    image: nodeMajor < imageMajor ? `node:${nodeMajor}-bookworm-slim` : policyImage,
+    corepack: docker.packageManager !== 'npm',
+    manifests: ['package.json', ...(docker.lockfile ? [docker.lockfile] : [])].join(' '),
+    install: docker.lockfile ? steps.locked : steps.unlocked,
+    build: docker.build ? `${steps.run} build` : '',
+    pruneDev: steps.pruneDev,
+    cmd: `[${docker.start.map((word) => JSON.stringify(word)).join(', ')}]`,
+    writableDirs: docker.writableDirs.map((dir) => `/app/${dir}`).join(' '),
+  };
+}
+
+/** Methods a browser may preflight, in the order the Allow header lists them. */
+const corsMethodOrder = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/** The first number of a version or range (`^6.7.0` -> 6, `~4.17.1` -> 4, `latest` -> undefined). */
+export function majorOf(version: string | undefined): number | undefined {
+  const digits = version?.match(/\d+/)?.[0];
+  return digits === undefined ? undefined : Number(digits);
+}
+
+/** The major of a package the project has installed, when it has it. */
+export function installedMajor(project: ProjectFacts | undefined, name: string): number | undefined {
+  return majorOf(project?.installed[name]);
+}
+
+function expressRateLimitMajor(
+  project: ProjectFacts | undefined,
+  redis: boolean,
+): ModuleFacts['expressRateLimitMajor'] {
+  // rate-limit-redis 6 (our Redis store) needs express-rate-limit 8.6 or later.
+  if (redis) return 8;
+  const installed = installedMajor(project, 'express-rate-limit');
+  // 6 is the first major with `standardHeaders` and `handler(request, response, next, options)`; older ones
+  // are upgraded to our pin (generators/versions.ts: minimumMajors).
+  if (installed === 6 || installed === 7) return installed;
+  return 8;
+}
+
+export function moduleFacts(
+  context: Pick<TemplateContext, 'project' | 'redis'> & { policy?: Policy },
+): ModuleFacts {
+  const project = context.project;
+  const fastifyMajor = project?.fastifyMajor ?? 5;
+  const routeMethods = new Set((project?.routeMethods ?? []).map((method) => method.toUpperCase()));
+  return {
+    existing: project !== undefined,
+    expressMajor: project?.expressMajor ?? 5,
+    fastifyMajor,
+    fastifyRange: `${fastifyMajor}.x`,
+    nodeMajor: project?.nodeMajor ?? 20,
+    typescript: (project?.language ?? 'ts') === 'ts',
+    html: project?.html ?? false,
+    corsMethods: corsMethodOrder.filter(
+      (method) => method === 'GET' || method === 'POST' || routeMethods.has(method),
+    ),
+    expressRateLimitMajor: expressRateLimitMajor(project, context.redis),
+    bcryptPackage: project?.installed.bcryptjs !== undefined ? 'bcryptjs' : 'bcrypt',
+    docker:
+      project?.docker && context.policy
+        ? dockerSteps(project.docker, project.nodeMajor, context.policy.docker.nodeImage)
+        : false,
+  };
+}
