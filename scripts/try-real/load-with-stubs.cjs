@@ -1,3 +1,6 @@
+/* global require */
+// A preload script run by plain node -r, which only takes CommonJS.
+/* eslint-disable @typescript-eslint/no-require-imports */
 /**
  * Preloaded with `node -r` to tell whether an app's own code loads: every package that is not installed
  * (express, mongoose, a database driver...) resolves to one inert stub, so only the project's own modules run.
