@@ -1,3 +1,4 @@
+import { oldNodeBlocker } from '../_shared/project/runtime.js';
 import type { SourceRule } from '../../src/engine/rule.js';
 import { importsAny, mayCreateApp, reportMissingControl, trackApps } from '../_shared/app/instances.js';
 
@@ -44,6 +45,7 @@ const rule: SourceRule = {
         message: (app) =>
           `${app.framework === 'express' ? 'Express app' : 'Fastify instance'} \`${app.name}\` has no rate limit`,
         remedy: 'add express-rate-limit (or @fastify/rate-limit) with the policy limit before the routes',
+        blocker: (context) => oldNodeBlocker(context.project.root, 'rate-limit'),
       });
     });
   },
