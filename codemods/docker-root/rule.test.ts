@@ -66,3 +66,23 @@ describe('docker-root gives the user the folders the app writes', () => {
     expect(finding.unfixableReason).toContain("writes into the app's own folder (./app.db)");
   });
 });
+
+describe('docker-root: folders the image makes for the app', () => {
+  it('hands a folder made with RUN mkdir (outside the working directory) to the user', () => {
+    const text = [
+      'FROM node:18.13.0',
+      'RUN mkdir /usr/src/goof',
+      'RUN mkdir /tmp/extracted_files',
+      'COPY . /usr/src/goof',
+      'WORKDIR /usr/src/goof',
+      'RUN npm install',
+      'ENTRYPOINT ["npm", "start"]',
+      '',
+    ].join('\n');
+    const output = runRule(rule, text, 'Dockerfile', project).output.split('\n');
+    expect(output.slice(6, 8)).toEqual([
+      'RUN mkdir -p /tmp/extracted_files && chown -R node:node /tmp/extracted_files',
+      'USER node',
+    ]);
+  });
+});

@@ -47,13 +47,42 @@ function effectiveUser(chain: Stage[], base: string): UserState {
 }
 
 /**
+ * Folders the image makes for the app outside its code (`RUN mkdir /tmp/extracted_files`): root owns them
+ * with mode 755, so the app, which writes there, needs them handed over too. The working directory and its
+ * parents hold the code and stay root's.
+ */
+function foldersMadeForTheApp(chain: Stage[]): string[] {
+  const instructions = [...chain].reverse().flatMap((stage) => stage.instructions);
+  const workdirs = instructions
+    .filter((instruction) => instruction.keyword === 'WORKDIR')
+    .map((instruction) => instruction.args.trim().replace(/\/+$/, ''));
+  const made: string[] = [];
+  for (const instruction of instructions) {
+    if (instruction.keyword !== 'RUN') continue;
+    for (const match of instruction.args.matchAll(/\bmkdir\s+((?:[^&;|\s]+\s*)+)/g))
+      for (const path of match[1].trim().split(/\s+/)) {
+        const folder = path.replace(/\/+$/, '');
+        if (path.startsWith('-') || folder.includes('$') || !folder) continue;
+        if (workdirs.some((workdir) => workdir === folder || workdir.startsWith(`${folder}/`))) continue;
+        made.push(folder);
+      }
+  }
+  return made;
+}
+
+/**
  * The folders the app writes (relative to its working directory), which `USER node` must own, or why
  * they cannot be told: a path built at run time, the app's own folder (a SQLite file next to the code),
  * or a Dockerfile outside the project root (its working directory is not the code's root).
  */
-function writableFolders(root: string, dockerfile: string): { folders: string[] } | { reason: string } {
+function writableFolders(
+  root: string,
+  dockerfile: string,
+  chain: Stage[],
+): { folders: string[] } | { reason: string } {
   const sites = writeSites(root);
-  if (sites.length === 0) return { folders: [] };
+  const made = foldersMadeForTheApp(chain);
+  if (sites.length === 0) return { folders: made };
   const unknown = sites.filter((site) => !site.folder);
   const nested = relative(root, dirname(dockerfile)).split(sep).join('/');
   const blocker =
@@ -67,7 +96,7 @@ function writableFolders(root: string, dockerfile: string): { folders: string[] 
       reason: `the app writes to disk (${blocker.where}: ${blocker.problem}${more}), where USER ${NODE_IMAGE_USER} may get EACCES; give those folders to ${NODE_IMAGE_USER} (COPY --chown or RUN chown) and add USER ${NODE_IMAGE_USER} by hand`,
     };
   }
-  const folders = [...new Set(sites.map((site) => site.folder!))].sort();
+  const folders = [...new Set([...sites.map((site) => site.folder!), ...made])].sort();
   // uploads and uploads/avatars: chown -R on the outer folder covers both
   return { folders: folders.filter((folder) => !folders.some((other) => folder.startsWith(`${other}/`))) };
 }
@@ -136,7 +165,7 @@ const rule: TextRule = {
       });
       return;
     }
-    const writable = writableFolders(context.project.root, context.file);
+    const writable = writableFolders(context.project.root, context.file, chain);
     if ('reason' in writable) {
       context.report({ ...report, unfixableReason: writable.reason });
       return;
