@@ -27,6 +27,17 @@ describe('missing-security-headers: no generated headers where they would not ru
     expect(finding.unfixableReason).toContain('Node 12 (Dockerfile FROM node:12)');
   });
 
+  it('reads the LTS codename of an official image tag (node:carbon is Node 8)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'headers-node-'));
+    writeFileSync(
+      join(root, 'Dockerfile'),
+      'FROM node:carbon\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n',
+    );
+    const project = { root, policy: rulesPreset, moduleSystem: 'cjs' } as const;
+    const [finding] = runRule(rule, entry, 'server.js', project).findings;
+    expect(finding.unfixableReason).toContain('Node 8 (Dockerfile FROM node:carbon)');
+  });
+
   it('still offers secure add headers on a current Node', () => {
     const root = mkdtempSync(join(tmpdir(), 'headers-node-'));
     writeFileSync(join(root, '.nvmrc'), 'v22.11.0\n');

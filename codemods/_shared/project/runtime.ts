@@ -1,5 +1,19 @@
 import { projectFile, projectSources } from './files.js';
 
+/** `node:carbon` is Node 8: the official images tag each LTS line by its codename. */
+const ltsCodenames: Record<string, number> = {
+  argon: 4,
+  boron: 6,
+  carbon: 8,
+  dubnium: 10,
+  erbium: 12,
+  fermium: 14,
+  gallium: 16,
+  hydrogen: 18,
+  iron: 20,
+  jod: 22,
+};
+
 /**
  * The oldest Node major the project says it runs on: the Dockerfile's `FROM node:X`, `.nvmrc` /
  * `.node-version`, or package.json `engines.node` when it names one major (`12.x`, `^14`, `16`; a bare
@@ -8,8 +22,10 @@ import { projectFile, projectSources } from './files.js';
 export function projectNodeTarget(root: string): { major: number; where: string } | undefined {
   const found: { major: number; where: string }[] = [];
   const dockerfile = projectFile(root, 'Dockerfile');
-  for (const match of dockerfile?.matchAll(/^\s*FROM\s+(?:--\S+\s+)*(?:\S+\/)?node:(\d+)/gim) ?? [])
-    found.push({ major: Number(match[1]), where: `Dockerfile FROM node:${match[1]}` });
+  for (const match of dockerfile?.matchAll(/^\s*FROM\s+(?:--\S+\s+)*(?:\S+\/)?node:([a-z]+|\d+)/gim) ?? []) {
+    const major = /^\d+$/.test(match[1]) ? Number(match[1]) : ltsCodenames[match[1].toLowerCase()];
+    if (major) found.push({ major, where: `Dockerfile FROM node:${match[1]}` });
+  }
   for (const name of ['.nvmrc', '.node-version']) {
     const major = /^\s*v?(\d+)/.exec(projectFile(root, name) ?? '')?.[1];
     if (major) found.push({ major: Number(major), where: `${name} ${major}` });
