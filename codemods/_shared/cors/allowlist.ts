@@ -260,7 +260,7 @@ function programNode(api: FixApi): AnyNode {
   return (api.root.find(api.j.Program).paths()[0] as ASTPath).node as AnyNode;
 }
 
-/** A top-level `const corsOrigins = (process.env.CORS_ORIGINS ?? '')...`, declared once per file. */
+/** A top-level `const corsOrigins = (process.env.CORS_ORIGINS || '')...`, declared once per file (`||`, not `??`: Node before 14 cannot parse it). */
 function environmentAllowlist(api: FixApi, user: AnyNode): string {
   const { j } = api;
   api.envExampleVars.add(corsOriginsEnvVar);
@@ -278,7 +278,7 @@ function environmentAllowlist(api: FixApi, user: AnyNode): string {
     }
   }
   const q = quoteOf(api);
-  const list = `(process.env.${corsOriginsEnvVar} ?? ${q}${q}).split(${q},${q}).map((origin) => origin.trim()).filter(Boolean)`;
+  const list = `(process.env.${corsOriginsEnvVar} || ${q}${q}).split(${q},${q}).map((origin) => origin.trim()).filter(Boolean)`;
   const local = freeName(api, allowlistNames);
   if (!local) return list;
   insertTopLevel(api, program, `const ${local} = ${list};`, user);
