@@ -11,7 +11,13 @@ import {
   staticValue,
   unwrap,
 } from '../../src/engine/ast-utils.js';
-import { allowlistExpression, originOptions } from '../_shared/cors/allowlist.js';
+import {
+  allowlistCode,
+  allowlistExpression,
+  expressionFrom,
+  lastDotenvLoad,
+  originOptions,
+} from '../_shared/cors/allowlist.js';
 import { assignmentsTo } from '../_shared/sql/pieces.js';
 import { handSetHeaderVisitors, judgeHeaderCall } from './hand-set-headers.js';
 
@@ -134,6 +140,16 @@ function judgeOptions(options: AnyNode, library: string, context: SourceContext)
         ? { unfixableReason: koaReason }
         : {
             fix: (api: FixApi) => {
+              const path = api.pathOf(options);
+              const original = api.j(path).toSource();
+              // Handles: cors({ credentials: true }) on one line: it stays on one line
+              if (!original.includes('\n') && options.properties.length > 0) {
+                const rest = options.properties.map((property: AnyNode) => api.j(property).toSource());
+                path.replace(
+                  expressionFrom(api, `{ origin: ${allowlistCode(api, options)}, ${rest.join(', ')} }`),
+                );
+                return;
+              }
               const allowlist = allowlistExpression(api, options);
               options.properties.unshift(api.j.objectProperty(api.j.identifier('origin'), allowlist as any));
             },
@@ -199,6 +215,28 @@ function missingOptions(call: AnyNode, library: string, position: number, argume
   };
 }
 
+const dotenvReason =
+  'the app loads .env (dotenv) below this line, so a CORS_ORIGINS read here would miss the value set there: move the dotenv load above it, or list the origins by hand';
+
+/**
+ * Without a config module the fix reads process.env.CORS_ORIGINS before the statement being fixed runs; a
+ * dotenv load further down would fill it too late (the allowlist would be empty in every environment
+ * that sets it in .env).
+ */
+function readsEnvBeforeDotenv(context: SourceContext): boolean {
+  if (context.project.configModule) return false;
+  const program = programOf(context.ancestors);
+  if (!program) return false;
+  const top = context.ancestors[context.ancestors.indexOf(program) + 1];
+  const userIndex = program.body.indexOf(top);
+  return userIndex >= 0 && lastDotenvLoad(program, context.text) > userIndex;
+}
+
+function withoutFix(problem: Problem): Problem {
+  const { fix: _fix, ...rest } = problem;
+  return { ...rest, unfixableReason: dotenvReason };
+}
+
 const rule: SourceRule = {
   kind: 'source',
   meta: {
@@ -221,7 +259,7 @@ const rule: SourceRule = {
     const report = (problem: Problem | undefined) => {
       if (!problem || reported.has(problem.node)) return;
       reported.add(problem.node);
-      context.report(problem);
+      context.report(problem.fix && readsEnvBeforeDotenv(context) ? withoutFix(problem) : problem);
     };
 
     const judgeCorsCall = (call: AnyNode, library: string, position: number) => {

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rulesPreset } from '../../src/policy/index.js';
 import { runRule } from '../../test/helpers/rule-fixtures.js';
@@ -17,5 +18,71 @@ describe('docker-root reports every situation of its unfixable fixtures', () => 
     const result = runRule(rule, text, relativePath, project);
     expect(result.findings.map((finding) => finding.line)).toEqual(lines);
     expect(result.findings.every((finding) => finding.message.length > 0 && !finding.fixable)).toBe(true);
+  });
+});
+
+describe('docker-root gives the user the folders the app writes', () => {
+  const dockerfile = [
+    'FROM node:22-slim',
+    'WORKDIR /app',
+    'COPY . .',
+    'RUN npm ci',
+    'CMD ["node", "server.js"]',
+    '',
+  ];
+  const projectWith = (files: Record<string, string>) => {
+    const root = mkdtempSync(join(tmpdir(), 'docker-root-'));
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    return { ...project, root };
+  };
+
+  it('creates and hands over upload and log folders before USER', () => {
+    const app = projectWith({
+      'server.js': "const upload = multer({ dest: 'uploads/' });\n",
+      'src/log.js': "module.exports = new winston.transports.File({ filename: 'logs/error.log' });\n",
+      'test/upload.test.js': "fs.writeFileSync(tmpName, 'x');\n",
+    });
+    const result = runRule(rule, dockerfile.join('\n'), 'Dockerfile', app);
+    expect(result.output.split('\n').slice(4, 6)).toEqual([
+      'RUN mkdir -p logs uploads && chown -R node:node logs uploads',
+      'USER node',
+    ]);
+  });
+
+  it('reports, without a fix, an app that writes where the code cannot tell', () => {
+    const app = projectWith({ 'routes/files.js': 'fs.writeFile(req.body.name, data, done);\n' });
+    const [finding] = runRule(rule, dockerfile.join('\n'), 'Dockerfile', app).findings;
+    expect(finding.fixable).toBe(false);
+    expect(finding.unfixableReason).toContain('routes/files.js:1: a path built at run time');
+  });
+
+  it('reports a SQLite file next to the code: the app folder itself would have to be writable', () => {
+    const app = projectWith({ 'db.js': "const db = new sqlite3.Database('./app.db');\n" });
+    const [finding] = runRule(rule, dockerfile.join('\n'), 'Dockerfile', app).findings;
+    expect(finding.fixable).toBe(false);
+    expect(finding.unfixableReason).toContain("writes into the app's own folder (./app.db)");
+  });
+});
+
+describe('docker-root: folders the image makes for the app', () => {
+  it('hands a folder made with RUN mkdir (outside the working directory) to the user', () => {
+    const text = [
+      'FROM node:18.13.0',
+      'RUN mkdir /usr/src/goof',
+      'RUN mkdir /tmp/extracted_files',
+      'COPY . /usr/src/goof',
+      'WORKDIR /usr/src/goof',
+      'RUN npm install',
+      'ENTRYPOINT ["npm", "start"]',
+      '',
+    ].join('\n');
+    const output = runRule(rule, text, 'Dockerfile', project).output.split('\n');
+    expect(output.slice(6, 8)).toEqual([
+      'RUN mkdir -p /tmp/extracted_files && chown -R node:node /tmp/extracted_files',
+      'USER node',
+    ]);
   });
 });

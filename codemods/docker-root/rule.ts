@@ -1,3 +1,4 @@
+import { dirname, relative, sep } from 'node:path';
 import type { TextRule } from '../../src/engine/rule.js';
 import {
   expandGlobalArgs,
@@ -8,6 +9,7 @@ import {
   type Instruction,
   type Stage,
 } from '../_shared/docker/dockerfile.js';
+import { writeSites } from './writes.js';
 
 /** The user the official node images create (uid 1000); other images need one made with useradd. */
 const NODE_IMAGE_USER = 'node';
@@ -42,6 +44,61 @@ function effectiveUser(chain: Stage[], base: string): UserState {
   if (base.includes('$') && !isOfficialNodeImage(base)) return { kind: 'unknown' };
   if (nonRootBase.test(base) || base.toLowerCase() === 'scratch') return { kind: 'unknown' };
   return { kind: 'root' };
+}
+
+/**
+ * Folders the image makes for the app outside its code (`RUN mkdir /tmp/extracted_files`): root owns them
+ * with mode 755, so the app, which writes there, needs them handed over too. The working directory and its
+ * parents hold the code and stay root's.
+ */
+function foldersMadeForTheApp(chain: Stage[]): string[] {
+  const instructions = [...chain].reverse().flatMap((stage) => stage.instructions);
+  const workdirs = instructions
+    .filter((instruction) => instruction.keyword === 'WORKDIR')
+    .map((instruction) => instruction.args.trim().replace(/\/+$/, ''));
+  const made: string[] = [];
+  for (const instruction of instructions) {
+    if (instruction.keyword !== 'RUN') continue;
+    for (const match of instruction.args.matchAll(/\bmkdir\s+((?:[^&;|\s]+\s*)+)/g))
+      for (const path of match[1].trim().split(/\s+/)) {
+        const folder = path.replace(/\/+$/, '');
+        if (path.startsWith('-') || folder.includes('$') || !folder) continue;
+        if (workdirs.some((workdir) => workdir === folder || workdir.startsWith(`${folder}/`))) continue;
+        made.push(folder);
+      }
+  }
+  return made;
+}
+
+/**
+ * The folders the app writes (relative to its working directory), which `USER node` must own, or why
+ * they cannot be told: a path built at run time, the app's own folder (a SQLite file next to the code),
+ * or a Dockerfile outside the project root (its working directory is not the code's root).
+ */
+function writableFolders(
+  root: string,
+  dockerfile: string,
+  chain: Stage[],
+): { folders: string[] } | { reason: string } {
+  const sites = writeSites(root);
+  const made = foldersMadeForTheApp(chain);
+  if (sites.length === 0) return { folders: made };
+  const unknown = sites.filter((site) => !site.folder);
+  const nested = relative(root, dirname(dockerfile)).split(sep).join('/');
+  const blocker =
+    unknown[0] ??
+    (nested && nested !== '.'
+      ? { ...sites[0], problem: 'the Dockerfile is not at the project root' }
+      : undefined);
+  if (blocker) {
+    const more = sites.length > 1 ? ` and ${sites.length - 1} other write${sites.length > 2 ? 's' : ''}` : '';
+    return {
+      reason: `the app writes to disk (${blocker.where}: ${blocker.problem}${more}), where USER ${NODE_IMAGE_USER} may get EACCES; give those folders to ${NODE_IMAGE_USER} (COPY --chown or RUN chown) and add USER ${NODE_IMAGE_USER} by hand`,
+    };
+  }
+  const folders = [...new Set([...sites.map((site) => site.folder!), ...made])].sort();
+  // uploads and uploads/avatars: chown -R on the outer folder covers both
+  return { folders: folders.filter((folder) => !folders.some((other) => folder.startsWith(`${other}/`))) };
 }
 
 const rule: TextRule = {
@@ -108,14 +165,24 @@ const rule: TextRule = {
       });
       return;
     }
+    const writable = writableFolders(context.project.root, context.file, chain);
+    if ('reason' in writable) {
+      context.report({ ...report, unfixableReason: writable.reason });
+      return;
+    }
     const indentation = context.text.slice(anchor.lineStart, anchor.start);
+    const folders = writable.folders.join(' ');
+    // Handles: an app that writes uploads/, logs/: they are created and handed to the user before USER
+    const chown = folders
+      ? `${indentation}RUN mkdir -p ${folders} && chown -R ${NODE_IMAGE_USER}:${NODE_IMAGE_USER} ${folders}${file.eol}`
+      : '';
     context.report({
       ...report,
       fix: [
         {
           start: anchor.lineStart,
           end: anchor.lineStart,
-          text: `${indentation}USER ${NODE_IMAGE_USER}${file.eol}`,
+          text: `${chown}${indentation}USER ${NODE_IMAGE_USER}${file.eol}`,
         },
       ],
     });

@@ -4,6 +4,8 @@ import type { FixApi, SourceContext, SourceRule } from '../../src/engine/rule.js
 import { calledMember, isJose, isJsonwebtoken, moduleMemberOf } from '../_shared/jwt/modules.js';
 import { isFunction, keyKind, lookup, resolveObject } from '../_shared/jwt/values.js';
 
+import { expressionFrom, quoteOf } from '../_shared/cors/allowlist.js';
+
 type AnyNode = Node & Record<string, any>;
 
 type ListVerdict =
@@ -70,6 +72,26 @@ function pinBlocker(key: AnyNode | undefined, context: SourceContext): string | 
   return undefined;
 }
 
+/** recast's print width: a call it reprints wider than this is broken over several lines. */
+const recastWrapColumn = 74;
+
+/**
+ * `{ algorithms: ['HS256'] }` as written (a parsed snippet keeps its text) when the call stays within
+ * recast's width on its line; otherwise a built object, which recast prints over a few lines of its own
+ * instead of breaking every argument of the call onto its own line.
+ */
+function insertedOptions(api: FixApi, call: AnyNode, text: string, algorithm: string): unknown {
+  const quote = quoteOf(api);
+  const code = `{ algorithms: [${quote}${algorithm}${quote}] }`;
+  // recast measures the first line of the joined arguments (`token, key, { ... }, (err, decoded) => {`).
+  const argumentsStart = call.arguments[0]?.start ?? call.start ?? 0;
+  const lineEnd = text.indexOf('\n', argumentsStart);
+  const callEnd: number = call.end ?? text.length;
+  const firstLine = text.slice(argumentsStart, lineEnd === -1 ? callEnd : Math.min(lineEnd, callEnd));
+  if (firstLine.length + code.length + 2 <= recastWrapColumn) return expressionFrom(api, code);
+  return api.j.objectExpression([algorithmsProperty(api.j, algorithm)]);
+}
+
 function algorithmsProperty(j: FixApi['j'], algorithm: string) {
   return j.objectProperty(j.identifier('algorithms'), j.arrayExpression([j.stringLiteral(algorithm)]));
 }
@@ -118,7 +140,7 @@ function checkOptions(
           (api.pathOf(call).node as AnyNode).arguments.splice(
             where.insertAt!,
             0,
-            api.j.objectExpression([algorithmsProperty(api.j, algorithm)]),
+            insertedOptions(api, call, context.text, algorithm) as AnyNode,
           );
       },
     });

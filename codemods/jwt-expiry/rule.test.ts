@@ -29,7 +29,7 @@ describe('jwt-expiry', () => {
 
   it('compares with and writes the lifetimes of the policy in force', () => {
     const text =
-      "import jwt from 'jsonwebtoken';\nexport const a = (id: string) => jwt.sign({ id }, process.env.JWT_SECRET as string, { expiresIn: '20m' });\nexport const b = (id: string) => jwt.sign({ id }, process.env.JWT_SECRET as string);\n";
+      "import jwt from 'jsonwebtoken';\nexport const a = (id: string) => jwt.sign({ id }, process.env.JWT_SECRET as string, { expiresIn: '20m' });\nexport const b = (id: string) => jwt.sign({ id }, process.env.JWT_SECRET as string);\nexport const refreshPath = '/auth/refresh';\n";
     const strict = runRule(rule, text, 'src/a.ts', project({ accessTokenMinutes: 15 }));
     expect(strict.findings.map((f) => f.line)).toEqual([2, 3]);
     expect(strict.output).toContain("expiresIn: '15m'");
@@ -42,6 +42,17 @@ describe('jwt-expiry', () => {
       "import jwt from 'jsonwebtoken';\nexport const a = (id: string) => jwt.sign({ id }, process.env.JWT_SECRET as string, { expiresIn: '1d' });\n";
     const [finding] = runRule(rule, text, 'src/a.ts', project({ accessTokenMinutes: 1 })).findings;
     expect(finding.message).toContain("'1d' (1 day) is longer than the policy's 1 minute for access tokens");
+  });
+
+  it('reports an access-token lifetime instead of fixing it when the project has no refresh flow', () => {
+    const text =
+      "import jwt from 'jsonwebtoken';\nexport const login = (id: string) => jwt.sign({ id }, process.env.JWT_SECRET as string, { expiresIn: '6h' });\n";
+    const [finding] = runRule(rule, text, 'src/a.ts', project()).findings;
+    expect(finding).toMatchObject({ line: 2, fixable: false });
+    expect(finding.unfixableReason).toContain('no refresh flow');
+    const withRefresh = `${text}export const refresh = (id: string) => jwt.sign({ id }, process.env.REFRESH_SECRET as string, { expiresIn: '7d' });\nexport const refreshTokenCookie = 'refresh_token';\n`;
+    const fixed = runRule(rule, withRefresh, 'src/a.ts', project());
+    expect(fixed.output).toContain("expiresIn: '30m'");
   });
 
   it('names the finding, not just the line, in unfixable cases', () => {

@@ -4,6 +4,7 @@ import type { FixApi, SourceContext, SourceRule } from '../../src/engine/rule.js
 import type { Policy } from '../../src/policy/index.js';
 import { calledMember, isJose, isJsonwebtoken, moduleMemberOf } from '../_shared/jwt/modules.js';
 import { tokenPurpose, type TokenPurpose } from '../_shared/jwt/purpose.js';
+import { hasRefreshFlow, noRefreshFlowReason } from '../_shared/jwt/refresh-flow.js';
 import {
   isFunction,
   joseLifetime,
@@ -72,6 +73,19 @@ function setsExpByHand(context: SourceContext): boolean {
   return false;
 }
 
+/**
+ * The fix for an access token's lifetime, or the reason it is left alone: a lifetime fix without a refresh
+ * flow logs users out (a refresh token's own lifetime is what the refresh flow is built on).
+ */
+function lifetimeFix(
+  purpose: TokenPurpose,
+  context: SourceContext,
+  fix: (api: FixApi) => void,
+): { fix: (api: FixApi) => void } | { unfixableReason: string } {
+  if (purpose === 'refresh' || hasRefreshFlow(context.project.root, context.text)) return { fix };
+  return { unfixableReason: noRefreshFlowReason };
+}
+
 function expiresInProperty(j: FixApi['j'], text: string) {
   return j.objectProperty(j.identifier('expiresIn'), j.stringLiteral(text));
 }
@@ -132,14 +146,14 @@ function checkJsonwebtokenSign(call: AnyNode, context: SourceContext): void {
     context.report({
       node: call,
       message,
-      fix: (api) => {
+      ...lifetimeFix(purpose, context, (api) => {
         if (options) {
           (api.pathOf(options).node as AnyNode).properties.push(expiresInProperty(api.j, limit.text));
         } else {
           const args = (api.pathOf(call).node as AnyNode).arguments;
           args.splice(2, 0, api.j.objectExpression([expiresInProperty(api.j, limit.text)]));
         }
-      },
+      }),
     });
     return;
   }
@@ -182,9 +196,9 @@ function checkTooLong(
   context.report({
     node: value,
     message,
-    fix: (api) => {
+    ...lifetimeFix(purpose, context, (api) => {
       api.pathOf(value).replace(api.j.stringLiteral(limit.text));
-    },
+    }),
   });
 }
 
@@ -291,13 +305,13 @@ function checkJoseSignJwt(expression: AnyNode, context: SourceContext): void {
     context.report({
       node: expression,
       message,
-      fix: (api) => {
+      ...lifetimeFix(purpose, context, (api) => {
         const { j } = api;
         const node = api.pathOf(member).node as AnyNode;
         node.object = j.callExpression(j.memberExpression(node.object, j.identifier('setExpirationTime')), [
           j.stringLiteral(limit.text),
         ]);
-      },
+      }),
     });
     return;
   }
@@ -325,9 +339,9 @@ function checkJoseSignJwt(expression: AnyNode, context: SourceContext): void {
   context.report({
     node: value!,
     message,
-    fix: (api) => {
+    ...lifetimeFix(purpose, context, (api) => {
       api.pathOf(value!).replace(api.j.stringLiteral(limit.text));
-    },
+    }),
   });
 }
 

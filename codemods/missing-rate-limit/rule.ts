@@ -1,3 +1,5 @@
+import { oldNodeBlocker, servesPages } from '../_shared/project/runtime.js';
+import { relativeToRoot } from '../_shared/secrets/paths.js';
 import type { SourceRule } from '../../src/engine/rule.js';
 import { importsAny, mayCreateApp, reportMissingControl, trackApps } from '../_shared/app/instances.js';
 
@@ -44,6 +46,14 @@ const rule: SourceRule = {
         message: (app) =>
           `${app.framework === 'express' ? 'Express app' : 'Fastify instance'} \`${app.name}\` has no rate limit`,
         remedy: 'add express-rate-limit (or @fastify/rate-limit) with the policy limit before the routes',
+        blocker: (context) => {
+          const root = context.project.root;
+          const pages = servesPages(root, relativeToRoot(context.file, root), context.text);
+          // Wired right after the app is created, the limiter would count every page asset too.
+          if (pages)
+            return `this app serves HTML pages and their assets (${pages}): the limit wired before the routes would count every script, style and image of a page; put the limiter after express.static, or on the API and login routes, by hand`;
+          return oldNodeBlocker(root, 'rate-limit');
+        },
       });
     });
   },

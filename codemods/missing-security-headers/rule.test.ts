@@ -1,7 +1,48 @@
-import { describe } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { rulesPreset } from '../../src/policy/index.js';
+import { runRule } from '../../test/helpers/rule-fixtures.js';
 import { wiredFixtureTests } from '../../test/helpers/wired-fixtures.js';
 import rule from './rule.js';
 
 describe('missing-security-headers: fixed by secure add headers', () => {
   wiredFixtureTests(import.meta.dirname, rule, 'headers');
+});
+
+describe('missing-security-headers: no generated headers where they would not run', () => {
+  const entry =
+    "const express = require('express');\nconst app = express();\napp.get('/', (req, res) => res.json({}));\napp.listen(3000);\n";
+
+  it('reports, without a fix, an app whose Dockerfile runs a Node older than the generated modules support', () => {
+    const root = mkdtempSync(join(tmpdir(), 'headers-node-'));
+    writeFileSync(
+      join(root, 'Dockerfile'),
+      'FROM node:12-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n',
+    );
+    const project = { root, policy: rulesPreset, moduleSystem: 'cjs' } as const;
+    const [finding] = runRule(rule, entry, 'server.js', project).findings;
+    expect(finding).toMatchObject({ fixable: false });
+    expect(finding.unfixableReason).toContain('Node 12 (Dockerfile FROM node:12)');
+  });
+
+  it('reads the LTS codename of an official image tag (node:carbon is Node 8)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'headers-node-'));
+    writeFileSync(
+      join(root, 'Dockerfile'),
+      'FROM node:carbon\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n',
+    );
+    const project = { root, policy: rulesPreset, moduleSystem: 'cjs' } as const;
+    const [finding] = runRule(rule, entry, 'server.js', project).findings;
+    expect(finding.unfixableReason).toContain('Node 8 (Dockerfile FROM node:carbon)');
+  });
+
+  it('still offers secure add headers on a current Node', () => {
+    const root = mkdtempSync(join(tmpdir(), 'headers-node-'));
+    writeFileSync(join(root, '.nvmrc'), 'v22.11.0\n');
+    const project = { root, policy: rulesPreset, moduleSystem: 'cjs' } as const;
+    const [finding] = runRule(rule, entry, 'server.js', project).findings;
+    expect(finding).toMatchObject({ fixable: true, generatorFix: 'headers' });
+  });
 });

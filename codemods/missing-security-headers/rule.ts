@@ -1,5 +1,7 @@
 import type { SourceRule } from '../../src/engine/rule.js';
 import { importsAny, mayCreateApp, reportMissingControl, trackApps } from '../_shared/app/instances.js';
+import { oldNodeBlocker, servesPages } from '../_shared/project/runtime.js';
+import { relativeToRoot } from '../_shared/secrets/paths.js';
 
 /** Packages that set the rules' headers. */
 const headerPackages = new Set(['helmet', '@fastify/helmet', 'fastify-helmet', 'lusca', 'koa-helmet']);
@@ -34,6 +36,14 @@ const rule: SourceRule = {
         message: (app) =>
           `${app.framework === 'express' ? 'Express app' : 'Fastify instance'} \`${app.name}\` sends no security headers (no helmet)`,
         remedy: 'use helmet (or @fastify/helmet) with frameguard DENY before the routes',
+        blocker: (context) => {
+          const root = context.project.root;
+          const pages = servesPages(root, relativeToRoot(context.file, root), context.text);
+          // The generated CSP is an API's (default-src 'none'; form-action 'none'): it blanks a page.
+          if (pages)
+            return `this app serves HTML pages (${pages}), and the API CSP of \`secure add headers\` (default-src 'none'; form-action 'none') would block their scripts, styles and forms: add helmet with a page CSP (script-src, style-src and form-action 'self') by hand`;
+          return oldNodeBlocker(root, 'headers');
+        },
       });
     });
   },

@@ -1,4 +1,7 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkSource, fixSource } from '../../src/engine/analyze-source.js';
 import type { ProjectInfo } from '../../src/engine/rule.js';
@@ -145,5 +148,70 @@ describe('sql-injection with Prisma', () => {
     expect(result.output).toContain(
       'prisma.$queryRaw<{ id: number }[]>`SELECT id FROM "User" WHERE email = ${email}`;',
     );
+  });
+});
+
+describe('sql-injection: the driver told by the project, not only the file', () => {
+  const projectWith = (files: Record<string, string>): ProjectInfo => {
+    const root = mkdtempSync(join(tmpdir(), 'sql-driver-'));
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    return { root, policy: rulesPreset, moduleSystem: 'cjs' };
+  };
+
+  // Handles: the models index's instance, used in a file that only requires '../models'
+  const modelsIndexUser = [
+    "const db = require('../models');",
+    'module.exports.search = function (req, res) {',
+    `  var query = "SELECT name,id FROM Users WHERE login='" + req.body.login + "'";`,
+    '  db.sequelize.query(query, { model: db.User }).then((users) => res.json(users));',
+    '};',
+    '',
+  ].join('\n');
+
+  it('rewrites db.sequelize.query with replacements when package.json depends on sequelize', () => {
+    const project = projectWith({
+      'package.json': '{"dependencies":{"sequelize":"^6.0.0","mysql2":"^3.0.0"}}',
+    });
+    const fixed = fixSource(modelsIndexUser, join(project.root, 'core/handler.js'), [rule], project);
+    expect(fixed.applied).toHaveLength(1);
+    expect(fixed.output).toContain("var query = 'SELECT name,id FROM Users WHERE login=?';");
+    expect(fixed.output).toContain('replacements: [req.body.login]');
+  });
+
+  it('leaves it to a human when nothing in the project says sequelize', () => {
+    const project = projectWith({ 'package.json': '{"dependencies":{"express":"^4.0.0"}}' });
+    const fixed = fixSource(modelsIndexUser, join(project.root, 'core/handler.js'), [rule], project);
+    expect(fixed.changed).toBe(false);
+    expect(fixed.unfixed.map((finding) => finding.unfixableReason)).toEqual([
+      expect.stringContaining('cannot be told'),
+    ]);
+  });
+
+  const typeormQuery = [
+    "import { getManager } from 'typeorm';",
+    'export async function find(name: string) {',
+    "  return getManager().query(`SELECT * FROM users WHERE name = '${name}'`);",
+    '}',
+    '',
+  ].join('\n');
+
+  it("places TypeORM's query values the way the one configured database binds them", () => {
+    const project = projectWith({
+      'src/data-source.ts': "export const options = { type: 'postgres', host: 'db' };\n",
+    });
+    const fixed = fixSource(typeormQuery, join(project.root, 'src/find.ts'), [rule], project);
+    expect(fixed.output).toContain('query(`SELECT * FROM users WHERE name = $1`, [name])');
+  });
+
+  it('leaves TypeORM alone when two databases are configured', () => {
+    const project = projectWith({
+      'src/a.ts': "export const a = { type: 'postgres' };\n",
+      'src/b.ts': "export const b = { type: 'mysql' };\n",
+    });
+    const fixed = fixSource(typeormQuery, join(project.root, 'src/find.ts'), [rule], project);
+    expect(fixed.changed).toBe(false);
   });
 });

@@ -21,6 +21,7 @@ import {
 } from '../_shared/sql/pieces.js';
 import { looksLikeSql, planParameters, skeleton, type RewrittenPiece } from '../_shared/sql/sql-text.js';
 import { prismaTemplate, sqlTextNode } from './rewrite.js';
+import { projectDependencies, typeormPlaceholders } from '../_shared/sql/project-dialect.js';
 import { placementFor, sqlite3Runners, unknownDriverReason, type Sink } from './placement.js';
 import { mayHoldSqlInjection } from './prefilter.js';
 
@@ -65,12 +66,23 @@ function isQueryBuilder(expression: AnyNode, context: SourceContext, depth = 0):
 function sequelizeByName(receiver: AnyNode, context: SourceContext): 'sequelize' | undefined {
   const path = memberPath(receiver);
   if (!path || !/(^|\.)sequelize$/.test(path)) return undefined;
-  return importsModule(
-    context.ancestors,
-    (source) => source === 'sequelize' || source === 'sequelize-typescript',
-  )
+  const isSequelize = (source: string) => source === 'sequelize' || source === 'sequelize-typescript';
+  // Handles: const db = require('../models'); db.sequelize.query(...) in a project that depends on sequelize
+  return importsModule(context.ancestors, isSequelize) ||
+    [...projectDependencies(context.project.root)].some(isSequelize)
     ? 'sequelize'
     : undefined;
+}
+
+/**
+ * `manager.query(sql, params)` in a TypeORM project: its one configured database decides the placeholders,
+ * so the call is placed like pg's (`$1`) or mysql's (`?`) query(text, values).
+ */
+function typeormDialect(sink: Sink, context: SourceContext): Sink {
+  if (sink.driver !== 'typeorm' || sink.queryBuilder || sink.method !== 'query') return sink;
+  const placeholders = typeormPlaceholders(context.project.root);
+  if (!placeholders) return sink;
+  return { ...sink, driver: placeholders === 'dollar' ? 'pg' : 'mysql' };
 }
 
 function sinkOf(call: AnyNode, context: SourceContext): Sink | undefined {
@@ -105,7 +117,7 @@ function sinkOf(call: AnyNode, context: SourceContext): Sink | undefined {
     if (!sinkMethods[driver].includes(method)) return undefined;
     // knex.raw, Prisma.raw and sequelize.literal take fragments as well as whole statements
     const fragments = method === 'raw' || method === 'literal';
-    return { call, method, driver, needsSqlText: !fragments };
+    return typeormDialect({ call, method, driver, needsSqlText: !fragments }, context);
   }
   // db.all(`SELECT ...`) on a client from another module: the SQL-looking text is the evidence
   return generic || sqlite3Runners.has(method) ? { call, method, needsSqlText: true } : undefined;

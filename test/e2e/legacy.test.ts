@@ -80,6 +80,11 @@ const legacy: Record<string, string> = {
     '  return jwt.verify(token, config.jwtSecret);',
     '}',
     '',
+    // A refresh flow: without one, jwt-expiry reports the access token instead of logging users out.
+    'export function issueRefreshToken(userId: string) {',
+    "  return jwt.sign({ sub: userId, typ: 'refresh' }, config.jwtSecret, { expiresIn: '7d' });",
+    '}',
+    '',
   ].join('\n'),
   Dockerfile: [
     'FROM node:22',

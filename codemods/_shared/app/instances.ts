@@ -219,6 +219,8 @@ export interface MissingControl {
   remedy: string;
   /** The control can be wired per route, so a routes module the app is passed to may hold it. */
   perRoute: boolean;
+  /** Why `secure add <generator>` would be wrong for this project (its Node is too old...), if it would. */
+  blocker?(context: SourceContext): string | undefined;
 }
 
 /**
@@ -244,7 +246,7 @@ export function reportMissingControl(
       serving > 1
         ? `this file serves ${serving} apps and \`secure add ${control.generator}\` wires one: ${control.remedy}`
         : wirable
-          ? undefined
+          ? control.blocker?.(context)
           : control.remedy;
     context.report({
       node: app.node,

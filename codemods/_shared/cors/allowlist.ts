@@ -53,7 +53,7 @@ function isRequireOf(node: AnyNode | null | undefined, api: FixApi, configModule
 }
 
 /** The quote the file's imports use, so that added code looks like the code around it. */
-function quoteOf(api: FixApi): string {
+export function quoteOf(api: FixApi): string {
   const source = api.root.find(api.j.ImportDeclaration).paths()[0]?.node.source as AnyNode | undefined;
   const raw: string | undefined = source?.extra?.raw ?? /\brequire\((['"])/.exec(api.root.toSource())?.[1];
   return raw?.startsWith('"') ? '"' : "'";
@@ -106,23 +106,94 @@ function hoistDirectives(api: FixApi, program: AnyNode): void {
   program.body.unshift(...statements);
 }
 
+/** `require('rootpath')()`, `require('dotenv').config()`: a leading statement that sets up the process. */
+function isSetupCall(statement: AnyNode): boolean {
+  if (statement.type !== 'ExpressionStatement') return false;
+  let node = statement.expression;
+  while (node?.type === 'CallExpression' || node?.type === 'MemberExpression')
+    node = node.type === 'CallExpression' ? node.callee : node.object;
+  return node?.type === 'Identifier' && (node.name === 'require' || node.name === 'dotenv');
+}
+
 /**
- * Adds a top-level statement after the file's leading imports and requires, and always before the
- * top-level statement that holds `user` (a `const` must be declared before it is read).
+ * A statement that loads .env into process.env: `require('dotenv').config()`, `dotenv.config()`,
+ * `import 'dotenv/config'`, `require('dotenv/config')`, `const env = require('dotenv').config()`.
+ * A read of process.env above it misses the values set in .env.
  */
-function insertTopLevel(api: FixApi, program: AnyNode, statement: AnyNode, user: AnyNode): void {
+export function isDotenvLoad(statement: AnyNode, text: string): boolean {
+  if (statement.type === 'ImportDeclaration')
+    return statement.source.value === 'dotenv/config' && !statement.specifiers?.length;
+  if (typeof statement.start !== 'number' || typeof statement.end !== 'number') return false;
+  const source = text.slice(statement.start, statement.end);
+  return (
+    /\brequire\(\s*['"]dotenv\/config['"]\s*\)/.test(source) ||
+    (/\bdotenv\b/.test(source) && /\.\s*config\s*\(/.test(source))
+  );
+}
+
+/**
+ * Statements parsed from the file itself: those a fix added (a parsed snippet, a hoisted directive) carry
+ * offsets into their own snippet, not into `text`.
+ */
+function isOwnStatement(statement: AnyNode, program: AnyNode): boolean {
+  return statement.directive === undefined && statement.loc?.lines === program.loc?.lines;
+}
+
+/** The index of the last top-level statement that loads .env, or -1. */
+export function lastDotenvLoad(program: AnyNode, text: string): number {
+  return (program.body as AnyNode[]).findLastIndex(
+    (statement) => isOwnStatement(statement, program) && isDotenvLoad(statement, text),
+  );
+}
+
+/** The original text, for the statements recast parsed (new ones have no offsets). */
+function sourceText(api: FixApi): string {
+  return (api.root.find(api.j.Program).paths()[0] as ASTPath<AnyNode>).node.loc?.lines?.toString() ?? '';
+}
+
+/** Whether most top-level statements of the file end with `;`: new code follows the file. */
+function usesSemicolons(program: AnyNode, text: string): boolean {
+  let with_ = 0;
+  let without = 0;
+  for (const statement of program.body as AnyNode[]) {
+    if (!isOwnStatement(statement, program) || typeof statement.end !== 'number') continue;
+    if (statement.type === 'FunctionDeclaration') continue;
+    if (/^(Class|TS\w*(Interface|Enum|Module))Declaration$/.test(statement.type)) continue;
+    if (text[statement.end - 1] === ';') with_++;
+    else without++;
+  }
+  return with_ >= without;
+}
+
+/** A snippet written with `;`, adapted to a file that does not use them. */
+function inFileStyle(program: AnyNode, text: string, code: string): string {
+  return usesSemicolons(program, text) ? code : code.replace(/;$/, '');
+}
+
+/**
+ * Adds a top-level statement after the file's leading imports, requires and setup calls and after its
+ * dotenv load (an env read above it misses .env), and always before the top-level statement that holds
+ * `user` (a `const` must be declared before it is read). The rule reports instead of fixing when the
+ * two cannot both hold.
+ */
+function insertTopLevel(api: FixApi, program: AnyNode, code: string, user: AnyNode): void {
+  const text = sourceText(api);
   hoistDirectives(api, program);
+  const dotenvIndex = lastDotenvLoad(program, text);
   let index = 0;
   while (
     index < program.body.length &&
-    (isImportOrRequire(program.body[index]) || program.body[index].directive !== undefined)
+    (isImportOrRequire(program.body[index]) ||
+      isSetupCall(program.body[index]) ||
+      program.body[index].directive !== undefined)
   )
     index++;
+  if (dotenvIndex >= 0) index = Math.max(index, dotenvIndex + 1);
   let path: any = api.pathOf(user as any);
   while (path.parent && path.parent.node.type !== 'Program') path = path.parent;
   const userIndex = program.body.indexOf(path.node);
   if (userIndex >= 0 && userIndex < index) index = userIndex;
-  program.body.splice(index, 0, statement);
+  program.body.splice(index, 0, parseSnippet(api, inFileStyle(program, text, code))[0]);
 }
 
 /**
@@ -181,7 +252,7 @@ function settingsReference(api: FixApi, configModule: string, user: AnyNode): st
   const code = usesCommonJs(api, program)
     ? `const { settings${local === 'settings' ? '' : `: ${local}`} } = require(${specifier});`
     : `import { settings${local === 'settings' ? '' : ` as ${local}`} } from ${specifier};`;
-  insertTopLevel(api, program, parseSnippet(api, code)[0], user);
+  insertTopLevel(api, program, code, user);
   return local;
 }
 
@@ -189,7 +260,7 @@ function programNode(api: FixApi): AnyNode {
   return (api.root.find(api.j.Program).paths()[0] as ASTPath).node as AnyNode;
 }
 
-/** A top-level `const corsOrigins = (process.env.CORS_ORIGINS ?? '')...`, declared once per file. */
+/** A top-level `const corsOrigins = (process.env.CORS_ORIGINS || '')...`, declared once per file (`||`, not `??`: Node before 14 cannot parse it). */
 function environmentAllowlist(api: FixApi, user: AnyNode): string {
   const { j } = api;
   api.envExampleVars.add(corsOriginsEnvVar);
@@ -207,10 +278,10 @@ function environmentAllowlist(api: FixApi, user: AnyNode): string {
     }
   }
   const q = quoteOf(api);
-  const list = `(process.env.${corsOriginsEnvVar} ?? ${q}${q}).split(${q},${q}).map((origin) => origin.trim()).filter(Boolean)`;
+  const list = `(process.env.${corsOriginsEnvVar} || ${q}${q}).split(${q},${q}).map((origin) => origin.trim()).filter(Boolean)`;
   const local = freeName(api, allowlistNames);
   if (!local) return list;
-  insertTopLevel(api, program, parseSnippet(api, `const ${local} = ${list};`)[0], user);
+  insertTopLevel(api, program, `const ${local} = ${list};`, user);
   return local;
 }
 

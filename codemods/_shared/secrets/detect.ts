@@ -168,6 +168,8 @@ export function secretLiteral(node: Node, ancestors: readonly Node[]): SecretLit
     return { site, what: `${format[0].toUpperCase()}${format.slice(1)} is hard-coded`, envName, format };
   }
   if (!site) return undefined;
+  // res.json({ secret: 'the demo answer' }): a value the endpoint shows, which reaches no credential use
+  if (site.position === 'property' && isResponseBody(ancestors)) return undefined;
   const named = site.name;
   // jwt.sign(payload, 'shhhhh'): whatever its shape, the argument is the signing secret
   if (site.position === 'argument') {
@@ -241,4 +243,60 @@ function isSampleAccount(site: LiteralSite, ancestors: readonly Node[]): boolean
       /@(?:[\w-]+\.)*(?:example\.(?:com|org|net)|test|invalid|localhost|local)$/i.test(user)
     );
   });
+}
+
+const responseMethods = new Set(['json', 'send', 'jsonp', 'render', 'end']);
+const routeDecorators = /^(?:Get|Post|Put|Patch|Delete|All|Head|Options)$/;
+
+/** `res.json`, `res.status(200).send`, `reply.code(201).send`: the callee sends an HTTP response body. */
+function isResponseCall(call: AnyNode): boolean {
+  const callee = call.callee;
+  if (callee?.type !== 'MemberExpression' || callee.computed) return false;
+  if (!responseMethods.has(callee.property.name)) return false;
+  let receiver = callee.object;
+  while (receiver.type === 'CallExpression' && receiver.callee.type === 'MemberExpression')
+    receiver = receiver.callee.object;
+  return receiver.type === 'Identifier' && /^(?:res|response|reply|resp|h)$/.test(receiver.name);
+}
+
+/**
+ * True when the literal's object (or an object or list around it) is an HTTP response body: the argument of
+ * res.json()/send()/render(), assigned to ctx.body, or returned by a NestJS route method. A value an
+ * endpoint returns is data the client is meant to read, not a credential the server uses.
+ */
+export function isResponseBody(ancestors: readonly Node[]): boolean {
+  let index = ancestors.length - 1;
+  while (
+    index > 0 &&
+    /^(?:ObjectProperty|ObjectExpression|ArrayExpression|TSAsExpression|TSSatisfiesExpression)$/.test(
+      ancestors[index].type,
+    )
+  )
+    index--;
+  const body = ancestors[index + 1] as AnyNode | undefined;
+  const owner = ancestors[index] as AnyNode | undefined;
+  if (!body || !owner || (body.type !== 'ObjectExpression' && body.type !== 'ArrayExpression')) return false;
+  if (owner.type === 'CallExpression') return owner.arguments.includes(body) && isResponseCall(owner);
+  // Handles: ctx.body = { secret: '...' } (Koa)
+  if (owner.type === 'AssignmentExpression')
+    return (
+      owner.right === body &&
+      owner.left.type === 'MemberExpression' &&
+      (owner.left.property as AnyNode).name === 'body' &&
+      owner.left.object.type === 'Identifier' &&
+      /^(?:ctx|context)$/.test(owner.left.object.name)
+    );
+  // Handles: @Get() demo() { return { secret: '...' }; }
+  if (owner.type === 'ReturnStatement') {
+    const method = ancestors.findLast((node) => /Function|Method/.test(node.type)) as AnyNode | undefined;
+    return Boolean(
+      method?.type === 'ClassMethod' &&
+        method.decorators?.some((decorator: AnyNode) => {
+          const expression = decorator.expression;
+          const name = expression.type === 'CallExpression' ? expression.callee.name : expression.name;
+          return routeDecorators.test(name ?? '');
+        }),
+    );
+  }
+  return false;
 }

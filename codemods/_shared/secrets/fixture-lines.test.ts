@@ -18,6 +18,7 @@ const expected: Record<string, Record<string, number[]>> = {
     'known-key-formats': [4, 5],
     'mailer-auth-pair': [5],
     'named-constants': [1, 2, 7],
+    'response-with-credential-format': [9],
     'same-name-different-values': [2, 7],
     'secret-name-spellings': [2, 3, 4, 5],
     'seed-records': [3, 4],
