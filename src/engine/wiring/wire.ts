@@ -99,9 +99,16 @@ export function wireSource(text: string, options: WireOptions): string {
     const call = parseDeclaredCall(request.statement);
     // Already wired (maybe with the user's own arguments): no import either, it would go unused.
     if (isWired(find() as Instance, call, request.names)) continue;
-    ensureImport(sourceFile, { moduleSpecifier: request.moduleSpecifier, names: [...request.names] }, style);
+    // The new call goes right after the instance is created: the names must be bound above it.
+    const names = { moduleSpecifier: request.moduleSpecifier, names: [...request.names] };
+    ensureImport(sourceFile, names, style, find()!.statement);
     for (const other of request.alsoImports ?? [])
-      ensureImport(sourceFile, { moduleSpecifier: other.moduleSpecifier, names: [...other.names] }, style);
+      ensureImport(
+        sourceFile,
+        { moduleSpecifier: other.moduleSpecifier, names: [...other.names] },
+        style,
+        find()!.statement,
+      );
     // Found again after the import edit: ts-morph may have replaced the nodes around it.
     ensureUse(find() as Instance, call, request.names, securityNames(sourceFile), style, request.position);
   }
