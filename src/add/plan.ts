@@ -5,7 +5,10 @@ import { SecureError } from '../errors.js';
 import { packageVersion } from '../cli/package-info.js';
 import { manifestPath, type Manifest } from '../engine/manifest.js';
 import { loadPolicy, type Policy } from '../policy/index.js';
-import { detectProject, readPackageJson, type ProjectLayout } from './detect.js';
+import { detectProject, readPackageJson, unwiredModules, type ProjectLayout } from './detect.js';
+import { lookForExisting } from './existing.js';
+import { projectFacts } from './facts.js';
+import { fitVersions, unsupportedFrameworkMajor } from './fit-versions.js';
 import { projectFormatter, toJavaScript } from './format.js';
 import {
   wiringSteps,
@@ -14,7 +17,7 @@ import {
   type TemplateContext,
 } from './generator-source.js';
 import { contentHash, readManifest, serializeManifest } from './manifest-store.js';
-import { completeImports, packageImports, type RenderedModule } from './imports.js';
+import { completeImports, packageImports, withoutJsSuffix, type RenderedModule } from './imports.js';
 import { addDependencies, addEnvNames, ignoreDotEnv, type EnvName } from './project-files.js';
 import { resolveAnswers, type AnswerOptions } from './prompts.js';
 import { exportedNames, srcPrefix, wireGenerators } from './wire-plan.js';
@@ -45,6 +48,8 @@ export interface AddPlan {
   upToDate: string[];
   /** Generated files the user edited: kept (unless force), with the diff to our version. */
   conflicts: Conflict[];
+  /** Modules not added, each with the reason (an answer already there, a version that does not fit). */
+  refused: { generator: string; reason: string }[];
   notes: string[];
 }
 
@@ -53,6 +58,8 @@ export interface PlanOptions extends AnswerOptions {
   entry?: string;
   /** Overwrite generated files the user edited. */
   force?: boolean;
+  /** Move a package installed below what the generated code needs to our pinned version. */
+  upgrade?: boolean;
   policy?: Policy;
 }
 
@@ -114,19 +121,23 @@ export async function planChanges(
     throw new SecureError('USAGE', 'name at least one module to add', {
       hint: 'secure add --list shows them; for example `secure add headers cors rate-limit`.',
     });
-  const project = detectProject(root, { entry: options.entry });
-  const selected = resolveGenerators(source, names);
+  const resolved = resolveGenerators(source, names);
+  const project = detectProject(root, {
+    entry: options.entry,
+    unwiredOnly: resolved.every((generator) => unwiredModules.includes(generator.name)),
+  });
+  const facts = projectFacts(project);
   const requested = new Set(names);
   const policy = options.policy ?? loadPolicy(root);
-  // What the project already tells: its framework, its socket library, whether it uses Redis.
+  // What the project already tells: its framework, its socket library (or none), whether it uses Redis.
   const known = {
     framework: project.framework,
     preset: policy.preset,
-    ...(project.ws === 'none' ? {} : { ws: project.ws }),
+    ws: project.ws,
     ...(project.redis ? { redis: true } : {}),
   };
   const answers = await resolveAnswers(
-    selected.flatMap((generator) => generator.prompts ?? []),
+    resolved.flatMap((generator) => generator.prompts ?? []),
     options,
     known,
   );
@@ -143,7 +154,22 @@ export async function planChanges(
     appName: project.packageName,
     moduleSystem: project.moduleSystem,
     versions: source.versions,
+    project: facts,
   };
+  const notes: string[] = [];
+  const fitted = fitProject(
+    root,
+    project,
+    resolved,
+    source,
+    context,
+    requested,
+    Boolean(options.upgrade),
+    notes,
+  );
+  const { selected, refused, pins, upgrades } = fitted;
+  if (selected.length === 0)
+    return { project, generators: [], changes: [], upToDate: [], conflicts: [], refused, notes };
   const format = await projectFormatter(root, hasDependency(root, 'prettier'));
 
   const contents = new Map<string, string | undefined>();
@@ -159,7 +185,6 @@ export async function planChanges(
     if (text !== (proposed.get(path) ?? current(path))) proposed.set(path, text);
   };
   const touched = new Set<string>();
-  const notes: string[] = [];
   const conflicts: Conflict[] = [];
   const recordedManifest = readManifest(root);
   const manifest: Manifest = structuredClone(recordedManifest);
@@ -209,10 +234,8 @@ export async function planChanges(
   for (const [renderedPath, { generator: generatorName, text: renderedText }] of renderedModules) {
     const javascript = !project.typescript && renderedPath.endsWith('.ts');
     const path = javascript ? renderedPath.replace(/\.ts$/, '.js') : renderedPath;
-    const text = await format(
-      path,
-      javascript ? toJavaScript(renderedText, project.moduleSystem) : renderedText,
-    );
+    const suffixed = project.importSuffix === '' ? withoutJsSuffix(renderedPath, renderedText) : renderedText;
+    const text = await format(path, javascript ? toJavaScript(suffixed, project.moduleSystem) : suffixed);
     const onDisk = current(path);
     const recorded = manifest.files[path];
     const entry = { generator: generatorName, version: packageVersion, hash: contentHash(text) };
@@ -249,17 +272,29 @@ export async function planChanges(
         ),
       ),
   );
-  for (const [path, text] of wireGenerators(wirable, project, current, exporters, touched, notes))
-    propose(path, await format(path, text));
+  // The project's own registrations of a concern, replaced in place before the wiring adds the rest.
+  const entryText = project.entry ? fitted.replaceInEntry(current(project.entry)!) : undefined;
+  const beforeWiring = (path: string) => (path === project.entry ? entryText : current(path));
+  const wired = wireGenerators(wirable, project, beforeWiring, exporters, touched, notes);
+  if (entryText !== undefined && entryText !== current(project.entry) && !wired.has(project.entry))
+    wired.set(project.entry, entryText);
+  for (const [path, text] of wired) propose(path, await format(path, text));
 
   const pinned = (list: (generator: AddableGenerator) => readonly string[]) =>
-    Object.fromEntries(selected.flatMap(list).map((name) => [name, pinnedVersion(source, name)]));
+    Object.fromEntries(
+      selected.flatMap(list).map((name) => [name, pins[name] ?? pinnedVersion(source, name)]),
+    );
   const dependencies = {
     ...pinned((generator) => generator.dependencies?.(context) ?? []),
-    ...Object.fromEntries(takenPackages.map((name) => [name, pinnedVersion(source, name)])),
+    ...Object.fromEntries(takenPackages.map((name) => [name, pins[name] ?? pinnedVersion(source, name)])),
   };
-  const devDependencies = pinned((generator) => generator.devDependencies?.(context) ?? []);
-  const pkgEdit = addDependencies(current('package.json')!, dependencies, devDependencies);
+  // A JavaScript project compiles nothing: type packages would only be noise in its package.json.
+  const devDependencies = Object.fromEntries(
+    Object.entries(pinned((generator) => generator.devDependencies?.(context) ?? [])).filter(
+      ([name]) => project.typescript || !name.startsWith('@types/'),
+    ),
+  );
+  const pkgEdit = addDependencies(current('package.json')!, dependencies, devDependencies, upgrades);
   propose('package.json', pkgEdit.text);
   for (const { name, theirs, ours } of pkgEdit.kept)
     notes.push(`kept your ${name}@${theirs} (the generated code is tested with ${ours})`);
@@ -288,6 +323,99 @@ export async function planChanges(
     changes,
     upToDate,
     conflicts,
+    refused,
     notes,
+  };
+}
+
+/** Why a generator whose `when` is false does not apply, for the user. */
+const notApplicable: Record<string, string> = {
+  'ws-auth': 'no WebSocket library (socket.io or ws) in package.json: there is no socket to authenticate',
+};
+
+/**
+ * Fits the requested modules to the project: the framework major, the installed versions and the security
+ * middleware already there. Refused modules (and those requiring them) are dropped with their reason.
+ */
+function fitProject(
+  root: string,
+  project: ProjectLayout,
+  resolved: readonly AddableGenerator[],
+  source: GeneratorSource,
+  context: TemplateContext,
+  requested: ReadonlySet<string>,
+  upgrade: boolean,
+  notes: string[],
+) {
+  const facts = context.project!;
+  const refusedBy = new Map<string, string>();
+  const pins: Record<string, string> = {};
+  const upgrades: Record<string, string> = {};
+  const frameworkRefusal = project.entry ? unsupportedFrameworkMajor(project.framework, facts) : undefined;
+  const existing = lookForExisting(
+    project,
+    project.entry ? readFileSync(join(root, project.entry), 'utf8') : '',
+    resolved.map((generator) => ({
+      name: generator.name,
+      wiring: wiringSteps(generator, project.framework)[0],
+    })),
+    new Set(Object.keys(readManifest(root).files)),
+  );
+  const replacements: ((text: string) => string)[] = [];
+  for (const generator of resolved) {
+    const wired = wiringSteps(generator, project.framework).length > 0;
+    if (generator.when && !generator.when(context)) {
+      refusedBy.set(generator.name, notApplicable[generator.name] ?? 'it does not apply to this project');
+      continue;
+    }
+    if (wired && frameworkRefusal) {
+      refusedBy.set(generator.name, frameworkRefusal);
+      continue;
+    }
+    const fit = fitVersions(generator.dependencies?.(context) ?? [], source.versions, facts, upgrade);
+    if (fit.refusal) {
+      refusedBy.set(generator.name, fit.refusal);
+      continue;
+    }
+    const found = existing.get(generator.name);
+    if (found?.kind === 'refuse') {
+      refusedBy.set(generator.name, found.reason);
+      continue;
+    }
+    Object.assign(pins, fit.pins);
+    Object.assign(upgrades, fit.upgrades);
+    notes.push(...fit.notes);
+    if (found?.kind === 'replace') {
+      replacements.push(found.replace);
+      notes.push(`${generator.name}: replaced your \`${found.what}\` (${found.place}) with the policy's`);
+    }
+  }
+  // A module needing a refused one cannot work without it.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const generator of resolved)
+      for (const required of generator.requires ?? [])
+        if (refusedBy.has(required) && !refusedBy.has(generator.name)) {
+          refusedBy.set(generator.name, `it needs ${required}, which is not added`);
+          changed = true;
+        }
+  }
+  const refused = [...refusedBy].map(([generator, reason]) => ({ generator, reason }));
+  for (const { generator, reason } of refused) notes.push(`not added: ${generator}: ${reason}`);
+  // What is left: the requested modules not refused and what they require (not what a refused one did).
+  const kept = new Set<string>();
+  const keep = (name: string) => {
+    if (kept.has(name) || refusedBy.has(name)) return;
+    kept.add(name);
+    for (const required of resolved.find((generator) => generator.name === name)?.requires ?? [])
+      keep(required);
+  };
+  for (const name of requested) keep(name);
+  return {
+    selected: resolved.filter((generator) => kept.has(generator.name)),
+    refused,
+    pins,
+    upgrades,
+    replaceInEntry: (text: string) => replacements.reduce((result, replace) => replace(result), text),
   };
 }

@@ -9,8 +9,8 @@ import { wiringSteps, type AddableGenerator, type WiringDeclaration } from './ge
 
 /** How the plan wires generated modules into the user's files (imports and calls), computed in memory. */
 
-function importSpecifier(fromFile: string, srcDir: string, module: string): string {
-  const target = `${toPosix(join(srcDir, module))}.js`;
+function importSpecifier(fromFile: string, srcDir: string, module: string, suffix: string): string {
+  const target = `${toPosix(join(srcDir, module))}${suffix}`;
   const path = toPosix(relative(dirname(fromFile), target));
   return path.startsWith('.') ? path : `./${path}`;
 }
@@ -58,13 +58,13 @@ export function wireGenerators(
       requests.push({
         generator: generator.name,
         request: {
-          moduleSpecifier: importSpecifier(file, project.srcDir, step.module),
+          moduleSpecifier: importSpecifier(file, project.srcDir, step.module, project.importSuffix),
           names: step.imports,
           statement: step.statement,
           position: step.position,
           target: step.target,
           alsoImports: [...others].map(([module, names]) => ({
-            moduleSpecifier: importSpecifier(file, project.srcDir, module),
+            moduleSpecifier: importSpecifier(file, project.srcDir, module, project.importSuffix),
             names,
           })),
         },

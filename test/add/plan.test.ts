@@ -55,7 +55,7 @@ const fakeGenerators: AddableGenerator[] = [
     name: 'socket',
     description: 'asks a question',
     prompts: [
-      { name: 'ws', flag: '--ws', message: 'WebSocket library', choices: ['socket.io', 'ws'], default: 'ws' },
+      { name: 'db', flag: '--db', message: 'Database', choices: ['sqlite', 'postgres'], default: 'sqlite' },
     ],
   },
 ];
@@ -100,7 +100,7 @@ const fakeSource: GeneratorSource = {
         ],
       ]);
     return new Map([
-      [`${prefix(srcDir)}security/socket.ts`, `export const library = ${JSON.stringify(context.ws)};\n`],
+      [`${prefix(srcDir)}security/socket.ts`, `export const library = ${JSON.stringify(context.db)};\n`],
     ]);
   },
 };
@@ -169,18 +169,18 @@ describe('planModules', () => {
   it('asks nothing without a terminal: a missing answer is a usage error naming the flag', async () => {
     const root = project({ 'package.json': packageJson, 'tsconfig.json': '{}', 'src/app.ts': app });
     await expect(planModules(root, ['socket'], { source: fakeSource })).rejects.toThrow(
-      /pass --ws <socket.io\|ws>, or --yes for the default \(ws\)/,
+      /pass --db <sqlite\|postgres>, or --yes for the default \(sqlite\)/,
     );
     const withFlag = await planModules(root, ['socket'], {
       source: fakeSource,
-      answers: { ws: 'socket.io' },
+      answers: { db: 'postgres' },
     });
     expect(withFlag.changes.find((change) => change.path === 'src/security/socket.ts')!.after).toContain(
-      '"socket.io"',
+      '"postgres"',
     );
     const withYes = await planModules(root, ['socket'], { source: fakeSource, yes: true });
     expect(withYes.changes.find((change) => change.path === 'src/security/socket.ts')!.after).toContain(
-      '"ws"',
+      '"sqlite"',
     );
   });
 
