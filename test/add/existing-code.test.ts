@@ -173,7 +173,9 @@ describe('secure add: the project as it is written', () => {
     });
     const plan = await planModules(root, ['headers'], { yes: true });
     expect(changed(plan, 'src/app.ts')).toContain(`import { securityHeaders } from './security/headers';`);
-    expect(changed(plan, 'src/app.ts')).toContain(`import { settings } from './security/config';`);
+    expect(changed(plan, 'src/app.ts')).toMatch(
+      /import \{ [^}]*\bsettings\b[^}]*\} from '\.\/security\/config';/,
+    );
     for (const change of plan.changes.filter((each) => each.path.startsWith('src/security/')))
       expect(change.after, change.path).not.toMatch(/from '\.\.?\/[^']*\.js'/);
   });
@@ -254,5 +256,34 @@ describe('secure add: finding the app', () => {
     const config = await planModules(root, ['config'], { yes: true });
     expect(paths(config)).toContain('src/security/config.ts');
     expect(config.project.otherFramework).toBe('NestJS');
+  });
+});
+
+describe('secure add: config validated at start', () => {
+  it('calls getSettings() above the app in the entry, bound above it, once', async () => {
+    const root = project({
+      'package.json': JSON.stringify(expressJs()),
+      'app.js': `const express = require('express');\nconst app = express();\nconst items = require('./items');\napp.use('/items', items);\nmodule.exports = app;\n`,
+    });
+    const plan = await planModules(root, ['headers'], { yes: true });
+    const app = changed(plan, 'app.js')!;
+    expect(app).toMatch(
+      /^const express = require\('express'\);\n(const \{ [^\n]+\n)*getSettings\(\);\nconst app = express\(\);\n/,
+    );
+    expect(app.indexOf(`const { getSettings } = require('./security/config.js');`)).toBeLessThan(
+      app.indexOf('getSettings();'),
+    );
+    writeChanges(root, plan.changes);
+    expect((await planModules(root, ['headers'], { yes: true })).changes).toEqual([]);
+  });
+
+  it('leaves a project that validates its settings already alone', async () => {
+    const root = project({
+      'package.json': JSON.stringify(expressJs()),
+      'app.js': `const express = require('express');\nconst app = express();\nmodule.exports = app;\n`,
+      'server.js': `const { getSettings } = require('./security/config.js');\nconst app = require('./app');\napp.listen(getSettings().port);\n`,
+    });
+    const plan = await planModules(root, ['headers'], { yes: true });
+    expect(changed(plan, 'app.js')).not.toContain('getSettings');
   });
 });

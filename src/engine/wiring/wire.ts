@@ -11,7 +11,7 @@ import { SecureError } from '../../errors.js';
 import { ensureImport } from './ensure-import.js';
 import { ensureUse, isWired, parseDeclaredCall } from './ensure-use.js';
 import { findApp, findSocketIoServer, type Instance } from './find-app.js';
-import { detectStyle, requireSpecifier } from './source-style.js';
+import { detectStyle, insertLineBefore, requireSpecifier, type SourceStyle } from './source-style.js';
 import type { Framework, WireRequest } from './types.js';
 
 const BOM = '\uFEFF';
@@ -92,6 +92,27 @@ function declaredNames(sourceFile: SourceFile): Set<string> {
   return names;
 }
 
+/** `getSettings();` above the app's creation, with its import; nothing when the file calls it already. */
+function wireBeforeApp(
+  sourceFile: SourceFile,
+  request: WireRequest,
+  style: SourceStyle,
+  instance: () => Instance,
+): void {
+  const called = sourceFile
+    .getDescendantsOfKind(SyntaxKind.CallExpression)
+    .some((call) => request.names.includes(call.getExpression().getText()));
+  if (called) return;
+  ensureImport(
+    sourceFile,
+    { moduleSpecifier: request.moduleSpecifier, names: [...request.names] },
+    style,
+    instance().statement,
+  );
+  const statement = request.statement.replace(/;?\s*$/, style.semicolons ? ';' : '');
+  insertLineBefore(instance().statement, statement);
+}
+
 /** Whether the file holds the instance a step attaches to (the app, or the socket.io server). */
 export function hasTarget(
   file: string,
@@ -124,6 +145,10 @@ export function wireSource(text: string, options: WireOptions): string {
         `${options.file}: no ${target === 'socket.io' ? 'socket.io Server' : `${options.framework} app`} is created in this file`,
         { hint: 'Pass the file that creates it with --entry FILE.' },
       );
+    if (request.position === 'before-app') {
+      wireBeforeApp(sourceFile, request, style, () => find() as Instance);
+      continue;
+    }
     const call = parseDeclaredCall(request.statement);
     // Already wired (maybe with the user's own arguments, maybe our registration put in place of theirs):
     // only a name bound nowhere in the file is imported, one the user imports from elsewhere is theirs.
