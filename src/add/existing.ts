@@ -210,6 +210,17 @@ export function lookForExisting(
       elsewhere.length === 0 &&
       registrations.length === 1 &&
       isRegistration(registrations[0].statement, app.name);
+    // Handles: cors({ origin, credentials: true }) - cookies sent cross-origin, which the allowlist turns off.
+    const keepsCredentials =
+      name === 'cors' &&
+      registrations.some(({ statement }) => /credentials\s*:\s*true/.test(statement.getText()));
+    if (replaceable && keepsCredentials) {
+      answers.set(name, {
+        kind: 'refuse',
+        reason: `your cors sends credentials (cookies) cross-origin (${project.entry}:${lineOf(registrations[0].statement)}); the policy's allowlist does not, and replacing it would break those requests: keep yours`,
+      });
+      continue;
+    }
     if (!replaceable) {
       answers.set(name, {
         kind: 'refuse',

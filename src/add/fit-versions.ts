@@ -15,6 +15,14 @@ export const fastify4Versions: Readonly<Record<string, string>> = {
   'fastify-plugin': '4.5.1',
 };
 
+/**
+ * The last release line with a CommonJS build, for a CommonJS project: jose 6 is ESM only, which TypeScript
+ * refuses to import from a CommonJS file (TS1479) and Node before 20.19 cannot require.
+ */
+export const commonJsVersions: Readonly<Record<string, string>> = {
+  jose: '5.9.5',
+};
+
 /** The oldest major of a package whose API the generated code calls (an older one lacks an export or option). */
 const oldestWorkingMajor: Readonly<Record<string, number>> = {
   helmet: 7,
@@ -52,8 +60,11 @@ export function fitVersions(
   pinned: Readonly<Record<string, string>>,
   facts: ProjectFacts,
   upgrade: boolean,
+  moduleSystem: 'esm' | 'cjs' = 'esm',
 ): VersionFit {
   const fit: VersionFit = { pins: {}, upgrades: {}, notes: [] };
+  if (moduleSystem === 'cjs')
+    for (const name of dependencies) if (commonJsVersions[name]) fit.pins[name] = commonJsVersions[name];
   if (facts.fastifyMajor === 4)
     for (const name of dependencies) if (fastify4Versions[name]) fit.pins[name] = fastify4Versions[name];
   for (const name of dependencies) {

@@ -372,7 +372,13 @@ function fitProject(
       refusedBy.set(generator.name, frameworkRefusal);
       continue;
     }
-    const fit = fitVersions(generator.dependencies?.(context) ?? [], source.versions, facts, upgrade);
+    const fit = fitVersions(
+      generator.dependencies?.(context) ?? [],
+      source.versions,
+      facts,
+      upgrade,
+      project.moduleSystem,
+    );
     if (fit.refusal) {
       refusedBy.set(generator.name, fit.refusal);
       continue;

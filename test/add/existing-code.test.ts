@@ -97,6 +97,20 @@ describe('secure add: middleware the project already has', () => {
     expect(paths(plan)).not.toContain('app.js');
   });
 
+  it('keeps a cors that sends credentials: the allowlist would turn cookies off', async () => {
+    const root = project({
+      'package.json': JSON.stringify(expressJs({ cors: '^2.8.5' })),
+      'app.js': `const express = require('express');\nconst cors = require('cors');\nconst app = express();\napp.use(cors({ origin: process.env.ORIGIN, credentials: true }));\nmodule.exports = app;\n`,
+    });
+    const plan = await planModules(root, ['cors'], { yes: true });
+    expect(plan.refused).toEqual([
+      {
+        generator: 'cors',
+        reason: expect.stringContaining('sends credentials (cookies) cross-origin (app.js:4)'),
+      },
+    ]);
+  });
+
   it('refuses auth next to an existing JWT setup instead of adding a second auth system', async () => {
     const root = project({
       'package.json': JSON.stringify(expressJs({ 'express-jwt': '^8.4.1' })),
@@ -125,6 +139,15 @@ describe('secure add: installed versions', () => {
       'fastify-plugin': '4.5.1',
     });
     expect(projectFacts(detectProject(root)).fastifyMajor).toBe(4);
+  });
+
+  it('gives a CommonJS project the jose line that has a CommonJS build', async () => {
+    const root = project({
+      'package.json': JSON.stringify(expressJs()),
+      'app.js': `const express = require('express');\nconst app = express();\nmodule.exports = app;\n`,
+    });
+    const plan = await planModules(root, ['auth'], { yes: true });
+    expect(dependenciesOf(plan).dependencies?.jose).toMatch(/^5\./);
   });
 
   it('refuses rate-limit over an installed express-rate-limit 5 unless --upgrade, which moves it', async () => {
