@@ -10,6 +10,7 @@ import { lookForExisting } from './existing.js';
 import { projectFacts } from './facts.js';
 import { fitVersions, unsupportedFrameworkMajor } from './fit-versions.js';
 import { projectFormatter, toJavaScript } from './format.js';
+import { idiomaticJavaScript } from './javascript.js';
 import {
   wiringSteps,
   type AddableGenerator,
@@ -235,7 +236,13 @@ export async function planChanges(
     const javascript = !project.typescript && renderedPath.endsWith('.ts');
     const path = javascript ? renderedPath.replace(/\.ts$/, '.js') : renderedPath;
     const suffixed = project.importSuffix === '' ? withoutJsSuffix(renderedPath, renderedText) : renderedText;
-    const text = await format(path, javascript ? toJavaScript(suffixed, project.moduleSystem) : suffixed);
+    const text = await format(
+      path,
+      javascript
+        ? (idiomaticJavaScript(suffixed, project.moduleSystem) ??
+            toJavaScript(suffixed, project.moduleSystem))
+        : suffixed,
+    );
     const onDisk = current(path);
     const recorded = manifest.files[path];
     const entry = { generator: generatorName, version: packageVersion, hash: contentHash(text) };

@@ -254,7 +254,8 @@ describe('planModules', () => {
     });
     const plan = await planModules(root, ['headers'], { source: fakeSource });
     const headers = plan.changes.find((change) => change.path === 'security/headers.js');
-    expect(headers?.after).toContain('exports.securityHeaders = securityHeaders;');
+    expect(headers?.after).toContain('module.exports = { securityHeaders };');
+    expect(headers?.after).not.toMatch(/__esModule|exports\.securityHeaders/);
     expect(headers?.after).not.toContain('RequestHandler');
     const wired = plan.changes.find((change) => change.path === 'index.js')!.after;
     expect(wired).toContain(`const { securityHeaders } = require('./security/headers.js');`);
