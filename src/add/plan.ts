@@ -285,7 +285,13 @@ export async function planChanges(
   const wired = wireGenerators(wirable, project, beforeWiring, exporters, touched, notes);
   if (entryText !== undefined && entryText !== current(project.entry) && !wired.has(project.entry))
     wired.set(project.entry, entryText);
-  for (const [path, text] of wired) propose(path, await format(path, text));
+  // The user's file is formatted only when it was formatted before: otherwise Prettier would rewrite lines
+  // the wiring never touched.
+  for (const [path, text] of wired) {
+    const before = current(path);
+    const formatted = before !== undefined && (await format(path, before)) === before;
+    propose(path, formatted ? await format(path, text) : text);
+  }
 
   const pinned = (list: (generator: AddableGenerator) => readonly string[]) =>
     Object.fromEntries(

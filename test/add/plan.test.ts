@@ -233,6 +233,23 @@ describe('planModules', () => {
     expect(again.changes).toEqual([]);
   });
 
+  it('leaves the lines of a file Prettier would reformat as they were: only the wiring is added', async () => {
+    const unformatted = `import express from 'express';\n\nconst app = express();\napp.get('/', (_q, r) => r.send('ok'))\napp.listen(3000, () => { console.log('up') }).on('error', (e) => { throw e })\n`;
+    const root = project({
+      'package.json': `{"name":"api","type":"module","dependencies":{"express":"^5.1.0"},"devDependencies":{"prettier":"3.6.2"}}\n`,
+      'tsconfig.json': '{}',
+      'src/app.ts': unformatted,
+    });
+    mkdirSync(join(root, 'node_modules'));
+    symlinkSync(join(repoRoot, 'node_modules/prettier'), join(root, 'node_modules/prettier'));
+    const plan = await planModules(root, ['headers'], { source: fakeSource });
+    const wired = plan.changes.find((change) => change.path === 'src/app.ts')!.after;
+    expect(wired).toContain(
+      `app.listen(3000, () => { console.log('up') }).on('error', (e) => { throw e })\n`,
+    );
+    expect(wired).toContain(`const app = express();\napp.use(securityHeaders(settings));\n`);
+  });
+
   it("never overwrites a file of the user's at a generated path", async () => {
     const root = project({
       'package.json': packageJson,
