@@ -319,3 +319,17 @@ describe('wireSource: names bound before their first use', () => {
     ]);
   });
 });
+
+describe('wireSource: what is not an app', () => {
+  it('does not take an express.Router() for the app', () => {
+    const text = `const express = require('express');\nconst router = express.Router();\nrouter.get('/', (req, res) => res.send('ok'));\nmodule.exports = router;\n`;
+    expect(() =>
+      wireSource(text, {
+        file: 'src/routes/index.js',
+        framework: 'express',
+        moduleSystem: 'cjs',
+        requests: [headers],
+      }),
+    ).toThrow(/no express app is created in this file/);
+  });
+});
