@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ts } from 'ts-morph';
 import { SecureError } from '../errors.js';
@@ -10,7 +11,7 @@ import type { Framework } from '../engine/wiring/types.js';
 export interface ProjectLayout {
   root: string;
   framework: Framework;
-  /** The major version of the framework from package.json's range (4 for `^4.21.2`), when readable. */
+  /** The framework's major: the installed one (node_modules), else the lowest package.json's range allows. */
   frameworkMajor?: number;
   /** From package.json `type`: `module` is ESM, anything else CommonJS. */
   moduleSystem: 'esm' | 'cjs';
@@ -23,8 +24,18 @@ export interface ProjectLayout {
   /** The app's variable in the entry (`app`, `server`, `fastify`). */
   appName: string;
   packageName: string;
+  /**
+   * How the project ends a relative import: `.js` (ESM, where Node needs it) or nothing (CommonJS, where
+   * ts-node and require resolve `./x` and may fail on a `.js` that names a `.ts` file).
+   */
+  importSuffix: '.js' | '';
   ws: 'socket.io' | 'ws' | 'none';
   redis: boolean;
+  /**
+   * A framework `secure add` does not wire into (NestJS, Koa...): only modules without wiring are added,
+   * `framework` then only picks templates (they are the same for both), and `entry`/`appName` are empty.
+   */
+  otherFramework?: string;
 }
 
 interface PackageJson {
@@ -32,8 +43,10 @@ interface PackageJson {
   type?: string;
   main?: string;
   scripts?: Record<string, string>;
+  engines?: Record<string, string>;
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
 }
 
 const sourceExtensions = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
@@ -73,9 +86,23 @@ function dependencyRange(pkg: PackageJson, name: string): string | undefined {
   return pkg.dependencies?.[name] ?? pkg.devDependencies?.[name];
 }
 
-function majorOf(range: string | undefined): number | undefined {
-  const digits = range?.match(/\d+/)?.[0];
+export function majorOf(version: string | undefined): number | undefined {
+  const digits = version?.match(/\d+/)?.[0];
   return digits === undefined ? undefined : Number(digits);
+}
+
+/** The version npm installed (node_modules), else the lowest version the package.json range allows. */
+export function installedVersion(root: string, name: string): string | undefined {
+  try {
+    const manifest = createRequire(join(root, 'package.json')).resolve(`${name}/package.json`);
+    const version = (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version;
+    if (version) return version;
+  } catch {
+    // Not installed (or its package.json not exported): the declared range says the rest.
+  }
+  const pkg = readPackageJson(root);
+  const range = pkg.dependencies?.[name] ?? pkg.devDependencies?.[name] ?? pkg.peerDependencies?.[name];
+  return range?.match(/\d+(\.\d+){0,2}/)?.[0];
 }
 
 function readTsconfigRootDir(root: string): string | undefined {
@@ -104,6 +131,29 @@ export function candidateFiles(root: string): string[] {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (!skippedFolders.has(entry.name) && !entry.name.startsWith('.') && dir !== root) queue.push(path);
+      } else if (
+        sourceExtensions.some((extension) => entry.name.endsWith(extension)) &&
+        !entry.name.endsWith('.d.ts') &&
+        !/\.(test|spec)\.[cm]?[jt]s$/.test(entry.name)
+      )
+        files.push(path);
+    }
+  }
+  return files;
+}
+
+/** Every source file of the project (not its dependencies, build output or tests), for looking around. */
+export function projectSourceFiles(root: string, limit = 3000): string[] {
+  const files: string[] = [];
+  const queue = [root];
+  while (queue.length > 0 && files.length < limit) {
+    const dir = queue.shift()!;
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!skippedFolders.has(entry.name) && !entry.name.startsWith('.')) queue.push(path);
       } else if (
         sourceExtensions.some((extension) => entry.name.endsWith(extension)) &&
         !entry.name.endsWith('.d.ts') &&
@@ -150,11 +200,43 @@ function createsApp(file: string, root: string, framework: Framework): string | 
   return findApp(openSource(toPosix(relative(root, file)), text.replace(/^\uFEFF/, '')), framework)?.name;
 }
 
+/** Frameworks `secure add` cannot wire into, by the package that gives them away. */
+const unsupportedFrameworks: [string, string][] = [
+  ['@nestjs/core', 'NestJS'],
+  ['routing-controllers', 'routing-controllers'],
+  ['koa', 'Koa'],
+  ['@hapi/hapi', 'Hapi'],
+  ['hapi', 'Hapi'],
+  ['@adonisjs/core', 'AdonisJS'],
+  ['@feathersjs/feathers', 'Feathers'],
+  ['restify', 'Restify'],
+  ['hono', 'Hono'],
+];
+
+/** The modules that add files without wiring them into the app: usable whatever the framework. */
+export const unwiredModules = ['config', 'password', 'validation', 'docker'];
+
+function otherFrameworkOf(pkg: PackageJson): [string, string] | undefined {
+  return unsupportedFrameworks.find(([name]) => dependencyRange(pkg, name));
+}
+
 function detectFramework(root: string, pkg: PackageJson): Framework {
+  // A framework built on Express or Fastify (NestJS, routing-controllers) depends on them too: it goes first.
+  const other = otherFrameworkOf(pkg);
+  if (other) {
+    const [name, label] = other;
+    throw new SecureError(
+      'REFUSED',
+      `found ${label} (${name} ${dependencyRange(pkg, name)} in package.json): \`secure add\` wires its middleware into Express and Fastify apps only`,
+      {
+        hint: `Here it can still add the modules it does not wire: \`secure add ${unwiredModules.join(' ')}\`; then register the security middleware the way ${label} does.`,
+      },
+    );
+  }
   if (dependencyRange(pkg, 'fastify')) return 'fastify';
   if (dependencyRange(pkg, 'express')) return 'express';
   throw new SecureError('NOT_FOUND', `package.json in ${root} depends on neither express nor fastify`, {
-    hint: '`secure add` wires modules into an Express or Fastify app; add the framework first.',
+    hint: '`secure add` wires modules into an Express or Fastify app; run it in the package that creates the app.',
   });
 }
 
@@ -171,8 +253,13 @@ function sourceDirOf(root: string, entry: string): string {
 }
 
 /** Reads package.json and the code: framework, module system, source folder and the file creating the app. */
-export function detectProject(root: string, options: { entry?: string } = {}): ProjectLayout {
+export function detectProject(
+  root: string,
+  options: { entry?: string; unwiredOnly?: boolean } = {},
+): ProjectLayout {
   const pkg = readPackageJson(root);
+  const other = otherFrameworkOf(pkg);
+  if (other && options.unwiredOnly) return unwiredLayout(root, pkg, other[1]);
   const framework = detectFramework(root, pkg);
   const factory = framework === 'express' ? '`express()`' : '`fastify()` / `Fastify()`';
 
@@ -217,14 +304,54 @@ export function detectProject(root: string, options: { entry?: string } = {}): P
   return {
     root,
     framework,
-    frameworkMajor: majorOf(dependencyRange(pkg, framework)),
+    frameworkMajor: majorOf(installedVersion(root, framework)),
     moduleSystem: pkg.type === 'module' ? 'esm' : 'cjs',
     typescript: tsconfig,
     srcDir: sourceDirOf(root, entry),
     entry: toPosix(relative(root, entry)),
     appName,
     packageName: pkg.name ?? 'app',
+    importSuffix: importSuffixOf(pkg, readFileSync(entry, 'utf8'), tsconfig),
     ws: dependencyRange(pkg, 'socket.io') ? 'socket.io' : dependencyRange(pkg, 'ws') ? 'ws' : 'none',
     redis: Boolean(dependencyRange(pkg, 'ioredis') ?? dependencyRange(pkg, 'redis')),
+  };
+}
+
+/**
+ * ESM always writes `.js`; a CommonJS project as its entry does (most write `./routes`, some `./routes.js`).
+ * Without a relative import to go by, TypeScript gets none (ts-node) and JavaScript `.js` (require finds it).
+ */
+function importSuffixOf(pkg: PackageJson, entryText: string, typescript: boolean): '.js' | '' {
+  if (pkg.type === 'module') return '.js';
+  const relative = [
+    ...entryText.matchAll(/(?:from\s*|require\(\s*|import\(\s*)['"](\.{1,2}\/[^'"]*)['"]/g),
+  ].map((match) => match[1]);
+  const suffixed = relative.filter((specifier) => /\.[cm]?js$/.test(specifier)).length;
+  if (relative.length === 0) return typescript ? '' : '.js';
+  return suffixed * 2 > relative.length ? '.js' : '';
+}
+
+/** A project whose framework `secure add` does not wire into: what the unwired modules need to render. */
+function unwiredLayout(root: string, pkg: PackageJson, otherFramework: string): ProjectLayout {
+  const typescript = existsSync(join(root, 'tsconfig.json'));
+  const rootDir = readTsconfigRootDir(root);
+  const srcDir = rootDir
+    ? toPosix(rootDir).replace(/^\.\//, '').replace(/\/$/, '') || '.'
+    : existsSync(join(root, 'src'))
+      ? 'src'
+      : '.';
+  return {
+    root,
+    framework: dependencyRange(pkg, 'fastify') ? 'fastify' : 'express',
+    moduleSystem: pkg.type === 'module' ? 'esm' : 'cjs',
+    typescript,
+    srcDir,
+    entry: '',
+    appName: '',
+    packageName: pkg.name ?? 'app',
+    importSuffix: pkg.type === 'module' ? '.js' : '',
+    ws: dependencyRange(pkg, 'socket.io') ? 'socket.io' : dependencyRange(pkg, 'ws') ? 'ws' : 'none',
+    redis: Boolean(dependencyRange(pkg, 'ioredis') ?? dependencyRange(pkg, 'redis')),
+    otherFramework,
   };
 }

@@ -5,7 +5,8 @@ import { pathToFileURL } from 'node:url';
 import { ts } from 'ts-morph';
 
 interface PrettierApi {
-  format(text: string, options: Record<string, unknown>): Promise<string>;
+  /** Prettier 3 answers a promise, Prettier 2 a string. */
+  format(text: string, options: Record<string, unknown>): Promise<string> | string;
   resolveConfig(file: string): Promise<Record<string, unknown> | null>;
   getFileInfo(file: string, options: { ignorePath?: string }): Promise<{ ignored: boolean }>;
 }
@@ -24,8 +25,18 @@ export async function projectFormatter(root: string, declared: boolean): Promise
   } catch {
     return identity;
   }
-  const prettier = (await import(pathToFileURL(resolved).href)) as PrettierApi & { default?: PrettierApi };
-  const api = typeof prettier.format === 'function' ? prettier : prettier.default!;
+  const prettier = (await import(pathToFileURL(resolved).href)) as Partial<PrettierApi> & {
+    default?: Partial<PrettierApi>;
+  };
+  // Prettier 2 is CommonJS: Node's import sees only the exports it can read statically (`format`, not
+  // `getFileInfo`), so the whole API is on `default` there; Prettier 3's ESM build has it on the namespace.
+  const api = [prettier, prettier.default].find(
+    (candidate): candidate is PrettierApi =>
+      typeof candidate?.format === 'function' &&
+      typeof candidate.getFileInfo === 'function' &&
+      typeof candidate.resolveConfig === 'function',
+  );
+  if (!api) return identity;
   const ignorePath = existsSync(join(root, '.prettierignore')) ? join(root, '.prettierignore') : undefined;
   return async (relativePath, text) => {
     const file = join(root, relativePath);

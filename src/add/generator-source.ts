@@ -47,6 +47,8 @@ export interface AddableGenerator {
   /** Only the scaffolder renders it (`app`). */
   scaffoldOnly?: boolean;
   requires?: readonly string[];
+  /** False when the project makes the module pointless (ws-auth without a WebSocket library). */
+  when?: (context: any) => boolean;
   prompts?: readonly PromptDeclaration[];
   /** Package names; the versions come from the one pinned map. */
   dependencies?: (context: any) => readonly string[];

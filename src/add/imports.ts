@@ -64,3 +64,22 @@ export async function completeImports(
   }
   return taken;
 }
+
+/**
+ * The rendered module's relative imports without their `.js` suffix, for a CommonJS project that writes
+ * `./x` (ts-node resolves `./x` to x.ts, and a `.js` naming a `.ts` file may not resolve). Only the
+ * specifiers change.
+ */
+export function withoutJsSuffix(path: string, text: string): string {
+  const sourceFile = openSource(path, text);
+  const declarations = [...sourceFile.getImportDeclarations(), ...sourceFile.getExportDeclarations()];
+  const edits = declarations
+    .map((declaration) => declaration.getModuleSpecifier())
+    .filter((literal) => literal !== undefined)
+    .filter((literal) => /^\.{1,2}\/.*\.js$/.test(literal.getLiteralValue()))
+    .map((literal) => ({ end: literal.getEnd() - 1, length: '.js'.length }))
+    .sort((a, b) => b.end - a.end);
+  let result = text;
+  for (const { end, length } of edits) result = result.slice(0, end - length) + result.slice(end);
+  return result;
+}

@@ -6,8 +6,12 @@ import { packageVersion } from '../cli/package-info.js';
 import type { Refusal } from '../engine/generator.js';
 import { manifestPath, type Manifest } from '../engine/manifest.js';
 import { loadPolicy, type Policy } from '../policy/index.js';
-import { detectProject, readPackageJson, type ProjectLayout } from './detect.js';
+import { detectProject, readPackageJson, unwiredModules, type ProjectLayout } from './detect.js';
+import { projectFacts } from './facts.js';
+import { fitProject } from './fit-project.js';
+import { readDockerProject } from '../../generators/docker.js';
 import { projectFormatter, toJavaScript } from './format.js';
+import { idiomaticJavaScript } from './javascript.js';
 import {
   wiringSteps,
   type AddableGenerator,
@@ -15,7 +19,7 @@ import {
   type TemplateContext,
 } from './generator-source.js';
 import { contentHash, readManifest, serializeManifest } from './manifest-store.js';
-import { completeImports, packageImports, type RenderedModule } from './imports.js';
+import { completeImports, packageImports, withoutJsSuffix, type RenderedModule } from './imports.js';
 import { addDependencies, addEnvNames, ignoreDotEnv, type EnvName } from './project-files.js';
 import { resolveAnswers, type AnswerOptions } from './prompts.js';
 import { exportedNames, srcPrefix, wireGenerators } from './wire-plan.js';
@@ -46,6 +50,8 @@ export interface AddPlan {
   upToDate: string[];
   /** Generated files the user edited: kept (unless force), with the diff to our version. */
   conflicts: Conflict[];
+  /** Modules not added, each with the reason (an answer already there, a version that does not fit). */
+  refused: { generator: string; reason: string }[];
   notes: string[];
 }
 
@@ -54,6 +60,8 @@ export interface PlanOptions extends AnswerOptions {
   entry?: string;
   /** Overwrite generated files the user edited. */
   force?: boolean;
+  /** Move a package installed below what the generated code needs to our pinned version. */
+  upgrade?: boolean;
   policy?: Policy;
 }
 
@@ -115,19 +123,29 @@ export async function planChanges(
     throw new SecureError('USAGE', 'name at least one module to add', {
       hint: 'secure add --list shows them; for example `secure add headers cors rate-limit`.',
     });
-  const project = detectProject(root, { entry: options.entry });
-  const selected = resolveGenerators(source, names);
+  const resolved = resolveGenerators(source, names);
+  const project = detectProject(root, {
+    entry: options.entry,
+    unwiredOnly: resolved.every((generator) => unwiredModules.includes(generator.name)),
+  });
+  const projectReader = {
+    read: (path: string) =>
+      existsSync(join(root, path)) ? readFileSync(join(root, path), 'utf8') : undefined,
+    isDirectory: (path: string) => existsSync(join(root, path)) && statSync(join(root, path)).isDirectory(),
+  };
+  // How the project installs, builds and starts: what a new Dockerfile for it must run.
+  const facts = { ...projectFacts(project), docker: readDockerProject(projectReader) };
   const requested = new Set(names);
   const policy = options.policy ?? loadPolicy(root);
-  // What the project already tells: its framework, its socket library, whether it uses Redis.
+  // What the project already tells: its framework, its socket library (or none), whether it uses Redis.
   const known = {
     framework: project.framework,
     preset: policy.preset,
-    ...(project.ws === 'none' ? {} : { ws: project.ws }),
+    ws: project.ws,
     ...(project.redis ? { redis: true } : {}),
   };
   const answers = await resolveAnswers(
-    selected.flatMap((generator) => generator.prompts ?? []),
+    resolved.flatMap((generator) => generator.prompts ?? []),
     options,
     known,
   );
@@ -144,34 +162,26 @@ export async function planChanges(
     appName: project.packageName,
     moduleSystem: project.moduleSystem,
     versions: source.versions,
+    project: facts,
   };
-  const projectReader = {
-    read: (path: string) =>
-      existsSync(join(root, path)) ? readFileSync(join(root, path), 'utf8') : undefined,
-    isDirectory: (path: string) => existsSync(join(root, path)) && statSync(join(root, path)).isDirectory(),
-  };
-  // A module the project already answers another way (its own JWT signing), or cannot take, is refused with
-  // its reason and nothing of it written, and so is every module that needs it; the others are still added.
-  const refused = new Map<string, Refusal>();
-  for (const generator of selected) {
-    const refusal = generator.refuse?.(context, projectReader);
-    if (refusal) refused.set(generator.name, refusal);
-  }
-  for (let grew = refused.size > 0; grew; ) {
-    grew = false;
-    for (const generator of selected)
-      for (const required of generator.requires ?? [])
-        if (refused.has(required) && !refused.has(generator.name)) {
-          refused.set(generator.name, { reason: `it needs ${required}, which was refused`, hint: '' });
-          grew = true;
-        }
-  }
-  const [firstRefused] = [...refused];
-  if (firstRefused && names.every((name) => refused.has(name)))
-    throw new SecureError('REFUSED', `${firstRefused[0]}: ${firstRefused[1].reason}`, {
-      hint: firstRefused[1].hint || undefined,
-    });
-  selected.splice(0, selected.length, ...selected.filter((generator) => !refused.has(generator.name)));
+  const notes: string[] = [];
+  const fitted = fitProject(
+    root,
+    project,
+    resolved,
+    source,
+    context,
+    requested,
+    Boolean(options.upgrade),
+    notes,
+    projectReader,
+  );
+  const { selected, refused, pins, upgrades } = fitted;
+  // Every requested module refused: nothing to add is a refusal, with the first reason (exit 1).
+  if (selected.length === 0 && refused.length > 0)
+    throw new SecureError('REFUSED', `${refused[0].generator}: ${refused[0].reason}`);
+  if (selected.length === 0)
+    return { project, generators: [], changes: [], upToDate: [], conflicts: [], refused, notes };
   const format = await projectFormatter(root, hasDependency(root, 'prettier'));
 
   const contents = new Map<string, string | undefined>();
@@ -187,9 +197,6 @@ export async function planChanges(
     if (text !== (proposed.get(path) ?? current(path))) proposed.set(path, text);
   };
   const touched = new Set<string>();
-  const notes: string[] = [...refused].map(
-    ([name, { reason, hint }]) => `refused ${name}: ${reason}${hint ? `. ${hint}` : ''}`,
-  );
   const conflicts: Conflict[] = [];
   const recordedManifest = readManifest(root);
   const manifest: Manifest = structuredClone(recordedManifest);
@@ -239,9 +246,13 @@ export async function planChanges(
   for (const [renderedPath, { generator: generatorName, text: renderedText }] of renderedModules) {
     const javascript = !project.typescript && renderedPath.endsWith('.ts');
     const path = javascript ? renderedPath.replace(/\.ts$/, '.js') : renderedPath;
+    const suffixed = project.importSuffix === '' ? withoutJsSuffix(renderedPath, renderedText) : renderedText;
     const text = await format(
       path,
-      javascript ? toJavaScript(renderedText, project.moduleSystem) : renderedText,
+      javascript
+        ? (idiomaticJavaScript(suffixed, project.moduleSystem) ??
+            toJavaScript(suffixed, project.moduleSystem))
+        : suffixed,
     );
     const onDisk = current(path);
     const recorded = manifest.files[path];
@@ -292,20 +303,38 @@ export async function planChanges(
         ),
       ),
   );
-  for (const [path, text] of wireGenerators(wirable, project, current, exporters, touched, notes))
-    propose(path, await format(path, text));
+  // The project's own registrations of a concern, replaced in place before the wiring adds the rest.
+  const entryText = project.entry ? fitted.replaceInEntry(current(project.entry)!) : undefined;
+  const beforeWiring = (path: string) => (path === project.entry ? entryText : current(path));
+  const wired = wireGenerators(wirable, project, beforeWiring, exporters, touched, notes);
+  if (entryText !== undefined && entryText !== current(project.entry) && !wired.has(project.entry))
+    wired.set(project.entry, entryText);
+  // The user's file is formatted only when it was formatted before: otherwise Prettier would rewrite lines
+  // the wiring never touched.
+  for (const [path, text] of wired) {
+    const before = current(path);
+    const formatted = before !== undefined && (await format(path, before)) === before;
+    propose(path, formatted ? await format(path, text) : text);
+  }
 
   for (const generator of selected)
     if (touched.has(generator.name)) notes.push(...(generator.nextSteps?.(context) ?? []));
 
   const pinned = (list: (generator: AddableGenerator) => readonly string[]) =>
-    Object.fromEntries(selected.flatMap(list).map((name) => [name, pinnedVersion(source, name)]));
+    Object.fromEntries(
+      selected.flatMap(list).map((name) => [name, pins[name] ?? pinnedVersion(source, name)]),
+    );
   const dependencies = {
     ...pinned((generator) => generator.dependencies?.(context) ?? []),
-    ...Object.fromEntries(takenPackages.map((name) => [name, pinnedVersion(source, name)])),
+    ...Object.fromEntries(takenPackages.map((name) => [name, pins[name] ?? pinnedVersion(source, name)])),
   };
-  const devDependencies = pinned((generator) => generator.devDependencies?.(context) ?? []);
-  const pkgEdit = addDependencies(current('package.json')!, dependencies, devDependencies);
+  // A JavaScript project compiles nothing: type packages would only be noise in its package.json.
+  const devDependencies = Object.fromEntries(
+    Object.entries(pinned((generator) => generator.devDependencies?.(context) ?? [])).filter(
+      ([name]) => project.typescript || !name.startsWith('@types/'),
+    ),
+  );
+  const pkgEdit = addDependencies(current('package.json')!, dependencies, devDependencies, upgrades);
   propose('package.json', pkgEdit.text);
   for (const { name, theirs, ours } of pkgEdit.kept)
     notes.push(`kept your ${name}@${theirs} (the generated code is tested with ${ours})`);
@@ -334,6 +363,7 @@ export async function planChanges(
     changes,
     upToDate,
     conflicts,
+    refused,
     notes,
   };
 }

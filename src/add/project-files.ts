@@ -24,6 +24,8 @@ export function addDependencies(
   text: string,
   dependencies: Record<string, string>,
   devDependencies: Record<string, string>,
+  /** Packages whose range is replaced by ours, asked for with --upgrade. */
+  upgrades: Record<string, string> = {},
 ): DependencyEdit {
   const pkg = JSON.parse(text) as Record<string, unknown>;
   const kept: DependencyEdit['kept'] = [];
@@ -39,7 +41,14 @@ export function addDependencies(
     let fieldChanged = false;
     for (const [name, version] of Object.entries(wanted)) {
       const theirs = has(name);
-      if (theirs === undefined) {
+      if (theirs !== undefined && upgrades[name] !== undefined && theirs !== upgrades[name]) {
+        for (const owner of ['dependencies', 'devDependencies'] as const) {
+          const list = pkg[owner] as Record<string, string> | undefined;
+          if (list?.[name] !== undefined) list[name] = upgrades[name];
+          if (owner === field && list?.[name] !== undefined) current[name] = upgrades[name];
+        }
+        changed = true;
+      } else if (theirs === undefined) {
         current[name] = version;
         fieldChanged = true;
       } else if (theirs !== version && field === 'dependencies') kept.push({ name, theirs, ours: version });

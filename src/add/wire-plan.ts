@@ -4,13 +4,13 @@ import { Node, type SourceFile } from 'ts-morph';
 import { parseDeclaredCall } from '../engine/wiring/ensure-use.js';
 import type { WireRequest } from '../engine/wiring/types.js';
 import { hasTarget, openSource, wireSource } from '../engine/wiring/wire.js';
-import { candidateFiles, toPosix, type ProjectLayout } from './detect.js';
+import { candidateFiles, projectSourceFiles, toPosix, type ProjectLayout } from './detect.js';
 import { wiringSteps, type AddableGenerator, type WiringDeclaration } from './generator-source.js';
 
 /** How the plan wires generated modules into the user's files (imports and calls), computed in memory. */
 
-function importSpecifier(fromFile: string, srcDir: string, module: string): string {
-  const target = `${toPosix(join(srcDir, module))}.js`;
+function importSpecifier(fromFile: string, srcDir: string, module: string, suffix: string): string {
+  const target = `${toPosix(join(srcDir, module))}${suffix}`;
   const path = toPosix(relative(dirname(fromFile), target));
   return path.startsWith('.') ? path : `./${path}`;
 }
@@ -58,13 +58,13 @@ export function wireGenerators(
       requests.push({
         generator: generator.name,
         request: {
-          moduleSpecifier: importSpecifier(file, project.srcDir, step.module),
+          moduleSpecifier: importSpecifier(file, project.srcDir, step.module, project.importSuffix),
           names: step.imports,
           statement: step.statement,
           position: step.position,
           target: step.target,
           alsoImports: [...others].map(([module, names]) => ({
-            moduleSpecifier: importSpecifier(file, project.srcDir, module),
+            moduleSpecifier: importSpecifier(file, project.srcDir, module, project.importSuffix),
             names,
           })),
         },
@@ -72,6 +72,8 @@ export function wireGenerators(
       byFile.set(file, requests);
     }
   }
+  const startup = startupCheck(selected, project, exporters);
+  if (startup) byFile.set(project.entry, [startup, ...(byFile.get(project.entry) ?? [])]);
   for (const [file, requests] of byFile) {
     let text = current(file)!;
     for (const { generator, request } of requests) {
@@ -142,4 +144,42 @@ function findSocketIoFile(project: ProjectLayout): string | undefined {
     if (hasTarget(path, text, project.framework, 'socket.io')) return path;
   }
   return undefined;
+}
+
+/** The config module's validating call and the calls that show a project already validates at start. */
+const validatingCall = { module: 'security/config', name: 'getSettings' };
+const validatesAlready = /\b(?:getSettings|loadSettings|readEnvironment)\(/;
+
+/**
+ * Config is validated once, at start: `getSettings();` above the app's creation in the entry, so a missing
+ * variable stops the start with its name instead of failing each request. Not when the project's code
+ * (not the generated config module) calls the validation already.
+ */
+function startupCheck(
+  selected: AddableGenerator[],
+  project: ProjectLayout,
+  exporters: ReadonlyMap<string, string>,
+): { generator: string; request: WireRequest } | undefined {
+  if (!project.entry || !selected.some((generator) => generator.name === 'config')) return undefined;
+  if (exporters.get(validatingCall.name) !== validatingCall.module) return undefined;
+  const configFile = `${srcPrefix(project.srcDir)}${validatingCall.module}`;
+  for (const file of projectSourceFiles(project.root)) {
+    const path = toPosix(relative(project.root, file));
+    if (path.replace(/\.[cm]?[jt]s$/, '') === configFile) continue;
+    if (validatesAlready.test(readFileSync(file, 'utf8'))) return undefined;
+  }
+  return {
+    generator: 'config',
+    request: {
+      moduleSpecifier: importSpecifier(
+        project.entry,
+        project.srcDir,
+        validatingCall.module,
+        project.importSuffix,
+      ),
+      names: [validatingCall.name],
+      statement: `${validatingCall.name}();`,
+      position: 'before-app',
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { generatorSource } from '../../src/add/registry.js';
 import { memoryOutput } from '../../src/cli/output.js';
 import { runProgram } from '../../src/cli/run.js';
 import { secureProgram } from '../../src/cli/secure-program.js';
-import { createBin, runBin } from '../helpers/cli.js';
+import { createBin, runBin, secureBin } from '../helpers/cli.js';
 import { gitStatus, makeProject } from './projects.js';
 
 async function secure(root: string, args: string[]) {
@@ -35,12 +35,12 @@ describe('secure add (command line)', () => {
     expect(lines.some((line) => line.startsWith('app '))).toBe(false);
   });
 
-  it('without a terminal, a question without its flag is a one-line error, exit 2, nothing written', async () => {
+  // Before, it asked which WebSocket library to add to an app that has none.
+  it('in an app without a WebSocket library, ws-auth is not added: one reason, nothing written', async () => {
     const root = await makeProject('express5-esm');
     const result = await secure(root, ['add', 'ws-auth']);
-    expect(result.code).toBe(2);
-    expect(result.stderr.split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/pass --ws <socket\.io\|ws\|none>, or --yes/);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/not added: ws-auth: no WebSocket library/);
     expect(await gitStatus(root)).toBe('');
   });
 
@@ -88,5 +88,24 @@ describe('secure add (command line)', () => {
     const result = await secure(process.cwd(), ['add']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/name at least one module/);
+  });
+
+  // Run by the built bin: Node's own import of a CommonJS package is what hid Prettier 2's API.
+  it('formats with the Prettier 2 a project has installed instead of crashing', async () => {
+    const root = await makeProject('express5-esm');
+    const prettier = join(root, 'node_modules', 'prettier');
+    mkdirSync(prettier, { recursive: true });
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    pkg.devDependencies = { ...pkg.devDependencies, prettier: '2.8.8' };
+    writeFileSync(join(root, 'package.json'), JSON.stringify(pkg));
+    writeFileSync(join(prettier, 'package.json'), '{"name":"prettier","version":"2.8.8","main":"index.js"}');
+    // Like Prettier 2's bundle: Node reads `format` statically, and nothing after the first method.
+    writeFileSync(
+      join(prettier, 'index.js'),
+      `function format(text) {\n  return '// prettier 2\\n' + text;\n}\nmodule.exports = {\n  format,\n  check(text) {\n    return Boolean(text);\n  },\n  getFileInfo: async () => ({ ignored: false }),\n  resolveConfig: async () => null,\n};\n`,
+    );
+    const result = await runBin(secureBin, ['add', 'headers', '--dry-run', '--yes'], { cwd: root });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain('+// prettier 2\n+import');
   });
 });

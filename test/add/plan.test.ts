@@ -55,7 +55,7 @@ const fakeGenerators: AddableGenerator[] = [
     name: 'socket',
     description: 'asks a question',
     prompts: [
-      { name: 'ws', flag: '--ws', message: 'WebSocket library', choices: ['socket.io', 'ws'], default: 'ws' },
+      { name: 'db', flag: '--db', message: 'Database', choices: ['sqlite', 'postgres'], default: 'sqlite' },
     ],
   },
 ];
@@ -100,7 +100,7 @@ const fakeSource: GeneratorSource = {
         ],
       ]);
     return new Map([
-      [`${prefix(srcDir)}security/socket.ts`, `export const library = ${JSON.stringify(context.ws)};\n`],
+      [`${prefix(srcDir)}security/socket.ts`, `export const library = ${JSON.stringify(context.db)};\n`],
     ]);
   },
 };
@@ -169,18 +169,18 @@ describe('planModules', () => {
   it('asks nothing without a terminal: a missing answer is a usage error naming the flag', async () => {
     const root = project({ 'package.json': packageJson, 'tsconfig.json': '{}', 'src/app.ts': app });
     await expect(planModules(root, ['socket'], { source: fakeSource })).rejects.toThrow(
-      /pass --ws <socket.io\|ws>, or --yes for the default \(ws\)/,
+      /pass --db <sqlite\|postgres>, or --yes for the default \(sqlite\)/,
     );
     const withFlag = await planModules(root, ['socket'], {
       source: fakeSource,
-      answers: { ws: 'socket.io' },
+      answers: { db: 'postgres' },
     });
     expect(withFlag.changes.find((change) => change.path === 'src/security/socket.ts')!.after).toContain(
-      '"socket.io"',
+      '"postgres"',
     );
     const withYes = await planModules(root, ['socket'], { source: fakeSource, yes: true });
     expect(withYes.changes.find((change) => change.path === 'src/security/socket.ts')!.after).toContain(
-      '"ws"',
+      '"sqlite"',
     );
   });
 
@@ -233,6 +233,23 @@ describe('planModules', () => {
     expect(again.changes).toEqual([]);
   });
 
+  it('leaves the lines of a file Prettier would reformat as they were: only the wiring is added', async () => {
+    const unformatted = `import express from 'express';\n\nconst app = express();\napp.get('/', (_q, r) => r.send('ok'))\napp.listen(3000, () => { console.log('up') }).on('error', (e) => { throw e })\n`;
+    const root = project({
+      'package.json': `{"name":"api","type":"module","dependencies":{"express":"^5.1.0"},"devDependencies":{"prettier":"3.6.2"}}\n`,
+      'tsconfig.json': '{}',
+      'src/app.ts': unformatted,
+    });
+    mkdirSync(join(root, 'node_modules'));
+    symlinkSync(join(repoRoot, 'node_modules/prettier'), join(root, 'node_modules/prettier'));
+    const plan = await planModules(root, ['headers'], { source: fakeSource });
+    const wired = plan.changes.find((change) => change.path === 'src/app.ts')!.after;
+    expect(wired).toContain(
+      `app.listen(3000, () => { console.log('up') }).on('error', (e) => { throw e })\n`,
+    );
+    expect(wired).toContain(`const app = express();\napp.use(securityHeaders(settings));\n`);
+  });
+
   it("never overwrites a file of the user's at a generated path", async () => {
     const root = project({
       'package.json': packageJson,
@@ -254,7 +271,8 @@ describe('planModules', () => {
     });
     const plan = await planModules(root, ['headers'], { source: fakeSource });
     const headers = plan.changes.find((change) => change.path === 'security/headers.js');
-    expect(headers?.after).toContain('exports.securityHeaders = securityHeaders;');
+    expect(headers?.after).toContain('module.exports = { securityHeaders };');
+    expect(headers?.after).not.toMatch(/__esModule|exports\.securityHeaders/);
     expect(headers?.after).not.toContain('RequestHandler');
     const wired = plan.changes.find((change) => change.path === 'index.js')!.after;
     expect(wired).toContain(`const { securityHeaders } = require('./security/headers.js');`);

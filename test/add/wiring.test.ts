@@ -281,3 +281,55 @@ describe('wireSource on a socket.io server', () => {
     expect(result).toContain(`import { socketAuth } from './security/ws-auth.js';`);
   });
 });
+
+describe('wireSource: names bound before their first use', () => {
+  // Handles the CommonJS TDZ: a require further down than `express()` would throw at start.
+  it('puts the require above the app when the file requires more after creating it', () => {
+    const text = `const express = require('express');\nconst app = express();\nconst users = require('./routes/users');\n\napp.use('/users', users);\nmodule.exports = app;\n`;
+    const wired = wireSource(text, {
+      file: 'app.js',
+      framework: 'express',
+      moduleSystem: 'cjs',
+      requests: [headers],
+    });
+    expect(wired).toBe(
+      `const express = require('express');\nconst { securityHeaders } = require('./security/headers.js');\nconst app = express();\napp.use(securityHeaders());\nconst users = require('./routes/users');\n\napp.use('/users', users);\nmodule.exports = app;\n`,
+    );
+  });
+
+  it('puts the import above a factory that creates the app, not after the requires below it', () => {
+    const text = `import express = require('express');\n\nfunction build() {\n  const app = express();\n  return app;\n}\nconst app = build();\nimport routes = require('./routes');\napp.use(routes);\n`;
+    const wired = wireSource(text, {
+      file: 'src/app.ts',
+      framework: 'express',
+      moduleSystem: 'cjs',
+      requests: [headers],
+    });
+    const lines = wired.split('\n');
+    expect(lines.indexOf(`import { securityHeaders } from './security/headers.js';`)).toBe(1);
+    expect(wired).toContain(`  const app = express();\n  app.use(securityHeaders());\n`);
+  });
+
+  it('still adds after the last import when every import is above the app', () => {
+    const wired = wireExpress(expressEsm, [headers]);
+    expect(wired.split('\n').slice(0, 3)).toEqual([
+      `import express from 'express';`,
+      `import { users } from './routes/users.js';`,
+      `import { securityHeaders } from './security/headers.js';`,
+    ]);
+  });
+});
+
+describe('wireSource: what is not an app', () => {
+  it('does not take an express.Router() for the app', () => {
+    const text = `const express = require('express');\nconst router = express.Router();\nrouter.get('/', (req, res) => res.send('ok'));\nmodule.exports = router;\n`;
+    expect(() =>
+      wireSource(text, {
+        file: 'src/routes/index.js',
+        framework: 'express',
+        moduleSystem: 'cjs',
+        requests: [headers],
+      }),
+    ).toThrow(/no express app is created in this file/);
+  });
+});

@@ -15,6 +15,7 @@ export interface AddCommandOptions {
   force?: boolean;
   dryRun?: boolean;
   install?: boolean;
+  upgrade?: boolean;
   [promptAnswer: string]: unknown;
 }
 
@@ -39,7 +40,9 @@ export function addCommandOptions(command: Command, source: GeneratorSource): Co
     .option('-y, --yes', 'take the default answer to every question')
     .option('-f, --force', 'overwrite generated files you changed (the diff is shown otherwise)')
     .option('-d, --dry-run', 'print a unified diff of every change and write nothing')
-    .option('--install', "run the project's package manager after adding dependencies");
+    .option('--install', "run the project's package manager after adding dependencies")
+    .option('--upgrade', 'move a package installed below what a module needs to its tested version')
+    .option('--redis', 'keep rate-limit counters in Redis (rate-limit)');
   for (const prompt of uniquePrompts(source)) {
     const flag = flagOf(prompt);
     command.addOption(
@@ -57,6 +60,7 @@ function answersFrom(source: GeneratorSource, options: AddCommandOptions): Answe
     const value = options[camelCase(flagOf(prompt))];
     if (typeof value === 'string' || typeof value === 'boolean') answers[prompt.name] = value;
   }
+  if (options.redis === true) answers.redis = true;
   return answers;
 }
 
@@ -70,9 +74,12 @@ function listModules(output: Output, source: GeneratorSource): number {
 function report(output: Output, result: AddResult, dryRun: boolean): void {
   const { colors } = output;
   const { project } = result;
+  const moduleSystem = project.moduleSystem === 'esm' ? 'ESM' : 'CommonJS';
   output.out(
     colors.dim(
-      `${project.framework}${project.frameworkMajor ? ` ${project.frameworkMajor}` : ''} app \`${project.appName}\` in ${project.entry} (${project.moduleSystem === 'esm' ? 'ESM' : 'CommonJS'}, source folder ${project.srcDir})`,
+      project.otherFramework
+        ? `${project.otherFramework} project: modules written, nothing wired (${moduleSystem}, source folder ${project.srcDir})`
+        : `${project.framework}${project.frameworkMajor ? ` ${project.frameworkMajor}` : ''} app \`${project.appName}\` in ${project.entry} (${moduleSystem}, source folder ${project.srcDir})`,
     ),
   );
   for (const change of result.changes)
@@ -133,6 +140,7 @@ export async function addCommand(
     force: options.force,
     dryRun: options.dryRun,
     install: options.install,
+    upgrade: options.upgrade,
     answers: answersFrom(source, options),
     interactive: output.interactive && canPrompt(),
   });

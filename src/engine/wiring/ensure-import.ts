@@ -53,12 +53,18 @@ function topLevelBindings(sourceFile: SourceFile): Map<string, string | undefine
   return bindings;
 }
 
-/** Index after the file's leading imports / requires (and any directive prologue or shebang-free header). */
-function importInsertionIndex(sourceFile: SourceFile): number {
+/**
+ * Index after the file's imports / requires (and any directive prologue), counting only those above
+ * `firstUse`: a require runs where it stands (and TypeScript compiles an import in a CommonJS file to one),
+ * so a name must be bound above the statement that first reads it, not after the file's last require.
+ */
+function importInsertionIndex(sourceFile: SourceFile, firstUse?: Node): number {
   // ts-morph counts comment-only lines as statements when inserting: index over the same list.
-  const statements = sourceFile.getStatementsWithComments();
+  const statements: Node[] = sourceFile.getStatementsWithComments();
+  const useAt = firstUse ? statements.indexOf(topLevelStatementOf(firstUse)) : -1;
+  const end = useAt === -1 ? statements.length : useAt;
   let index = 0;
-  for (let i = 0; i < statements.length; i++) {
+  for (let i = 0; i < end; i++) {
     const statement = statements[i];
     const isImport =
       Node.isImportDeclaration(statement) ||
@@ -71,12 +77,25 @@ function importInsertionIndex(sourceFile: SourceFile): number {
   return index;
 }
 
+/** The statement directly in the file that holds `node` (a factory function holding the app, say). */
+function topLevelStatementOf(node: Node): Node {
+  let current = node;
+  for (let parent = current.getParent(); parent && !Node.isSourceFile(parent); parent = parent.getParent())
+    current = parent;
+  return current;
+}
+
 /**
  * Makes `names` available from `moduleSpecifier` in this file: adds what is missing to an existing import
  * of that module, or one new import (or require, in a CommonJS file) after the file's other imports.
  * Refuses when a name is already bound to something else, rather than shadowing the user's code.
  */
-export function ensureImport(sourceFile: SourceFile, request: ImportRequest, style: SourceStyle): boolean {
+export function ensureImport(
+  sourceFile: SourceFile,
+  request: ImportRequest,
+  style: SourceStyle,
+  firstUse?: Node,
+): boolean {
   const bindings = topLevelBindings(sourceFile);
   const missing: string[] = [];
   for (const name of request.names) {
@@ -123,7 +142,7 @@ export function ensureImport(sourceFile: SourceFile, request: ImportRequest, sty
     style.imports === 'esm'
       ? `import { ${missing.join(', ')} } from ${specifier}${semicolon}`
       : `const { ${missing.join(', ')} } = require(${specifier})${semicolon}`;
-  const index = importInsertionIndex(sourceFile);
+  const index = importInsertionIndex(sourceFile, firstUse);
   if (index === 0) insertFirstLine(sourceFile, text);
   else insertLineAfter(sourceFile.getStatementsWithComments()[index - 1], text);
   return true;

@@ -74,10 +74,11 @@ function createdBy(declaration: VariableDeclaration, factories: Set<string>, mod
         const [argument] = callee.getArguments();
         return Boolean(argument && Node.isStringLiteral(argument) && modules.has(argument.getLiteralValue()));
       }
-      // Handles: express.default() and a chained call on the instance
+      // Handles: express.default(), fastify.fastify() and a chained call on the instance; not express.Router()
       if (Node.isPropertyAccessExpression(callee)) {
         const object = callee.getExpression();
-        if (Node.isIdentifier(object) && factories.has(object.getText())) return true;
+        if (Node.isIdentifier(object) && factories.has(object.getText()))
+          return ['default', 'fastify'].includes(callee.getName());
         expression = object;
       } else return false;
     } else return false;

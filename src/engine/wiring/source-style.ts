@@ -64,6 +64,17 @@ export function insertLineAfter(anchor: Node, text: string): void {
   sourceFile.insertText(end, `${eol}${indentation}${text}`);
 }
 
+/** Puts `text` on a new line right above `anchor` (above its doc comment), at its indentation. */
+export function insertLineBefore(anchor: Node, text: string): void {
+  const sourceFile = anchor.getSourceFile();
+  const full = sourceFile.getFullText();
+  const start = anchor.getStart(true);
+  const lineStart = full.lastIndexOf('\n', start - 1) + 1;
+  const indentation = /^[ \t]*/.exec(full.slice(lineStart, start))?.[0] ?? '';
+  const eol = full.includes('\r\n') ? '\r\n' : '\n';
+  sourceFile.insertText(lineStart, `${indentation}${text}${eol}`);
+}
+
 /** Puts `text` on the first line of the file, before everything else. */
 export function insertFirstLine(sourceFile: SourceFile, text: string): void {
   const eol = sourceFile.getFullText().includes('\r\n') ? '\r\n' : '\n';

@@ -11,8 +11,11 @@ export interface WireRequest {
    * `app.use(securityHeaders());`, `app.register(securityHeaders);`, `io.use(socketAuth);`.
    */
   statement: string;
-  /** Before the routes (security middleware) or after them (error handlers). */
-  position?: 'before-routes' | 'after-routes';
+  /**
+   * Before the routes (security middleware) or after them (error handlers); `before-app`: a plain call
+   * (`getSettings();`) on the line above the app's creation, once per file.
+   */
+  position?: 'before-routes' | 'after-routes' | 'before-app';
   /** The instance the statement attaches to: the app (default) or the socket.io `Server`. */
   target?: 'app' | 'socket.io';
 }

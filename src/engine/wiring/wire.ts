@@ -1,9 +1,17 @@
-import { IndentationText, NewLineKind, Project, QuoteKind, SyntaxKind, type SourceFile } from 'ts-morph';
+import {
+  IndentationText,
+  NewLineKind,
+  Node,
+  Project,
+  QuoteKind,
+  SyntaxKind,
+  type SourceFile,
+} from 'ts-morph';
 import { SecureError } from '../../errors.js';
 import { ensureImport } from './ensure-import.js';
 import { ensureUse, isWired, parseDeclaredCall } from './ensure-use.js';
 import { findApp, findSocketIoServer, type Instance } from './find-app.js';
-import { detectStyle, requireSpecifier } from './source-style.js';
+import { detectStyle, insertLineBefore, requireSpecifier, type SourceStyle } from './source-style.js';
 import type { Framework, WireRequest } from './types.js';
 
 const BOM = '\uFEFF';
@@ -64,6 +72,47 @@ function securityNames(sourceFile: SourceFile): Set<string> {
   return names;
 }
 
+/** Every name the file declares, at any depth (a `settings` parameter of the app's factory included). */
+function declaredNames(sourceFile: SourceFile): Set<string> {
+  const names = new Set<string>();
+  for (const identifier of sourceFile.getDescendantsOfKind(SyntaxKind.Identifier)) {
+    const parent = identifier.getParent();
+    const declares =
+      (Node.isVariableDeclaration(parent) ||
+        Node.isParameterDeclaration(parent) ||
+        Node.isBindingElement(parent) ||
+        Node.isFunctionDeclaration(parent) ||
+        Node.isClassDeclaration(parent) ||
+        Node.isImportSpecifier(parent) ||
+        Node.isImportEqualsDeclaration(parent)) &&
+      parent.getNameNode() === identifier;
+    if (declares || Node.isImportClause(parent) || Node.isNamespaceImport(parent))
+      names.add(identifier.getText());
+  }
+  return names;
+}
+
+/** `getSettings();` above the app's creation, with its import; nothing when the file calls it already. */
+function wireBeforeApp(
+  sourceFile: SourceFile,
+  request: WireRequest,
+  style: SourceStyle,
+  instance: () => Instance,
+): void {
+  const called = sourceFile
+    .getDescendantsOfKind(SyntaxKind.CallExpression)
+    .some((call) => request.names.includes(call.getExpression().getText()));
+  if (called) return;
+  ensureImport(
+    sourceFile,
+    { moduleSpecifier: request.moduleSpecifier, names: [...request.names] },
+    style,
+    instance().statement,
+  );
+  const statement = request.statement.replace(/;?\s*$/, style.semicolons ? ';' : '');
+  insertLineBefore(instance().statement, statement);
+}
+
 /** Whether the file holds the instance a step attaches to (the app, or the socket.io server). */
 export function hasTarget(
   file: string,
@@ -96,12 +145,32 @@ export function wireSource(text: string, options: WireOptions): string {
         `${options.file}: no ${target === 'socket.io' ? 'socket.io Server' : `${options.framework} app`} is created in this file`,
         { hint: 'Pass the file that creates it with --entry FILE.' },
       );
+    if (request.position === 'before-app') {
+      wireBeforeApp(sourceFile, request, style, () => find() as Instance);
+      continue;
+    }
     const call = parseDeclaredCall(request.statement);
-    // Already wired (maybe with the user's own arguments): no import either, it would go unused.
-    if (isWired(find() as Instance, call, request.names)) continue;
-    ensureImport(sourceFile, { moduleSpecifier: request.moduleSpecifier, names: [...request.names] }, style);
+    // Already wired (maybe with the user's own arguments, maybe our registration put in place of theirs):
+    // only a name bound nowhere in the file is imported, one the user imports from elsewhere is theirs.
+    if (isWired(find() as Instance, call, request.names)) {
+      const bound = declaredNames(sourceFile);
+      for (const { moduleSpecifier, names } of [request, ...(request.alsoImports ?? [])]) {
+        const unbound = names.filter((name) => !bound.has(name) && call.freeNames.includes(name));
+        if (unbound.length > 0)
+          ensureImport(sourceFile, { moduleSpecifier, names: unbound }, style, find()!.statement);
+      }
+      continue;
+    }
+    // The new call goes right after the instance is created: the names must be bound above it.
+    const names = { moduleSpecifier: request.moduleSpecifier, names: [...request.names] };
+    ensureImport(sourceFile, names, style, find()!.statement);
     for (const other of request.alsoImports ?? [])
-      ensureImport(sourceFile, { moduleSpecifier: other.moduleSpecifier, names: [...other.names] }, style);
+      ensureImport(
+        sourceFile,
+        { moduleSpecifier: other.moduleSpecifier, names: [...other.names] },
+        style,
+        find()!.statement,
+      );
     // Found again after the import edit: ts-morph may have replaced the nodes around it.
     ensureUse(find() as Instance, call, request.names, securityNames(sourceFile), style, request.position);
   }

@@ -1,0 +1,151 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ProjectFacts } from '../engine/generator.js';
+import {
+  installedVersion,
+  majorOf,
+  projectSourceFiles,
+  readPackageJson,
+  type ProjectLayout,
+} from './detect.js';
+
+/** Packages a generated module meets in a project: their installed versions go to the templates. */
+export const metPackages = [
+  'express',
+  'fastify',
+  'helmet',
+  'cors',
+  'express-rate-limit',
+  'rate-limiter-flexible',
+  '@fastify/cors',
+  '@fastify/helmet',
+  '@fastify/rate-limit',
+  '@fastify/jwt',
+  '@fastify/static',
+  '@fastify/view',
+  'fastify-plugin',
+  'bcrypt',
+  'bcryptjs',
+  'argon2',
+  'express-jwt',
+  'passport-jwt',
+  'jsonwebtoken',
+  'jose',
+  'prettier',
+  'zod',
+  'pino',
+  'typescript',
+  '@types/node',
+  '@types/express',
+] as const;
+
+/** Packages that render HTML pages: a project using one is a server-rendered app, not only an API. */
+const viewPackages = [
+  'ejs',
+  'pug',
+  'jade',
+  'hbs',
+  'handlebars',
+  'express-handlebars',
+  'nunjucks',
+  'mustache-express',
+  'express-ejs-layouts',
+  'eta',
+  '@fastify/view',
+  'point-of-view',
+  '@fastify/static',
+  'serve-static',
+];
+
+/** The Node major the generated code targets when the project says nothing (the oldest our pins support). */
+export const defaultNodeMajor = 20;
+
+/** `>=18`, `^18 || ^20`, `18.x`: the lowest major of each alternative, the lowest of those. */
+function lowestMajorOfRange(range: string): number | undefined {
+  const majors = range
+    .split('||')
+    .map((alternative) => alternative.match(/\d+/)?.[0])
+    .filter((digits): digits is string => digits !== undefined)
+    .map(Number);
+  return majors.length === 0 ? undefined : Math.min(...majors);
+}
+
+function readIfExists(file: string): string | undefined {
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
+/** Every Node major the project says it runs on: engines, @types/node, .nvmrc/.node-version, Dockerfile FROM. */
+export function targetNodeMajors(root: string): number[] {
+  const pkg = readPackageJson(root);
+  const majors: (number | undefined)[] = [];
+  if (pkg.engines?.node) majors.push(lowestMajorOfRange(pkg.engines.node));
+  majors.push(majorOf(installedVersion(root, '@types/node')));
+  for (const file of ['.nvmrc', '.node-version']) {
+    // Handles: `v18.17.0`, `18`; an alias (`lts/*`, `node`) names no major.
+    const text = readIfExists(join(root, file))?.trim();
+    if (text && /^v?\d/.test(text)) majors.push(majorOf(text));
+  }
+  const dockerfile = readIfExists(join(root, 'Dockerfile'));
+  // Handles: FROM node:18-alpine AS build, FROM --platform=linux/amd64 node:20.11.1-slim
+  for (const match of dockerfile?.matchAll(/^\s*FROM\s+(?:--\S+\s+)*(?:\S+\/)?node:v?(\d+)/gim) ?? [])
+    majors.push(Number(match[1]));
+  return majors.filter((major): major is number => major !== undefined && major > 0);
+}
+
+const routeCall =
+  /\.(get|post|put|patch|delete|options|head|all)\(\s*(?:['"`]\/|[A-Za-z_$][\w$.]*\s*,\s*(?:async\s*)?(?:\(|function|[A-Za-z_$]))/g;
+const chainedRoute = /\.route\([^)]*\)((?:\s*\.(?:get|post|put|patch|delete|options|head|all)\([^]*?\))+)/g;
+const methodOption = /\bmethod\s*:\s*(\[[^\]]*\]|['"][A-Za-z]+['"])/g;
+const allMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
+
+/** The HTTP methods the app's route registrations use (`router.put('/x', ...)`, `method: ['GET', 'POST']`). */
+export function routeMethodsOf(texts: readonly string[]): string[] {
+  const methods = new Set<string>();
+  const add = (method: string) => {
+    const upper = method.toUpperCase();
+    if (upper === 'ALL') for (const each of allMethods) methods.add(each);
+    else if (allMethods.includes(upper)) methods.add(upper);
+  };
+  for (const text of texts) {
+    for (const match of text.matchAll(routeCall)) add(match[1]);
+    for (const match of text.matchAll(chainedRoute))
+      for (const inner of match[1].matchAll(/\.(\w+)\(/g)) add(inner[1]);
+    for (const match of text.matchAll(methodOption))
+      for (const inner of match[1].matchAll(/['"]([A-Za-z]+)['"]/g)) add(inner[1]);
+  }
+  return allMethods.filter((method) => methods.has(method));
+}
+
+const renderedPages =
+  /\.set\(\s*['"]view engine['"]|express\.static\(|\bres\.render\(|\breply\.view\(|serveStatic\(/;
+
+/** A view engine, a static folder or a rendered page anywhere in the sources or the dependencies. */
+export function rendersHtml(dependencies: readonly string[], texts: readonly string[]): boolean {
+  return (
+    dependencies.some((name) => viewPackages.includes(name)) || texts.some((text) => renderedPages.test(text))
+  );
+}
+
+/** What the templates need to know about the project to render code that fits it. */
+export function projectFacts(project: ProjectLayout): ProjectFacts {
+  const { root } = project;
+  const pkg = readPackageJson(root);
+  const texts = projectSourceFiles(root).map((file) => readFileSync(file, 'utf8'));
+  const installed: Record<string, string> = {};
+  for (const name of metPackages) {
+    const version = installedVersion(root, name);
+    if (version) installed[name] = version;
+  }
+  const frameworkMajor = majorOf(installed[project.framework]);
+  const known = (major: number | undefined) => (major === 4 || major === 5 ? major : undefined);
+  const nodeMajors = targetNodeMajors(root);
+  return {
+    ...(project.framework === 'express' ? { expressMajor: known(frameworkMajor) } : {}),
+    ...(project.framework === 'fastify' ? { fastifyMajor: known(frameworkMajor) } : {}),
+    nodeMajor: nodeMajors.length === 0 ? defaultNodeMajor : Math.min(...nodeMajors),
+    language: project.typescript ? 'ts' : 'js',
+    html: rendersHtml(Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }), texts),
+    routeMethods: routeMethodsOf(texts),
+    installed,
+  };
+}

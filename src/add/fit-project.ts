@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ProjectReader } from '../engine/generator.js';
+import type { ProjectLayout } from './detect.js';
+import { lookForExisting } from './existing.js';
+import { fitVersions, unsupportedFrameworkMajor } from './fit-versions.js';
+import {
+  wiringSteps,
+  type AddableGenerator,
+  type GeneratorSource,
+  type TemplateContext,
+} from './generator-source.js';
+import { readManifest } from './manifest-store.js';
+
+/** Why a generator whose `when` is false does not apply, for the user. */
+const notApplicable: Record<string, string> = {
+  'ws-auth': 'no WebSocket library (socket.io or ws) in package.json: there is no socket to authenticate',
+};
+
+/**
+ * Fits the requested modules to the project: the framework major, the installed versions and the security
+ * middleware already there. Refused modules (and those requiring them) are dropped with their reason.
+ */
+export function fitProject(
+  root: string,
+  project: ProjectLayout,
+  resolved: readonly AddableGenerator[],
+  source: GeneratorSource,
+  context: TemplateContext,
+  requested: ReadonlySet<string>,
+  upgrade: boolean,
+  notes: string[],
+  reader: ProjectReader,
+) {
+  const facts = context.project!;
+  const refusedBy = new Map<string, string>();
+  const pins: Record<string, string> = {};
+  const upgrades: Record<string, string> = {};
+  const frameworkRefusal = project.entry ? unsupportedFrameworkMajor(project.framework, facts) : undefined;
+  const existing = lookForExisting(
+    project,
+    project.entry ? readFileSync(join(root, project.entry), 'utf8') : '',
+    resolved.map((generator) => ({
+      name: generator.name,
+      wiring: wiringSteps(generator, project.framework)[0],
+    })),
+    new Set(Object.keys(readManifest(root).files)),
+  );
+  const replacements: ((text: string) => string)[] = [];
+  for (const generator of resolved) {
+    const wired = wiringSteps(generator, project.framework).length > 0;
+    if (generator.when && !generator.when(context)) {
+      refusedBy.set(generator.name, notApplicable[generator.name] ?? 'it does not apply to this project');
+      continue;
+    }
+    if (wired && frameworkRefusal) {
+      refusedBy.set(generator.name, frameworkRefusal);
+      continue;
+    }
+    const fit = fitVersions(
+      generator.dependencies?.(context) ?? [],
+      source.versions,
+      facts,
+      upgrade,
+      project.moduleSystem,
+    );
+    if (fit.refusal) {
+      refusedBy.set(generator.name, fit.refusal);
+      continue;
+    }
+    // The generator's own judgement of the project (its JWT signing already there, a Dockerfile it cannot take).
+    const refusal = generator.refuse?.(context, reader);
+    if (refusal) {
+      refusedBy.set(generator.name, refusal.hint ? `${refusal.reason}. ${refusal.hint}` : refusal.reason);
+      continue;
+    }
+    const found = existing.get(generator.name);
+    if (found?.kind === 'refuse') {
+      refusedBy.set(generator.name, found.reason);
+      continue;
+    }
+    Object.assign(pins, fit.pins);
+    Object.assign(upgrades, fit.upgrades);
+    notes.push(...fit.notes);
+    if (found?.kind === 'replace') {
+      replacements.push(found.replace);
+      notes.push(`${generator.name}: replaced your \`${found.what}\` (${found.place}) with the policy's`);
+    }
+  }
+  // A module needing a refused one cannot work without it.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const generator of resolved)
+      for (const required of generator.requires ?? [])
+        if (refusedBy.has(required) && !refusedBy.has(generator.name)) {
+          refusedBy.set(generator.name, `it needs ${required}, which is not added`);
+          changed = true;
+        }
+  }
+  const refused = [...refusedBy].map(([generator, reason]) => ({ generator, reason }));
+  for (const { generator, reason } of refused) notes.push(`not added: ${generator}: ${reason}`);
+  // What is left: the requested modules not refused and what they require (not what a refused one did).
+  const kept = new Set<string>();
+  const keep = (name: string) => {
+    if (kept.has(name) || refusedBy.has(name)) return;
+    kept.add(name);
+    for (const required of resolved.find((generator) => generator.name === name)?.requires ?? [])
+      keep(required);
+  };
+  for (const name of requested) keep(name);
+  return {
+    selected: resolved.filter((generator) => kept.has(generator.name)),
+    refused,
+    pins,
+    upgrades,
+    replaceInEntry: (text: string) => replacements.reduce((result, replace) => replace(result), text),
+  };
+}
