@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { SecureError } from '../errors.js';
 import { packageVersion } from '../cli/package-info.js';
-import type { Refusal } from '../engine/generator.js';
 import { manifestPath, type Manifest } from '../engine/manifest.js';
 import { loadPolicy, type Policy } from '../policy/index.js';
 import { detectProject, readPackageJson, unwiredModules, type ProjectLayout } from './detect.js';
