@@ -6,7 +6,7 @@
  * from node_modules. Prints a table per corpus and writes everything to bench/results/.
  *
  *   node scripts/bench.mjs [--quick] [--lines N] [--real-lines N] [--seed N] [--runs N] [--no-monorepo]
- *                          [--no-real] [--no-jscodeshift] [--no-scaling] [--no-fix]
+ *                          [--no-synth] [--no-real] [--no-jscodeshift] [--no-scaling] [--no-fix]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,6 +36,7 @@ const { values: options } = parseArgs({
     seed: { type: 'string', default: '20260601' },
     runs: { type: 'string' },
     'no-monorepo': { type: 'boolean', default: false },
+    'no-synth': { type: 'boolean', default: false },
     'no-real': { type: 'boolean', default: false },
     'no-jscodeshift': { type: 'boolean', default: false },
     'no-scaling': { type: 'boolean', default: false },
@@ -66,7 +67,7 @@ const corpusRoot = join(root, 'bench', 'corpus');
 const corpora = [];
 const monorepo = options['no-monorepo'] ? undefined : prepareMonorepo({ corpusRoot, log });
 if (monorepo) corpora.push(monorepo);
-corpora.push(prepareSynth({ corpusRoot, seed: settings.seed, lines: settings.synthLines, log }));
+if (!options['no-synth']) corpora.push(prepareSynth({ corpusRoot, seed: settings.seed, lines: settings.synthLines, log }));
 if (!options['no-real']) {
   corpora.push(
     prepareReal({
