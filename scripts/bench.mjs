@@ -67,7 +67,8 @@ const corpusRoot = join(root, 'bench', 'corpus');
 const corpora = [];
 const monorepo = options['no-monorepo'] ? undefined : prepareMonorepo({ corpusRoot, log });
 if (monorepo) corpora.push(monorepo);
-if (!options['no-synth']) corpora.push(prepareSynth({ corpusRoot, seed: settings.seed, lines: settings.synthLines, log }));
+if (!options['no-synth'])
+  corpora.push(prepareSynth({ corpusRoot, seed: settings.seed, lines: settings.synthLines, log }));
 if (!options['no-real']) {
   corpora.push(
     prepareReal({
