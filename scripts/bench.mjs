@@ -1,18 +1,19 @@
 #!/usr/bin/env node
 /**
  * `npm run bench`: times `secure check` against jscodeshift and ast-grep running equivalent detections of
- * cors-wildcard and sql-injection, on a seeded synthetic corpus (~1M lines) and on real code copied from
- * node_modules. Prints a table per corpus and writes everything to bench/results/.
+ * cors-wildcard and sql-injection: first on a real TypeScript monorepo exported from its fetched mirror (the
+ * headline), then on a seeded synthetic corpus (~1M lines, and its scaling curve) and on real code copied
+ * from node_modules. Prints a table per corpus and writes everything to bench/results/.
  *
- *   node scripts/bench.mjs [--quick] [--lines N] [--real-lines N] [--seed N] [--runs N]
- *                          [--no-real] [--no-jscodeshift] [--no-scaling] [--no-fix]
+ *   node scripts/bench.mjs [--quick] [--lines N] [--real-lines N] [--seed N] [--runs N] [--no-monorepo]
+ *                          [--no-synth] [--no-real] [--no-jscodeshift] [--no-scaling] [--no-fix]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { listScannedFiles, prepareReal, prepareSynth } from './bench/corpora.mjs';
+import { listScannedFiles, prepareMonorepo, prepareReal, prepareSynth } from './bench/corpora.mjs';
 import { measureTool } from './bench/measure.mjs';
 import { accuracy, cpuRatios, formatTable, targets } from './bench/report.mjs';
 import {
@@ -34,6 +35,8 @@ const { values: options } = parseArgs({
     'real-lines': { type: 'string' },
     seed: { type: 'string', default: '20260601' },
     runs: { type: 'string' },
+    'no-monorepo': { type: 'boolean', default: false },
+    'no-synth': { type: 'boolean', default: false },
     'no-real': { type: 'boolean', default: false },
     'no-jscodeshift': { type: 'boolean', default: false },
     'no-scaling': { type: 'boolean', default: false },
@@ -61,7 +64,11 @@ if (missingRules.length > 0)
   log(`note: secure has no rule ${missingRules.join(', ')} yet; its 2-rule run uses ${twoRules.join(', ')}`);
 
 const corpusRoot = join(root, 'bench', 'corpus');
-const corpora = [prepareSynth({ corpusRoot, seed: settings.seed, lines: settings.synthLines, log })];
+const corpora = [];
+const monorepo = options['no-monorepo'] ? undefined : prepareMonorepo({ corpusRoot, log });
+if (monorepo) corpora.push(monorepo);
+if (!options['no-synth'])
+  corpora.push(prepareSynth({ corpusRoot, seed: settings.seed, lines: settings.synthLines, log }));
 if (!options['no-real']) {
   corpora.push(
     prepareReal({
@@ -238,6 +245,12 @@ for (const corpus of corpora) {
   if (fix && all) {
     console.log(
       `  fix --dry-run diffed ${fix.findings.total} source files (+${fix.findings.byRule['other files']} others); check found fixable findings in ${all.findings.filesWithFixableFindings} files (of ${corpus.scanned.files})`,
+    );
+  }
+  for (const result of results.filter((r) => r.findings?.summary)) {
+    const { files, parsed, parseErrors, ruleErrors, workers } = result.findings.summary;
+    console.log(
+      `  ${result.name}: ${files} files, ${parsed} parsed, ${parseErrors} parse failures, ${ruleErrors} rule errors, ${workers} worker(s)`,
     );
   }
   for (const result of results.filter((r) => r.accuracy?.missed.length)) {

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { exportProject, mirrorGitDir, mirrorsRoot } from '../try-real/export.mjs';
 import { writeRealCorpus } from './corpus-real.mjs';
 import { writeSynthCorpus } from './corpus-synth.mjs';
 
@@ -94,4 +95,38 @@ export function prepareReal({ corpusRoot, nodeModules, lines, seed, log }) {
     build: () => writeRealCorpus(dir, { nodeModules, maxLines: lines, seed }),
   });
   return { name: 'real (node_modules)', dir, planted: [], ...stamp };
+}
+
+/**
+ * The headline corpus: a large real TypeScript monorepo, as its users check it out. prisma/prisma at a
+ * pinned commit: 4,100 .ts/.tsx/.js/.mjs files, 650k lines, a database toolkit whose tests build raw SQL.
+ * Its code is exported from the fetched mirror, never committed here.
+ */
+export const monorepoProject = {
+  name: 'prisma',
+  mirror: 'prisma+prisma',
+  commit: '9b75b95503c2f8fdfc75319e5b158912e11aae81',
+};
+
+/** The exported monorepo corpus, or undefined (with the reason logged) when its mirror is not on this machine. */
+export function prepareMonorepo({ corpusRoot, project = monorepoProject, log }) {
+  if (!mirrorGitDir(project.mirror)) {
+    log(
+      `skipping the real monorepo corpus: ${project.mirror} is not under ${mirrorsRoot} (fetch github:${project.mirror.replace('+', '/')} to include it)`,
+    );
+    return undefined;
+  }
+  const name = `${project.name}-${project.commit.slice(0, 12)}`;
+  const dir = join(corpusRoot, name);
+  const recipe = { kind: 'monorepo', mirror: project.mirror, commit: project.commit };
+  const stamp = prepare({
+    dir,
+    recipe,
+    log,
+    build: () => {
+      exportProject({ ...project, name }, corpusRoot);
+      return {};
+    },
+  });
+  return { name: `real monorepo (${project.mirror.replace('+', '/')} @ ${project.commit.slice(0, 12)})`, dir, planted: [], ...stamp };
 }

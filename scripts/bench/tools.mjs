@@ -1,5 +1,6 @@
 import { execFileSync, execSync, spawnSync } from 'node:child_process';
 import { astGrepBinary } from './ast-grep-bin.mjs';
+import { baseRuleId, writeAstGrepProject } from './ast-grep-config.mjs';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,7 +65,7 @@ export function snapshotSecure(log) {
 }
 const jscodeshiftBin = join(root, 'node_modules', 'jscodeshift', 'bin', 'jscodeshift.js');
 const astGrepBin = astGrepBinary();
-const sgConfig = join(benchDir, 'ast-grep', 'sgconfig.yml');
+const sgConfig = writeAstGrepProject(join(root, 'bench', 'results', 'ast-grep-project'));
 const transform = join(benchDir, 'jscodeshift', 'detect.mjs');
 
 export const comparedRules = ['cors-wildcard', 'sql-injection'];
@@ -148,7 +149,7 @@ export function secureFixDryRun({ cwd }) {
 export function astGrep({ cwd }) {
   return {
     id: 'ast-grep',
-    name: 'ast-grep scan (2 rules, 2 threads)',
+    name: 'ast-grep (2 rules, TS+TSX+JS, 2 threads)',
     cwd,
     command: astGrepBin,
     args: ['scan', '-c', sgConfig, '--threads', '2', '--json=stream', '--globs', '!**/*.d.ts', '--globs', '!**/*.d.mts', '--globs', '!**/*.d.cts', '.'],
@@ -158,7 +159,7 @@ export function astGrep({ cwd }) {
       return summarise(
         lines.map((line) => {
           const match = JSON.parse(line);
-          return { file: match.file.replace(/^\.\//, ''), line: match.range.start.line + 1, rule: match.ruleId };
+          return { file: match.file.replace(/^\.\//, ''), line: match.range.start.line + 1, rule: baseRuleId(match.ruleId) };
         }),
       );
     },
