@@ -107,7 +107,10 @@ export function routeMethodsOf(texts: readonly string[]): string[] {
     else if (allMethods.includes(upper)) methods.add(upper);
   };
   for (const text of texts) {
-    for (const match of text.matchAll(routeCall)) add(match[1]);
+    // socket.io's endpoint answers its own CORS: routing it through the app (`app.all('/socket.io/', ...)`) adds
+    // no method the app's API serves.
+    for (const match of text.matchAll(routeCall))
+      if (!text.startsWith("'/socket.io", (match.index ?? 0) + match[1].length + 2)) add(match[1]);
     for (const match of text.matchAll(chainedRoute))
       for (const inner of match[1].matchAll(/\.(\w+)\(/g)) add(inner[1]);
     for (const match of text.matchAll(methodOption))

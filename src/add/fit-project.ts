@@ -68,15 +68,16 @@ export function fitProject(
       refusedBy.set(generator.name, fit.refusal);
       continue;
     }
-    // The generator's own judgement of the project (its JWT signing already there, a Dockerfile it cannot take).
-    const refusal = generator.refuse?.(context, reader);
-    if (refusal) {
-      refusedBy.set(generator.name, refusal.hint ? `${refusal.reason}. ${refusal.hint}` : refusal.reason);
-      continue;
-    }
+    // What the entry already does names the place; the generator's own judgement of the project (its JWT
+    // signing, a Dockerfile it cannot take) comes next.
     const found = existing.get(generator.name);
     if (found?.kind === 'refuse') {
       refusedBy.set(generator.name, found.reason);
+      continue;
+    }
+    const refusal = generator.refuse?.(context, reader);
+    if (refusal) {
+      refusedBy.set(generator.name, refusal.hint ? `${refusal.reason}. ${refusal.hint}` : refusal.reason);
       continue;
     }
     Object.assign(pins, fit.pins);

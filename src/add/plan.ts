@@ -176,9 +176,6 @@ export async function planChanges(
     projectReader,
   );
   const { selected, refused, pins, upgrades } = fitted;
-  // Every requested module refused: nothing to add is a refusal, with the first reason (exit 1).
-  if (selected.length === 0 && refused.length > 0)
-    throw new SecureError('REFUSED', `${refused[0].generator}: ${refused[0].reason}`);
   if (selected.length === 0)
     return { project, generators: [], changes: [], upToDate: [], conflicts: [], refused, notes };
   const format = await projectFormatter(root, hasDependency(root, 'prettier'));

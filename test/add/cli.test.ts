@@ -39,8 +39,8 @@ describe('secure add (command line)', () => {
   it('in an app without a WebSocket library, ws-auth is not added: one reason, nothing written', async () => {
     const root = await makeProject('express5-esm');
     const result = await secure(root, ['add', 'ws-auth']);
-    expect(result.stderr).toBe('');
-    expect(result.stdout).toMatch(/not added: ws-auth: no WebSocket library/);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/not added: ws-auth: no WebSocket library/);
     expect(await gitStatus(root)).toBe('');
   });
 

@@ -142,6 +142,15 @@ export async function addCommand(
     answers: answersFrom(source, options),
     interactive: output.interactive && canPrompt(),
   });
+  // Every module asked for was refused: nothing was added, which is a refused action (exit 1), not success.
+  const [firstRefusal] = result.refused;
+  if (firstRefusal && result.generators.length === 0)
+    throw new SecureError('REFUSED', `not added: ${firstRefusal.generator}: ${firstRefusal.reason}`, {
+      hint:
+        result.refused.length > 1
+          ? `${result.refused.length} modules were refused; run with --dry-run to see each reason.`
+          : undefined,
+    });
   if (options.dryRun) {
     const diff = formatPlanDiff(result);
     if (diff) output.out(diff.trimEnd());
