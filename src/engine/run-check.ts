@@ -8,6 +8,12 @@ import { AnalysisCache, cacheDirectory } from './cache.js';
 import { discoverFiles, type DiscoveredFile, type SkippedEntry } from './discover.js';
 import { changedFiles, gitRoot as findGitRoot, trackedFiles } from './git.js';
 import { analyzeAll, workerThreshold } from './pool.js';
+import {
+  generatorsByProject,
+  loadGeneratorRunner,
+  markFixableWithPlannedModules,
+  type GeneratorRunner,
+} from './planned-modules.js';
 import type { WorkItem } from './process-file.js';
 import { ProjectResolver } from './project.js';
 import type { Finding, ProjectInfo, ProjectReport, ProjectRule, Rule, SourceRule, TextRule } from './rule.js';
@@ -30,6 +36,11 @@ export interface CheckOptions {
   onFile?(result: FileResult): void;
   onProgress?(done: number, total: number): void;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Plans the `secure add` modules fix would add (default: src/add's planner), so that a finding fixable only
+   * once they exist counts as fixable, as `secure fix` fixes it; false when the caller stages them itself.
+   */
+  planModules?: GeneratorRunner | false;
 }
 
 export interface FileResult {
@@ -294,6 +305,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     },
   );
   cache?.save();
+  if (options.planModules !== false && generatorsByProject(result.analyzed).size > 0) {
+    const planner = options.planModules ?? (await loadGeneratorRunner());
+    if (planner) await markFixableWithPlannedModules(result.analyzed, result.projects, selected, planner);
+  }
   result.files = checked;
   result.skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 

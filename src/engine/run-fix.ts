@@ -19,7 +19,7 @@ import {
 } from './fix-stage.js';
 import { dirtyEntries, gitRoot as findGitRoot } from './git.js';
 import { detectPackageManager, installDependencies, type InstallResult } from './install-dependencies.js';
-import type { Finding, ProjectInfo } from './rule.js';
+import type { Finding } from './rule.js';
 import {
   runCheck,
   splitRules,
@@ -27,19 +27,12 @@ import {
   type CheckResult,
   type ProjectFinding,
 } from './run-check.js';
+import type { GeneratorRunner } from './planned-modules.js';
 import { redetect, verifyTypes } from './verify/fix-rounds.js';
 import { staticProblem, type TypeScriptVerifier } from './verify/index.js';
 
 export type { DependencyOutcome, FileChange, GeneratorOutcome } from './fix-stage.js';
-
-/**
- * Plans what `secure add <generators>` would change in a project, in memory (B's programmatic add API):
- * paths relative to the project root, `before` undefined for a new file. Nothing is written.
- */
-export type GeneratorRunner = (
-  project: ProjectInfo,
-  generators: string[],
-) => Promise<{ changes: { path: string; before?: string; after: string }[]; notes?: string[] }>;
+export type { GeneratorRunner } from './planned-modules.js';
 
 export interface FixOptions extends Omit<CheckOptions, 'onFile'> {
   dryRun: boolean;
@@ -95,7 +88,8 @@ const toPosix = (path: string) => path.split(sep).join('/');
  */
 export async function runFix(options: FixOptions): Promise<FixOutcome> {
   if (!options.force && !options.dryRun) assertSafeToWrite(options.cwd);
-  const check = await runCheck(options);
+  // Fix plans the modules itself (planGenerators) and stages with them: check need not plan them again.
+  const check = await runCheck({ ...options, planModules: false });
   const plans = await planGenerators(check, options);
   const refusals: Refusals = { findings: new Map(), generators: new Map() };
   const verifiers = new Map<string, TypeScriptVerifier | undefined>();

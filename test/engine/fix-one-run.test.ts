@@ -23,6 +23,14 @@ export function issueToken(userId: string): string {
     git(root, 'add', '-A');
     git(root, 'commit', '-q', '-m', 'legacy');
 
+    // Check counts as fixable what this run fixes: the secret needs the config module fix plans in the same run.
+    const before = JSON.parse((await secure(root, ['check', '--format', 'json'])).stdout);
+    const secret = before.findings.find((finding: { rule: string }) => finding.rule === 'hardcoded-secret');
+    expect(secret).toMatchObject({ fixable: true });
+    const planned = await secure(root, ['fix', '--dry-run']);
+    const fixes = /\((\d+) fix(?:es)?\)/.exec(planned.stdout);
+    expect(Number(fixes?.[1])).toBe(before.summary.fixable);
+
     const first = await secure(root, ['fix']);
     expect(first.exitCode, first.stderr).toBe(0);
     expect(readFileSync(join(root, 'src/auth.ts'), 'utf8')).toBe(`import jwt from 'jsonwebtoken';

@@ -44,6 +44,8 @@ export function addCommandOptions(command: Command, source: GeneratorSource): Co
     .option('--upgrade', 'move a package installed below what a module needs to its tested version');
   for (const prompt of uniquePrompts(source)) {
     const flag = flagOf(prompt);
+    // A prompt may share its flag with one of the options above (--redis): commander refuses a second one.
+    if (command.options.some((option) => option.long === flag)) continue;
     command.addOption(
       prompt.choices
         ? new Option(`${flag} <value>`, prompt.message).choices([...prompt.choices])

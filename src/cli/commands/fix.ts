@@ -5,6 +5,7 @@ import { rules as registry } from '../../../codemods/index.js';
 import { baselineBase, readBaseline } from '../../engine/baseline.js';
 import { gitRoot } from '../../engine/git.js';
 import type { Finding, ProjectInfo, Rule } from '../../engine/rule.js';
+import { loadGeneratorRunner } from '../../engine/planned-modules.js';
 import { runFix, type FileChange, type GeneratorRunner } from '../../engine/run-fix.js';
 import { toolFingerprint } from './check.js';
 import { selectRules } from '../../engine/run-check.js';
@@ -21,27 +22,6 @@ export interface FixCommandOptions {
   install?: boolean;
   baseline?: string;
   cache: boolean;
-}
-
-/** B's programmatic `secure add` (src/add/index.ts), used for generator-backed fixes when it is present. */
-async function loadGeneratorRunner(): Promise<GeneratorRunner | undefined> {
-  const specifier = '../../add/index.js';
-  let api: any;
-  try {
-    api = await import(specifier);
-  } catch {
-    return undefined;
-  }
-  if (typeof api.planModules !== 'function') return undefined;
-  // Planned in memory: secure fix stages, verifies and writes the module's files with its own fixes.
-  return async (project, generators) => {
-    const plan = await api.planModules(project.root, generators, { yes: true, prompt: false });
-    const kept = (plan.conflicts ?? []).map(
-      (conflict: { path: string }) =>
-        `secure add ${generators.join(' ')} kept your edits of ${conflict.path}; compare it with \`secure add --dry-run\``,
-    );
-    return { changes: plan.changes ?? [], notes: [...(plan.notes ?? []), ...kept] };
-  };
 }
 
 /**
