@@ -8,6 +8,7 @@ import { canPrompt } from '../add/prompts.js';
 import { presetNames } from '../policy/index.js';
 import type { FixCommandOptions } from './commands/fix.js';
 import { listRulesAndGenerators } from './commands/list.js';
+import { severities } from './format/report.js';
 import type { Output } from './output.js';
 import { packageVersion } from './package-info.js';
 import { setExitCode } from './run.js';
@@ -53,6 +54,15 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
       '--allow-skipped',
       'report files that cannot be read or parsed without failing the run (exit 2 otherwise)',
     )
+    .option('-o, --output-file <file>', 'write the report to this file instead of stdout')
+    .option('-q, --quiet', 'print the findings only: no progress and no summary line')
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 only for findings of this severity or higher')
+        .choices(severities)
+        .default('low'),
+    )
+    .option('--color', 'colour the report even when it does not go to a terminal')
+    .option('--no-color', 'never colour the report')
     .action(async function (this: Command, paths: string[], options: CheckCommandOptions) {
       setExitCode(this, await checkCommand(output, cwd, paths, options));
     });
