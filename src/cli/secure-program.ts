@@ -2,12 +2,12 @@ import { Command, Option } from 'commander';
 import { generatorSource } from '../add/registry.js';
 import { addCommand, addCommandOptions, type AddCommandOptions } from './commands/add.js';
 import { checkCommand, formats, type CheckCommandOptions } from './commands/check.js';
-import { checklistCommand, type ChecklistCommandOptions } from './commands/checklist.js';
+import { checklistCommand, checklistFormats, type ChecklistCommandOptions } from './commands/checklist.js';
 import { initCommand, type InitCommandOptions } from './commands/init.js';
 import { canPrompt } from '../add/prompts.js';
 import { presetNames } from '../policy/index.js';
 import type { FixCommandOptions } from './commands/fix.js';
-import { listRulesAndGenerators } from './commands/list.js';
+import { listFormats, listRulesAndGenerators } from './commands/list.js';
 import { severities } from './format/report.js';
 import type { Output } from './output.js';
 import { packageVersion } from './package-info.js';
@@ -87,9 +87,12 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
 
   program
     .command('list')
+    // Subcommands made before runProgram's exitOverride do not inherit it: usage errors must still exit 2.
+    .exitOverride()
     .description('list the rules and the generators')
-    .action(function (this: Command) {
-      setExitCode(this, listRulesAndGenerators(output));
+    .addOption(new Option('--format <format>', 'output format').choices(listFormats).default('pretty'))
+    .action(function (this: Command, options: { format: (typeof listFormats)[number] }) {
+      setExitCode(this, listRulesAndGenerators(output, options));
     });
 
   program
@@ -100,6 +103,11 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
       "tick the security rules' checklist from a check of this project (exit 1 when an item fails)",
     )
     .argument('[paths...]', 'files or folders to check (default: the current folder)')
+    .addOption(
+      new Option('--format <format>', 'output format (markdown: a task list to paste into a pull request)')
+        .choices(checklistFormats)
+        .default('pretty'),
+    )
     .option('--verbose', 'list every skipped file and folder with the reason (stderr)')
     .option(
       '--allow-skipped',
