@@ -41,7 +41,7 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
     .command('check')
     // Subcommands made before runProgram's exitOverride do not inherit it: usage errors must still exit 2.
     .exitOverride()
-    .description('report violations of the security rules (exit 1 when there are findings)')
+    .description('report violations of the security rules (exit 1 when there are findings, see --fail-on)')
     .argument('[paths...]', 'files or folders to check (default: the current folder)')
     .addOption(new Option('--format <format>', 'output format').choices(formats).default('pretty'))
     .option('--rule <id>', 'run only this rule (repeatable)', collect, [])

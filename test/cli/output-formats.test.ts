@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findRule } from '../../codemods/index.js';
-import { runBin, secureBin } from '../helpers/cli.js';
+import { repoRoot, runBin, secureBin } from '../helpers/cli.js';
 import { tempProject } from '../helpers/temp-repo.js';
 
 // cors-wildcard (high, fixable) finds app.use(cors()) at line 4, column 9.
@@ -128,5 +128,19 @@ describe.runIf(findRule('cors-wildcard'))('secure check CI output (the built bin
     const run = await runBin(secureBin, ['check', '--no-cache'], { cwd: dir });
     expect(run.stdout).toMatch(/^ {2}fix: run `secure fix`, or by hand: list the allowed origins/m);
     expect(run.stdout).not.toMatch(/secure fix` \(/);
+  });
+});
+
+describe('README', () => {
+  it("lists every flag of secure check that the bin's help shows", async () => {
+    const help = await runBin(secureBin, ['check', '--help']);
+    const flags = [...help.stdout.matchAll(/^\s+(?:-\w, )?(--[a-z-]+)/gm)]
+      .map((match) => match[1])
+      .filter((flag) => flag !== '--help');
+    expect(flags).toContain('--fail-on');
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const block = readme.slice(readme.indexOf('## 3. Legacy code'));
+    const usage = block.slice(block.indexOf('```sh'), block.indexOf('```', block.indexOf('```sh') + 5));
+    expect(flags.filter((flag) => !usage.includes(flag))).toEqual([]);
   });
 });
