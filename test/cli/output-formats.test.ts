@@ -32,6 +32,17 @@ describe.runIf(findRule('cors-wildcard'))('secure check CI output (the built bin
     );
   });
 
+  it('--format github writes an empty report when no file could be checked (exit 2, the error on stderr)', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'notes.txt': 'nothing to read\n' });
+    const run = await runBin(secureBin, ['check', '--no-cache', '--format', 'github', '-o', 'out.txt'], {
+      cwd: dir,
+    });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/^error: no file checked/m);
+    // Not even a blank line: the runner reads every line of an annotations file.
+    expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('');
+  });
+
   it('--format junit writes valid, escaped XML with a failing testcase per finding and passes a clean run', async () => {
     const dir = tempProject({ 'package.json': '{}', 'src/a&<b>.ts': corsApp, 'src/ok.ts': clean });
     const run = await runBin(secureBin, ['check', '--no-cache', '--format', 'junit', '-o', 'report.xml'], {

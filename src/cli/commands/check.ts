@@ -179,7 +179,8 @@ export async function checkCommand(
   if (verdict === 'nothing-checked') {
     // A CI job that uploads the report still gets a valid document saying what was skipped.
     if (document && !options.writeBaseline) {
-      report.out(document(result, context));
+      const text = document(result, context);
+      if (text !== '') report.out(text);
       destination.finish();
     }
     return ExitCode.usage;
