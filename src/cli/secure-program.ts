@@ -2,12 +2,13 @@ import { Command, Option } from 'commander';
 import { generatorSource } from '../add/registry.js';
 import { addCommand, addCommandOptions, type AddCommandOptions } from './commands/add.js';
 import { checkCommand, formats, type CheckCommandOptions } from './commands/check.js';
-import { checklistCommand, type ChecklistCommandOptions } from './commands/checklist.js';
+import { checklistCommand, checklistFormats, type ChecklistCommandOptions } from './commands/checklist.js';
 import { initCommand, type InitCommandOptions } from './commands/init.js';
 import { canPrompt } from '../add/prompts.js';
 import { presetNames } from '../policy/index.js';
 import type { FixCommandOptions } from './commands/fix.js';
-import { listRulesAndGenerators } from './commands/list.js';
+import { listFormats, listRulesAndGenerators } from './commands/list.js';
+import { severities } from './format/report.js';
 import type { Output } from './output.js';
 import { packageVersion } from './package-info.js';
 import { setExitCode } from './run.js';
@@ -40,7 +41,7 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
     .command('check')
     // Subcommands made before runProgram's exitOverride do not inherit it: usage errors must still exit 2.
     .exitOverride()
-    .description('report violations of the security rules (exit 1 when there are findings)')
+    .description('report violations of the security rules (exit 1 when there are findings, see --fail-on)')
     .argument('[paths...]', 'files or folders to check (default: the current folder)')
     .addOption(new Option('--format <format>', 'output format').choices(formats).default('pretty'))
     .option('--rule <id>', 'run only this rule (repeatable)', collect, [])
@@ -53,6 +54,15 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
       '--allow-skipped',
       'report files that cannot be read or parsed without failing the run (exit 2 otherwise)',
     )
+    .option('-o, --output-file <file>', 'write the report to this file instead of stdout')
+    .option('-q, --quiet', 'print the findings only: no progress and no summary line')
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 only for findings of this severity or higher')
+        .choices(severities)
+        .default('low'),
+    )
+    .option('--color', 'colour the report even when it does not go to a terminal')
+    .option('--no-color', 'never colour the report')
     .action(async function (this: Command, paths: string[], options: CheckCommandOptions) {
       setExitCode(this, await checkCommand(output, cwd, paths, options));
     });
@@ -77,9 +87,12 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
 
   program
     .command('list')
+    // Subcommands made before runProgram's exitOverride do not inherit it: usage errors must still exit 2.
+    .exitOverride()
     .description('list the rules and the generators')
-    .action(function (this: Command) {
-      setExitCode(this, listRulesAndGenerators(output));
+    .addOption(new Option('--format <format>', 'output format').choices(listFormats).default('pretty'))
+    .action(function (this: Command, options: { format: (typeof listFormats)[number] }) {
+      setExitCode(this, listRulesAndGenerators(output, options));
     });
 
   program
@@ -90,6 +103,11 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
       "tick the security rules' checklist from a check of this project (exit 1 when an item fails)",
     )
     .argument('[paths...]', 'files or folders to check (default: the current folder)')
+    .addOption(
+      new Option('--format <format>', 'output format (markdown: a task list to paste into a pull request)')
+        .choices(checklistFormats)
+        .default('pretty'),
+    )
     .option('--verbose', 'list every skipped file and folder with the reason (stderr)')
     .option(
       '--allow-skipped',

@@ -6,11 +6,13 @@ import { rules as registry } from '../../../codemods/index.js';
 import { readBaseline, serializeBaseline, baselineBase } from '../../engine/baseline.js';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
 import { sourceExtensions } from '../../engine/parse.js';
-import type { Rule, RuleMeta } from '../../engine/rule.js';
+import type { Rule, RuleMeta, Severity } from '../../engine/rule.js';
 import { runCheck, selectRules, type CheckResult, type FileResult } from '../../engine/run-check.js';
 import { suppressionRuleMeta } from '../../engine/suppress.js';
 import { ExitCode } from '../../errors.js';
+import { formatGithub } from '../format/github.js';
 import { formatJson } from '../format/json.js';
+import { formatJunit } from '../format/junit.js';
 import { prettyPrinter } from '../format/pretty.js';
 import { progressReporter } from '../format/progress.js';
 import {
@@ -18,15 +20,25 @@ import {
   displayPath,
   isCheckFailure,
   plural,
+  severities,
   skippedSummary,
   type ReportContext,
 } from '../format/report.js';
+import { colorsWanted, reportDestination } from '../format/report-file.js';
 import { formatSarif } from '../format/sarif.js';
 import type { Output } from '../output.js';
 import { packageVersion } from '../package-info.js';
 
-export const formats = ['pretty', 'json', 'sarif'] as const;
+export const formats = ['pretty', 'json', 'sarif', 'github', 'junit'] as const;
 export type Format = (typeof formats)[number];
+
+/** The formats read by tools rather than people: one document, printed once the run ends. */
+const documentFormats = {
+  json: formatJson,
+  sarif: formatSarif,
+  github: formatGithub,
+  junit: formatJunit,
+} satisfies Record<Exclude<Format, 'pretty'>, unknown>;
 
 export interface CheckCommandOptions {
   format: Format;
@@ -39,6 +51,14 @@ export interface CheckCommandOptions {
   verbose?: boolean;
   /** Report unreadable and unparsable files without failing the run (exit 2) for them. */
   allowSkipped?: boolean;
+  /** Write the report to this file (atomically, when the run ends) instead of stdout. */
+  outputFile?: string;
+  /** Print the findings only: no progress and no summary line. */
+  quiet?: boolean;
+  /** The lowest severity that makes the run exit 1; findings below it are reported and pass. */
+  failOn?: Severity;
+  /** `--color` / `--no-color`; undefined leaves it to FORCE_COLOR and the terminal. */
+  color?: boolean;
 }
 
 /**
@@ -115,7 +135,19 @@ export async function checkCommand(
   allRules: readonly Rule[] = registry,
 ): Promise<number> {
   const started = performance.now();
-  const progress = progressReporter(output);
+  const destination = reportDestination(
+    output,
+    cwd,
+    options.outputFile,
+    colorsWanted(
+      options.color,
+      process.env,
+      output.colors.isColorSupported,
+      options.outputFile !== undefined,
+    ),
+  );
+  const { report } = destination;
+  const progress = progressReporter(options.quiet ? { ...output, interactive: false } : output);
   const context: ReportContext = {
     cwd,
     rules: ruleMetas(allRules),
@@ -124,7 +156,7 @@ export async function checkCommand(
   };
   const pretty =
     options.format === 'pretty' && !options.writeBaseline
-      ? prettyPrinter(output, context, output.colors.isColorSupported)
+      ? prettyPrinter(report, context, report.colors.isColorSupported)
       : undefined;
   const result = await checkProject(
     cwd,
@@ -143,10 +175,14 @@ export async function checkCommand(
   context.durationMs = performance.now() - started;
 
   const verdict = checkVerdict(output, cwd, paths, result, options);
+  const document = options.format === 'pretty' ? undefined : documentFormats[options.format];
   if (verdict === 'nothing-checked') {
     // A CI job that uploads the report still gets a valid document saying what was skipped.
-    if (options.format === 'json') output.out(formatJson(result, context));
-    else if (options.format === 'sarif') output.out(formatSarif(result, context));
+    if (document && !options.writeBaseline) {
+      const text = document(result, context);
+      if (text !== '') report.out(text);
+      destination.finish();
+    }
     return ExitCode.usage;
   }
 
@@ -159,11 +195,17 @@ export async function checkCommand(
     return verdict === 'failed' ? ExitCode.usage : ExitCode.ok;
   }
 
-  if (options.format === 'json') output.out(formatJson(result, context));
-  else if (options.format === 'sarif') output.out(formatSarif(result, context));
-  else pretty!.finish(result, { changed: options.changed });
+  if (document) {
+    const text = document(result, context);
+    if (text !== '') report.out(text);
+  } else pretty!.finish(result, { changed: options.changed, quiet: options.quiet });
+  destination.finish();
+  if (options.outputFile && !options.quiet)
+    output.err(`Wrote the ${options.format} report to ${options.outputFile}.`);
   if (verdict === 'failed') return ExitCode.usage;
-  return result.findings.length > 0 ? ExitCode.findings : ExitCode.ok;
+  const threshold = severities.indexOf(options.failOn ?? 'low');
+  const failing = result.findings.filter((finding) => severities.indexOf(finding.severity) <= threshold);
+  return failing.length > 0 ? ExitCode.findings : ExitCode.ok;
 }
 
 /** What secure check looks for, for the message of a run that found nothing to read. */

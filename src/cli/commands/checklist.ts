@@ -4,10 +4,15 @@ import type { Rule } from '../../engine/rule.js';
 import { ExitCode } from '../../errors.js';
 import { checklistItems, type ChecklistItemId } from '../../policy/index.js';
 import { displayPath, plural } from '../format/report.js';
+import { formatChecklistJson, formatChecklistMarkdown } from '../format/checklist-document.js';
 import type { Output } from '../output.js';
+import { packageVersion } from '../package-info.js';
 import { checkProject, checkVerdict } from './check.js';
 
+export const checklistFormats = ['pretty', 'json', 'markdown'] as const;
+
 export interface ChecklistCommandOptions {
+  format?: (typeof checklistFormats)[number];
   verbose?: boolean;
   allowSkipped?: boolean;
 }
@@ -100,7 +105,13 @@ export async function checklistCommand(
   allRules: readonly Rule[] = registry,
 ): Promise<number> {
   const result = await checkProject(cwd, paths, { rule: [], cache: true }, undefined, undefined, allRules);
-  const code = printChecklist(output, checklistStatuses(cwd, result, allRules));
+  const statuses = checklistStatuses(cwd, result, allRules);
+  let code: number;
+  if (options.format === 'json' || options.format === 'markdown') {
+    const format = options.format === 'json' ? formatChecklistJson : formatChecklistMarkdown;
+    output.out(format(statuses, packageVersion));
+    code = Object.values(statuses).some((status) => status.state === 'fail') ? 1 : 0;
+  } else code = printChecklist(output, statuses);
   const verdict = checkVerdict(output, cwd, paths, result, options);
   return verdict === 'ok' ? code : ExitCode.usage;
 }

@@ -1,8 +1,18 @@
 import { rules } from '../../../codemods/index.js';
 import { generators } from '../../../generators/index.js';
+import { formatListJson } from '../format/list-json.js';
 import type { Output } from '../output.js';
 
-export function listRulesAndGenerators(output: Output): number {
+export const listFormats = ['pretty', 'json'] as const;
+
+export function listRulesAndGenerators(
+  output: Output,
+  options: { format?: (typeof listFormats)[number] } = {},
+): number {
+  if (options.format === 'json') {
+    output.out(formatListJson(rules, generators));
+    return 0;
+  }
   const { colors } = output;
   output.out(colors.bold('Rules (secure check / secure fix)'));
   const idWidth = Math.max(0, ...rules.map((rule) => rule.meta.id.length));

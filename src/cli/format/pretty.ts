@@ -47,8 +47,11 @@ export function prettyPrinter(output: Output, context: ReportContext, colorsOn: 
       }
     }
     const meta = context.rules.get(finding.rule);
+    // The hint is the remedy by hand; after "run secure fix" it reads as the alternative, not as an aside.
     if (finding.fixable)
-      output.out(`  ${colors.green('fix:')} run \`secure fix\`${meta ? ` (${meta.hint})` : ''}`);
+      output.out(
+        `  ${colors.green('fix:')} run \`secure fix\`${meta ? `, or by hand: ${meta.hint[0].toLowerCase()}${meta.hint.slice(1)}` : ''}`,
+      );
     else if (finding.unfixableReason)
       output.out(`  ${colors.yellow('fix by hand:')} ${finding.unfixableReason}`);
     else if (meta) output.out(`  ${colors.yellow('fix by hand:')} ${meta.hint}`);
@@ -66,8 +69,9 @@ export function prettyPrinter(output: Output, context: ReportContext, colorsOn: 
       }
       for (const finding of result.findings) printFinding(finding, text);
     },
-    finish(result: CheckResult, options: { changed?: boolean } = {}) {
+    finish(result: CheckResult, options: { changed?: boolean; quiet?: boolean } = {}) {
       for (const project of result.projectFindings) printFinding(project.finding, undefined);
+      if (options.quiet) return;
       const seconds = (context.durationMs / 1000).toFixed(2);
       const reused = [`${result.parsed} parsed`, result.cached ? `${result.cached} from cache` : ''].filter(
         Boolean,

@@ -1,5 +1,5 @@
 import { relative, sep } from 'node:path';
-import type { Finding, RuleMeta } from '../../engine/rule.js';
+import type { Finding, RuleMeta, Severity } from '../../engine/rule.js';
 import type { SkipReason, SkippedEntry } from '../../engine/discover.js';
 import type { CheckResult } from '../../engine/run-check.js';
 
@@ -15,6 +15,9 @@ export function displayPath(cwd: string, file: string): string {
   const rel = relative(cwd, file);
   return (rel === '' ? '.' : rel).split(sep).join('/');
 }
+
+/** Most severe first: `--fail-on` reads a severity as "this one and every one above it". */
+export const severities = ['critical', 'high', 'medium', 'low'] as const satisfies readonly Severity[];
 
 export function countBySeverity(findings: readonly Finding[]): Record<Finding['severity'], number> {
   const counts = { critical: 0, high: 0, medium: 0, low: 0 };
