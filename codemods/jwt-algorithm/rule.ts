@@ -5,6 +5,7 @@ import { calledMember, isJose, isJsonwebtoken, moduleMemberOf } from '../_shared
 import { isFunction, keyKind, lookup, resolveObject } from '../_shared/jwt/values.js';
 
 import { expressionFrom, quoteOf } from '../_shared/cors/allowlist.js';
+import { checkAcceptsNone, checkJwsVerify, checkJwtSimpleDecode } from './other-libraries.js';
 
 type AnyNode = Node & Record<string, any>;
 
@@ -304,7 +305,8 @@ const rule: SourceRule = {
     fixable: true,
     hint: "Pin algorithms to the policy's jwt.algorithm in every verify call; never sign with 'none'.",
   },
-  prefilter: /jsonwebtoken|\bjose\b|express-jwt|fastify[-/]jwt|passport-jwt/,
+  prefilter:
+    /jsonwebtoken|\bjose\b|express-jwt|fastify[-/]jwt|passport-jwt|jwt-simple|\bjws\b|\balg\b.{0,40}['"`]none['"`]|['"`]none['"`].{0,40}\balg\b/i,
   appliesTo: (relativePath) => !testPath.test(relativePath),
   create(context) {
     return {
@@ -322,7 +324,12 @@ const rule: SourceRule = {
         )
           checkExpressJwt(node, context);
         else if (node.callee.type === 'Super') checkNestPassportSuper(node, context);
+        else if (member?.source === 'jwt-simple') checkJwtSimpleDecode(node, member, context);
+        else if (member?.source === 'jws') checkJwsVerify(node, member, context);
         else checkFastifyJwt(node, context);
+      },
+      BinaryExpression(node: AnyNode) {
+        checkAcceptsNone(node, context);
       },
     };
   },

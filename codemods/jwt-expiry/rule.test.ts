@@ -37,6 +37,19 @@ describe('jwt-expiry', () => {
     expect(runRule(rule, text, 'src/a.ts', project()).findings.map((f) => f.line)).toEqual([3]);
   });
 
+  it('reports each millisecond expiresIn as such, and jwt-simple tokens without exp', () => {
+    const text = readFileSync(
+      join(import.meta.dirname, 'fixtures', 'milliseconds-and-jwt-simple.unfixable.js'),
+      'utf8',
+    );
+    const findings = runRule(rule, text, 'src/tokens.js', project()).findings;
+    expect(findings.map((f) => f.line)).toEqual([8, 12, 16, 20]);
+    expect(findings[0].message).toContain('41 days');
+    expect(findings[1].message).toContain('ONE_HOUR_MS');
+    expect(findings[1].message).toContain('1 hour in milliseconds');
+    expect(findings[2].message).toContain('10 minutes in milliseconds');
+  });
+
   it('says "1 day" and "1 minute", never "1 days"', () => {
     const text =
       "import jwt from 'jsonwebtoken';\nexport const a = (id: string) => jwt.sign({ id }, process.env.JWT_SECRET as string, { expiresIn: '1d' });\n";

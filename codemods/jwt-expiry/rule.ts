@@ -5,6 +5,8 @@ import type { Policy } from '../../src/policy/index.js';
 import { calledMember, isJose, isJsonwebtoken, moduleMemberOf } from '../_shared/jwt/modules.js';
 import { tokenPurpose, type TokenPurpose } from '../_shared/jwt/purpose.js';
 import { hasRefreshFlow, noRefreshFlowReason } from '../_shared/jwt/refresh-flow.js';
+import { checkJwtSimpleEncode, reportsMilliseconds } from './other-shapes.js';
+import { payloadLacksExp, setsExpByHand } from './payload.js';
 import {
   isFunction,
   joseLifetime,
@@ -52,26 +54,6 @@ const isLiteral = (node: AnyNode) => {
   const n = unwrap(node);
   return n.type === 'StringLiteral' || staticNumber(n, []) !== undefined;
 };
-
-/** True when the payload surely lacks `exp`; undefined when it cannot be seen from here. */
-function payloadLacksExp(payload: Node | undefined, ancestors: readonly Node[]): boolean | undefined {
-  const object = resolveObject(payload, ancestors);
-  if (!object) return undefined;
-  if (getProperty(object, 'exp')) return false;
-  return lookup(object, 'exp') === 'absent' ? true : undefined;
-}
-
-/** The source of the innermost function around the call: `payload.exp = ...` there sets the expiry by hand. */
-function setsExpByHand(context: SourceContext): boolean {
-  for (let index = context.ancestors.length - 1; index >= 0; index--) {
-    const node = context.ancestors[index] as AnyNode;
-    if (/Function|Method|Program/.test(node.type))
-      return /\bexp\s*[:=][^=]|\[\s*['"]exp['"]\s*\]\s*=[^=]/.test(
-        context.text.slice(node.start ?? 0, node.end ?? 0),
-      );
-  }
-  return false;
-}
 
 /**
  * The fix for an access token's lifetime, or the reason it is left alone: a lifetime fix without a refresh
@@ -159,7 +141,8 @@ function checkJsonwebtokenSign(call: AnyNode, context: SourceContext): void {
   }
 
   const inPlace = Boolean(optionsArgument) && options === unwrap(optionsArgument!);
-  checkTooLong(expiresIn.value as AnyNode, inPlace, purpose, limit, context);
+  if (!reportsMilliseconds(expiresIn.value as AnyNode, context))
+    checkTooLong(expiresIn.value as AnyNode, inPlace, purpose, limit, context);
 }
 
 /** An expiry written as now + N seconds, N over the limit: reported, the expression is the author's to rewrite. */
@@ -243,7 +226,12 @@ function checkModuleOptions(call: AnyNode, context: SourceContext): void {
   if (!key) return;
   const purpose = tokenPurpose(call, context.ancestors, context.text.slice(call.start ?? 0, call.end ?? 0));
   const limit = limitFor(purpose, context.policy);
-  for (const value of findSignLifetimes(call, key, [])) checkTooLong(value, true, purpose, limit, context);
+  for (const value of findSignLifetimes(call, key, [])) {
+    // @fastify/jwt 4+ signs with fast-jwt, which counts a number in milliseconds; older majors used seconds.
+    if (key === 'sign' && typeof staticScalar(value, context.ancestors) === 'number') continue;
+    if (key === 'signOptions' && reportsMilliseconds(value, context)) continue;
+    checkTooLong(value, true, purpose, limit, context);
+  }
 }
 
 interface ChainLink {
@@ -383,6 +371,9 @@ function checkIgnoredExpiration(options: AnyNode | undefined, what: string, cont
   });
 }
 
+const purposeOf = (call: AnyNode, context: SourceContext) =>
+  tokenPurpose(call, context.ancestors, context.text.slice(call.start ?? 0, call.end ?? 0));
+
 const rule: SourceRule = {
   kind: 'source',
   meta: {
@@ -396,14 +387,16 @@ const rule: SourceRule = {
     fixable: true,
     hint: "Set expiresIn (jsonwebtoken) or setExpirationTime (jose) to the policy's lifetime: access tokens minutes, refresh tokens days.",
   },
-  prefilter: /jsonwebtoken|\bjose\b|@nestjs\/jwt|fastify[-/]jwt|passport-jwt/,
+  prefilter: /jsonwebtoken|\bjose\b|@nestjs\/jwt|fastify[-/]jwt|passport-jwt|jwt-simple/,
   appliesTo: (relativePath) => !testPath.test(relativePath),
   create(context) {
     return {
       CallExpression(node: AnyNode) {
-        if (isJsonwebtoken(calledMember(node, context.ancestors), 'sign'))
-          checkJsonwebtokenSign(node, context);
-        else if (isJsonwebtoken(calledMember(node, context.ancestors), 'verify'))
+        const member = calledMember(node, context.ancestors);
+        if (isJsonwebtoken(member, 'sign')) checkJsonwebtokenSign(node, context);
+        else if (member?.source === 'jwt-simple' && member.member === 'encode')
+          checkJwtSimpleEncode(node, limitFor(purposeOf(node, context), context.policy).describe, context);
+        else if (isJsonwebtoken(member, 'verify'))
           checkIgnoredExpiration(node.arguments[2], 'jsonwebtoken verify()', context);
         else if (node.callee.type === 'Super' && extendsPassportJwt(context))
           checkIgnoredExpiration(node.arguments[0], 'passport-jwt Strategy', context);

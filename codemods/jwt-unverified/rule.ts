@@ -1,7 +1,13 @@
 import type { Node } from '@babel/types';
 import { findBinding, memberPath, unwrap } from '../../src/engine/ast-utils.js';
 import type { SourceContext, SourceRule } from '../../src/engine/rule.js';
-import { calledMember, isJose, isJsonwebtoken, moduleNamesOf } from '../_shared/jwt/modules.js';
+import {
+  calledMember,
+  isJose,
+  isJsonwebtoken,
+  moduleNamesOf,
+  type ModuleMember,
+} from '../_shared/jwt/modules.js';
 import { keyKind, lookup, resolveObject } from '../_shared/jwt/values.js';
 import { findTrust } from './trust.js';
 
@@ -39,6 +45,12 @@ function fixBlocker(
   keys: KeyUse[],
 ): { reason: string } | { key: KeyUse; verifyCallee: string } {
   const member = calledMember(call, ancestors);
+  if (member?.source === JWT_SIMPLE)
+    return { reason: "pass false as decode's third argument and pin the algorithm as its fourth ('HS256')" };
+  if (member?.source === JWS)
+    return {
+      reason: 'call jws.verify(token, pinnedAlgorithm, key) and refuse the token before reading its payload',
+    };
   if (!isJsonwebtoken(member, 'decode'))
     return { reason: "jose's jwtVerify is async and returns { payload }; replace decodeJwt with it by hand" };
   const options = call.arguments[1] ? resolveObject(call.arguments[1], ancestors) : undefined;
@@ -83,6 +95,17 @@ function fixBlocker(
   return { key, verifyCallee: 'verify' };
 }
 
+const JWT_SIMPLE = 'jwt-simple';
+const JWS = 'jws';
+
+/** `jws.decode(token)`, or jwt-simple's `decode(token, key, true)`: its noVerify flag skips the signature check. */
+function decodesUnverified(call: AnyNode, member: ModuleMember | undefined): boolean {
+  if (member?.source === JWS) return member.member === 'decode';
+  if (member?.source !== JWT_SIMPLE || member.member !== 'decode') return false;
+  const noVerify = call.arguments[2] ? unwrap(call.arguments[2]) : undefined;
+  return noVerify?.type === 'BooleanLiteral' && noVerify.value === true;
+}
+
 const browserPath =
   /(^|\/)(client|frontend|web|public|static|components|pages|views|hooks|store)\/|\.(jsx|tsx|vue|svelte)$/;
 
@@ -102,14 +125,14 @@ const rule: SourceRule = {
     id: 'jwt-unverified',
     title: 'Identities come from verified tokens only',
     description:
-      'jwt.decode and decodeJwt read a token without checking its signature: anyone can write a token that says sub=1 or role=admin. A decoded token may be logged or its exp read, but never trusted as an identity.',
+      'jwt.decode, decodeJwt, jws.decode and jwt-simple decode(token, key, true) read a token without checking its signature: anyone can write a token that says sub=1 or role=admin. A decoded token may be logged or its exp read, but never trusted as an identity.',
     checklist: 'jwt-expiry',
     severity: 'critical',
     cwe: [345, 347],
     fixable: true,
     hint: 'Use jwt.verify(token, key, { algorithms: [...] }) (jsonwebtoken) or await jwtVerify(token, key, { algorithms: [...] }) (jose) before trusting any claim.',
   },
-  prefilter: /jsonwebtoken|\bjose\b/,
+  prefilter: /jsonwebtoken|\bjose\b|jwt-simple|\bjws\b/,
   appliesTo: (relativePath) => !testPath.test(relativePath),
   create(context) {
     const keys: KeyUse[] = [];
@@ -123,7 +146,12 @@ const rule: SourceRule = {
             keys.push({ text: context.text.slice(key.start ?? 0, key.end ?? 0), node: key });
           return;
         }
-        if (!isJsonwebtoken(member, 'decode') && !isJose(member, 'decodeJwt')) return;
+        if (
+          !isJsonwebtoken(member, 'decode') &&
+          !isJose(member, 'decodeJwt') &&
+          !decodesUnverified(node, member)
+        )
+          return;
         decodes.push({ call: node, ancestors: [...context.ancestors] });
       },
       'Program:exit'() {
