@@ -41,8 +41,7 @@ export function addCommandOptions(command: Command, source: GeneratorSource): Co
     .option('-f, --force', 'overwrite generated files you changed (the diff is shown otherwise)')
     .option('-d, --dry-run', 'print a unified diff of every change and write nothing')
     .option('--install', "run the project's package manager after adding dependencies")
-    .option('--upgrade', 'move a package installed below what a module needs to its tested version')
-    .option('--redis', 'keep rate-limit counters in Redis (rate-limit)');
+    .option('--upgrade', 'move a package installed below what a module needs to its tested version');
   for (const prompt of uniquePrompts(source)) {
     const flag = flagOf(prompt);
     command.addOption(
