@@ -1,10 +1,12 @@
 import type { GeneratorDeclaration } from '../src/engine/generator.js';
+import { refuseOldTypescript } from './versions.js';
 
 export const config: GeneratorDeclaration = {
   name: 'config',
   description:
     'zod-validated settings from the environment (.env loaded, secrets masked, bad values refused)',
   dependencies: () => ['zod'],
+  refuse: (context) => refuseOldTypescript(context),
   env: (context) => [
     { name: 'NODE_ENV', description: 'development, test or production', example: 'development' },
     { name: 'PORT', description: 'the port to listen on', example: String(context.policy.docker.port) },

@@ -1,4 +1,4 @@
-import type { TemplateContext } from '../src/engine/generator.js';
+import type { Refusal, TemplateContext } from '../src/engine/generator.js';
 import { installedMajor, moduleFacts } from '../src/engine/module-facts.js';
 
 /**
@@ -133,4 +133,22 @@ export function upgradesFor(context: PinContext): Upgrade[] {
       reason: 'the Redis store (rate-limit-redis 6) needs express-rate-limit 8.6 or later',
     });
   return upgrades;
+}
+
+/** zod 4's declaration files need TypeScript 5 to compile (zod 3 needs 4.5, and is not what the templates call). */
+export const minimumTypescriptMajorForZod = 5;
+
+/**
+ * The config and validation modules import zod: in a TypeScript project compiling with an older compiler, the
+ * project's own build would fail on zod's types, so the module is refused before anything is written.
+ */
+export function refuseOldTypescript(context: Pick<TemplateContext, 'project'>): Refusal | undefined {
+  const { project } = context;
+  if (project?.language !== 'ts') return undefined;
+  const major = installedMajor(project, 'typescript');
+  if (major === undefined || major >= minimumTypescriptMajorForZod) return undefined;
+  return {
+    reason: `this project compiles with TypeScript ${project.installed.typescript}, and the zod ${versions.zod} the module imports needs TypeScript ${minimumTypescriptMajorForZod} or later: the project's build would fail, so nothing was added`,
+    hint: `Upgrade the compiler (\`npm install --save-dev --save-exact typescript@${versions.typescript}\`), check that the project still builds, then run \`secure add\` again.`,
+  };
 }

@@ -58,6 +58,7 @@ describe('Fastify 4', () => {
       ['cors', 'cors.ts'],
       ['trusted-host', 'trusted-host.ts'],
       ['rate-limit', 'rate-limit.ts'],
+      ['headers', 'headers.ts'],
     ]) {
       expect(module(generator, path)).toContain("fastify: '4.x'");
       expect(module(generator, path)).not.toContain("'5.x'");
@@ -178,5 +179,55 @@ describe('dependencies a module really needs', () => {
   it('rate-limit asks --redis itself (advertised in --list, accepted as a flag)', () => {
     expect(findGenerator('rate-limit')!.prompts?.map((prompt) => prompt.flag)).toEqual(['--redis']);
     expect(findGenerator('rate-limit')!.description).toContain('--redis');
+  });
+});
+
+describe('older TypeScript compilers and erasableSyntaxOnly', () => {
+  const modules = [
+    'config',
+    'logging',
+    'password',
+    'validation',
+    'auth',
+    'cors',
+    'headers',
+    'trusted-host',
+    'rate-limit',
+  ];
+  for (const framework of ['express', 'fastify'] as const) {
+    const sources = modules.flatMap((generator) =>
+      [...renderGenerator(generator, moduleContext(framework, facts())).entries()].filter(([path]) =>
+        path.endsWith('.ts'),
+      ),
+    );
+    it(`${framework}: no import mixes values and inline \`type\` names (TypeScript before 4.5 cannot parse it)`, () => {
+      expect(sources.length).toBeGreaterThan(modules.length);
+      for (const [path, text] of sources)
+        expect([path, text]).not.toEqual([path, expect.stringMatching(/import \{[^}]*\btype /)]);
+    });
+    it(`${framework}: no constructor parameter properties (erasableSyntaxOnly rejects them)`, () => {
+      for (const [path, text] of sources)
+        expect([path, text]).not.toEqual([
+          path,
+          expect.stringMatching(/constructor\(\s*(readonly|private|public|protected) /),
+        ]);
+    });
+  }
+
+  const refusal = (generator: string, project: ReturnType<typeof facts>) =>
+    findGenerator(generator)?.refuse?.(moduleContext('express', project), {
+      read: () => undefined,
+    } as never);
+  it('refuses config and validation in a TypeScript 4 project, naming its compiler and the upgrade', () => {
+    const old = facts({ installed: { typescript: '4.1.3' } });
+    for (const generator of ['config', 'validation']) {
+      expect(refusal(generator, old)?.reason).toContain('TypeScript 4.1.3');
+      expect(refusal(generator, old)?.hint).toMatch(/typescript@5\./);
+    }
+  });
+  it('accepts TypeScript 5, a JavaScript project with an old compiler installed, and a new app', () => {
+    expect(refusal('config', facts({ installed: { typescript: '5.4.5' } }))).toBeUndefined();
+    expect(refusal('config', facts({ language: 'js', installed: { typescript: '4.9.5' } }))).toBeUndefined();
+    expect(refusal('validation', undefined as never)).toBeUndefined();
   });
 });
