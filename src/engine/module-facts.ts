@@ -80,8 +80,18 @@ function dockerSteps(docker: DockerProject, nodeMajor: number, policyImage: stri
     // The project's own Node line when it targets an older one than the policy's image.
     image: nodeMajor < imageMajor ? `node:${nodeMajor}-bookworm-slim` : policyImage,
     corepack: docker.packageManager !== 'npm',
-    manifests: ['package.json', ...(docker.lockfile ? [docker.lockfile] : [])].join(' '),
-    install: docker.lockfile ? steps.locked : steps.unlocked,
+    // npm: the same lines whether or not package-lock.json exists yet (`secure add --install` creates it), so a
+    // second `secure add` does not rewrite the Dockerfile; the image uses the lockfile whenever it is there.
+    manifests:
+      docker.packageManager === 'npm'
+        ? 'package*.json'
+        : ['package.json', ...(docker.lockfile ? [docker.lockfile] : [])].join(' '),
+    install:
+      docker.packageManager === 'npm'
+        ? `if [ -f package-lock.json ]; then ${steps.locked}; else ${steps.unlocked}; fi`
+        : docker.lockfile
+          ? steps.locked
+          : steps.unlocked,
     build: docker.build ? `${steps.run} build` : '',
     pruneDev: steps.pruneDev,
     cmd: `[${docker.start.map((word) => JSON.stringify(word)).join(', ')}]`,

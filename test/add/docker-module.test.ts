@@ -75,19 +75,20 @@ describe('a new Dockerfile for an existing project', () => {
       ['uploads'],
     );
     expect(dockerfile).toContain('CMD ["node", "dist/api/main.js"]');
-    expect(dockerfile).toContain('COPY package.json package-lock.json ./');
-    expect(dockerfile).toContain('RUN npm ci\n');
+    // The same lines with or without a lockfile yet: the image takes npm ci whenever package-lock.json is there.
+    expect(dockerfile).toContain('COPY package*.json ./');
+    expect(dockerfile).toContain('RUN if [ -f package-lock.json ]; then npm ci; else npm install; fi\n');
     expect(dockerfile).toContain('RUN npm run build\n');
     expect(dockerfile).toContain('chown node:node /app/uploads');
     expect(dockerfile).not.toMatch(/tsconfig\.build\.json|HEALTHCHECK|dist\/server\.js/);
     expect(dockerfile.match(/^EXPOSE /gm)).toHaveLength(1);
     expect(dockerfile).toMatch(/^USER node$/m);
   });
-  it('a JavaScript project without a build or a lockfile: npm install, no build step, its main file', () => {
+  it('a JavaScript project without a build or a lockfile yet: npm install until one exists, no build step, its main file', () => {
     const dockerfile = render({ main: 'server.js', scripts: { start: 'nodemon server.js' } });
     expect(dockerfile).toContain('CMD ["node", "server.js"]');
-    expect(dockerfile).toContain('COPY package.json ./');
-    expect(dockerfile).toContain('RUN npm install\n');
+    expect(dockerfile).toContain('COPY package*.json ./');
+    expect(dockerfile).toContain('RUN if [ -f package-lock.json ]; then npm ci; else npm install; fi\n');
     expect(dockerfile).not.toContain('run build');
   });
   it('yarn with its lockfile, through corepack; an older Node target picks its own image line', () => {
