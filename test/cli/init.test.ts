@@ -61,6 +61,8 @@ describe('secure init', () => {
       cors: { origins: ['https://a.example.com', 'https://b.example.com'] },
     });
     expect(existsSync(join(cwd, '.github'))).toBe(false);
+    // A project with code to check: an empty folder is exit 2 for another reason (nothing was checked).
+    writeFileSync(join(cwd, 'server.js'), "const express = require('express');\nmodule.exports = express;\n");
     expect((await runBin(secureBin, ['checklist'], { cwd })).exitCode).not.toBe(2);
   });
 
