@@ -116,12 +116,28 @@ function readTsconfigRootDir(root: string): string | undefined {
 
 /** Source files a user would call the app: scanned breadth-first, conventional folders first. */
 export function candidateFiles(root: string): string[] {
-  const files: string[] = [];
-  const queue = ['src', 'app', 'server', 'lib', '.']
+  const starts = ['src', 'app', 'server', 'lib', '.']
     .map((dir) => join(root, dir))
     .filter((dir) => existsSync(dir));
+  // The root itself is read for its own files only: its other folders are rarely where the app is made.
+  return sourceFilesBreadthFirst(root, starts, maxScannedFiles, false);
+}
+
+/** Every source file of the project (not its dependencies, build output or tests), for looking around. */
+export function projectSourceFiles(root: string, limit = 3000): string[] {
+  return sourceFilesBreadthFirst(root, [root], limit, true);
+}
+
+function sourceFilesBreadthFirst(
+  root: string,
+  starts: string[],
+  limit: number,
+  intoRootFolders: boolean,
+): string[] {
+  const files: string[] = [];
+  const queue = [...starts];
   const seen = new Set<string>();
-  while (queue.length > 0 && files.length < maxScannedFiles) {
+  while (queue.length > 0 && files.length < limit) {
     const dir = queue.shift()!;
     if (seen.has(dir)) continue;
     seen.add(dir);
@@ -130,30 +146,12 @@ export function candidateFiles(root: string): string[] {
     )) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (!skippedFolders.has(entry.name) && !entry.name.startsWith('.') && dir !== root) queue.push(path);
-      } else if (
-        sourceExtensions.some((extension) => entry.name.endsWith(extension)) &&
-        !entry.name.endsWith('.d.ts') &&
-        !/\.(test|spec)\.[cm]?[jt]s$/.test(entry.name)
-      )
-        files.push(path);
-    }
-  }
-  return files;
-}
-
-/** Every source file of the project (not its dependencies, build output or tests), for looking around. */
-export function projectSourceFiles(root: string, limit = 3000): string[] {
-  const files: string[] = [];
-  const queue = [root];
-  while (queue.length > 0 && files.length < limit) {
-    const dir = queue.shift()!;
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-      a.name.localeCompare(b.name),
-    )) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (!skippedFolders.has(entry.name) && !entry.name.startsWith('.')) queue.push(path);
+        if (
+          !skippedFolders.has(entry.name) &&
+          !entry.name.startsWith('.') &&
+          (intoRootFolders || dir !== root)
+        )
+          queue.push(path);
       } else if (
         sourceExtensions.some((extension) => entry.name.endsWith(extension)) &&
         !entry.name.endsWith('.d.ts') &&
