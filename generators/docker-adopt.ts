@@ -1,8 +1,8 @@
-import { posix } from 'node:path';
+import { join, posix } from 'node:path';
 import ignore from 'ignore';
 import dockerRoot from '../codemods/docker-root/rule.js';
 import { finalStageChain, parseDockerfile, type Instruction } from '../codemods/_shared/docker/dockerfile.js';
-import type { Adoption, TemplateContext } from '../src/engine/generator.js';
+import type { Adoption, ProjectReader, TemplateContext } from '../src/engine/generator.js';
 import type { TextReport } from '../src/engine/rule.js';
 
 /** Folders apps conventionally write to at run time; only those present in the project are made writable. */
@@ -64,7 +64,7 @@ function portFromEnv(instructions: Instruction[]): string | undefined {
 export function adoptDockerfile(
   existing: string,
   context: Pick<TemplateContext, 'policy' | 'moduleSystem'>,
-  project: { isDirectory(path: string): boolean },
+  project: Pick<ProjectReader, 'root' | 'isDirectory'>,
 ): Adoption {
   const file = parseDockerfile(existing);
   const chain = finalStageChain(file);
@@ -85,10 +85,10 @@ export function adoptDockerfile(
 
   const reports: TextReport[] = [];
   dockerRoot.check({
-    file: 'Dockerfile',
+    file: join(project.root, 'Dockerfile'),
     text: existing,
     policy: context.policy,
-    project: { root: '/', policy: context.policy, moduleSystem: context.moduleSystem },
+    project: { root: project.root, policy: context.policy, moduleSystem: context.moduleSystem },
     report: (report) => reports.push(report),
   });
   const runsAsRoot = reports[0];

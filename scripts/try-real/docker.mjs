@@ -77,6 +77,7 @@ const mismatches = [];
 for (const project of projects) {
   const root = exportProject(project);
   const reader = {
+    root,
     read: (path) => (existsSync(join(root, path)) ? readFileSync(join(root, path), 'utf8') : undefined),
     isDirectory: (path) => existsSync(join(root, path)) && statSync(join(root, path)).isDirectory(),
   };

@@ -128,6 +128,7 @@ export async function planChanges(
     unwiredOnly: resolved.every((generator) => unwiredModules.includes(generator.name)),
   });
   const projectReader = {
+    root,
     read: (path: string) =>
       existsSync(join(root, path)) ? readFileSync(join(root, path), 'utf8') : undefined,
     isDirectory: (path: string) => existsSync(join(root, path)) && statSync(join(root, path)).isDirectory(),

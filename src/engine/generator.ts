@@ -58,6 +58,8 @@ export interface Adoption {
 
 /** What a generator may read of the project: file contents (undefined when absent), whether a folder exists. */
 export interface ProjectReader {
+  /** The project's folder on disk: what a rule that reads the project's code (where it writes) starts from. */
+  root: string;
   read(path: string): string | undefined;
   isDirectory(path: string): boolean;
 }

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { adoptDockerfile, adoptDockerignore } from '../../generators/docker-adopt.js';
@@ -13,8 +14,10 @@ import { git, gitStatus, makeProject } from './projects.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures/docker');
 const context = { policy: rulesPreset, moduleSystem: 'esm' as const };
+/** A project with no code that writes to disk: the adoption must not read anything outside it. */
+const emptyProject = mkdtempSync(join(tmpdir(), 'docker-adopt-'));
 /** A project with a `data` folder, as apps with a SQLite file or uploads have. */
-const withDataFolder = { isDirectory: (path: string) => path === 'data' };
+const withDataFolder = { root: emptyProject, isDirectory: (path: string) => path === 'data' };
 const read = (name: string) => readFileSync(join(fixtures, name), 'utf8');
 
 describe('an existing Dockerfile gets the smallest edit, never a replacement', () => {
@@ -41,10 +44,22 @@ describe('an existing Dockerfile gets the smallest edit, never a replacement', (
   }
   it('no EXPOSE and no port named in the Dockerfile: a note, no guessed port', () => {
     const adopted = adoptDockerfile('FROM node:22-alpine\nCOPY . .\nCMD ["node", "server.js"]\n', context, {
+      root: emptyProject,
       isDirectory: () => false,
     });
     expect(adopted.text).toBe('FROM node:22-alpine\nCOPY . .\nUSER node\nCMD ["node", "server.js"]\n');
     expect(adopted.notes.join('\n')).toMatch(/no EXPOSE; add one/);
+  });
+  it("reads the project's own code, and only it, for where the app writes", () => {
+    const root = mkdtempSync(join(tmpdir(), 'docker-adopt-writes-'));
+    writeFileSync(
+      join(root, 'server.js'),
+      "const fs = require('fs');\nfs.writeFileSync(process.argv[2], 'x');\n",
+    );
+    const dockerfile = 'FROM node:22-alpine\nCOPY . .\nEXPOSE 3000\nCMD ["node", "server.js"]\n';
+    const adopted = adoptDockerfile(dockerfile, context, { root, isDirectory: () => false });
+    expect(adopted.text).toBe(dockerfile);
+    expect(adopted.notes.join('\n')).toMatch(/\(server\.js:2: a path built at run time/);
   });
   it('.dockerignore: the project keeps its lines; .env, .git and node_modules are appended when missing', () => {
     expect(adoptDockerignore('dist\n.env*\n.git\nnode_modules/\n')).toEqual({
@@ -58,6 +73,7 @@ describe('an existing Dockerfile gets the smallest edit, never a replacement', (
 describe('a new Dockerfile for an existing project', () => {
   const render = (pkg: object, files: Record<string, string> = {}, dirs: string[] = []) => {
     const docker = readDockerProject({
+      root: emptyProject,
       read: (path) => (path === 'package.json' ? JSON.stringify(pkg) : files[path]),
       isDirectory: (path) => dirs.includes(path),
     });
@@ -93,6 +109,7 @@ describe('a new Dockerfile for an existing project', () => {
   });
   it('yarn with its lockfile, through corepack; an older Node target picks its own image line', () => {
     const docker = readDockerProject({
+      root: emptyProject,
       read: (path) =>
         path === 'package.json'
           ? '{"scripts":{"start":"node index.js"}}'
