@@ -17,9 +17,18 @@ export interface Streams {
   env: NodeJS.ProcessEnv;
 }
 
-/** Colours only on a TTY, never with NO_COLOR (https://no-color.org) or TERM=dumb. */
+/**
+ * FORCE_COLOR first, as Node and chalk read it (`0` or `false` off, any other value on: CI logs that render
+ * colour set it); otherwise colours only on a TTY, never with NO_COLOR (https://no-color.org) or TERM=dumb.
+ */
 export function colorEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
-  return Boolean(stream.isTTY) && env.NO_COLOR === undefined && env.TERM !== 'dumb';
+  return forcedColor(env) ?? (Boolean(stream.isTTY) && env.NO_COLOR === undefined && env.TERM !== 'dumb');
+}
+
+/** What FORCE_COLOR asks for, or undefined when it is not set. */
+export function forcedColor(env: NodeJS.ProcessEnv): boolean | undefined {
+  const force = env.FORCE_COLOR;
+  return force === undefined ? undefined : force !== '0' && force.toLowerCase() !== 'false';
 }
 
 export function createOutput(streams: Streams): Output {

@@ -61,8 +61,20 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
         .choices(severities)
         .default('low'),
     )
+    .addOption(
+      new Option('--severity <severity>', 'report only findings of this severity or higher').choices(
+        severities,
+      ),
+    )
     .option('--color', 'colour the report even when it does not go to a terminal')
     .option('--no-color', 'never colour the report')
+    .option('-c, --config <file>', "use this secure.config.json as every project's policy instead of its own")
+    .option(
+      '--ignore-pattern <pattern>',
+      'skip what this gitignore-style pattern matches, like a .secureignore line (repeatable)',
+      collect,
+      [],
+    )
     .action(async function (this: Command, paths: string[], options: CheckCommandOptions) {
       setExitCode(this, await checkCommand(output, cwd, paths, options));
     });
@@ -79,6 +91,13 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
     .option('--install', "run the project's package manager when fixes added dependencies", false)
     .option('--baseline <file>', 'leave the findings recorded in this baseline file alone')
     .option('--no-cache', 'do not read or write the content-hash cache')
+    .option('-c, --config <file>', "use this secure.config.json as every project's policy instead of its own")
+    .option(
+      '--ignore-pattern <pattern>',
+      'skip what this gitignore-style pattern matches, like a .secureignore line (repeatable)',
+      collect,
+      [],
+    )
     .action(async function (this: Command, paths: string[], options: FixCommandOptions) {
       // Loaded on demand: the fixer brings recast and jscodeshift, which check and list never need.
       const { fixCommand } = await import('./commands/fix.js');
@@ -112,6 +131,13 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
     .option(
       '--allow-skipped',
       'tick the checklist even when some files cannot be read or parsed (exit 2 otherwise)',
+    )
+    .option('-c, --config <file>', "use this secure.config.json as every project's policy instead of its own")
+    .option(
+      '--ignore-pattern <pattern>',
+      'skip what this gitignore-style pattern matches, like a .secureignore line (repeatable)',
+      collect,
+      [],
     )
     .action(async function (this: Command, paths: string[], options: ChecklistCommandOptions) {
       setExitCode(this, await checklistCommand(output, cwd, paths, options));

@@ -130,6 +130,14 @@ interface IgnoreLayer {
   matcher: Ignore;
 }
 
+/** The user's own exclusions for secure: unlike .gitignore, they hide tracked files too. */
+interface ExcludeLayer extends IgnoreLayer {
+  /** Where the pattern came from, for --verbose: `.secureignore` or `--ignore-pattern`. */
+  source: string;
+}
+
+export const secureIgnoreFile = '.secureignore';
+
 /** True when this one ignore-file line hides `folder` (relative to the line's file, with `/`) or a parent of it. */
 function hidesFolder(line: string, folder: string): boolean {
   const pattern = line.trim();
@@ -161,26 +169,40 @@ function toSlashes(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
 }
 
-function isIgnored(layers: readonly IgnoreLayer[], path: string, isDirectory: boolean): boolean {
+function matchingLayer<Layer extends IgnoreLayer>(
+  layers: readonly Layer[],
+  path: string,
+  isDirectory: boolean,
+): Layer | undefined {
   for (const layer of layers) {
     // Every walked path lies under the layer's folder: slicing is enough (and much cheaper than relative()).
     const prefix = layer.base.endsWith(sep) ? layer.base : layer.base + sep;
     if (!path.startsWith(prefix) || path.length <= prefix.length) continue;
     const rel = toSlashes(path.slice(prefix.length));
-    if (layer.matcher.ignores(isDirectory ? `${rel}/` : rel)) return true;
+    if (layer.matcher.ignores(isDirectory ? `${rel}/` : rel)) return layer;
   }
-  return false;
+  return undefined;
 }
 
-/** The .gitignore files (and .git/info/exclude) that apply above `dir`, up to the repository root. */
-function inheritedLayers(dir: string, gitRoot: string | undefined): IgnoreLayer[] {
+function isIgnored(layers: readonly IgnoreLayer[], path: string, isDirectory: boolean): boolean {
+  return matchingLayer(layers, path, isDirectory) !== undefined;
+}
+
+/**
+ * The ignore files named `name` (.gitignore, and for it .git/info/exclude) that apply above `dir`, up to
+ * the repository root.
+ */
+function inheritedLayers(dir: string, gitRoot: string | undefined, name = '.gitignore'): IgnoreLayer[] {
   if (!gitRoot) {
-    const own = readIgnoreFile(join(dir, '.gitignore'));
+    const own = readIgnoreFile(join(dir, name));
     return own ? [{ base: dir, matcher: own }] : [];
   }
   const below = (base: string) => (base === dir ? undefined : toSlashes(relative(base, dir)));
   const layers: IgnoreLayer[] = [];
-  const exclude = readIgnoreFile(join(gitRoot, '.git', 'info', 'exclude'), below(gitRoot));
+  const exclude =
+    name === '.gitignore'
+      ? readIgnoreFile(join(gitRoot, '.git', 'info', 'exclude'), below(gitRoot))
+      : undefined;
   if (exclude) layers.push({ base: gitRoot, matcher: exclude });
   const chain: string[] = [];
   for (let current = dir; ; current = resolve(current, '..')) {
@@ -188,9 +210,24 @@ function inheritedLayers(dir: string, gitRoot: string | undefined): IgnoreLayer[
     if (current === gitRoot || current === resolve(current, '..')) break;
   }
   for (const folder of chain) {
-    const matcher = readIgnoreFile(join(folder, '.gitignore'), below(folder));
+    const matcher = readIgnoreFile(join(folder, name), below(folder));
     if (matcher) layers.push({ base: folder, matcher });
   }
+  return layers;
+}
+
+/** The .secureignore files above `dir` and the --ignore-pattern lines (relative to cwd). */
+function inheritedExcludes(dir: string, options: DiscoverOptions): ExcludeLayer[] {
+  const layers: ExcludeLayer[] = inheritedLayers(dir, options.gitRoot, secureIgnoreFile).map((layer) => ({
+    ...layer,
+    source: secureIgnoreFile,
+  }));
+  if (options.ignorePatterns?.length)
+    layers.push({
+      base: options.cwd,
+      matcher: ignore({ allowRelativePaths: true }).add(options.ignorePatterns),
+      source: '--ignore-pattern',
+    });
   return layers;
 }
 
@@ -199,6 +236,8 @@ export interface DiscoverOptions {
   /** Files or folders, relative to cwd; `.` when empty. */
   paths: string[];
   gitRoot?: string;
+  /** `--ignore-pattern`: gitignore-syntax patterns relative to cwd, on top of the .secureignore files. */
+  ignorePatterns?: readonly string[];
 }
 
 /**
@@ -269,7 +308,15 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
     skipped.push(entry);
   };
 
-  const walkDirectory = (dir: string, layers: IgnoreLayer[], requested: boolean): void => {
+  const excludedBy = (path: string, excludes: ExcludeLayer[], isDirectory: boolean) =>
+    matchingLayer(excludes, path, isDirectory)?.source;
+
+  const walkDirectory = (
+    dir: string,
+    layers: IgnoreLayer[],
+    excludeLayers: ExcludeLayer[],
+    requested: boolean,
+  ): void => {
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -285,24 +332,33 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
     const own = has('.gitignore') ? readIgnoreFile(join(dir, '.gitignore')) : undefined;
     const active =
       own && !layers.some((layer) => layer.base === dir) ? [...layers, { base: dir, matcher: own }] : layers;
+    const ownExcludes = has(secureIgnoreFile) ? readIgnoreFile(join(dir, secureIgnoreFile)) : undefined;
+    const excludes =
+      ownExcludes && !excludeLayers.some((layer) => layer.base === dir && layer.source === secureIgnoreFile)
+        ? [...excludeLayers, { base: dir, matcher: ownExcludes, source: secureIgnoreFile }]
+        : excludeLayers;
     const packageRoot = has('package.json');
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (metadataDirectories.has(entry.name)) continue;
-        if (dependencyDirectories.has(entry.name)) skip({ path, reason: 'dependencies', folder: true });
+        const excluded = excludedBy(path, excludes, true);
+        if (excluded) skip({ path, reason: 'ignored', folder: true, detail: excluded });
+        else if (dependencyDirectories.has(entry.name)) skip({ path, reason: 'dependencies', folder: true });
         else if (packageRoot && buildOutputDirectories.has(entry.name))
           skip({ path, reason: 'build-output', folder: true });
         else if (ignoredFolder(path, active)) skip({ path, reason: 'ignored', folder: true });
-        else walkDirectory(path, active, false);
+        else walkDirectory(path, active, excludes, false);
         continue;
       }
       const kind = fileKind(entry.name);
       const generatedName = !kind && explicitKind(entry.name) === 'source';
       // Only files the rules could have read are worth counting: a README or a PNG is not a skipped check.
       if (!kind && !generatedName) continue;
-      if (ignoredFile(path, active)) skip({ path, reason: 'ignored' });
+      const excluded = excludedBy(path, excludes, false);
+      if (excluded) skip({ path, reason: 'ignored', detail: excluded });
+      else if (ignoredFile(path, active)) skip({ path, reason: 'ignored' });
       else if (entry.isSymbolicLink())
         skip({ path, reason: 'ignored', detail: 'symbolic link (not followed; check its target)' });
       else if (!entry.isFile()) skip({ path, reason: 'unreadable', detail: 'not a regular file' });
@@ -321,7 +377,8 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
         hint: 'Pass files or folders that exist, relative to the current folder.',
       });
     }
-    if (stats.isDirectory()) walkDirectory(path, inheritedLayers(path, options.gitRoot), true);
+    if (stats.isDirectory())
+      walkDirectory(path, inheritedLayers(path, options.gitRoot), inheritedExcludes(path, options), true);
     else if (!stats.isFile()) skip({ path, reason: 'unreadable', detail: 'not a regular file' });
     else {
       const kind = explicitKind(path);

@@ -25,7 +25,11 @@ export async function loadGeneratorRunner(): Promise<GeneratorRunner | undefined
   }
   if (typeof api.planModules !== 'function') return undefined;
   return async (project, generators) => {
-    const plan = await api.planModules(project.root, generators, { yes: true, prompt: false });
+    const plan = await api.planModules(project.root, generators, {
+      yes: true,
+      prompt: false,
+      policy: project.policy,
+    });
     const kept = (plan.conflicts ?? []).map(
       (conflict: { path: string }) =>
         `secure add ${generators.join(' ')} kept your edits of ${conflict.path}; compare it with \`secure add --dry-run\``,

@@ -12,15 +12,18 @@ function readJson(path: string): unknown {
   }
 }
 
-/** The facts the rules need about one project root. Policy errors (secure.config.json) are thrown. */
-export function projectInfo(root: string): ProjectInfo {
+/**
+ * The facts the rules need about one project root. Policy errors (secure.config.json) are thrown; with
+ * `configFile` (`--config`), that file is the policy instead of the project's own.
+ */
+export function projectInfo(root: string, configFile?: string): ProjectInfo {
   const pkg = readJson(join(root, 'package.json')) as { type?: string } | undefined;
   const manifest = readJson(join(root, manifestPath)) as Manifest | undefined;
   const configModule =
     manifest && typeof manifest.files === 'object' && manifest.files ? configModuleOf(manifest) : undefined;
   return {
     root,
-    policy: loadPolicy(root),
+    policy: loadPolicy(root, configFile),
     moduleSystem: pkg?.type === 'module' ? 'esm' : 'cjs',
     ...(configModule ? { configModule: resolve(root, configModule) } : {}),
   };
@@ -37,6 +40,7 @@ export class ProjectResolver {
   constructor(
     private readonly gitRoot: string | undefined,
     private readonly fallback: string,
+    private readonly configFile?: string,
   ) {}
 
   rootOf(file: string): string {
@@ -66,7 +70,7 @@ export class ProjectResolver {
   info(root: string): ProjectInfo {
     let info = this.infoOfRoot.get(root);
     if (!info) {
-      info = projectInfo(root);
+      info = projectInfo(root, this.configFile);
       this.infoOfRoot.set(root, info);
     }
     return info;

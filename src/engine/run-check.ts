@@ -36,6 +36,10 @@ export interface CheckOptions {
   onFile?(result: FileResult): void;
   onProgress?(done: number, total: number): void;
   env?: NodeJS.ProcessEnv;
+  /** `--config`: this secure.config.json (absolute) is the policy of every project, not their own. */
+  configFile?: string;
+  /** `--ignore-pattern`: gitignore-syntax patterns (relative to cwd) never checked, like .secureignore lines. */
+  ignorePatterns?: readonly string[];
   /**
    * Plans the `secure add` modules fix would add (default: src/add's planner), so that a finding fixable only
    * once they exist counts as fixable, as `secure fix` fixes it; false when the caller stages them itself.
@@ -156,7 +160,12 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const selected = splitRules(options.rules);
   const requested = (options.paths.length > 0 ? options.paths : ['.']).map((path) => resolve(cwd, path));
 
-  const discovery = discoverFiles({ cwd, paths: options.paths, gitRoot });
+  const discovery = discoverFiles({
+    cwd,
+    paths: options.paths,
+    gitRoot,
+    ignorePatterns: options.ignorePatterns,
+  });
   let discovered: DiscoveredFile[] = discovery.files;
   if (options.changed) {
     if (!gitRoot)
@@ -167,7 +176,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     discovered = discovered.filter((file) => changed.has(file.path));
   }
 
-  const resolver = new ProjectResolver(gitRoot, cwd);
+  const resolver = new ProjectResolver(gitRoot, cwd, options.configFile);
   const items: WorkItem[] = discovered.map((file) => {
     const root = resolver.rootOf(file.path);
     resolver.info(root);

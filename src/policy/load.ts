@@ -106,10 +106,19 @@ export function resolvePolicy(overrides: unknown, source = configFileName): Poli
   return policy;
 }
 
-/** Reads secure.config.json from a project root when present; the rules preset otherwise. */
-export function loadPolicy(projectRoot: string): Policy {
-  const file = join(projectRoot, configFileName);
-  if (!existsSync(file)) return resolvePolicy({});
+/**
+ * Reads secure.config.json from a project root when present; the rules preset otherwise. With `configFile`
+ * (`--config <file>`, absolute), that file is the policy of every project in the run, and it must exist.
+ */
+export function loadPolicy(projectRoot: string, configFile?: string): Policy {
+  const file = configFile ?? join(projectRoot, configFileName);
+  const label = configFile ?? configFileName;
+  if (!existsSync(file)) {
+    if (configFile === undefined) return resolvePolicy({});
+    throw new SecureError('USAGE', `--config ${configFile}: no such file`, {
+      hint: `Pass the path of a ${configFileName} (relative to the current folder), or leave --config out to use each project's own.`,
+    });
+  }
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -127,11 +136,11 @@ export function loadPolicy(projectRoot: string): Policy {
     const at = jsonErrorLocation(text.replace(/^\uFEFF/, ''), (error as Error).message);
     throw new SecureError(
       'CONFIG_INVALID',
-      `${configFileName}${at ? `:${at.line}:${at.column}` : ''}: not valid JSON (${reason})`,
+      `${label}${at ? `:${at.line}:${at.column}` : ''}: not valid JSON (${reason})`,
       {
         hint: `Fix the JSON syntax${at ? ` at line ${at.line}, column ${at.column}` : ''} (a missing comma or quote, or a trailing comma).`,
       },
     );
   }
-  return resolvePolicy(json);
+  return resolvePolicy(json, label);
 }

@@ -72,9 +72,13 @@ describe('secure', () => {
     expect(result.stderr).toMatch(/unknown command 'deploy'/);
   });
 
-  it('never colours output without a TTY', async () => {
-    const result = await runBin(secureBin, ['list'], { env: { FORCE_COLOR: '1' } });
-    expect(result.stdout.includes('\u001b[')).toBe(false);
+  it('colours output without a TTY only when FORCE_COLOR asks for it (every command, as Node reads it)', async () => {
+    const plain = await runBin(secureBin, ['list']);
+    expect(plain.stdout.includes('\u001b[')).toBe(false);
+    const forced = await runBin(secureBin, ['list'], { env: { FORCE_COLOR: '1' } });
+    expect(forced.stdout.includes('\u001b[')).toBe(true);
+    const off = await runBin(secureBin, ['list'], { env: { FORCE_COLOR: '0' } });
+    expect(off.stdout.includes('\u001b[')).toBe(false);
   });
 
   it('an invalid secure.config.json is a one-line configuration error, exit 2', async () => {

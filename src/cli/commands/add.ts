@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gitRoot } from '../../engine/git.js';
 import { ExitCode, SecureError, usageError } from '../../errors.js';
+import { loadPolicy } from '../../policy/index.js';
 import type { Output } from '../output.js';
 
 export interface AddCommandOptions {
@@ -16,6 +17,8 @@ export interface AddCommandOptions {
   dryRun?: boolean;
   install?: boolean;
   upgrade?: boolean;
+  /** `--config`: the secure.config.json the modules render from, instead of the project's own. */
+  config?: string;
   [promptAnswer: string]: unknown;
 }
 
@@ -41,7 +44,11 @@ export function addCommandOptions(command: Command, source: GeneratorSource): Co
     .option('-f, --force', 'overwrite generated files you changed (the diff is shown otherwise)')
     .option('-d, --dry-run', 'print a unified diff of every change and write nothing')
     .option('--install', "run the project's package manager after adding dependencies")
-    .option('--upgrade', 'move a package installed below what a module needs to its tested version');
+    .option('--upgrade', 'move a package installed below what a module needs to its tested version')
+    .option(
+      '-c, --config <file>',
+      "render the modules from this secure.config.json instead of the project's",
+    );
   for (const prompt of uniquePrompts(source)) {
     const flag = flagOf(prompt);
     // A prompt may share its flag with one of the options above (--redis): commander refuses a second one.
@@ -135,6 +142,7 @@ export async function addCommand(
   const { addModules, formatPlanDiff } = await import('../../add/index.js');
   const result = await addModules(cwd, modules, {
     source,
+    ...(options.config ? { policy: loadPolicy(cwd, resolve(cwd, options.config)) } : {}),
     entry: options.entry,
     yes: options.yes,
     force: options.force,

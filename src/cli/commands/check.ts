@@ -6,7 +6,7 @@ import { rules as registry } from '../../../codemods/index.js';
 import { readBaseline, serializeBaseline, baselineBase } from '../../engine/baseline.js';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
 import { sourceExtensions } from '../../engine/parse.js';
-import type { Rule, RuleMeta, Severity } from '../../engine/rule.js';
+import type { Finding, Rule, RuleMeta, Severity } from '../../engine/rule.js';
 import { runCheck, selectRules, type CheckResult, type FileResult } from '../../engine/run-check.js';
 import { suppressionRuleMeta } from '../../engine/suppress.js';
 import { ExitCode } from '../../errors.js';
@@ -57,8 +57,14 @@ export interface CheckCommandOptions {
   quiet?: boolean;
   /** The lowest severity that makes the run exit 1; findings below it are reported and pass. */
   failOn?: Severity;
+  /** The lowest severity reported at all (Semgrep's --severity); findings below it are counted, not shown. */
+  severity?: Severity;
   /** `--color` / `--no-color`; undefined leaves it to FORCE_COLOR and the terminal. */
   color?: boolean;
+  /** `--config`: this secure.config.json is the policy of every project checked. */
+  config?: string;
+  /** `--ignore-pattern` (repeatable): never check what these gitignore-syntax patterns match. */
+  ignorePattern?: string[];
 }
 
 /**
@@ -100,7 +106,7 @@ export function ruleMetas(rules: readonly Rule[]): Map<string, RuleMeta> {
 export async function checkProject(
   cwd: string,
   paths: string[],
-  options: Pick<CheckCommandOptions, 'rule' | 'baseline' | 'changed' | 'cache'>,
+  options: Pick<CheckCommandOptions, 'rule' | 'baseline' | 'changed' | 'cache' | 'config' | 'ignorePattern'>,
   onFile?: (result: FileResult) => void,
   onProgress?: (done: number, total: number) => void,
   allRules: readonly Rule[] = registry,
@@ -113,6 +119,8 @@ export async function checkProject(
     rules,
     changed: options.changed,
     cache: options.cache,
+    ...(options.config ? { configFile: resolve(cwd, options.config) } : {}),
+    ignorePatterns: options.ignorePattern,
     toolVersion: options.cache === false ? packageVersion : toolFingerprint(),
     ...(baselinePath
       ? {
@@ -158,19 +166,28 @@ export async function checkCommand(
     options.format === 'pretty' && !options.writeBaseline
       ? prettyPrinter(report, context, report.colors.isColorSupported)
       : undefined;
-  const result = await checkProject(
+  // A baseline records every finding: --severity only narrows what a report shows.
+  const shown = options.writeBaseline ? () => true : severityFilter(options.severity);
+  const checked = await checkProject(
     cwd,
     paths,
     { ...options, ...(options.writeBaseline ? { baseline: undefined } : {}) },
     pretty
       ? (file) => {
-          if (file.findings.length > 0) progress.clear();
-          pretty.file(file);
+          const visible = { ...file, findings: file.findings.filter(shown) };
+          if (visible.findings.length > 0) progress.clear();
+          pretty.file(visible);
         }
       : undefined,
     (done, total) => progress.update(done, total),
     allRules,
   );
+  const result: CheckResult = {
+    ...checked,
+    findings: checked.findings.filter(shown),
+    projectFindings: checked.projectFindings.filter((project) => shown(project.finding)),
+  };
+  const belowSeverity = checked.findings.length - result.findings.length;
   progress.clear();
   context.durationMs = performance.now() - started;
 
@@ -198,7 +215,12 @@ export async function checkCommand(
   if (document) {
     const text = document(result, context);
     if (text !== '') report.out(text);
-  } else pretty!.finish(result, { changed: options.changed, quiet: options.quiet });
+  } else
+    pretty!.finish(result, {
+      changed: options.changed,
+      quiet: options.quiet,
+      ...(belowSeverity > 0 ? { belowSeverity: { count: belowSeverity, level: options.severity! } } : {}),
+    });
   destination.finish();
   if (options.outputFile && !options.quiet)
     output.err(`Wrote the ${options.format} report to ${options.outputFile}.`);
@@ -206,6 +228,13 @@ export async function checkCommand(
   const threshold = severities.indexOf(options.failOn ?? 'low');
   const failing = result.findings.filter((finding) => severities.indexOf(finding.severity) <= threshold);
   return failing.length > 0 ? ExitCode.findings : ExitCode.ok;
+}
+
+/** Keeps the findings at `severity` or above (all of them without it). */
+function severityFilter(severity: Severity | undefined): (finding: Finding) => boolean {
+  if (!severity) return () => true;
+  const lowest = severities.indexOf(severity);
+  return (finding) => severities.indexOf(finding.severity) <= lowest;
 }
 
 /** What secure check looks for, for the message of a run that found nothing to read. */

@@ -15,6 +15,8 @@ export interface ChecklistCommandOptions {
   format?: (typeof checklistFormats)[number];
   verbose?: boolean;
   allowSkipped?: boolean;
+  config?: string;
+  ignorePattern?: string[];
 }
 
 export type ChecklistStatus =
@@ -104,7 +106,14 @@ export async function checklistCommand(
   options: ChecklistCommandOptions = {},
   allRules: readonly Rule[] = registry,
 ): Promise<number> {
-  const result = await checkProject(cwd, paths, { rule: [], cache: true }, undefined, undefined, allRules);
+  const result = await checkProject(
+    cwd,
+    paths,
+    { rule: [], cache: true, config: options.config, ignorePattern: options.ignorePattern },
+    undefined,
+    undefined,
+    allRules,
+  );
   const statuses = checklistStatuses(cwd, result, allRules);
   let code: number;
   if (options.format === 'json' || options.format === 'markdown') {

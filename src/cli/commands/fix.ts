@@ -22,6 +22,10 @@ export interface FixCommandOptions {
   install?: boolean;
   baseline?: string;
   cache: boolean;
+  /** `--config`: this secure.config.json is the policy of every project fixed. */
+  config?: string;
+  /** `--ignore-pattern` (repeatable): never touch what these gitignore-syntax patterns match. */
+  ignorePattern?: string[];
 }
 
 /**
@@ -85,6 +89,8 @@ export async function fixCommand(
     force: options.force,
     install: Boolean(options.install),
     cache: options.cache,
+    ...(options.config ? { configFile: resolve(cwd, options.config) } : {}),
+    ignorePatterns: options.ignorePattern,
     toolVersion: options.cache === false ? packageVersion : toolFingerprint(),
     ...(baselinePath
       ? {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Finding } from '../../engine/rule.js';
 import type { CheckResult, FileResult } from '../../engine/run-check.js';
 import type { Output } from '../output.js';
+import { ruleDocsPath } from './rule-docs.js';
 import { countBySeverity, displayPath, plural, skippedSummary, type ReportContext } from './report.js';
 
 function frame(text: string, finding: Finding, colors: boolean): string {
@@ -28,6 +29,8 @@ export function prettyPrinter(output: Output, context: ReportContext, colorsOn: 
   const { colors } = output;
   const severityColor = { critical: colors.red, high: colors.red, medium: colors.yellow, low: colors.dim };
 
+  // Where a rule is explained, once per rule and run: the first finding of each rule carries the link.
+  const linked = new Set<string>();
   const printFinding = (finding: Finding, text: string | undefined) => {
     const where = `${displayPath(context.cwd, finding.file)}:${finding.line}:${finding.column}`;
     output.out(
@@ -55,6 +58,12 @@ export function prettyPrinter(output: Output, context: ReportContext, colorsOn: 
     else if (finding.unfixableReason)
       output.out(`  ${colors.yellow('fix by hand:')} ${finding.unfixableReason}`);
     else if (meta) output.out(`  ${colors.yellow('fix by hand:')} ${meta.hint}`);
+    const docs = linked.has(finding.rule) ? undefined : ruleDocsPath(finding.rule);
+    if (docs && meta) {
+      linked.add(finding.rule);
+      const shown = displayPath(context.cwd, docs);
+      output.out(`  ${colors.dim(`docs: ${shown.startsWith('../') ? docs : shown}`)}`);
+    }
     output.out('');
   };
 
@@ -69,7 +78,15 @@ export function prettyPrinter(output: Output, context: ReportContext, colorsOn: 
       }
       for (const finding of result.findings) printFinding(finding, text);
     },
-    finish(result: CheckResult, options: { changed?: boolean; quiet?: boolean } = {}) {
+    finish(
+      result: CheckResult,
+      options: {
+        changed?: boolean;
+        quiet?: boolean;
+        /** Findings left out by --severity: counted, so a clean line never hides them. */
+        belowSeverity?: { count: number; level: string };
+      } = {},
+    ) {
       for (const project of result.projectFindings) printFinding(project.finding, undefined);
       if (options.quiet) return;
       const seconds = (context.durationMs / 1000).toFixed(2);
@@ -87,6 +104,9 @@ export function prettyPrinter(output: Output, context: ReportContext, colorsOn: 
       const hidden = [
         result.suppressed ? `${result.suppressed} suppressed` : '',
         result.baselined ? `${result.baselined} in the baseline` : '',
+        options.belowSeverity
+          ? `${plural(options.belowSeverity.count, 'finding')} below ${options.belowSeverity.level} not shown (--severity)`
+          : '',
       ]
         .filter(Boolean)
         .join(', ');

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { createColors } from 'picocolors';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
 import { fromSystemError } from '../../errors.js';
-import type { Output } from '../output.js';
+import { forcedColor, type Output } from '../output.js';
 
 /**
  * Where a report goes: stdout, or with `-o/--output-file` a file written in one piece once the run ends (a
@@ -47,7 +47,5 @@ export function colorsWanted(
   toFile: boolean,
 ): boolean {
   if (flag !== undefined) return flag;
-  const force = env.FORCE_COLOR;
-  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
-  return toFile ? false : terminal;
+  return forcedColor(env) ?? (toFile ? false : terminal);
 }

@@ -2,6 +2,7 @@ import { fingerprints } from '../../engine/baseline.js';
 import type { RuleMeta, Severity } from '../../engine/rule.js';
 import type { CheckResult } from '../../engine/run-check.js';
 import type { SkippedEntry } from '../../engine/discover.js';
+import { ruleReadme } from './rule-docs.js';
 import { describeSkipped, displayPath, isCheckFailure, type ReportContext } from './report.js';
 
 /** GitHub reads `security-severity` (0-10) to rank alerts as critical, high, medium or low. */
@@ -29,9 +30,12 @@ function sarifRule(meta: RuleMeta) {
       .join(''),
     shortDescription: { text: meta.title },
     fullDescription: { text: meta.description },
+    // No helpUri: the package has no published documentation site, and a file path is not a URI code scanning opens.
     help: {
       text: `${meta.description}\n\nFix: ${meta.hint}`,
-      markdown: `${meta.description}\n\n**Fix:** ${meta.hint}${meta.fixable ? '\n\n`secure fix` repairs the findings it can prove safe.' : ''}`,
+      markdown:
+        ruleReadme(meta.id) ??
+        `${meta.description}\n\n**Fix:** ${meta.hint}${meta.fixable ? '\n\n`secure fix` repairs the findings it can prove safe.' : ''}`,
     },
     defaultConfiguration: { level: level[meta.severity] },
     properties: {
