@@ -48,6 +48,7 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
     .option('--baseline <file>', 'hide the findings recorded in this baseline file')
     .option('--write-baseline <file>', 'record the current findings as the baseline and exit 0')
     .option('--changed', 'check only files changed against the default branch (or HEAD)')
+    .option('--staged', 'check only the files staged for the next commit (for a pre-commit hook)')
     .option('--no-cache', 'do not read or write the content-hash cache')
     .option('--verbose', 'list every skipped file and folder with the reason (stderr)')
     .option(

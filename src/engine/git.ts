@@ -74,3 +74,16 @@ export function changedFiles(root: string): string[] {
     .filter(Boolean)
     .map((path) => resolve(root, path));
 }
+
+/** The files staged for the next commit (added, copied, modified, renamed), absolute: what a pre-commit hook checks. */
+export function stagedFiles(root: string): string[] {
+  const diff = git(root, ['diff', '--cached', '--name-only', '-z', '--diff-filter=ACMR']);
+  if (!diff.ok)
+    throw new SecureError('IO', `git diff --cached failed in ${root}`, {
+      hint: 'Run `git status` to see what is wrong with the repository, or run without --staged.',
+    });
+  return diff.stdout
+    .split('\0')
+    .filter(Boolean)
+    .map((path) => resolve(root, path));
+}

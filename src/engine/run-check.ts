@@ -6,7 +6,7 @@ import type { FileAnalysis, SelectedRules } from './analyze-file.js';
 import { fingerprints } from './baseline.js';
 import { AnalysisCache, cacheDirectory } from './cache.js';
 import { discoverFiles, type DiscoveredFile, type SkippedEntry } from './discover.js';
-import { changedFiles, gitRoot as findGitRoot, trackedFiles } from './git.js';
+import { changedFiles, gitRoot as findGitRoot, stagedFiles, trackedFiles } from './git.js';
 import { analyzeAll, workerThreshold } from './pool.js';
 import {
   generatorsByProject,
@@ -25,6 +25,8 @@ export interface CheckOptions {
   rules: readonly Rule[];
   /** Only files changed against the merge base with the default branch (or HEAD). */
   changed?: boolean;
+  /** Only files staged for the next commit (a pre-commit hook). */
+  staged?: boolean;
   /** Use the content-hash cache (default true). */
   cache?: boolean;
   toolVersion: string;
@@ -167,12 +169,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     ignorePatterns: options.ignorePatterns,
   });
   let discovered: DiscoveredFile[] = discovery.files;
-  if (options.changed) {
+  if (options.changed || options.staged) {
+    const flag = options.staged ? '--staged' : '--changed';
     if (!gitRoot)
-      throw new SecureError('USAGE', '--changed needs a git repository, and this folder is not in one', {
-        hint: 'Run without --changed, or inside a git work tree.',
+      throw new SecureError('USAGE', `${flag} needs a git repository, and this folder is not in one`, {
+        hint: `Run without ${flag}, or inside a git work tree.`,
       });
-    const changed = new Set(changedFiles(gitRoot));
+    const changed = new Set(options.staged ? stagedFiles(gitRoot) : changedFiles(gitRoot));
     discovered = discovered.filter((file) => changed.has(file.path));
   }
 
@@ -220,7 +223,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     parsed: 0,
     cached: 0,
     minified: 0,
-    skipped: options.changed ? [] : discovery.skipped,
+    skipped: options.changed || options.staged ? [] : discovery.skipped,
     rulesRun: new Map([...selected.ids].map((id) => [id, 0])),
     suppressed: 0,
     baselined: 0,

@@ -1,3 +1,4 @@
+import { execa } from 'execa';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -118,5 +119,24 @@ describe('where a finding is explained', () => {
     expect(rule.help.markdown).toMatch(/^Checklist: \*\*CORS restricted to known origins\*\*/);
     expect(rule.help.markdown).toMatch(/## What it finds/);
     expect(rule.helpUri).toBeUndefined();
+  });
+});
+
+describe('secure check --staged', () => {
+  it('checks only what is staged; nothing staged for the rules is a clean run', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'src/old.ts': corsApp });
+    writeFileSync(join(dir, 'src/new.ts'), corsApp);
+    writeFileSync(join(dir, 'src/unstaged.ts'), corsApp);
+    const nothing = await runBin(secureBin, ['check', '--no-cache', '--staged'], { cwd: dir });
+    expect(nothing.exitCode, nothing.stderr).toBe(0);
+    expect(nothing.stdout).toMatch(/^No staged files to check/);
+    await execa('git', ['add', 'src/new.ts'], { cwd: dir });
+    const staged = await runBin(secureBin, ['check', '--no-cache', '--staged', '--format', 'json'], {
+      cwd: dir,
+    });
+    expect(staged.exitCode).toBe(1);
+    expect(
+      (JSON.parse(staged.stdout) as { findings: { file: string }[] }).findings.map((f) => f.file),
+    ).toEqual(['src/new.ts']);
   });
 });

@@ -105,6 +105,9 @@ describe('secure init', () => {
     };
     const clean = await commit('clean.js', 'export const port = Number(process.env.PORT);\n');
     expect(clean.exitCode, clean.stderr + clean.stdout).toBe(0);
+    // A commit with nothing the rules read (docs only) is not "nothing checked": it goes through.
+    const docs = await commit('NOTES.md', '# notes\n');
+    expect(docs.exitCode, docs.stderr + docs.stdout).toBe(0);
     mkdirSync(join(cwd, 'src'));
     const leaked = await commit('src/db.js', "export const password = 'hunter2-Pr0duction!';\n");
     expect(leaked.exitCode).not.toBe(0);

@@ -46,6 +46,8 @@ export interface CheckCommandOptions {
   baseline?: string;
   writeBaseline?: string;
   changed?: boolean;
+  /** Only the files staged for the next commit (what `secure init`'s pre-commit hook runs). */
+  staged?: boolean;
   cache: boolean;
   /** List every skipped file and folder with its reason (stderr). */
   verbose?: boolean;
@@ -106,7 +108,10 @@ export function ruleMetas(rules: readonly Rule[]): Map<string, RuleMeta> {
 export async function checkProject(
   cwd: string,
   paths: string[],
-  options: Pick<CheckCommandOptions, 'rule' | 'baseline' | 'changed' | 'cache' | 'config' | 'ignorePattern'>,
+  options: Pick<
+    CheckCommandOptions,
+    'rule' | 'baseline' | 'changed' | 'staged' | 'cache' | 'config' | 'ignorePattern'
+  >,
   onFile?: (result: FileResult) => void,
   onProgress?: (done: number, total: number) => void,
   allRules: readonly Rule[] = registry,
@@ -118,6 +123,7 @@ export async function checkProject(
     paths,
     rules,
     changed: options.changed,
+    staged: options.staged,
     cache: options.cache,
     ...(options.config ? { configFile: resolve(cwd, options.config) } : {}),
     ignorePatterns: options.ignorePattern,
@@ -217,7 +223,7 @@ export async function checkCommand(
     if (text !== '') report.out(text);
   } else
     pretty!.finish(result, {
-      changed: options.changed,
+      changed: options.changed ? 'changed' : options.staged ? 'staged' : undefined,
       quiet: options.quiet,
       ...(belowSeverity > 0 ? { belowSeverity: { count: belowSeverity, level: options.severity! } } : {}),
     });
@@ -250,7 +256,7 @@ export function checkVerdict(
   cwd: string,
   paths: readonly string[],
   result: CheckResult,
-  options: Pick<CheckCommandOptions, 'verbose' | 'allowSkipped' | 'changed'>,
+  options: Pick<CheckCommandOptions, 'verbose' | 'allowSkipped' | 'changed' | 'staged'>,
 ): 'ok' | 'failed' | 'nothing-checked' {
   const { colors } = output;
   if (options.verbose)
@@ -258,7 +264,7 @@ export function checkVerdict(
   const failures = result.skipped.filter(isCheckFailure);
   const label = options.allowSkipped ? colors.yellow('warning:') : colors.red('error:');
   for (const entry of failures) output.err(`${label} ${describeSkipped(cwd, entry)}; it was not checked`);
-  if (result.files === 0 && !options.changed) {
+  if (result.files === 0 && !options.changed && !options.staged) {
     const where = (paths.length > 0 ? paths : ['.'])
       .map((path) => displayPath(cwd, resolve(cwd, path)))
       .map((path) => (path === '.' ? cwd : path))

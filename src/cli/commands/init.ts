@@ -83,7 +83,7 @@ function hookFile(): string {
 if command -v secure >/dev/null 2>&1; then secure=secure; else secure="npx --no-install secure"; fi
 baseline=
 if [ -f ${baselineFile} ]; then baseline="--baseline ${baselineFile}"; fi
-git diff --cached --name-only --diff-filter=ACMR -z | xargs -0 -r $secure check $baseline
+exec $secure check --staged $baseline
 `;
 }
 

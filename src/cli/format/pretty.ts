@@ -81,7 +81,8 @@ export function prettyPrinter(output: Output, context: ReportContext, colorsOn: 
     finish(
       result: CheckResult,
       options: {
-        changed?: boolean;
+        /** --changed or --staged: finding no such file is a clean run, not a failure. */
+        changed?: 'changed' | 'staged';
         quiet?: boolean;
         /** Findings left out by --severity: counted, so a clean line never hides them. */
         belowSeverity?: { count: number; level: string };
@@ -95,7 +96,7 @@ export function prettyPrinter(output: Output, context: ReportContext, colorsOn: 
       );
       const skipped = skippedSummary(result.skipped);
       if (result.files === 0 && options.changed && result.findings.length === 0) {
-        output.out(`No changed files to check (${seconds}s).`);
+        output.out(`No ${options.changed} files to check (${seconds}s).`);
         return;
       }
       const scanned =
