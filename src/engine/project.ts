@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { loadPolicy } from '../policy/index.js';
 import { configModuleOf, manifestPath, type Manifest } from './manifest.js';
 import type { ProjectInfo } from './rule.js';
+import { isTestPath } from './test-files.js';
 
 function readJson(path: string): unknown {
   try {
@@ -12,18 +13,57 @@ function readJson(path: string): unknown {
   }
 }
 
+const testRunnerConfigs = ['jest', 'vitest', 'vite'].flatMap((name) =>
+  ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs', 'json'].map((extension) => `${name}.config.${extension}`),
+);
+/** `setupFiles: ['./test/setup.ts']`, `setupFilesAfterEnv: [...]`, `globalSetup: '<rootDir>/x.js'`. */
+const setupOption =
+  /["']?(?:setupFiles(?:AfterEnv)?|globalSetup|globalTeardown)["']?\s*:\s*(\[[^\]]*\]|'[^']*'|"[^"]*"|`[^`]*`)/g;
+
+/** The files the project's Jest or Vitest config loads before the tests (relative to the root, with `/`). */
+function testSetupFiles(root: string, pkg: { jest?: unknown } | undefined): string[] {
+  const texts: string[] = [];
+  if (pkg?.jest && typeof pkg.jest === 'object') texts.push(JSON.stringify(pkg.jest));
+  for (const name of testRunnerConfigs) {
+    const path = join(root, name);
+    if (!existsSync(path)) continue;
+    try {
+      texts.push(readFileSync(path, 'utf8'));
+    } catch {
+      // An unreadable config names no setup file; the check itself reports unreadable files it reads.
+    }
+  }
+  const files = new Set<string>();
+  for (const text of texts)
+    for (const [, value] of text.matchAll(setupOption))
+      for (const [, literal] of value.matchAll(/['"`]([^'"`]+)['"`]/g)) {
+        const path = resolve(root, literal.replace(/^<rootDir>\//, ''));
+        const rel = relative(root, path).split(sep).join('/');
+        if (!rel.startsWith('..') && !isAbsolute(rel)) files.add(rel);
+      }
+  return [...files].sort();
+}
+
 /** The facts the rules need about one project root. Policy errors (secure.config.json) are thrown. */
 export function projectInfo(root: string): ProjectInfo {
-  const pkg = readJson(join(root, 'package.json')) as { type?: string } | undefined;
+  const pkg = readJson(join(root, 'package.json')) as { type?: string; jest?: unknown } | undefined;
   const manifest = readJson(join(root, manifestPath)) as Manifest | undefined;
   const configModule =
     manifest && typeof manifest.files === 'object' && manifest.files ? configModuleOf(manifest) : undefined;
+  const setupFiles = testSetupFiles(root, pkg);
   return {
     root,
     policy: loadPolicy(root),
     moduleSystem: pkg?.type === 'module' ? 'esm' : 'cjs',
     ...(configModule ? { configModule: resolve(root, configModule) } : {}),
+    ...(setupFiles.length > 0 ? { testSetupFiles: setupFiles } : {}),
   };
+}
+
+/** A project below a test folder of the repository (or of the folder checked): a fixture app, not the product. */
+function isTestProject(root: string, base: string): boolean {
+  const rel = relative(base, root).split(sep).join('/');
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) && isTestPath(`${rel}/`);
 }
 
 /**
@@ -67,6 +107,7 @@ export class ProjectResolver {
     let info = this.infoOfRoot.get(root);
     if (!info) {
       info = projectInfo(root);
+      if (isTestProject(root, this.gitRoot ?? this.fallback)) info.testProject = true;
       this.infoOfRoot.set(root, info);
     }
     return info;
