@@ -61,6 +61,7 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
         .choices(severities)
         .default('low'),
     )
+    .option('--include-tests', 'also report findings in test files, marked as such (hidden by default)')
     .option('--color', 'colour the report even when it does not go to a terminal')
     .option('--no-color', 'never colour the report')
     .action(async function (this: Command, paths: string[], options: CheckCommandOptions) {
@@ -79,6 +80,7 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
     .option('--install', "run the project's package manager when fixes added dependencies", false)
     .option('--baseline <file>', 'leave the findings recorded in this baseline file alone')
     .option('--no-cache', 'do not read or write the content-hash cache')
+    .option('--include-tests', 'also fix findings in test files (left alone by default)')
     .action(async function (this: Command, paths: string[], options: FixCommandOptions) {
       // Loaded on demand: the fixer brings recast and jscodeshift, which check and list never need.
       const { fixCommand } = await import('./commands/fix.js');

@@ -59,6 +59,8 @@ export interface CheckCommandOptions {
   failOn?: Severity;
   /** `--color` / `--no-color`; undefined leaves it to FORCE_COLOR and the terminal. */
   color?: boolean;
+  /** Also report findings in test code, marked as such (hidden and counted by default). */
+  includeTests?: boolean;
 }
 
 /**
@@ -100,7 +102,7 @@ export function ruleMetas(rules: readonly Rule[]): Map<string, RuleMeta> {
 export async function checkProject(
   cwd: string,
   paths: string[],
-  options: Pick<CheckCommandOptions, 'rule' | 'baseline' | 'changed' | 'cache'>,
+  options: Pick<CheckCommandOptions, 'rule' | 'baseline' | 'changed' | 'cache' | 'includeTests'>,
   onFile?: (result: FileResult) => void,
   onProgress?: (done: number, total: number) => void,
   allRules: readonly Rule[] = registry,
@@ -113,6 +115,7 @@ export async function checkProject(
     rules,
     changed: options.changed,
     cache: options.cache,
+    includeTests: options.includeTests,
     toolVersion: options.cache === false ? packageVersion : toolFingerprint(),
     ...(baselinePath
       ? {

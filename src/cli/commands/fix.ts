@@ -22,6 +22,8 @@ export interface FixCommandOptions {
   install?: boolean;
   baseline?: string;
   cache: boolean;
+  /** Also fix findings in test code (left alone by default). */
+  includeTests?: boolean;
 }
 
 /**
@@ -85,6 +87,7 @@ export async function fixCommand(
     force: options.force,
     install: Boolean(options.install),
     cache: options.cache,
+    includeTests: Boolean(options.includeTests),
     toolVersion: options.cache === false ? packageVersion : toolFingerprint(),
     ...(baselinePath
       ? {
@@ -159,6 +162,12 @@ export async function fixCommand(
     outcome.projectFixes.filter((fix) => !fix.error).length +
     outcome.generators.reduce((sum, group) => sum + (group.error ? 0 : group.findings.length), 0);
   const files = outcome.changes.length;
+  if (outcome.check.testFindings > 0) {
+    output.out('');
+    output.out(
+      `${colors.yellow('note:')} ${plural(outcome.check.testFindings, 'finding')} in test files left alone: --include-tests fixes them too`,
+    );
+  }
   output.out('');
   output.out(
     options.dryRun
