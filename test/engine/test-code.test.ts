@@ -202,6 +202,22 @@ describe('findings in test files are kept apart', () => {
     expect(git(root, 'status', '--porcelain').trim()).toBe('M src/__tests__/users.test.js');
   });
 
+  it('a production app without helmet is still reported at its own line, and check and fix agree on it', async () => {
+    const files = { ...helmetedAppWithTestHarness };
+    files['src/server.js'] = files['src/server.js']
+      .replace("import helmet from 'helmet';\n", '')
+      .replace('app.use(helmet());\n', '');
+    const root = tempProject(files);
+    const report = JSON.parse((await secure(root, ['check', '--format', 'json'])).stdout);
+    expect(report.findings.map((finding: any) => [finding.rule, finding.file, finding.line])).toEqual([
+      ['missing-security-headers', 'src/server.js', 5],
+    ]);
+    const dryRun = await secure(root, ['fix', '--dry-run']);
+    expect(dryRun.stdout).toContain(`(${report.summary.fixable} fix)`);
+    expect(dryRun.stdout).toContain('diff --git a/src/server.js b/src/server.js');
+    expect(dryRun.stdout).not.toContain('__tests__');
+  });
+
   it('a fixture app in test/fixtures is test code: its Dockerfile finding is hidden, its app never judged', async () => {
     const root = tempProject({
       'package.json': '{"name":"api"}',
