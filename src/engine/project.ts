@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { loadPolicy } from '../policy/index.js';
 import { configModuleOf, manifestPath, type Manifest } from './manifest.js';
@@ -13,9 +13,7 @@ function readJson(path: string): unknown {
   }
 }
 
-const testRunnerConfigs = ['jest', 'vitest', 'vite'].flatMap((name) =>
-  ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs', 'json'].map((extension) => `${name}.config.${extension}`),
-);
+const testRunnerConfig = /^(?:jest|vitest|vite)\.config\.(?:[cm]?[jt]s|json)$/;
 /** `setupFiles: ['./test/setup.ts']`, `setupFilesAfterEnv: [...]`, `globalSetup: '<rootDir>/x.js'`. */
 const setupOption =
   /["']?(?:setupFiles(?:AfterEnv)?|globalSetup|globalTeardown)["']?\s*:\s*(\[[^\]]*\]|'[^']*'|"[^"]*"|`[^`]*`)/g;
@@ -24,11 +22,16 @@ const setupOption =
 function testSetupFiles(root: string, pkg: { jest?: unknown } | undefined): string[] {
   const texts: string[] = [];
   if (pkg?.jest && typeof pkg.jest === 'object') texts.push(JSON.stringify(pkg.jest));
-  for (const name of testRunnerConfigs) {
-    const path = join(root, name);
-    if (!existsSync(path)) continue;
+  let names: string[];
+  try {
+    // One listing of the root rather than a lookup per config name: a monorepo has hundreds of roots.
+    names = readdirSync(root).filter((name) => testRunnerConfig.test(name));
+  } catch {
+    names = [];
+  }
+  for (const name of names) {
     try {
-      texts.push(readFileSync(path, 'utf8'));
+      texts.push(readFileSync(join(root, name), 'utf8'));
     } catch {
       // An unreadable config names no setup file; the check itself reports unreadable files it reads.
     }

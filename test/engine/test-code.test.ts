@@ -162,7 +162,7 @@ describe('findings in test files are kept apart', () => {
     expect(git(root, 'status', '--porcelain')).toBe('');
   });
 
-  it('pretty counts them; --include-tests shows them marked in pretty, JSON and SARIF, never the test app', async () => {
+  it('pretty counts them; --include-tests shows them marked in pretty, JSON, SARIF and GitHub, never the test app', async () => {
     const root = tempProject(helmetedAppWithTestHarness);
     const pretty = await secure(root, ['check']);
     expect(pretty.stdout).toMatch(
@@ -186,6 +186,10 @@ describe('findings in test files are kept apart', () => {
     expect(sarif.runs[0].results.map((result: any) => [result.ruleId, result.properties])).toEqual([
       ['sql-injection', { fixable: true, testFile: true, tags: ['test'] }],
     ]);
+    const github = await secure(root, ['check', '--include-tests', '--format', 'github']);
+    expect(github.stdout).toMatch(
+      /^::error file=src\/__tests__\/users\.test\.js,.*title=sql-injection \(test file\)::/m,
+    );
     const hidden = JSON.parse((await secure(root, ['check', '--format', 'sarif'])).stdout);
     expect(hidden.runs[0].results).toEqual([]);
     expect(hidden.runs[0].invocations[0].properties).toEqual({ testFindings: 1 });
