@@ -252,6 +252,8 @@ const rule: SourceRule = {
     hint: 'List the allowed origins (settings.corsOrigins or the CORS_ORIGINS environment variable) instead of allowing every origin.',
   },
   prefilter: /cors|access-control-allow-origin/i,
+  // A test's app (`cors()` around a supertest app) never serves a browser: the production app is judged.
+  productionOnly: true,
   create(context) {
     let modules: Map<string, ModuleRef> | undefined;
     const modulesOf = () => (modules ??= moduleBindings(programOf(context.ancestors)!));

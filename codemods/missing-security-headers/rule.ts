@@ -26,6 +26,8 @@ const rule: SourceRule = {
   },
   // Only files that create the app: `express()`, `Fastify({...})`, `require('express')()`.
   prefilter: mayCreateApp,
+  // An app a test builds (supertest over `express()`) is a harness: the production app is judged.
+  productionOnly: true,
   create(context) {
     return trackApps(context, (apps, modules) => {
       if (importsAny(modules, headerPackages, headerModule) || handSetHeaders.test(context.text)) return;

@@ -85,6 +85,8 @@ const rule: SourceRule = {
   // A server module with a connection handler: the shape reported, not every client or type import.
   prefilter: (text) =>
     /['"](?:socket\.io|ws)['"]/.test(text) && /\.on\(\s*['"]connect(?:ion)?['"]/.test(text),
+  // A socket server a test starts to exercise its client is a harness: the production server is judged.
+  productionOnly: true,
   create(context) {
     let modules = new Map<string, { source: string; imported: string }>();
     const servers = new Map<string, SocketServer>();

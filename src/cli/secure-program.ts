@@ -67,6 +67,7 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
         severities,
       ),
     )
+    .option('--include-tests', 'also report findings in test files, marked as such (hidden by default)')
     .option('--color', 'colour the report even when it does not go to a terminal')
     .option('--no-color', 'never colour the report')
     .option('-c, --config <file>', "use this secure.config.json as every project's policy instead of its own")
@@ -99,6 +100,7 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
       collect,
       [],
     )
+    .option('--include-tests', 'also fix findings in test files (left alone by default)')
     .action(async function (this: Command, paths: string[], options: FixCommandOptions) {
       // Loaded on demand: the fixer brings recast and jscodeshift, which check and list never need.
       const { fixCommand } = await import('./commands/fix.js');

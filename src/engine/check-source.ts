@@ -1,5 +1,7 @@
 import type { File, Node } from '@babel/types';
+import { relative, sep } from 'node:path';
 import { parseSource } from './parse.js';
+import { isTestFile, isTestPath } from './test-files.js';
 import { walk, type WalkHandler } from './walk.js';
 import {
   matchesPrefilter,
@@ -51,6 +53,11 @@ function toFinding(rule: SourceRule, file: string, descriptor: ReportDescriptor)
   };
 }
 
+/** Whether this file of the project is test code, which the rules that judge the app never read. */
+function inTestCode(file: string, project: ProjectInfo): boolean {
+  return isTestFile(relative(project.root, file).split(sep).join('/'), project);
+}
+
 /** Runs the rules' visitors over one AST in a single walk. */
 export function runRules(
   ast: Node,
@@ -62,7 +69,9 @@ export function runRules(
   const reported: Reported[] = [];
   const handlers = new Map<string, WalkHandler[]>();
   let ancestors: readonly Node[] = [];
+  const testCode = rules.some((rule) => rule.productionOnly) && inTestCode(file, project);
   for (const rule of rules) {
+    if (rule.productionOnly && testCode) continue;
     const context: SourceContext = {
       file,
       text,
@@ -100,10 +109,17 @@ export function parseFailure(error: unknown): ParseFailure {
   return { message, line: loc?.line ?? 1, column: (loc?.column ?? 0) + 1 };
 }
 
-/** Rules whose prefilter matches this text (and whose path filter accepts the file). */
+/**
+ * Rules whose prefilter matches this text (and whose path filter accepts the file). A test file by its name
+ * is not parsed for the rules that judge the app; runRules also knows the project's own test files.
+ */
 export function candidateRules(text: string, relativePath: string, rules: SourceRule[]): SourceRule[] {
+  const testPath = rules.some((rule) => rule.productionOnly) && isTestPath(relativePath);
   return rules.filter(
-    (rule) => (!rule.appliesTo || rule.appliesTo(relativePath)) && matchesPrefilter(rule.prefilter, text),
+    (rule) =>
+      (!rule.appliesTo || rule.appliesTo(relativePath)) &&
+      !(rule.productionOnly && testPath) &&
+      matchesPrefilter(rule.prefilter, text),
   );
 }
 

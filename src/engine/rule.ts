@@ -31,6 +31,10 @@ export interface ProjectInfo {
   configModule?: string;
   /** The config module's text when `secure fix` stages it in this run (it is not on disk yet). */
   configModuleText?: string;
+  /** The project sits in a test folder of its repository (`test/fixtures/app/`): all of it is test code. */
+  testProject?: boolean;
+  /** Setup files the project's Jest or Vitest config names (relative to the root, with `/`). */
+  testSetupFiles?: string[];
 }
 
 export interface Position {
@@ -57,6 +61,8 @@ export interface Finding {
   generatorFix?: string;
   /** Hash of the rule and the normalized source line, stable across line shifts (baselines, SARIF). */
   lineHash?: string;
+  /** In test code (src/engine/test-files.ts): shown only with `--include-tests`, never fixed without it. */
+  testFile?: boolean;
 }
 
 /** Side effects a fix may request besides rewriting its own file; the engine applies them after the write. */
@@ -128,6 +134,11 @@ export interface SourceRule {
   prefilter: Prefilter;
   /** Narrows the files this rule looks at (paths are relative to the project root, with `/`). */
   appliesTo?(relativePath: string): boolean;
+  /**
+   * The rule judges the app that serves (its headers, rate limit, CORS, WebSocket auth): it never reads test
+   * code, where an app built for a test is a harness, not a defect, even with `--include-tests`.
+   */
+  productionOnly?: boolean;
   create(context: SourceContext): Visitors;
 }
 

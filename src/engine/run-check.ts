@@ -16,6 +16,7 @@ import {
 } from './planned-modules.js';
 import type { WorkItem } from './process-file.js';
 import { ProjectResolver } from './project.js';
+import { isTestFile } from './test-files.js';
 import type { Finding, ProjectInfo, ProjectReport, ProjectRule, Rule, SourceRule, TextRule } from './rule.js';
 
 export interface CheckOptions {
@@ -42,6 +43,11 @@ export interface CheckOptions {
   configFile?: string;
   /** `--ignore-pattern`: gitignore-syntax patterns (relative to cwd) never checked, like .secureignore lines. */
   ignorePatterns?: readonly string[];
+  /**
+   * Report (and let fix repair) findings in test code too, marked `testFile`; by default they are only
+   * counted in `testFindings`, like Semgrep and ESLint users expect.
+   */
+  includeTests?: boolean;
   /**
    * Plans the `secure add` modules fix would add (default: src/add's planner), so that a finding fixable only
    * once they exist counts as fixable, as `secure fix` fixes it; false when the caller stages them itself.
@@ -80,6 +86,8 @@ export interface CheckResult {
   rulesRun: Map<string, number>;
   suppressed: number;
   baselined: number;
+  /** Findings in test code left out of `findings` (0 with includeTests, where they are marked instead). */
+  testFindings: number;
   parseErrors: { file: string; line: number; column: number; message: string }[];
   ruleErrors: { file: string; message: string }[];
   unreadable: { file: string; message: string }[];
@@ -227,6 +235,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     rulesRun: new Map([...selected.ids].map((id) => [id, 0])),
     suppressed: 0,
     baselined: 0,
+    testFindings: 0,
     parseErrors: [],
     ruleErrors: [],
     unreadable: [],
@@ -236,6 +245,15 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     ...(gitRoot ? { gitRoot } : {}),
   };
 
+  // Test code's findings are marked, then shown only when asked for: fix never sees the hidden ones.
+  const apartFromTests = (findings: Finding[], relativePath: string, project: ProjectInfo): Finding[] => {
+    if (findings.length === 0 || !isTestFile(relativePath, project)) return findings;
+    if (!options.includeTests) {
+      result.testFindings += findings.length;
+      return [];
+    }
+    return findings.map((finding) => ({ ...finding, testFile: true }));
+  };
   const keepFinding = (() => {
     const baseline = options.baseline;
     if (!baseline) return (findings: Finding[]) => findings;
@@ -311,7 +329,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       for (const id of analysis.rulesRun ?? []) result.rulesRun.set(id, (result.rulesRun.get(id) ?? 0) + 1);
       result.suppressed += analysis.suppressed;
       if (analysis.ruleError) result.ruleErrors.push({ file: item.path, message: analysis.ruleError });
-      const findings = keepFinding(analysis.findings);
+      const findings = keepFinding(
+        apartFromTests(analysis.findings, item.relativePath, projects.get(item.root)!),
+      );
       if (findings.length > 0) result.analyzed.set(item.path, { item, analysis: { ...analysis, findings } });
       record(index, { path: item.path, findings, analysis });
     },
@@ -324,7 +344,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   result.files = checked;
   result.skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
-  await runProjectRules(selected.project, projects, requested, gitRoot, result, keepFinding);
+  await runProjectRules(selected.project, projects, requested, gitRoot, result, (findings, project) =>
+    keepFinding(
+      findings.flatMap((finding) =>
+        apartFromTests([finding], toPosix(relative(project.root, finding.file)), project),
+      ),
+    ),
+  );
   return result;
 }
 
@@ -334,7 +360,7 @@ async function runProjectRules(
   requested: readonly string[],
   gitRoot: string | undefined,
   result: CheckResult,
-  keepFinding: (findings: Finding[]) => Finding[],
+  keepFinding: (findings: Finding[], project: ProjectInfo) => Finding[],
 ): Promise<void> {
   if (rules.length === 0) return;
   const tracked = gitRoot ? trackedByProject(gitRoot, [...projects.keys()]) : new Map<string, string[]>();
@@ -366,9 +392,10 @@ async function runProjectRules(
           ...(!fixable && report.unfixableReason ? { unfixableReason: report.unfixableReason } : {}),
           lineHash: `${rule.meta.id}:${toPosix(relative(project.root, file))}`,
         };
-        if (keepFinding([finding]).length === 0) continue;
-        result.findings.push(finding);
-        result.projectFindings.push({ rule, report, finding });
+        const [kept] = keepFinding([finding], project);
+        if (!kept) continue;
+        result.findings.push(kept);
+        result.projectFindings.push({ rule, report, finding: kept });
       }
     }
   }

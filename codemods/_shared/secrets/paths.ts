@@ -1,19 +1,10 @@
 /**
- * Where a file sits decides what its literals mean: test fixtures hold fake secrets on purpose, and
- * client code ships to every browser (frontend-secret reports those instead of hardcoded-secret).
+ * Where a file sits decides what its literals mean: test fixtures hold fake secrets on purpose (the engine
+ * classifies test code, src/engine/test-files.ts), and client code ships to every browser (frontend-secret
+ * reports those instead of hardcoded-secret).
  */
 
-const testSegment =
-  /(?:^|\/)(?:__tests__|__mocks__|__fixtures__|tests?|specs?|fixtures?|mocks?|e2e|cypress|playwright|stories|__snapshots__|testing|test-utils|testdata)\//i;
-const testFile = /\.(?:test|spec|e2e|stories|story|fixture|fixtures|mock|mocks)\.[cm]?[jt]sx?$/i;
-
-/** Test runners' own config (`playwright.config.ts` with `httpCredentials`), and Storybook. */
-const testTooling =
-  /(?:^|\/)(?:(?:cypress|playwright|jest|vitest|karma|wdio|protractor)\.config\.[cm]?[jt]s|\.storybook\/)/i;
-
-export function isTestPath(relativePath: string): boolean {
-  return testSegment.test(relativePath) || testFile.test(relativePath) || testTooling.test(relativePath);
-}
+export { isTestPath } from '../../../src/engine/test-files.js';
 
 /** Folders whose code is bundled for browsers. Next's `pages/api/` is server code. */
 const clientSegment =

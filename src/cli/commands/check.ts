@@ -67,6 +67,8 @@ export interface CheckCommandOptions {
   config?: string;
   /** `--ignore-pattern` (repeatable): never check what these gitignore-syntax patterns match. */
   ignorePattern?: string[];
+  /** Also report findings in test code, marked as such (hidden and counted by default). */
+  includeTests?: boolean;
 }
 
 /**
@@ -110,7 +112,7 @@ export async function checkProject(
   paths: string[],
   options: Pick<
     CheckCommandOptions,
-    'rule' | 'baseline' | 'changed' | 'staged' | 'cache' | 'config' | 'ignorePattern'
+    'rule' | 'baseline' | 'changed' | 'staged' | 'cache' | 'config' | 'ignorePattern' | 'includeTests'
   >,
   onFile?: (result: FileResult) => void,
   onProgress?: (done: number, total: number) => void,
@@ -127,6 +129,7 @@ export async function checkProject(
     cache: options.cache,
     ...(options.config ? { configFile: resolve(cwd, options.config) } : {}),
     ignorePatterns: options.ignorePattern,
+    includeTests: options.includeTests,
     toolVersion: options.cache === false ? packageVersion : toolFingerprint(),
     ...(baselinePath
       ? {

@@ -26,6 +26,8 @@ export interface FixCommandOptions {
   config?: string;
   /** `--ignore-pattern` (repeatable): never touch what these gitignore-syntax patterns match. */
   ignorePattern?: string[];
+  /** Also fix findings in test code (left alone by default). */
+  includeTests?: boolean;
 }
 
 /**
@@ -91,6 +93,7 @@ export async function fixCommand(
     cache: options.cache,
     ...(options.config ? { configFile: resolve(cwd, options.config) } : {}),
     ignorePatterns: options.ignorePattern,
+    includeTests: Boolean(options.includeTests),
     toolVersion: options.cache === false ? packageVersion : toolFingerprint(),
     ...(baselinePath
       ? {
@@ -165,6 +168,12 @@ export async function fixCommand(
     outcome.projectFixes.filter((fix) => !fix.error).length +
     outcome.generators.reduce((sum, group) => sum + (group.error ? 0 : group.findings.length), 0);
   const files = outcome.changes.length;
+  if (outcome.check.testFindings > 0) {
+    output.out('');
+    output.out(
+      `${colors.yellow('note:')} ${plural(outcome.check.testFindings, 'finding')} in test files left alone: --include-tests fixes them too`,
+    );
+  }
   output.out('');
   output.out(
     options.dryRun

@@ -33,7 +33,7 @@ export function formatGithub(result: CheckResult, context: ReportContext): strin
         ['col', String(finding.column)],
         ['endLine', String(finding.endLine)],
         ...(finding.endLine === finding.line ? [['endColumn', String(finding.endColumn)]] : []),
-        ['title', finding.rule],
+        ['title', finding.testFile ? `${finding.rule} (test file)` : finding.rule],
       ]
         .map(([key, value]) => `${key}=${escapeProperty(value)}`)
         .join(',');

@@ -13,6 +13,7 @@ export function formatJson(result: CheckResult, context: ReportContext): string 
     message: finding.message,
     severity: finding.severity,
     fixable: finding.fixable,
+    ...(finding.testFile ? { testFile: true } : {}),
   }));
   return JSON.stringify({ findings, summary: summary(result, context) }, null, 2);
 }

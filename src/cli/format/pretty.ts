@@ -34,7 +34,7 @@ export function prettyPrinter(output: Output, context: ReportContext, colorsOn: 
   const printFinding = (finding: Finding, text: string | undefined) => {
     const where = `${displayPath(context.cwd, finding.file)}:${finding.line}:${finding.column}`;
     output.out(
-      `${colors.bold(where)}  ${severityColor[finding.severity](finding.severity)}  ${colors.cyan(finding.rule)}`,
+      `${colors.bold(where)}  ${severityColor[finding.severity](finding.severity)}  ${colors.cyan(finding.rule)}${finding.testFile ? `  ${colors.dim('(test file)')}` : ''}`,
     );
     output.out(`  ${finding.message}`);
     if (text !== undefined) {
@@ -107,6 +107,9 @@ export function prettyPrinter(output: Output, context: ReportContext, colorsOn: 
         result.baselined ? `${result.baselined} in the baseline` : '',
         options.belowSeverity
           ? `${plural(options.belowSeverity.count, 'finding')} below ${options.belowSeverity.level} not shown (--severity)`
+          : '',
+        result.testFindings
+          ? `${plural(result.testFindings, 'finding')} in test files, not shown: --include-tests`
           : '',
       ]
         .filter(Boolean)

@@ -35,6 +35,8 @@ export function summary(result: CheckResult, context: ReportContext) {
     cached: result.cached,
     suppressed: result.suppressed,
     baselined: result.baselined,
+    /** Findings in test files left out of the report (shown, each with testFile, with --include-tests). */
+    testFindings: result.testFindings,
     parseErrors: result.parseErrors.map((error) => ({
       ...error,
       file: displayPath(context.cwd, error.file),

@@ -106,7 +106,11 @@ export function formatSarif(result: CheckResult, context: ReportContext): string
         },
       ],
       partialFingerprints: { 'secureFingerprint/v1': prints[index] },
-      properties: { fixable: finding.fixable },
+      // Test code (--include-tests) is tagged so code scanning can file it apart from production alerts.
+      properties: {
+        fixable: finding.fixable,
+        ...(finding.testFile ? { testFile: true, tags: ['test'] } : {}),
+      },
     };
   });
   const log = {
@@ -134,6 +138,8 @@ export function formatSarif(result: CheckResult, context: ReportContext): string
               result.ruleErrors.length === 0 &&
               !result.skipped.some((entry) => isCheckFailure(entry)),
             toolExecutionNotifications: result.skipped.map((entry) => skippedNotification(entry, context)),
+            // Findings in test files, left out of `results` unless --include-tests.
+            ...(result.testFindings ? { properties: { testFindings: result.testFindings } } : {}),
           },
         ],
       },
