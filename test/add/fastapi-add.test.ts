@@ -128,11 +128,11 @@ describe('dependencies, declared the way the project declares them', () => {
   it('pyproject.toml: a PEP 621 list, one per line or inline, and Poetry', () => {
     expect(
       addToPyproject(
-        '[project]\nname = "x"\ndependencies = [\n  "fastapi>=0.100",\n]\n\n[tool.ruff]\n',
+        '[project]\nname = "x"\ndependencies = [\n  "fastapi[standard]>=0.100",  # the web stack [pinned]\n]\n\n[tool.ruff]\n',
         requirements,
       ),
     ).toBe(
-      '[project]\nname = "x"\ndependencies = [\n  "fastapi>=0.100",\n  "pydantic-settings==2.16.3",\n  "limits==5.8.0",\n]\n\n[tool.ruff]\n',
+      '[project]\nname = "x"\ndependencies = [\n  "fastapi[standard]>=0.100",  # the web stack [pinned]\n  "pydantic-settings==2.16.3",\n  "limits==5.8.0",\n]\n\n[tool.ruff]\n',
     );
     expect(addToPyproject('[project]\ndependencies = ["fastapi"]\n', requirements)).toBe(
       '[project]\ndependencies = ["fastapi", "pydantic-settings==2.16.3", "limits==5.8.0"]\n',

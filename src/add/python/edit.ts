@@ -71,6 +71,45 @@ export function addToRequirements(text: string, requirements: readonly Requireme
   return `${text}${lead}${missing.map(({ name, version }) => `${name}==${version}`).join(eol)}${eol}`;
 }
 
+/** Just past the last character of TOML that is neither blank nor comment in [from, to), or undefined. */
+function lastValueEnd(text: string, from: number, to: number): number | undefined {
+  let last: number | undefined;
+  for (let index = from; index < to; index++) {
+    const char = text[index];
+    if (char === '"' || char === "'") {
+      const end = text.indexOf(char, index + 1);
+      index = end === -1 ? to : end;
+      last = index + 1;
+    } else if (char === '#') {
+      const end = text.indexOf('\n', index);
+      index = end === -1 ? to : end;
+    } else if (!/\s/.test(char)) last = index + 1;
+  }
+  return last;
+}
+
+/** The `]` closing a TOML array that opens just before `from`: brackets inside strings (`fastapi[standard]`) and comments do not count. */
+function closingBracket(text: string, from: number): number | undefined {
+  let depth = 0;
+  for (let index = from; index < text.length; index++) {
+    const char = text[index];
+    if (char === '"' || char === "'") {
+      const end = text.indexOf(char, index + 1);
+      if (end === -1) return undefined;
+      index = end;
+    } else if (char === '#') {
+      const end = text.indexOf('\n', index);
+      if (end === -1) return undefined;
+      index = end;
+    } else if (char === '[') depth++;
+    else if (char === ']') {
+      if (depth === 0) return index;
+      depth--;
+    }
+  }
+  return undefined;
+}
+
 /**
  * pyproject.toml with the missing requirements added to `[project] dependencies` (PEP 621) or
  * `[tool.poetry.dependencies]`; undefined when it declares dependencies neither way (the caller says what to add).
@@ -90,8 +129,8 @@ export function addToPyproject(text: string, requirements: readonly Requirement[
     const list = /^dependencies[ \t]*=[ \t]*\[/m.exec(body);
     if (!list) return undefined;
     const open = project.start + list.index + list[0].length;
-    const close = text.indexOf(']', open);
-    if (close === -1) return undefined;
+    const close = closingBracket(text, open);
+    if (close === undefined) return undefined;
     const inside = text.slice(open, close);
     const missing = requirements.filter((requirement) => !declaredIn(inside, requirement, true));
     if (missing.length === 0) return text;
@@ -100,13 +139,18 @@ export function addToPyproject(text: string, requirements: readonly Requirement[
       const items = inside.trim().replace(/,$/, '');
       return `${text.slice(0, open)}${[items, ...entries].filter(Boolean).join(', ')}${text.slice(close)}`;
     }
-    // One entry per line, indented like the list's own entries, before the closing bracket's line.
+    // One entry per line, indented like the list's own entries, before the closing bracket's line; the last
+    // entry gets its comma right after its value, never inside its comment.
     const indent = /\n([ \t]+)\S/.exec(inside)?.[1] ?? '    ';
     const closeLine = text.lastIndexOf('\n', close - 1) + 1;
-    const before = text.slice(open, closeLine).trimEnd();
-    const comma = before === '' || before.endsWith(',') || before.endsWith('[') ? '' : ',';
-    const insertAt = open + text.slice(open, closeLine).trimEnd().length;
-    return `${text.slice(0, insertAt)}${comma}${entries.map((entry) => `${eol}${indent}${entry},`).join('')}${eol}${text.slice(closeLine)}`;
+    const last = lastValueEnd(text, open, closeLine);
+    const comma = last === undefined || /[,[]/.test(text[last - 1]) ? '' : ',';
+    const at = last ?? open;
+    const lineEnd =
+      text.indexOf('\n', at) === -1 || text.indexOf('\n', at) >= closeLine
+        ? closeLine
+        : text.indexOf('\n', at) + 1;
+    return `${text.slice(0, at)}${comma}${text.slice(at, lineEnd).replace(/\r?\n$/, '')}${entries.map((entry) => `${eol}${indent}${entry},`).join('')}${eol}${text.slice(closeLine)}`;
   }
   const poetry = table('tool.poetry.dependencies');
   if (poetry) {

@@ -153,6 +153,7 @@ export function planFastApiModules(
     existsSync(join(root, path)) ? readFileSync(join(root, path), 'utf8') : undefined;
   const initPath = `${project.packageDir}/__init__.py`;
   const previous = installedModules(read(initPath));
+  for (const { generator, reason } of refused) notes.push(`not added: ${generator}: ${reason}`);
   const modules = [...new Set<FastApiModule>(['config', ...previous, ...requested])];
   if (requested.length === 0)
     return { project, generators: [], changes: [], upToDate: [], conflicts: [], refused, notes };

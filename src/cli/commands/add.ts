@@ -109,7 +109,7 @@ function report(output: Output, result: AddResult, dryRun: boolean): void {
   if ('importLine' in project) {
     if (result.written)
       output.out(
-        'Next: install the dependencies (pip install -r requirements.txt, or uv sync), then set the variables listed in .env.example in .env.',
+        `Next: install the dependencies (${result.changes.some((change) => change.path === 'requirements.txt') ? 'pip install -r requirements.txt' : 'uv sync, or pip install -e .'}), then set the variables listed in .env.example in .env.`,
       );
   } else if (result.changes.some((change) => change.path === 'package.json') && !result.installed)
     output.out(
