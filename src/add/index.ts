@@ -5,9 +5,12 @@ import { SecureError } from '../errors.js';
 import { writeChanges } from './apply.js';
 import type { GeneratorSource } from './generator-source.js';
 import { planChanges, unifiedDiff, type AddPlan, type PlanOptions } from './plan.js';
+import { planFastApiModules } from './python/plan.js';
+import { isFastApiProject } from './python/project.js';
 
 export type { AddPlan, Conflict, FileChange, PlanOptions } from './plan.js';
 export type { ProjectLayout } from './detect.js';
+export type { FastApiProject } from './python/project.js';
 
 export interface AddOptions extends PlanOptions {
   /** Print nothing, write nothing: the plan only. */
@@ -34,6 +37,7 @@ export async function planModules(
   names: string[],
   options: AddOptions = {},
 ): Promise<AddPlan> {
+  if (isFastApiProject(projectRoot)) return planFastApiModules(projectRoot, names, options);
   return planChanges(projectRoot, names, options.source ?? (await defaultSource()), options);
 }
 
@@ -61,7 +65,11 @@ export async function addModules(
   if (options.dryRun || plan.changes.length === 0) return { ...plan, written: false, installed: false };
   writeChanges(projectRoot, plan.changes);
   let installed = false;
-  if (options.install) {
+  if (options.install && 'importLine' in plan.project)
+    plan.notes.push(
+      '--install runs npm; install the Python dependencies with pip install -r requirements.txt (or uv sync)',
+    );
+  else if (options.install) {
     const [command, args] = installCommand(projectRoot);
     const result = await execa(command, args, { cwd: projectRoot, reject: false, stdin: 'ignore' });
     if (result.exitCode !== 0)

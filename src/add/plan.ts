@@ -5,6 +5,7 @@ import { SecureError } from '../errors.js';
 import { packageVersion } from '../cli/package-info.js';
 import { manifestPath, type Manifest } from '../engine/manifest.js';
 import { loadPolicy, type Policy } from '../policy/index.js';
+import type { FastApiProject } from './python/project.js';
 import { detectProject, readPackageJson, unwiredModules, type ProjectLayout } from './detect.js';
 import { projectFacts } from './facts.js';
 import { fitProject } from './fit-project.js';
@@ -41,7 +42,8 @@ export interface Conflict {
 }
 
 export interface AddPlan {
-  project: ProjectLayout;
+  /** A Node project's layout, or the FastAPI app `secure add` wires in Python. */
+  project: ProjectLayout | FastApiProject;
   /** The generators run, with the ones they require, in wiring order. */
   generators: string[];
   changes: FileChange[];

@@ -153,3 +153,17 @@ export function renderGenerators(
   }
   return result;
 }
+
+/** One template file (relative to templates/) rendered with `context`: for planners that pick files one by one. */
+export function renderTemplateFile(
+  templatePath: string,
+  context: object,
+  templatesRoot = templatesDir,
+): string {
+  const file = join(templatesRoot, templatePath);
+  try {
+    return compile(file)(context);
+  } catch (error) {
+    throw new SecureError('INTERNAL', `${templatePath}: ${(error as Error).message}`, { cause: error });
+  }
+}

@@ -278,7 +278,7 @@ describe('secure add: finding the app', () => {
     );
     const config = await planModules(root, ['config'], { yes: true });
     expect(paths(config)).toContain('src/security/config.ts');
-    expect(config.project.otherFramework).toBe('NestJS');
+    expect('otherFramework' in config.project && config.project.otherFramework).toBe('NestJS');
   });
 });
 

@@ -81,14 +81,22 @@ function listModules(output: Output, source: GeneratorSource): number {
 function report(output: Output, result: AddResult, dryRun: boolean): void {
   const { colors } = output;
   const { project } = result;
-  const moduleSystem = project.moduleSystem === 'esm' ? 'ESM' : 'CommonJS';
-  output.out(
-    colors.dim(
-      project.otherFramework
-        ? `${project.otherFramework} project: modules written, nothing wired (${moduleSystem}, source folder ${project.srcDir})`
-        : `${project.framework}${project.frameworkMajor ? ` ${project.frameworkMajor}` : ''} app \`${project.appName}\` in ${project.entry} (${moduleSystem}, source folder ${project.srcDir})`,
-    ),
-  );
+  if ('importLine' in project)
+    output.out(
+      colors.dim(
+        `FastAPI app \`${project.appName}\` in ${project.entry} (Python, package ${project.packageDir})`,
+      ),
+    );
+  else {
+    const moduleSystem = project.moduleSystem === 'esm' ? 'ESM' : 'CommonJS';
+    output.out(
+      colors.dim(
+        project.otherFramework
+          ? `${project.otherFramework} project: modules written, nothing wired (${moduleSystem}, source folder ${project.srcDir})`
+          : `${project.framework}${project.frameworkMajor ? ` ${project.frameworkMajor}` : ''} app \`${project.appName}\` in ${project.entry} (${moduleSystem}, source folder ${project.srcDir})`,
+      ),
+    );
+  }
   for (const change of result.changes)
     output.out(
       `  ${change.before === undefined ? colors.green('create') : colors.yellow('update')} ${change.path}`,
@@ -105,7 +113,12 @@ function report(output: Output, result: AddResult, dryRun: boolean): void {
     output.out(conflict.diff.trimEnd());
   }
   if (dryRun) return;
-  if (result.changes.some((change) => change.path === 'package.json') && !result.installed)
+  if ('importLine' in project) {
+    if (result.written)
+      output.out(
+        `Next: install the dependencies (${result.changes.some((change) => change.path === 'requirements.txt') ? 'pip install -r requirements.txt' : 'uv sync, or pip install -e .'}), then set the variables listed in .env.example in .env.`,
+      );
+  } else if (result.changes.some((change) => change.path === 'package.json') && !result.installed)
     output.out(
       `Next: run \`npm install\` (or pass --install), then set the variables listed in .env.example in .env.`,
     );
