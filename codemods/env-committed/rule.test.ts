@@ -61,7 +61,7 @@ describe('env-committed', () => {
 
   it('does not add a second .gitignore line when a rule already ignores the file', async () => {
     const root = repo({
-      'config/.env.local': 'API_TOKEN=ghp_R7mK2pX9qLw4vN8tB3cZ6yH1jF5dS0aGe2Uo\n',
+      'config/.env.local': 'API_TOKEN=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\n',
       '.gitignore': '.env*\n',
     });
     const [report] = await check(root);

@@ -6,6 +6,7 @@ import {
   secretSubjects,
   trailingQualifiers,
 } from './names.js';
+import { keyFormatStart } from '../key-formats.js';
 import { defaultCredentials } from './values.js';
 
 /**
@@ -118,9 +119,8 @@ export const secretArgumentCallee = new RegExp(
   String.raw`(?<![\w$.])(?:jwt|JWT|jsonwebtoken|jsonWebToken)(?:${gap}|[!)]|as\s[^;\n]*?\))*(?:\??\.|\[)${gap}*['"\`]?(?:sign|verify)(?![\w$])|cookieParser|cookie_parser|createHmac`,
 );
 
-/** The beginnings of values.ts's keyFormats, which every string of that format holds as written. */
-export const keyFormatPrefix =
-  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY|[sr]k_live_|(?:AKIA|ASIA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36}|github_pat_|xox[abposr]-|hooks\.slack\.com|AIza[0-9A-Za-z_-]{35}|SG\.[\w-]{16}|SK[0-9a-f]{32}|npm_[A-Za-z0-9]{36}|T3BlbkFJ|sk-ant-/;
+/** The beginnings of the key-format table's formats, which every string of that format holds as written. */
+export const keyFormatPrefix = keyFormatStart;
 
 /** `scheme://user:password@host` (urlPassword), also with the slashes escaped as in JSON (`:\/\/`). */
 export const urlWithPassword = /:(?:\/|\\\/){2}[^:@/\s]*:[^@/\s]+@/;
