@@ -1,6 +1,7 @@
 import type { TextEdit, TextRule } from '../../src/engine/rule.js';
 import { matchKeyFormat, redact } from '../_shared/key-formats.js';
 import { secretKind } from '../_shared/secrets/names.js';
+import { isPlaceholder } from '../_shared/secrets/values.js';
 import { secretCopies } from './copies.js';
 import {
   argumentTokens,
@@ -74,6 +75,22 @@ const metadataWords = new Set([
 
 /** `postgres://user:password@host`, with a literal password. */
 const credentialsInUrl = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:([^/\s@$]+)@/i;
+
+/**
+ * A URL whose password is real: an image ships it whatever the host (`db` in compose is as readable as a public
+ * host), but a build-time dummy (`postgresql://user:pass@localhost/dummy`) is a placeholder.
+ */
+function hasUrlPassword(value: string): boolean {
+  const match = credentialsInUrl.exec(value);
+  if (!match) return false;
+  const user = /^[a-z][a-z0-9+.-]*:\/\/([^/\s:@]+):/i.exec(value)![1];
+  const password = match[1];
+  return (
+    !isPlaceholder(password) &&
+    !/^(?:pass(?:word)?|pwd|secret|dummy)$/i.test(password) &&
+    password.toLowerCase() !== user.toLowerCase()
+  );
+}
 
 function words(name: string): string[] {
   return name
@@ -180,7 +197,7 @@ function secretVariables(file: Dockerfile): Variable[] {
       let reason: string | undefined;
       const format = value === undefined ? undefined : matchKeyFormat(value);
       if (format) reason = `its value is ${format.label} (${redact(value!, format)})`;
-      else if (value !== undefined && credentialsInUrl.test(value))
+      else if (value !== undefined && hasUrlPassword(value))
         reason = 'its value is a URL with a password in it';
       else if (isSecretName(name)) {
         if (value === undefined && instruction.keyword === 'ENV') continue;

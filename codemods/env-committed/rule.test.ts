@@ -65,12 +65,13 @@ describe('env-committed', () => {
   it('reports a committed template only where a value is really a secret, and never fixes it by untracking', async () => {
     const stripe = 'sk_live_4eQ9vT2mLx8RkZ3Wp7Cn5Hd1';
     const root = repo({
-      '.env.example': `PORT=3000\nSTRIPE_SECRET_KEY=${stripe}\nJWT_SECRET=change-me-in-production\nSESSION_SECRET=keyboard cat\nAPI_TOKEN=q8Vz3mTr0pLw9xKc7Rt2Wn5B\nDATABASE_URL=postgres://user:password@localhost:5432/app\n`,
+      '.env.example': `PORT=3000\nSTRIPE_SECRET_KEY=${stripe}\nJWT_SECRET=change-me-in-production\nSESSION_SECRET=keyboard cat\nAPI_TOKEN=q8Vz3mTr0pLw9xKc7Rt2Wn5B\nDATABASE_URL=postgres://user:password@localhost:5432/app\nGITHUB_SECRET=815aa4606f476444691c5f1c16b9c70da6714dc6\nGOOGLE_SECRET=your-google-secret\n`,
     });
     const reports = await check(root);
     expect(reports.map((report) => [report.line, Boolean(report.fix), report.unfixableReason])).toEqual([
       [2, false, "blank STRIPE_SECRET_KEY's value in .env.example (keep the name) and rotate the secret"],
       [5, false, "blank API_TOKEN's value in .env.example (keep the name) and rotate the secret"],
+      [7, false, "blank GITHUB_SECRET's value in .env.example (keep the name) and rotate the secret"],
     ]);
     expect(reports[0].message).toContain('sk_live_****');
     expect(reports[0].message).not.toContain(stripe);

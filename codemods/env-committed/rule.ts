@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ProjectRule } from '../../src/engine/rule.js';
 import { writeFileAtomic } from '../../src/engine/atomic-write.js';
-import { matchKeyFormat, redact } from '../_shared/key-formats.js';
+import { entropy, matchKeyFormat, redact } from '../_shared/key-formats.js';
 import { secretAssignment } from '../_shared/secrets/assignment.js';
 import { hasRealValue, parseDotenv, type DotenvEntry } from '../_shared/secrets/dotenv.js';
 import { isSecretName } from '../_shared/secrets/names.js';
@@ -61,6 +61,11 @@ function leakedEntries(path: string, text: string): Leak[] {
   return leaks;
 }
 
+/** Generated, not typed: mixed classes with high entropy, or a long hex string (OAuth client secrets, tokens). */
+function looksRandom(value: string): boolean {
+  return isHighEntropy(value) || (/^[0-9a-f]{24,}$/i.test(value) && /\d/.test(value) && entropy(value) >= 3);
+}
+
 /**
  * A committed template (`.env.example`) is meant for git: only a value that is really someone's secret is a leak
  * there, a provider's key, a URL password, or a random-looking value under a secret's name, never a placeholder.
@@ -71,7 +76,7 @@ function leakedTemplateEntries(text: string): Leak[] {
     .flatMap((entry) => {
       const found = secretAssignment(entry.name, entry.value);
       if (!found) return [];
-      if (!found.format && found.kind !== 'url-password' && !isHighEntropy(entry.value)) return [];
+      if (!found.format && found.kind !== 'url-password' && !looksRandom(entry.value)) return [];
       return [{ entry, shown: found.redacted }];
     });
 }

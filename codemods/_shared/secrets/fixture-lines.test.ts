@@ -10,6 +10,7 @@ import { loadFixtures, runRule } from '../../../test/helpers/rule-fixtures.js';
 const expected: Record<string, Record<string, number[]>> = {
   'hardcoded-secret': {
     appsettings: [4, 6],
+    'ci-workflow-token': [13],
     'deploy-key': [1],
     'docker-compose-environment': [6, 7, 8, 13],
     'kubernetes-env': [14],
