@@ -28,6 +28,14 @@ export interface SecretLiteral {
 
 const formatEnvNames = Object.fromEntries(keyFormats.map((format) => [format.label, format.envName]));
 
+/** The variable a connection URL is read from: `DATABASE_URL` for databases, `REDIS_URL`, `AMQP_URL`, ... */
+function connectionEnvName(url: string): string {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url.trim())![1].toLowerCase().replace(/\+.*$/, '');
+  if (/^(?:postgres(?:ql)?|mysql|mariadb|mongodb|mssql|sqlserver|oracle|cockroachdb)$/.test(scheme))
+    return 'DATABASE_URL';
+  return `${scheme.replace(/[^a-z0-9]/g, '_').toUpperCase()}_URL`;
+}
+
 const minimumLength: Record<SecretKind, number> = { password: 6, secret: 8, token: 12, key: 12 };
 
 /** `process.env.X || 'literal'` and `const { X = 'literal' } = process.env`: default-password's findings. */
@@ -155,6 +163,9 @@ export function secretLiteral(node: Node, ancestors: readonly Node[]): SecretLit
       site && secretKind(site.name) ? envNameFor(site.name, site.context) : formatEnvNames[format];
     return { site, what: `${format[0].toUpperCase()}${format.slice(1)} is hard-coded`, envName, format };
   }
+  // mongoose.connect('mongodb://app:...@cluster0.acme.net/db'): a connection string carries its password anywhere
+  if (!site && urlPassword(value) !== undefined)
+    return { what: 'A password is hard-coded in a connection URL', envName: connectionEnvName(value) };
   if (!site || isFakeKey(value)) return undefined;
   // res.json({ secret: 'the demo answer' }): a value the endpoint shows, which reaches no credential use
   if (site.position === 'property' && isResponseBody(ancestors)) return undefined;

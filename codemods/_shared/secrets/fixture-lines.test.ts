@@ -11,6 +11,7 @@ const expected: Record<string, Record<string, number[]>> = {
   'hardcoded-secret': {
     appsettings: [4, 6],
     'ci-workflow-token': [13],
+    'connection-url-argument': [4, 5],
     'deploy-key': [1],
     'docker-compose-environment': [6, 7, 8, 13],
     'kubernetes-env': [14],
