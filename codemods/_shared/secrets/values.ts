@@ -95,6 +95,8 @@ export function isNonSecretShape(value: string, name?: string, anyLength = false
   // A lexer's token kind ('?NonExpressionParenEnd', 'InterpolationInTemplate'): issued tokens are random, they hold
   // digits or letters that make no words; a sigil or capitalised words without digits name a kind of token.
   if (kind === 'token' && isTokenKind(trimmed)) return true;
+  // FORBIDDEN_TOKEN = 'pull_request_target': an identifier (an event, a scope, a grant type), not an issued value
+  if ((kind === 'token' || kind === 'key') && /^[a-z]{2,}(?:_[a-z]{2,}){1,3}$/.test(trimmed)) return true;
   if (name && trimmed.toLowerCase().replace(/[-_.\s]/g, '') === name.toLowerCase().replace(/[-_.\s]/g, ''))
     return true;
   if (secretWords.has(trimmed.toLowerCase())) return true;
