@@ -11,8 +11,11 @@ const project = { root: '/virtual-project', policy: rulesPreset, moduleSystem: '
 /** The unfixable fixtures only promise "reported"; these say every situation in them is reported, once. */
 describe('docker-root reports every situation of its unfixable fixtures', () => {
   it.each([
-    ['other-base-image.unfixable.dockerfile', 'Dockerfile', [7]],
+    // at the final stage's FROM, where a reviewer looks for the image that runs
+    ['other-base-image.unfixable.dockerfile', 'Dockerfile', [1]],
     ['user-zero.unfixable.dockerfile', 'deploy/api.Dockerfile', [5]],
+    ['nginx-final-stage.unfixable.dockerfile', 'Dockerfile', [7]],
+    ['service-without-cmd.unfixable.dockerfile', 'Dockerfile-api', [2]],
   ])('%s', (fixture, relativePath, lines) => {
     const text = readFileSync(join(import.meta.dirname, 'fixtures', fixture), 'utf8');
     const result = runRule(rule, text, relativePath, project);

@@ -26,6 +26,14 @@ function isOfficialNodeImage(image: string): boolean {
   return namespace.length === 0 || namespace[namespace.length - 1] === 'library' || path === 'docker.io/node';
 }
 
+/**
+ * Web servers whose official images start as root (nginx's master process, httpd, Caddy): a final stage on
+ * one is a service even without a CMD of its own, since the image's own CMD starts the server.
+ */
+function isWebServerImage(image: string): boolean {
+  return /^(?:nginx|httpd|caddy|openresty)$/.test(imageRepository(image).name);
+}
+
 type UserState = { kind: 'root'; at?: Instruction } | { kind: 'non-root' } | { kind: 'unknown' };
 
 function userOf(instruction: Instruction): UserState {
@@ -132,16 +140,24 @@ const rule: TextRule = {
     const nodeService =
       isOfficialNodeImage(rootBase) &&
       chain.some((stage) => stage.instructions.some((i) => i.keyword === 'EXPOSE'));
-    if (starts.length === 0 && !inherited && !nodeService) return;
+    if (starts.length === 0 && !inherited && !nodeService && !isWebServerImage(rootBase)) return;
     const user = effectiveUser(chain, rootBase);
     if (user.kind !== 'root') return;
 
-    const where = user.at ?? starts[0] ?? final.from;
+    // A reviewer points at the image that runs: the final stage's FROM, or the USER root that undoes it.
+    const where = user.at ?? final.from;
     const message = user.at
       ? `USER ${user.at.args.trim()} is the last user: the container runs as root`
       : `no USER in the final stage (FROM ${final.base}): the container runs as root`;
     const report = { line: where.line, column: where.column, endLine: where.endLine, message };
 
+    if (isWebServerImage(rootBase)) {
+      context.report({
+        ...report,
+        unfixableReason: `${rootBase}'s master process runs as root; use an unprivileged variant (nginxinc/nginx-unprivileged, listening on 8080) or add USER with a port above 1024 and writable cache and pid paths`,
+      });
+      return;
+    }
     if (!isOfficialNodeImage(rootBase)) {
       context.report({
         ...report,

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runRule } from '../../test/helpers/rule-fixtures.js';
 import { rulesPreset } from '../../src/policy/index.js';
@@ -107,5 +110,57 @@ describe('docker-secret', () => {
     );
     const second = runRule(rule, first.output, 'Dockerfile', project);
     expect(second).toMatchObject({ findings: [], output: first.output });
+  });
+});
+
+describe('docker-secret: the whole build context copied with an .env beside it', () => {
+  const dockerfile =
+    'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\nUSER node\nCMD ["node", "s.js"]\n';
+  const contextWith = (files: Record<string, string>) => {
+    const root = mkdtempSync(join(tmpdir(), 'docker-secret-'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(root, name), text);
+    return { ...project, root };
+  };
+
+  it('reports COPY . . when .dockerignore does not exclude the .env files', () => {
+    const where = contextWith({ '.env': 'JWT_SECRET=x\n', '.env.local': 'A=1\n', '.env.example': 'A=\n' });
+    const { findings } = runRule(rule, dockerfile, 'Dockerfile', where);
+    expect(findings.map((f) => [f.line, f.fixable, f.message])).toEqual([
+      [3, false, 'COPY . . copies .env, .env.local into the image: .dockerignore does not exclude them'],
+    ]);
+    const partial = contextWith({ '.env': 'A=1\n', '.env.production': 'B=2\n', '.dockerignore': '.env\n' });
+    expect(runRule(rule, dockerfile, 'Dockerfile', partial).findings.map((f) => f.message)).toEqual([
+      'COPY . . copies .env.production into the image: .dockerignore does not exclude it',
+    ]);
+  });
+
+  it('stays silent when .dockerignore excludes them, or when there is no .env', () => {
+    for (const files of <Record<string, string>[]>[
+      {
+        '.env': 'A=1\n',
+        '.env.production': 'B=2\n',
+        '.dockerignore': 'node_modules\n.env*\n!.env.example\n',
+      },
+      { '.env': 'A=1\n', 'Dockerfile.dockerignore': '**/.env\n' },
+      { '.env.example': 'A=\n' },
+      {},
+    ]) {
+      const where = contextWith(files);
+      expect(runRule(rule, dockerfile, 'Dockerfile', where).findings, JSON.stringify(files)).toEqual([]);
+    }
+  });
+});
+
+describe('docker-secret: files copied into the image that runs', () => {
+  it('reports each env file and private key copied, at its line, never fixed', () => {
+    const text = readFileSync(
+      join(import.meta.dirname, 'fixtures', 'copy-env-and-key.unfixable.dockerfile'),
+      'utf8',
+    );
+    const { findings } = runRule(rule, text, 'Dockerfile', project);
+    expect(findings.map((f) => [f.line, f.fixable])).toEqual([
+      [5, false],
+      [6, false],
+    ]);
   });
 });

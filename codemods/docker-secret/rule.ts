@@ -1,4 +1,8 @@
 import type { TextEdit, TextRule } from '../../src/engine/rule.js';
+import { matchKeyFormat, redact } from '../_shared/key-formats.js';
+import { secretKind } from '../_shared/secrets/names.js';
+import { isPlaceholder } from '../_shared/secrets/values.js';
+import { secretCopies } from './copies.js';
 import {
   argumentTokens,
   isDockerfilePath,
@@ -69,12 +73,24 @@ const metadataWords = new Set([
   'PROVIDER',
 ]);
 
-/** Known key formats, whatever the variable is called. */
-const keyFormats =
-  /^(sk_live_|rk_live_|sk-[A-Za-z0-9]{20}|AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{20}|github_pat_|xox[abposr]-|AIza[0-9A-Za-z_-]{30}|glpat-|npm_[A-Za-z0-9]{30}|SG\.[\w-]{16,}\.)|-----BEGIN [A-Z ]*PRIVATE KEY-----/;
-
 /** `postgres://user:password@host`, with a literal password. */
 const credentialsInUrl = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:([^/\s@$]+)@/i;
+
+/**
+ * A URL whose password is real: an image ships it whatever the host (`db` in compose is as readable as a public
+ * host), but a build-time dummy (`postgresql://user:pass@localhost/dummy`) is a placeholder.
+ */
+function hasUrlPassword(value: string): boolean {
+  const match = credentialsInUrl.exec(value);
+  if (!match) return false;
+  const user = /^[a-z][a-z0-9+.-]*:\/\/([^/\s:@]+):/i.exec(value)![1];
+  const password = match[1];
+  return (
+    !isPlaceholder(password) &&
+    !/^(?:pass(?:word)?|pwd|secret|dummy)$/i.test(password) &&
+    password.toLowerCase() !== user.toLowerCase()
+  );
+}
 
 function words(name: string): string[] {
   return name
@@ -87,6 +103,8 @@ function words(name: string): string[] {
 export function isSecretName(name: string): boolean {
   const parts = words(name);
   if (parts.length === 0 || name === 'PWD') return false;
+  // The names every secret rule knows (names.ts): PGPASSWORD, MYSQL_PWD, DBPASS, passphrase spellings
+  if (secretKind(name) !== undefined && !metadataWords.has(parts[parts.length - 1])) return true;
   const last = parts[parts.length - 1];
   // GPG_KEY in official images is a public key's fingerprint; PUBLIC keys are public.
   if (metadataWords.has(last) || parts.includes('PUBLIC') || parts.includes('GPG')) return false;
@@ -177,9 +195,9 @@ function secretVariables(file: Dockerfile): Variable[] {
     for (const entry of entries) {
       const { name, value } = entry;
       let reason: string | undefined;
-      if (value !== undefined && keyFormats.test(value))
-        reason = 'its value has the format of a known API key or private key';
-      else if (value !== undefined && credentialsInUrl.test(value))
+      const format = value === undefined ? undefined : matchKeyFormat(value);
+      if (format) reason = `its value is ${format.label} (${redact(value!, format)})`;
+      else if (value !== undefined && hasUrlPassword(value))
         reason = 'its value is a URL with a password in it';
       else if (isSecretName(name)) {
         if (value === undefined && instruction.keyword === 'ENV') continue;
@@ -247,9 +265,9 @@ const rule: TextRule = {
   kind: 'text',
   meta: {
     id: 'docker-secret',
-    title: 'No secrets in Dockerfile ENV or ARG',
+    title: 'No secrets in Dockerfile ENV, ARG or copied files',
     description:
-      'ENV values are stored in the image config (docker inspect shows them) and ARG values in the build history (docker history shows them): anyone who can pull the image reads the secret. Pass secrets at run time or as BuildKit secrets.',
+      'ENV values are stored in the image config (docker inspect shows them), ARG values in the build history (docker history shows them), and a copied .env or key file in a layer: anyone who can pull the image reads the secret. Pass secrets at run time or as BuildKit secrets.',
     checklist: 'secrets',
     severity: 'high',
     cwe: [538, 798],
@@ -257,9 +275,19 @@ const rule: TextRule = {
     hint: 'Remove the secret from the Dockerfile; pass it at run time (docker run -e / --env-file, an orchestrator secret) or to RUN as a BuildKit secret (RUN --mount=type=secret,id=NAME), and rotate it.',
   },
   appliesTo: isDockerfilePath,
-  prefilter: /^\s*(ENV|ARG)\s/im,
+  prefilter: /^\s*(ENV|ARG|COPY|ADD)\s/im,
   check(context) {
     const file = parseDockerfile(context.text);
+    for (const copy of secretCopies(file, context.file)) {
+      const { instruction } = copy;
+      context.report({
+        line: instruction.line,
+        column: instruction.column,
+        endLine: instruction.endLine,
+        message: copy.message,
+        unfixableReason: copy.unfixableReason,
+      });
+    }
     const secrets = secretVariables(file);
     // A variable that other instructions read cannot go without breaking them; the instructions that
     // only pass a secret along (ENV TOKEN=$TOKEN) are removed together.

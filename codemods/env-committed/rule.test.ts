@@ -36,17 +36,45 @@ afterEach(() => {
 });
 
 describe('env-committed', () => {
-  it('reports a tracked .env at its first secret, naming the variables but never the values', async () => {
+  it('reports a tracked .env at each secret line, naming the variable and a redacted form, never the value', async () => {
     const root = repo({
       '.env': '# local\nPORT=3000\nJWT_SECRET=9f8e7d6c5b4a39281706\nDB_PASSWORD="hunter22"\n',
     });
-    const [report, ...rest] = await check(root);
-    expect(rest).toEqual([]);
-    expect(report.file).toBe('.env');
-    expect(report.line).toBe(3);
-    expect(report.message).toContain('JWT_SECRET, DB_PASSWORD');
-    expect(report.message).not.toContain('9f8e7d6c5b4a39281706');
-    expect(report.message).not.toContain('hunter22');
+    const reports = await check(root);
+    expect(reports.map((report) => [report.file, report.line])).toEqual([
+      ['.env', 3],
+      ['.env', 4],
+    ]);
+    expect(reports[0].message).toContain('JWT_SECRET gives away ****, 20 characters');
+    expect(reports[1].message).toContain('DB_PASSWORD');
+    for (const report of reports) {
+      expect(report.message).not.toContain('9f8e7d6c5b4a39281706');
+      expect(report.message).not.toContain('hunter22');
+    }
+  });
+
+  it('untracks the file once when each of its lines asks for it', async () => {
+    const root = repo({ '.env': 'JWT_SECRET=9f8e7d6c5b4a39281706\nDB_PASSWORD=Xk29fLq7WmQ3\n' });
+    const reports = await check(root);
+    expect(reports).toHaveLength(2);
+    await Promise.all(reports.map((report) => report.fix!()));
+    expect(git(root, 'ls-files')).not.toMatch(/^\.env$/m);
+    expect(readFileSync(join(root, '.gitignore'), 'utf8')).toBe('.env\n');
+  });
+
+  it('reports a committed template only where a value is really a secret, and never fixes it by untracking', async () => {
+    const stripe = 'sk_live_4eQ9vT2mLx8RkZ3Wp7Cn5Hd1';
+    const root = repo({
+      '.env.example': `PORT=3000\nSTRIPE_SECRET_KEY=${stripe}\nJWT_SECRET=change-me-in-production\nSESSION_SECRET=keyboard cat\nAPI_TOKEN=q8Vz3mTr0pLw9xKc7Rt2Wn5B\nDATABASE_URL=postgres://user:password@localhost:5432/app\nGITHUB_SECRET=815aa4606f476444691c5f1c16b9c70da6714dc6\nGOOGLE_SECRET=your-google-secret\n`,
+    });
+    const reports = await check(root);
+    expect(reports.map((report) => [report.line, Boolean(report.fix), report.unfixableReason])).toEqual([
+      [2, false, "blank STRIPE_SECRET_KEY's value in .env.example (keep the name) and rotate the secret"],
+      [5, false, "blank API_TOKEN's value in .env.example (keep the name) and rotate the secret"],
+      [7, false, "blank GITHUB_SECRET's value in .env.example (keep the name) and rotate the secret"],
+    ]);
+    expect(reports[0].message).toContain('sk_live_****');
+    expect(reports[0].message).not.toContain(stripe);
   });
 
   it('untracks the file, keeps it on disk, ignores it once, and is silent afterwards', async () => {
@@ -61,7 +89,7 @@ describe('env-committed', () => {
 
   it('does not add a second .gitignore line when a rule already ignores the file', async () => {
     const root = repo({
-      'config/.env.local': 'API_TOKEN=ghp_R7mK2pX9qLw4vN8tB3cZ6yH1jF5dS0aGe2Uo\n',
+      'config/.env.local': 'API_TOKEN=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\n',
       '.gitignore': '.env*\n',
     });
     const [report] = await check(root);
@@ -99,10 +127,14 @@ describe('env-committed', () => {
       '.env.production':
         'PORT=8080\nDB_PASS=Xk29fLq7WmQ3\nSECRET_JWT=q8Vz3mTr0pLw9xKc\ndbpass=Lq7WmQ3Xk29f\nJWT_SECRET_B64=bm90LXJlYWwtNDQ3Mg==\n',
     });
-    const [report, ...rest] = await check(root);
-    expect(rest).toEqual([]);
-    expect(report.line).toBe(2);
-    expect(report.message).toContain('(DB_PASS, SECRET_JWT, dbpass, JWT_SECRET_B64)');
+    const reports = await check(root);
+    expect(reports.map((report) => report.line)).toEqual([2, 3, 4, 5]);
+    expect(reports.map((report) => /: (\w+) gives away/.exec(report.message)?.[1])).toEqual([
+      'DB_PASS',
+      'SECRET_JWT',
+      'dbpass',
+      'JWT_SECRET_B64',
+    ]);
   });
 
   it('stays silent on names that only hold a secret word (secretary, bypass, tokenizer)', async () => {

@@ -3,10 +3,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ProjectRule } from '../../src/engine/rule.js';
 import { writeFileAtomic } from '../../src/engine/atomic-write.js';
+import { entropy, matchKeyFormat, redact } from '../_shared/key-formats.js';
+import { secretAssignment } from '../_shared/secrets/assignment.js';
 import { hasRealValue, parseDotenv, type DotenvEntry } from '../_shared/secrets/dotenv.js';
 import { isSecretName } from '../_shared/secrets/names.js';
 import { isTestPath } from '../_shared/secrets/paths.js';
-import { knownKeyFormat, urlPassword } from '../_shared/secrets/values.js';
+import { isHighEntropy, urlPassword } from '../_shared/secrets/values.js';
 
 /** Files meant to be committed: templates without values, and dotenv-vault's encrypted file. */
 const templateFile =
@@ -17,6 +19,13 @@ const testFile = /^\.env\.(?:test|testing|ci|e2e|spec)(?:\.|$)/i;
 /** `example.env`, `sample.env`, `app.env.template`: the `NAME.env` spelling of a template. */
 const namedTemplateFile = /^(?:example|sample|template|default|defaults|dist)\.env$/i;
 
+/** `.env.example`, `example.env`: committed on purpose, with names and placeholder values. */
+export function isDotenvTemplate(path: string): boolean {
+  const name = basename(path);
+  if (/^[\w.-]+\.env$/.test(name) && !name.startsWith('.')) return namedTemplateFile.test(name);
+  return /^\.env\./.test(name) && templateFile.test(name) && !/vault|keys/i.test(name);
+}
+
 /** `.env`, `.env.production`, and the `NAME.env` files docker compose's env_file points at (`db.env`, `vars.env`). */
 export function isDotenvFile(path: string): boolean {
   const name = basename(path);
@@ -24,20 +33,52 @@ export function isDotenvFile(path: string): boolean {
   return /^\.env(?:\.|$)/.test(name) && !templateFile.test(name);
 }
 
-/** The first line that holds a secret, or (in `.env` / `*.local`, never meant for git) any real value. */
-function leakedEntry(path: string, text: string): { first: DotenvEntry; secrets: string[] } | undefined {
+/** A committed file's line that gives a secret away, with what the finding may say about it. */
+interface Leak {
+  entry: DotenvEntry;
+  /** The redacted value, or why the line is reported without one. */
+  shown: string;
+}
+
+/**
+ * The lines that hold a secret: each named secret, URL password or key format (in test env files only key
+ * formats), and in `.env` / `*.local` files (never meant for git) the first real value when no line is a secret.
+ */
+function leakedEntries(path: string, text: string): Leak[] {
   const name = basename(path);
   const entries = parseDotenv(text).filter(hasRealValue);
-  const secrets = entries.filter((entry) =>
-    testFile.test(name)
-      ? knownKeyFormat(entry.value) !== undefined
-      : isSecretName(entry.name) ||
-        urlPassword(entry.value) !== undefined ||
-        knownKeyFormat(entry.value) !== undefined,
-  );
+  const leaks: Leak[] = [];
+  for (const entry of entries) {
+    const format = matchKeyFormat(entry.value);
+    if (format) leaks.push({ entry, shown: redact(entry.value, format) });
+    else if (testFile.test(name)) continue;
+    else if (isSecretName(entry.name) || urlPassword(entry.value) !== undefined)
+      leaks.push({ entry, shown: redact(entry.value) });
+  }
   const localOnly = name === '.env' || /\.local$/.test(name);
-  const first = secrets[0] ?? (localOnly && !testFile.test(name) ? entries[0] : undefined);
-  return first ? { first, secrets: secrets.map((entry) => entry.name) } : undefined;
+  if (leaks.length === 0 && localOnly && !testFile.test(name) && entries[0])
+    leaks.push({ entry: entries[0], shown: 'a value meant to stay on one machine' });
+  return leaks;
+}
+
+/** Generated, not typed: mixed classes with high entropy, or a long hex string (OAuth client secrets, tokens). */
+function looksRandom(value: string): boolean {
+  return isHighEntropy(value) || (/^[0-9a-f]{24,}$/i.test(value) && /\d/.test(value) && entropy(value) >= 3);
+}
+
+/**
+ * A committed template (`.env.example`) is meant for git: only a value that is really someone's secret is a leak
+ * there, a provider's key, a URL password, or a random-looking value under a secret's name, never a placeholder.
+ */
+function leakedTemplateEntries(text: string): Leak[] {
+  return parseDotenv(text)
+    .filter(hasRealValue)
+    .flatMap((entry) => {
+      const found = secretAssignment(entry.name, entry.value);
+      if (!found) return [];
+      if (!found.format && found.kind !== 'url-password' && !looksRandom(entry.value)) return [];
+      return [{ entry, shown: found.redacted }];
+    });
 }
 
 function git(root: string, args: string[]): { status: number | null; stderr: string } {
@@ -73,24 +114,41 @@ const rule: ProjectRule = {
   },
   async check(context) {
     for (const path of context.trackedFiles) {
-      if (!isDotenvFile(path) || path.includes('node_modules/') || isTestPath(path)) continue;
+      if (path.includes('node_modules/') || isTestPath(path)) continue;
+      const template = isDotenvTemplate(path);
+      if (!template && !isDotenvFile(path)) continue;
       const absolute = join(context.project.root, path);
       if (!existsSync(absolute)) continue;
-      const leaked = leakedEntry(path, readFileSync(absolute, 'utf8'));
-      if (!leaked) continue;
-      const held = leaked.secrets.length > 0 ? ` (${leaked.secrets.join(', ')})` : '';
-      context.report({
-        file: path,
-        line: leaked.first.line,
-        message: `${path} is tracked by git: rotate the secrets it holds${held}, they are in the history`,
-        fixDescription: `untrack ${path} (git rm --cached, the file stays on disk) and add it to .gitignore`,
-        async fix() {
+      const text = readFileSync(absolute, 'utf8');
+      const leaks = template ? leakedTemplateEntries(text) : leakedEntries(path, text);
+      // One git rm for the file, however many of its lines are reported.
+      let untracked: Promise<void> | undefined;
+      const untrack = () => {
+        untracked ??= (async () => {
           const removed = git(context.project.root, ['rm', '--cached', '--quiet', '--', path]);
           if (removed.status !== 0)
             throw new Error(`git rm --cached ${path} failed: ${removed.stderr.trim()}`);
           ignore(context.project.root, path);
-        },
-      });
+        })();
+        return untracked;
+      };
+      for (const { entry, shown } of leaks) {
+        const base = { file: path, line: entry.line };
+        if (template) {
+          context.report({
+            ...base,
+            message: `${path} is a committed template, but ${entry.name} holds a real secret (${shown}): it is in the history`,
+            unfixableReason: `blank ${entry.name}'s value in ${path} (keep the name) and rotate the secret`,
+          });
+          continue;
+        }
+        context.report({
+          ...base,
+          message: `${path} is tracked by git: ${entry.name} gives away ${shown}; rotate it, it is in the history`,
+          fixDescription: `untrack ${path} (git rm --cached, the file stays on disk) and add it to .gitignore`,
+          fix: untrack,
+        });
+      }
     }
   },
 };

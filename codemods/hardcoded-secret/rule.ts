@@ -4,6 +4,7 @@ import { isRecordInList, secretLiteral } from '../_shared/secrets/detect.js';
 import { stringValue } from '../_shared/secrets/locate.js';
 import { mayHoldSecretLiteral } from '../_shared/secrets/prefilter.js';
 import { isClientModule, isClientPath, isTestPath, relativeToRoot } from '../_shared/secrets/paths.js';
+import { secretFiles } from './files.js';
 import { lookupExpression, planReplacement, rotateNote } from '../_shared/secrets/replacement.js';
 
 type AnyNode = Node & Record<string, any>;
@@ -84,6 +85,7 @@ const rule: SourceRule = {
   // Browser modules (import.meta.env) are frontend-secret's: this rule reports nothing in them.
   prefilter: (text) => !text.includes('import.meta.env') && mayHoldSecretLiteral(text),
   appliesTo: (path) => !isTestPath(path) && !isClientPath(path),
+  textFiles: secretFiles,
   create(context) {
     let clientModule = false;
     const found: Pending[] = [];

@@ -140,6 +140,24 @@ export interface SourceRule {
    */
   productionOnly?: boolean;
   create(context: SourceContext): Visitors;
+  /**
+   * The same rule over files that are not code (a secret in docker-compose.yml, config/*.json, a committed
+   * key file): read as text, reported under this rule's id (Semgrep's one rule, several languages).
+   */
+  textFiles?: TextFileDetector;
+}
+
+/** A source rule's detector for text files: what a TextRule does, under the source rule's meta. */
+export type TextFileDetector = Pick<TextRule, 'appliesTo' | 'prefilter' | 'check'>;
+
+/** The text rules, and the text-file detectors of source rules, as text rules for the engine to run. */
+export function textRulesOf(rules: readonly Rule[]): TextRule[] {
+  return rules.flatMap((rule): TextRule[] => {
+    if (rule.kind === 'text') return [rule];
+    if (rule.kind === 'source' && rule.textFiles)
+      return [{ kind: 'text', meta: rule.meta, ...rule.textFiles }];
+    return [];
+  });
 }
 
 export interface TextEdit {

@@ -17,7 +17,15 @@ import {
 import type { WorkItem } from './process-file.js';
 import { ProjectResolver } from './project.js';
 import { isTestFile } from './test-files.js';
-import type { Finding, ProjectInfo, ProjectReport, ProjectRule, Rule, SourceRule, TextRule } from './rule.js';
+import {
+  textRulesOf,
+  type Finding,
+  type ProjectInfo,
+  type ProjectReport,
+  type ProjectRule,
+  type Rule,
+  type SourceRule,
+} from './rule.js';
 
 export interface CheckOptions {
   cwd: string;
@@ -113,7 +121,7 @@ export function selectRules(all: readonly Rule[], ids: readonly string[]): Rule[
 export function splitRules(rules: readonly Rule[]): SelectedRules & { project: ProjectRule[] } {
   return {
     source: rules.filter((rule): rule is SourceRule => rule.kind === 'source'),
-    text: rules.filter((rule): rule is TextRule => rule.kind === 'text'),
+    text: textRulesOf(rules),
     project: rules.filter((rule): rule is ProjectRule => rule.kind === 'project'),
     ids: new Set(rules.map((rule) => rule.meta.id)),
   };

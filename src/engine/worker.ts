@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { rules as registry } from '../../codemods/index.js';
 import type { SelectedRules } from './analyze-file.js';
 import { parseHandedOver, processFile, type ToParse, type WorkItem } from './process-file.js';
-import type { ProjectInfo, SourceRule, TextRule } from './rule.js';
+import { textRulesOf, type ProjectInfo, type SourceRule } from './rule.js';
 
 /**
  * A worker of the check pool: it loads the rule registry itself, reads the files it is sent and runs the
@@ -13,7 +13,7 @@ const data = workerData as { ruleIds: string[]; projects: ProjectInfo[] };
 const chosen = registry.filter((rule) => data.ruleIds.includes(rule.meta.id));
 const selected: SelectedRules = {
   source: chosen.filter((rule): rule is SourceRule => rule.kind === 'source'),
-  text: chosen.filter((rule): rule is TextRule => rule.kind === 'text'),
+  text: textRulesOf(chosen),
   ids: new Set(data.ruleIds),
 };
 const projects = new Map(data.projects.map((project) => [project.root, project]));

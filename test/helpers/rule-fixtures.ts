@@ -2,8 +2,10 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import ts from 'typescript';
 import { checkSource, fixSource } from '../../src/engine/analyze-source.js';
+import { isSourceFile } from '../../src/engine/parse.js';
 import {
   matchesPrefilter,
+  textRulesOf,
   type Finding,
   type ProjectInfo,
   type Rule,
@@ -21,7 +23,8 @@ import { rulesPreset } from '../../src/policy/index.js';
  *   <situation>.unfixable.<ext>                         reported, and `fix` leaves the bytes identical
  * A first-line comment `// fixture: {"path": "src/client/app.ts", "configModule": "src/config.ts"}` sets
  * the path the rule sees (relative to the project root) and the project facts. Text rules use the
- * extensions .dockerfile and .env (seen as `Dockerfile` and `.env` unless a path is given).
+ * extensions .dockerfile and .env (seen as `Dockerfile` and `.env` unless a path is given); a source rule's
+ * text-file fixtures (.yml, .json, .pem, .npmrc) run through its `textFiles` detector.
  */
 export type FixtureKind = 'input' | 'valid' | 'unfixable';
 
@@ -46,6 +49,8 @@ function header(text: string): Record<string, string> {
 function defaultPath(name: string, extension: string): string {
   if (extension === 'dockerfile') return 'Dockerfile';
   if (extension === 'env') return '.env';
+  if (extension === 'npmrc') return '.npmrc';
+  if (extension === 'json') return `config/${name}.json`;
   return `src/${name}.${extension}`;
 }
 
@@ -92,6 +97,9 @@ export interface RunResult {
 /** Checks and fixes one fixture's text with one rule, as `secure check` / `secure fix` would. */
 export function runRule(rule: Rule, text: string, relativePath: string, project: ProjectInfo): RunResult {
   const file = join(project.root, relativePath);
+  // A source rule's detector for YAML, JSON and key files runs as the engine runs it: as a text rule.
+  const textFiles = rule.kind === 'source' && !isSourceFile(relativePath) ? textRulesOf([rule]) : [];
+  if (textFiles.length > 0) return runRule(textFiles[0], text, relativePath, project);
   if (rule.kind === 'source') {
     const sourceRule = rule as SourceRule;
     if (sourceRule.appliesTo && !sourceRule.appliesTo(relativePath)) return { findings: [], output: text };

@@ -244,14 +244,14 @@ export function imageRepository(image: string): { path: string; name: string } {
   return { path: [...segments, name].join('/'), name };
 }
 
-/** Paths the Dockerfile rules read: `Dockerfile`, `Dockerfile.prod`, `api.Dockerfile`, `Containerfile`. */
+/** Paths the Dockerfile rules read: `Dockerfile`, `Dockerfile.prod`, `Dockerfile-dev`, `api.Dockerfile`, `Containerfile`. */
 export function isDockerfilePath(relativePath: string): boolean {
   const base = relativePath.split('/').pop() ?? '';
   // Dockerfile.md, dockerfile.ts, Dockerfile.dockerignore: files about Dockerfiles, not Dockerfiles.
   if (/\.(dockerignore|md|txt|[cm]?[jt]sx?|json|ya?ml|sh|ps1|py|rb|go|toml|lock|bak|orig|swp)$/i.test(base))
     return false;
   return (
-    /^(Dockerfile|Containerfile)(\.[\w.-]+)?$/i.test(base) || /\.(dockerfile|containerfile)$/i.test(base)
+    /^(Dockerfile|Containerfile)([.\-_][\w.-]+)?$/i.test(base) || /\.(dockerfile|containerfile)$/i.test(base)
   );
 }
 

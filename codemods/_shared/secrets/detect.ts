@@ -1,5 +1,6 @@
 import type { Node } from '@babel/types';
 import { getProperty } from '../../../src/engine/ast-utils.js';
+import { isFakeKey, keyFormats } from '../key-formats.js';
 import { envRead, literalSite, stringValue, type LiteralSite } from './locate.js';
 import { envNameFor, nameWords, secretKind, type SecretKind } from './names.js';
 import {
@@ -25,20 +26,15 @@ export interface SecretLiteral {
   prefix?: string;
 }
 
-const formatEnvNames: Record<string, string> = {
-  'a PEM private key': 'PRIVATE_KEY',
-  'a Stripe secret key': 'STRIPE_SECRET_KEY',
-  'an AWS access key id': 'AWS_ACCESS_KEY_ID',
-  'a GitHub token': 'GITHUB_TOKEN',
-  'a Slack token': 'SLACK_TOKEN',
-  'a Slack webhook URL': 'SLACK_WEBHOOK_URL',
-  'a Google API key': 'GOOGLE_API_KEY',
-  'a SendGrid API key': 'SENDGRID_API_KEY',
-  'a Twilio API key': 'TWILIO_API_KEY',
-  'an npm token': 'NPM_TOKEN',
-  'an OpenAI API key': 'OPENAI_API_KEY',
-  'an Anthropic API key': 'ANTHROPIC_API_KEY',
-};
+const formatEnvNames = Object.fromEntries(keyFormats.map((format) => [format.label, format.envName]));
+
+/** The variable a connection URL is read from: `DATABASE_URL` for databases, `REDIS_URL`, `AMQP_URL`, ... */
+function connectionEnvName(url: string): string {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url.trim())![1].toLowerCase().replace(/\+.*$/, '');
+  if (/^(?:postgres(?:ql)?|mysql|mariadb|mongodb|mssql|sqlserver|oracle|cockroachdb)$/.test(scheme))
+    return 'DATABASE_URL';
+  return `${scheme.replace(/[^a-z0-9]/g, '_').toUpperCase()}_URL`;
+}
 
 const minimumLength: Record<SecretKind, number> = { password: 6, secret: 8, token: 12, key: 12 };
 
@@ -167,7 +163,10 @@ export function secretLiteral(node: Node, ancestors: readonly Node[]): SecretLit
       site && secretKind(site.name) ? envNameFor(site.name, site.context) : formatEnvNames[format];
     return { site, what: `${format[0].toUpperCase()}${format.slice(1)} is hard-coded`, envName, format };
   }
-  if (!site) return undefined;
+  // mongoose.connect('mongodb://app:...@cluster0.acme.net/db'): a connection string carries its password anywhere
+  if (!site && urlPassword(value) !== undefined)
+    return { what: 'A password is hard-coded in a connection URL', envName: connectionEnvName(value) };
+  if (!site || isFakeKey(value)) return undefined;
   // res.json({ secret: 'the demo answer' }): a value the endpoint shows, which reaches no credential use
   if (site.position === 'property' && isResponseBody(ancestors)) return undefined;
   const named = site.name;

@@ -74,10 +74,10 @@ describe('secret values', () => {
   it.each([
     ['sk_live_51HqLkQ2eZvKYlo2C8nT4rWbX9pQ', 'a Stripe secret key'],
     ['AKIAZ7Q3MRT5LWX2KPBN', 'an AWS access key id'],
-    ['ghp_R7mK2pX9qLw4vN8tB3cZ6yH1jF5dS0aGe2Uo', 'a GitHub token'],
+    ['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', 'a GitHub token'],
     ['xoxb-2194872651-8837465123-Qw3rTy7uIoP9aSdFgHjK', 'a Slack token'],
     [
-      '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA2a8Kz\n-----END RSA PRIVATE KEY-----',
+      '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA2a8KzQw7vT1pLmX9cR4sNbY6jH3fG0dE5uIoPaS2zW8xCvB7nMq\nKe1Rt4Yu6Io9PlA3sD5fG7hJ2kL4zX6cV8bN0mQwE1rT3yU5iO7pA9sD2fG4hJ6k\n-----END RSA PRIVATE KEY-----',
       'a PEM private key',
     ],
   ])('%s is %s', (value, label) => expect(knownKeyFormat(value)).toBe(label));
@@ -85,6 +85,8 @@ describe('secret values', () => {
   it.each([
     'AKIAIOSFODNN7EXAMPLE',
     'ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    // a GitHub token's last six characters are the CRC32 of the rest: a made-up one fails it
+    'ghp_R7mK2pX9qLw4vN8tB3cZ6yH1jF5dS0aGe2Uo',
     'sk_test_4eC39HqLyjWDarjtT1zdp7dc',
     'pk_live_51HqLkQ2eZvKYlo2C8nT4rWbX9pQ',
     '-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----',

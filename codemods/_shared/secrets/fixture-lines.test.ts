@@ -9,6 +9,13 @@ import { loadFixtures, runRule } from '../../../test/helpers/rule-fixtures.js';
  */
 const expected: Record<string, Record<string, number[]>> = {
   'hardcoded-secret': {
+    appsettings: [4, 6],
+    'ci-workflow-token': [13],
+    'connection-url-argument': [4, 5],
+    'deploy-key': [1],
+    'docker-compose-environment': [6, 7, 8, 13],
+    'kubernetes-env': [14],
+    'registry-token': [2],
     'database-clients': [7, 10],
     'authorization-header': [5],
     'database-url-with-password': [2],

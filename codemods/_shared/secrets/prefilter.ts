@@ -6,6 +6,7 @@ import {
   secretSubjects,
   trailingQualifiers,
 } from './names.js';
+import { keyFormatStart } from '../key-formats.js';
 import { defaultCredentials } from './values.js';
 
 /**
@@ -118,9 +119,8 @@ export const secretArgumentCallee = new RegExp(
   String.raw`(?<![\w$.])(?:jwt|JWT|jsonwebtoken|jsonWebToken)(?:${gap}|[!)]|as\s[^;\n]*?\))*(?:\??\.|\[)${gap}*['"\`]?(?:sign|verify)(?![\w$])|cookieParser|cookie_parser|createHmac`,
 );
 
-/** The beginnings of values.ts's keyFormats, which every string of that format holds as written. */
-export const keyFormatPrefix =
-  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY|[sr]k_live_|(?:AKIA|ASIA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36}|github_pat_|xox[abposr]-|hooks\.slack\.com|AIza[0-9A-Za-z_-]{35}|SG\.[\w-]{16}|SK[0-9a-f]{32}|npm_[A-Za-z0-9]{36}|T3BlbkFJ|sk-ant-/;
+/** The beginnings of the key-format table's formats, which every string of that format holds as written. */
+export const keyFormatPrefix = keyFormatStart;
 
 /** `scheme://user:password@host` (urlPassword), also with the slashes escaped as in JSON (`:\/\/`). */
 export const urlWithPassword = /:(?:\/|\\\/){2}[^:@/\s]*:[^@/\s]+@/;
@@ -141,24 +141,75 @@ export const secretWord = new RegExp(
   'i',
 );
 
+/** The words of secretWord found in one cheap case-insensitive pass; a `key` is checked for its qualifier apart. */
+const nameWordAnyCase = /pass|pwd|secret|token|authorization|credential|key/gi;
+const longestQualifier = Math.max(...[...keyQualifiers].map((word) => word.length));
+
+/** secretWord's `(?:qualifier)[^A-Za-z0-9'"\`\n]*key`, read backwards from the `key` at `keyIndex`. */
+function hasKeyQualifierBefore(text: string, lineStart: number, keyIndex: number): boolean {
+  let end = keyIndex;
+  while (end > lineStart && /[^A-Za-z0-9'"`\n]/.test(text[end - 1])) end--;
+  const before = text.slice(Math.max(lineStart, end - longestQualifier), end).toLowerCase();
+  for (const qualifier of keyQualifiers) if (before.endsWith(qualifier)) return true;
+  return false;
+}
+
+/**
+ * The starts of the lines that hold a secretWord match. Every head of secretHeads and literalHeads holds such a word
+ * on its own line (a name's parts are separated by `inName`, which never crosses a newline), so a name pattern
+ * can only start on these lines: trying it there finds exactly what a search of the whole text finds.
+ */
+export function linesWithSecretWords(text: string): number[] {
+  const starts: number[] = [];
+  nameWordAnyCase.lastIndex = 0;
+  for (let match = nameWordAnyCase.exec(text); match; match = nameWordAnyCase.exec(text)) {
+    const lineStart = text.lastIndexOf('\n', match.index - 1) + 1;
+    if (match[0].length === 3 && !hasKeyQualifierBefore(text, lineStart, match.index)) continue;
+    starts.push(lineStart);
+    const lineEnd = text.indexOf('\n', match.index);
+    if (lineEnd === -1) break;
+    nameWordAnyCase.lastIndex = lineEnd;
+  }
+  return starts;
+}
+
+/** True when `pattern` (a name-led pattern of this file) matches starting at a letter of one of these lines. */
+function matchesFromLines(pattern: RegExp, text: string, lineStarts: readonly number[]): boolean {
+  const sticky = new RegExp(pattern.source, 'y');
+  for (const start of lineStarts) {
+    const end = text.indexOf('\n', start);
+    const stop = end === -1 ? text.length : end;
+    for (let position = start; position < stop; position++) {
+      const code = text.charCodeAt(position) | 0x20;
+      // Every head starts with a letter.
+      if (code < 0x61 || code > 0x7a) continue;
+      sticky.lastIndex = position;
+      if (sticky.test(text)) return true;
+    }
+  }
+  return false;
+}
+
+/** Key formats, URL passwords, secret arguments and escapes: each alone makes a file worth parsing. */
+const strongSignal = new RegExp(
+  [keyFormatPrefix, urlWithPassword, secretArgumentCallee, letterEscape]
+    .map((pattern) => pattern.source)
+    .join('|'),
+);
+
 /** What secretLiteral (detect.ts) may report in this text: a known key format, a URL password, a named secret. */
 export function mayHoldSecretLiteral(text: string): boolean {
-  return (
-    keyFormatPrefix.test(text) ||
-    urlWithPassword.test(text) ||
-    secretArgumentCallee.test(text) ||
-    (secretWord.test(text) && literalUnderSecretName.test(text)) ||
-    letterEscape.test(text)
-  );
+  if (strongSignal.test(text)) return true;
+  const lines = linesWithSecretWords(text);
+  return lines.length > 0 && matchesFromLines(literalUnderSecretName, text, lines);
 }
 
 /** What isDefaultCredentialAt (detect.ts) may report: `password: 'admin'`, `jwt.sign(payload, 'secret')`. */
 export function mayHoldDefaultCredential(text: string): boolean {
-  return (
-    defaultCredentialAnywhere.test(text) &&
-    (secretArgumentCallee.test(text) ||
-      (secretWord.test(text) && defaultCredentialUnderSecretName.test(text)))
-  );
+  if (!defaultCredentialAnywhere.test(text)) return false;
+  if (secretArgumentCallee.test(text)) return true;
+  const lines = linesWithSecretWords(text);
+  return lines.length > 0 && matchesFromLines(defaultCredentialUnderSecretName, text, lines);
 }
 
 /** A secret's name given any value: `const jwtSecret = process.env.A || 'x'`, `{ password: cfg.pw ?? 'x' }`. */

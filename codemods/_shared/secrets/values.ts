@@ -1,3 +1,4 @@
+import { entropy, keyFormats, matchKeyFormat } from '../key-formats.js';
 import { nameWords, secretKind } from './names.js';
 
 /**
@@ -5,60 +6,16 @@ import { nameWords, secretKind } from './names.js';
  * Placeholders, labels, env var names, header names, paths, URLs, algorithm names and hashes are not.
  */
 
-/** Well-known credential formats, recognised wherever they appear. */
-const keyFormats: { label: string; pattern: RegExp }[] = [
-  { label: 'a PEM private key', pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/ },
-  { label: 'a Stripe secret key', pattern: /^(?:sk|rk)_live_[0-9A-Za-z]{16,}$/ },
-  { label: 'an AWS access key id', pattern: /^(?:AKIA|ASIA)[0-9A-Z]{16}$/ },
-  { label: 'a GitHub token', pattern: /^(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})$/ },
-  { label: 'a Slack token', pattern: /^xox[abposr]-[0-9A-Za-z-]{10,}$/ },
-  {
-    label: 'a Slack webhook URL',
-    pattern: /^https:\/\/hooks\.slack\.com\/services\/T[\w]+\/B[\w]+\/[\w]{16,}$/,
-  },
-  { label: 'a Google API key', pattern: /^AIza[0-9A-Za-z_-]{35}$/ },
-  { label: 'a SendGrid API key', pattern: /^SG\.[\w-]{16,32}\.[\w-]{30,50}$/ },
-  { label: 'a Twilio API key', pattern: /^SK[0-9a-f]{32}$/ },
-  { label: 'an npm token', pattern: /^npm_[A-Za-z0-9]{36}$/ },
-  {
-    label: 'an OpenAI API key',
-    pattern: /^sk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}$/,
-  },
-  { label: 'an Anthropic API key', pattern: /^sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{80,}$/ },
-];
-
 /** Known key formats that are public by design and may ship to browsers (restricted by referrer). */
-export const browserSafeFormats = new Set(['a Google API key']);
+export const browserSafeFormats = new Set(
+  keyFormats.filter((format) => format.browserSafe).map((f) => f.label),
+);
 
-/** Shannon entropy in bits per character. */
-export function entropy(value: string): number {
-  const counts = new Map<string, number>();
-  for (const character of value) counts.set(character, (counts.get(character) ?? 0) + 1);
-  let bits = 0;
-  for (const count of counts.values()) {
-    const p = count / value.length;
-    bits -= p * Math.log2(p);
-  }
-  return bits;
-}
-
-/** Documentation keys (`AKIAIOSFODNN7EXAMPLE`) and filler (`ghp_xxxx...`) are not leaks. */
-function looksFake(value: string): boolean {
-  if (/example|sample|dummy|fake|test|xxxx|0000|1234567|abcdef/i.test(value)) return true;
-  const body = value.replace(/^[a-z]+_(?:live_|pat_)?/i, '');
-  return entropy(body) < 3;
-}
+export { entropy };
 
 /** The label of a known credential format this string matches (`a GitHub token`), if any. */
 export function knownKeyFormat(value: string): string | undefined {
-  const trimmed = value.trim();
-  for (const { label, pattern } of keyFormats) {
-    if (!pattern.test(trimmed)) continue;
-    if (label === 'a PEM private key')
-      return /-----END /.test(trimmed) && !/\.\.\.|<[^>]+>/.test(trimmed) ? label : undefined;
-    return looksFake(trimmed) ? undefined : label;
-  }
-  return undefined;
+  return matchKeyFormat(value)?.label;
 }
 
 const placeholder =
@@ -138,6 +95,8 @@ export function isNonSecretShape(value: string, name?: string, anyLength = false
   // A lexer's token kind ('?NonExpressionParenEnd', 'InterpolationInTemplate'): issued tokens are random, they hold
   // digits or letters that make no words; a sigil or capitalised words without digits name a kind of token.
   if (kind === 'token' && isTokenKind(trimmed)) return true;
+  // FORBIDDEN_TOKEN = 'pull_request_target': an identifier (an event, a scope, a grant type), not an issued value
+  if ((kind === 'token' || kind === 'key') && /^[a-z]{2,}(?:_[a-z]{2,}){1,3}$/.test(trimmed)) return true;
   if (name && trimmed.toLowerCase().replace(/[-_.\s]/g, '') === name.toLowerCase().replace(/[-_.\s]/g, ''))
     return true;
   if (secretWords.has(trimmed.toLowerCase())) return true;
