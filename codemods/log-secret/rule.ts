@@ -145,6 +145,9 @@ function leakOf(node: AnyNode, scope: readonly Node[] = [], depth = 0): Leak | u
   return undefined;
 }
 
+/** Keys that say their value is an identifier or a display name, not a record: `userId`, `user_id`, `email`. */
+const idKey = /(?:^id|Id|ID|_id|^name|Name|_name|^email|Email|_email)$/;
+
 interface Found {
   /** The node reported and, for a secret, replaced by '***'. */
   node: AnyNode;
@@ -184,6 +187,8 @@ function collect(node: AnyNode, out: Found[], scope: readonly Node[], depth = 0)
             });
           continue;
         }
+        // Handles: { providerId: event.user }: a key naming an id or a name says what the value is
+        if (key && idKey.test(key) && wholeValueOf(value, scope)) continue;
         collect(value, out, scope, depth + 1);
       }
       return;
