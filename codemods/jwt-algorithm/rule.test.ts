@@ -12,6 +12,7 @@ describe('jwt-algorithm reports every situation of its unfixable fixtures', () =
   it.each([
     ['public-keys-and-none.unfixable.js', 'src/public-keys-and-none.js', [10, 14, 18, 22]],
     ['jwt-simple-jws-and-none.unfixable.js', 'src/jwt-simple-jws-and-none.js', [8, 13, 18, 26]],
+    ['passport-jwt-required-member.unfixable.js', 'src/passport.js', [12]],
   ])('%s', (fixture, relativePath, lines) => {
     const text = readFileSync(join(import.meta.dirname, 'fixtures', fixture), 'utf8');
     const result = runRule(rule, text, relativePath, project);

@@ -52,7 +52,9 @@ export function reportsMilliseconds(value: AnyNode, context: SourceContext): boo
 export function checkJwtSimpleEncode(call: AnyNode, allowed: string, context: SourceContext): void {
   const [payload, key] = call.arguments as AnyNode[];
   if (!payload || !key || payload.type === 'SpreadElement') return;
-  if (payloadLacksExp(payload, context.ancestors) !== true || setsExpByHand(context)) return;
+  // A literal payload (`encode(true, key)`) is not an object: it cannot carry exp.
+  const literal = /^(Boolean|Numeric|String)Literal$/.test(unwrap(payload).type);
+  if (!literal && (payloadLacksExp(payload, context.ancestors) !== true || setsExpByHand(context))) return;
   context.report({
     node: call,
     message: `jwt-simple encode() with no exp in the payload: the token never expires (the policy allows ${allowed})`,

@@ -50,6 +50,17 @@ describe('jwt-expiry', () => {
     expect(findings[2].message).toContain('10 minutes in milliseconds');
   });
 
+  it('reports a date-fns expiry past the policy at its exp, and a jwt-simple payload that cannot carry exp', () => {
+    const text = readFileSync(
+      join(import.meta.dirname, 'fixtures', 'date-fns-and-literal-payload.unfixable.js'),
+      'utf8',
+    );
+    const findings = runRule(rule, text, 'src/tokens.js', project()).findings;
+    expect(findings.map((f) => f.line)).toEqual([8, 14]);
+    expect(findings[0].message).toContain('7 days');
+    expect(findings[1].message).toContain('never expires');
+  });
+
   it('says "1 day" and "1 minute", never "1 days"', () => {
     const text =
       "import jwt from 'jsonwebtoken';\nexport const a = (id: string) => jwt.sign({ id }, process.env.JWT_SECRET as string, { expiresIn: '1d' });\n";

@@ -11,6 +11,8 @@ import { stringValue } from '../_shared/secrets/locate.js';
 import { isSecretName } from '../_shared/secrets/names.js';
 import { letterEscape, secretName, secretWord } from '../_shared/secrets/prefilter.js';
 import { isTestPath, relativeToRoot } from '../_shared/secrets/paths.js';
+import { accessLogLeak, mayConfigureAccessLog } from './access-log.js';
+import { wholeValueOf, wholeValueWord } from './whole-values.js';
 
 type AnyNode = Node & Record<string, any>;
 
@@ -100,6 +102,9 @@ type Leak = { kind: 'secret'; what: string } | { kind: 'whole'; what: string };
 
 function leakOf(node: AnyNode, scope: readonly Node[] = [], depth = 0): Leak | undefined {
   if (staticValue(node, scope)) return undefined;
+  // Handles: console.log(user), util.inspect(config), 'Using ' + mongoUri, JSON.stringify(cfenv.getAppEnv())
+  const whole = depth === 0 ? wholeValueOf(node, scope) : undefined;
+  if (whole) return { kind: 'whole', what: whole.what };
   if (node.type === 'CallExpression') {
     // Handles: req.get('authorization'), request.header('Cookie')
     const name = calleeName(node);
@@ -140,6 +145,9 @@ function leakOf(node: AnyNode, scope: readonly Node[] = [], depth = 0): Leak | u
   return undefined;
 }
 
+/** Keys that say their value is an identifier or a display name, not a record: `userId`, `user_id`, `email`. */
+const idKey = /(?:^id|Id|ID|_id|^name|Name|_name|^email|Email|_email)$/;
+
 interface Found {
   /** The node reported and, for a secret, replaced by '***'. */
   node: AnyNode;
@@ -179,6 +187,8 @@ function collect(node: AnyNode, out: Found[], scope: readonly Node[], depth = 0)
             });
           continue;
         }
+        // Handles: { providerId: event.user }: a key naming an id or a name says what the value is
+        if (key && idKey.test(key) && wholeValueOf(value, scope)) continue;
         collect(value, out, scope, depth + 1);
       }
       return;
@@ -305,12 +315,26 @@ const rule: SourceRule = {
     fixable: true,
     hint: "Mask the value ('***') and keep the message; log only the fields you need.",
   },
-  prefilter: (text) => (mayCallLogger(text) && mayLogSecret(text)) || letterEscape.test(text),
+  prefilter: (text) =>
+    (mayCallLogger(text) && (mayLogSecret(text) || wholeValueWord.test(text))) ||
+    letterEscape.test(text) ||
+    mayConfigureAccessLog(text),
   appliesTo: (path) => !isTestPath(path),
   create(context) {
     const cli = isCommandLineTool(context);
     return {
-      CallExpression: (node) => check(node, context, cli),
+      CallExpression: (node) => {
+        check(node, context, cli);
+        // Handles: app.use(morgan('combined')) in an app that takes tokens in query strings
+        const leak = accessLogLeak(node, context);
+        if (leak)
+          context.report({
+            node,
+            message: leak,
+            unfixableReason:
+              'log the path without its query string (a custom morgan format), or take the credential from a header or the body',
+          });
+      },
       OptionalCallExpression: (node) => check(node, context, cli),
     };
   },

@@ -10,6 +10,13 @@ import {
 import type { SourceContext, SourceRule } from '../../src/engine/rule.js';
 import type { Policy } from '../../src/policy/index.js';
 import { moduleMemberOf } from '../_shared/jwt/modules.js';
+import {
+  assignedInClear,
+  comparedInClear,
+  projectHashesPasswords,
+  storedInClear,
+  type ClearTextFinding,
+} from './clear-text.js';
 import { carriesPassword, isInputPassword, isPasswordName, isStoredPassword } from './passwords.js';
 
 type AnyNode = Node & Record<string, any>;
@@ -132,6 +139,12 @@ const passwordComparison = new RegExp(
 const sqlPasswordColumn =
   /\b(?:password|passwd|pwd|user_password|pass)\s*=\s*(?:\?|\$\d|:[a-z_]|@[a-z_]|\\?['"`]|\$\{)/i;
 
+/** clear-text.ts's shapes: a record written with a password key, `this.password = ...`, a compare helper. */
+const storageCall =
+  /(?<![\w$])(?:insert|insertOne|insertMany|create|save|update|updateOne|updateMany|findOneAndUpdate|findByIdAndUpdate|upsert|set|add|push|put)\s*\(|\bnew\s+[A-Z]/;
+const thisPassword = new RegExp(`this\\.${passwordNames}\\s*=[^=]`, 'i');
+const passwordHelper = /(?:compare|check|verify|match|valid)\w*Pass|pass\w*(?:compare|match|valid)/i;
+
 const rule: SourceRule = {
   kind: 'source',
   meta: {
@@ -150,10 +163,31 @@ const rule: SourceRule = {
     (hashCall.test(text) ||
       (lookupCall.test(text) && passwordKey.test(text)) ||
       passwordComparison.test(text) ||
-      (/\bwhere\b/i.test(text) && sqlPasswordColumn.test(text))),
+      (/\bwhere\b/i.test(text) && sqlPasswordColumn.test(text)) ||
+      (storageCall.test(text) && passwordKey.test(text)) ||
+      thisPassword.test(text) ||
+      passwordHelper.test(text)),
   appliesTo: (relativePath) => !testPath.test(relativePath),
   create(context) {
+    let hashes: boolean | undefined;
+    // The clear-text shapes are ordinary where a hook or helper hashes elsewhere: only judged in projects that never hash.
+    const reportClearText = (found: ClearTextFinding | undefined) => {
+      if (!found) return;
+      hashes ??= projectHashesPasswords(context.project.root, context.text);
+      if (hashes) return;
+      context.report({
+        node: found.node,
+        message: `${found.message}; ${replacement(context.policy)}`,
+        unfixableReason: migrationReason,
+      });
+    };
     return {
+      ObjectExpression(node: AnyNode) {
+        reportClearText(storedInClear(node, context.ancestors));
+      },
+      AssignmentExpression(node: AnyNode) {
+        reportClearText(assignedInClear(node, context.ancestors));
+      },
       CallExpression(node: AnyNode) {
         // Handles: crypto.createHash('md5').update(password).digest('hex')
         if (isCreateHash(node, context.ancestors)) {
@@ -204,7 +238,7 @@ const rule: SourceRule = {
         const plain =
           (isStoredPassword(left) && isInputPassword(right) && !isStoredPassword(right)) ||
           (isStoredPassword(right) && isInputPassword(left) && !isStoredPassword(left));
-        if (!plain) return;
+        if (!plain) return reportClearText(comparedInClear(node, context.ancestors));
         context.report({
           node,
           message: `password compared in plain text: passwords are stored in clear; ${replacement(context.policy)}`,

@@ -1,5 +1,12 @@
 import type { Node } from '@babel/types';
-import { findBinding, memberPath, moduleBindings, programOf, unwrap } from '../../../src/engine/ast-utils.js';
+import {
+  findBinding,
+  memberPath,
+  moduleBindings,
+  programOf,
+  requireSource,
+  unwrap,
+} from '../../../src/engine/ast-utils.js';
 
 type AnyNode = Node & Record<string, any>;
 
@@ -14,11 +21,21 @@ export type ModuleNames = Map<string, { source: string; imported: string }>;
 
 /**
  * Top-level names bound to modules: what `moduleBindings` finds, plus TypeScript's
- * `import jwt = require('jsonwebtoken')`.
+ * `import jwt = require('jsonwebtoken')` and one export picked from a require
+ * (`const JwtStrategy = require('passport-jwt').Strategy`).
  */
 export function moduleNames(program: Node): ModuleNames {
   const names = moduleBindings(program);
   for (const statement of (program as AnyNode).body as AnyNode[]) {
+    if (statement.type === 'VariableDeclaration')
+      for (const declarator of statement.declarations as AnyNode[]) {
+        const init = declarator.init ? unwrap(declarator.init) : undefined;
+        if (declarator.id.type !== 'Identifier' || init?.type !== 'MemberExpression' || init.computed)
+          continue;
+        const source = requireSource(init.object);
+        if (source && init.property.type === 'Identifier')
+          names.set(declarator.id.name, { source, imported: init.property.name });
+      }
     if (
       statement.type === 'TSImportEqualsDeclaration' &&
       statement.moduleReference?.type === 'TSExternalModuleReference'

@@ -216,6 +216,9 @@ function dateInSeconds(node: AnyNode, ancestors: readonly Node[]): AnyNode | und
     n.arguments.length >= 1
   )
     n = unwrap(n.arguments[0]);
+  // Handles: (d.getTime() / 1000).toFixed(0), rounded as a string before parseInt
+  if (n.type === 'CallExpression' && n.callee.type === 'MemberExpression' && calleeName(n) === 'toFixed')
+    n = unwrap(n.callee.object);
   if (n.type !== 'BinaryExpression' || n.operator !== '/' || staticNumber(n.right, ancestors) !== 1000)
     return undefined;
   const left = unwrap(n.left);
@@ -227,7 +230,26 @@ function dateInSeconds(node: AnyNode, ancestors: readonly Node[]): AnyNode | und
   )
     return undefined;
   const date = unwrap(left.callee.object);
-  return date.type === 'Identifier' ? date : undefined;
+  return date.type === 'Identifier' || date.type === 'CallExpression' ? date : undefined;
+}
+
+/** date-fns adders and the seconds one step adds: `addDays(new Date(), 7)`. */
+const dateFnsAdders: Record<string, number> = {
+  addSeconds: second,
+  addMinutes: minute,
+  addHours: hour,
+  addDays: day,
+  addWeeks: 7 * day,
+  addMonths: 30 * day,
+  addYears: year,
+};
+
+/** The lifetime of `addDays(new Date(), 7)` (date-fns, imported or a namespace member), or undefined. */
+function addedLifetime(call: AnyNode, ancestors: readonly Node[]): number | undefined {
+  const unit = dateFnsAdders[calleeName(call) ?? ''];
+  if (!unit || call.arguments.length !== 2 || !isNewDateNow(call.arguments[0], ancestors)) return undefined;
+  const amount = staticNumber(call.arguments[1], ancestors);
+  return amount === undefined ? undefined : amount * unit;
 }
 
 /** `new Date()`, `new Date(Date.now())`, or `new Date(today)` where `today` is itself such a date. */
@@ -328,7 +350,8 @@ export function lifetimeFromNow(
   }
   // Handles: exp: parseInt(expiry.getTime() / 1000) after expiry.setDate(today.getDate() + 60)
   const date = dateInSeconds(n, ancestors);
-  if (date) return dateLifetime(date, ancestors);
+  if (date)
+    return date.type === 'CallExpression' ? addedLifetime(date, ancestors) : dateLifetime(date, ancestors);
   if (n.type !== 'BinaryExpression' || n.operator !== '+') return undefined;
   if (isNowInSeconds(n.left, ancestors, depth)) return staticNumber(n.right, ancestors);
   if (isNowInSeconds(n.right, ancestors, depth)) return staticNumber(n.left, ancestors);

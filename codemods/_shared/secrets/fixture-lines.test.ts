@@ -45,6 +45,7 @@ const expected: Record<string, Record<string, number[]>> = {
     'env-secret-in-startup': [3, 4],
     'logger-call-shapes': [12, 13, 14, 15, 16],
     'object-built-before': [6],
+    'whole-records': [6, 7, 11, 15, 16, 23],
     'whole-request-body': [2, 3],
   },
   'insecure-transport': {

@@ -7,6 +7,7 @@ import {
   requireSource,
   unwrap,
 } from '../../../src/engine/ast-utils.js';
+import { relativeModulePackage } from './project-modules.js';
 import type { DriverTraits } from './sql-text.js';
 
 // Babel and recast nodes are read field by field here: a loose type keeps the matching readable
@@ -131,7 +132,12 @@ function identifierDriver(name: string, context: SourceContext, depth: number): 
   if (!binding) return undefined;
   if (binding.kind === 'import' || binding.scope.type === 'Program') {
     const module = modulesOf(context.ancestors).get(name);
-    if (module) return packages[module.source];
+    // Handles: const knex = require('../knex_connection'), a project module exporting a knex instance
+    if (module)
+      return (
+        packages[module.source] ??
+        packages[relativeModulePackage(module.source, context.file, packages) ?? '']
+      );
   }
   if (binding.kind === 'param') {
     const node: AnyNode = binding.node;

@@ -105,14 +105,56 @@ export function harmlessText(
   if (placeholderList.test(source)) return '?';
   if (value.type === 'Identifier') {
     const binding = findBinding(value.name, ancestors);
-    if (
-      (binding?.kind === 'const' || binding?.kind === 'let') &&
-      binding.init &&
-      assignmentsTo(value.name, binding.scope).length === 0
-    )
+    const assignments = binding ? assignmentsTo(value.name, binding.scope) : [];
+    if ((binding?.kind === 'const' || binding?.kind === 'let') && binding.init && assignments.length === 0)
       return harmlessText(binding.init, ancestors, text, depth + 1);
+    // Handles: for (const constraintName of CONSTRAINT_NAMES), a loop over a constant list
+    const loop = binding?.scope as AnyNode | undefined;
+    if (
+      loop?.type === 'ForOfStatement' &&
+      assignments.length === 0 &&
+      loop.left.type === 'VariableDeclaration' &&
+      loop.left.declarations[0]?.id.type === 'Identifier' &&
+      isConstantList(loop.right, ancestors)
+    )
+      return constantListFirst(loop.right, ancestors);
+    // Handles: let tableName; tableName = 'users'; ... tableName = 'groups', only ever given constants
+    if (
+      (binding?.kind === 'let' || binding?.kind === 'var') &&
+      loop?.type !== 'ForOfStatement' &&
+      loop?.type !== 'ForInStatement' &&
+      binding.node.type === 'VariableDeclarator' &&
+      binding.node.id.type === 'Identifier' &&
+      assignments.length > 0
+    ) {
+      const values = [
+        binding.init,
+        ...assignments.map((assignment) => (assignment.operator === '=' ? assignment.right : undefined)),
+      ];
+      const constants = values.map((candidate, index) =>
+        candidate === undefined
+          ? index === 0
+            ? { value: '' }
+            : undefined
+          : staticValue(candidate, ancestors),
+      );
+      if (constants.every(Boolean)) return String(constants.find((constant, index) => index > 0)!.value);
+    }
   }
   return undefined;
+}
+
+/** The first value of a constant list, for reading the SQL around it. */
+function constantListFirst(node: AnyNode, ancestors: readonly Node[], depth = 0): string {
+  const n = unwrap(node);
+  if (depth > 2) return '';
+  if (n.type === 'ArrayExpression') return String(staticValue(n.elements[0], ancestors)?.value ?? '');
+  if (n.type === 'NewExpression') return constantListFirst(n.arguments[0], ancestors, depth + 1);
+  if (n.type === 'Identifier') {
+    const init = findBinding(n.name, ancestors)?.init;
+    return init ? constantListFirst(init, ancestors, depth + 1) : '';
+  }
+  return '';
 }
 
 /** A constant list: `['a', 'b']`, or a never-reassigned const holding one (or `new Set([...])` of one). */

@@ -1,0 +1,76 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+/**
+ * The project's own database module, one hop away: `const knex = require('../knex_connection')` where that file
+ * is `module.exports = require('knex')(config)`. Only a module that loads exactly one database package and
+ * exports the client itself counts (`module.exports = knex` / `export default pool` with that name made from the
+ * package right there): a wrapper with its own `query(sql)` may take other arguments, so it says nothing.
+ */
+
+const extensions = ['', '.js', '.cjs', '.mjs', '.ts', '.cts', '.mts', '/index.js', '/index.ts'];
+const loads = /(?:require\(\s*|from\s+|import\(\s*)['"]([^'"]+)['"]/g;
+const exportedName = /(?:\bmodule\.exports\s*=|\bexport\s+default)\s*([A-Za-z_$][\w$]*)\s*;?\s*$/m;
+
+const escape = (text: string) => text.replace(/[$.*+?^()[\]{}|/\\]/g, '\\$&');
+
+/** Whether the text exports the client made from `pkg`: the required package called, or a name bound to one. */
+function exportsClient(text: string, pkg: string): boolean {
+  const quoted = `['"]${escape(pkg)}['"]`;
+  if (new RegExp(`\\bmodule\\.exports\\s*=\\s*require\\(\\s*${quoted}\\s*\\)\\s*\\(`).test(text)) return true;
+  const name = exportedName.exec(text)?.[1];
+  if (!name) return false;
+  // The names the package is bound to here: `import knex from 'knex'`, `const knex = require('knex')`.
+  const factories = [
+    ...text.matchAll(new RegExp(`import\\s+([\\w$]+)\\s+from\\s+${quoted}`, 'g')),
+    ...text.matchAll(
+      new RegExp(`(?:const|let|var)\\s+([\\w$]+)\\s*=\\s*require\\(\\s*${quoted}\\s*\\)\\s*;`, 'g'),
+    ),
+  ].map((match) => escape(match[1]));
+  const made = [
+    `new\\s+[\\w$]+(?:\\.[\\w$]+)?\\(`,
+    `require\\(\\s*${quoted}\\s*\\)\\s*\\(`,
+    ...factories.map((f) => `${f}\\(`),
+  ];
+  return new RegExp(`\\b(?:const|let|var)\\s+${escape(name)}\\s*=\\s*(?:${made.join('|')})`).test(text);
+}
+
+const cache = new Map<string, string | undefined>();
+
+function resolveModule(specifier: string, fromFile: string): string | undefined {
+  const base = resolve(dirname(fromFile), specifier);
+  for (const extension of extensions) {
+    const candidate = base + extension;
+    try {
+      if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The one package of `packages` that a relative module loads and exports, or undefined. */
+export function relativeModulePackage(
+  specifier: string,
+  fromFile: string,
+  packages: Readonly<Record<string, unknown>>,
+): string | undefined {
+  if (!specifier.startsWith('.')) return undefined;
+  const file = resolveModule(specifier, fromFile);
+  if (!file) return undefined;
+  if (cache.has(file)) return cache.get(file);
+  let found: string | undefined;
+  try {
+    const text = readFileSync(file, 'utf8');
+    const loaded = new Set(
+      [...text.matchAll(loads)].map((match) => match[1]).filter((name) => name in packages),
+    );
+    const [only] = loaded;
+    if (loaded.size === 1 && exportsClient(text, only)) found = only;
+  } catch {
+    found = undefined;
+  }
+  cache.set(file, found);
+  return found;
+}
