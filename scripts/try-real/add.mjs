@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,7 @@ import {
  * project of add-projects.json is exported at its pinned commit into a temp folder, installed, built, tested
  * and booted; `secure add` runs with every module; then it is installed, built, tested and booted again with the
  * env the printed next steps name, and probed over real HTTP on 127.0.0.1 (headers, Origin, Host, 429).
+ * When the run with every module writes nothing, the reason is kept and the HTTP modules are added alone.
  * Prints the table and where each project lies with its diff (`<project>.add.diff` beside it) to read.
  * Nothing of the projects is ever written into this repository.
  */
@@ -41,6 +42,8 @@ const allModules = [
   'ws-auth',
   'docker',
 ];
+/** What the HTTP probes measure: added alone when a run with every module writes nothing. */
+const httpModules = ['config', 'logging', 'cors', 'headers', 'trusted-host', 'rate-limit'];
 const allowedOrigin = 'http://localhost:5173';
 
 function commitAll(root, message) {
@@ -72,6 +75,24 @@ function nodeBinFor(major) {
   return bin;
 }
 
+/**
+ * Package entries that only a git host serves (`github:owner/repo`), which this machine cannot reach: removed
+ * from package.json (paths like `dependencies.bootstrap-social`, `overrides`) before the first commit, with the
+ * lockfile that pins them, so the project installs from the registry. Listed in add-projects.json, never guessed.
+ */
+function dropUnreachable(root, paths = []) {
+  if (paths.length === 0) return;
+  const file = join(root, 'package.json');
+  const pkg = readJson(file);
+  for (const path of paths) {
+    const [section, name] = path.split('.');
+    if (name === undefined) delete pkg[section];
+    else delete pkg[section]?.[name];
+  }
+  writeFileSync(file, `${JSON.stringify(pkg, null, 2)}\n`);
+  rmSync(join(root, 'package-lock.json'), { force: true });
+}
+
 function startCommand(root, project) {
   if (project.start) return project.start;
   const pkg = readJson(join(root, 'package.json'));
@@ -101,34 +122,48 @@ async function tryProject(project, options) {
   const root = exportProject(project);
   const row = { name: project.name, root };
   console.error(`# ${project.name} (${project.covers}) in ${root}`);
+  dropUnreachable(root, project.drop);
   run('git', ['init', '-q'], root);
   commitAll(root, 'export');
   if (!options.skipInstall) {
     const installed = install(root, { scripts: options.scripts || project.installScripts });
     row.install = status(installed);
     if (installed.code !== 0) {
-      row.note = `cannot install here: ${lastLines(installed.output, 1)}`;
+      const reason = installed.output.match(/^npm error (?!A complete log|code |syscall |errno ).*$/m)?.[0];
+      row.note = `cannot install here: ${reason ?? lastLines(installed.output, 1)}`;
       return row;
     }
   }
   Object.assign(row, describeProject(root));
   row.before = {
-    build: status(build(root)),
+    build: status(build(root, 'before')),
     boot: (await bootAndProbe(root, project)).status,
     tests: options.tests ? ownTests(root, project).status : 'skipped',
   };
   // What the boot and the tests left behind (logs, dist/) is not part of the diff to read.
   commitAll(root, 'before secure add');
   const modules = project.modules ?? options.modules;
-  const args = [secureBin, 'add', ...modules, '--yes', ...(project.upgrade ? ['--upgrade'] : [])];
-  const added = run('node', args, root);
+  const addModules = (names) =>
+    run('node', [secureBin, 'add', ...names, '--yes', ...(project.upgrade ? ['--upgrade'] : [])], root);
+  let added = addModules(modules);
   writeFileSync(`${root}.add-output.txt`, added.output);
   row.add = { exit: added.code, ...addOutcome(added.output, modules) };
+  // A run that wrote nothing says why (one line); the HTTP modules alone are then added, so the wiring and
+  // the probes are still measured, and the table says it was a retry.
+  if (row.add.added.length === 0 && added.code !== 0 && !options.modulesGiven) {
+    row.add.failed = lastLines(added.output.replace(/^hint:.*$/gm, ''), 1);
+    added = addModules(httpModules);
+    writeFileSync(
+      `${root}.add-output.txt`,
+      `${row.add.failed}\n\n--- retry: ${httpModules.join(' ')}\n${added.output}`,
+    );
+    row.add = { ...row.add, retry: { exit: added.code, ...addOutcome(added.output, httpModules) } };
+  }
   writeFileSync(`${root}.add.diff`, run('git', ['diff', 'HEAD'], root).output);
   row.changed = run('git', ['status', '--porcelain'], root).output.trim().split('\n').filter(Boolean).length;
   // Installed here with npm, as before: `--install` would pick the lockfile's manager, maybe not on this machine.
   if (!options.skipInstall) install(root, { scripts: options.scripts || project.installScripts });
-  const builtAfter = build(root);
+  const builtAfter = build(root, 'after');
   const bootAfter = await bootAndProbe(root, project, options.policy);
   row.after = {
     build: status(builtAfter),
@@ -163,8 +198,14 @@ export function printTable(rows) {
   const lines = [`| ${columns.join(' | ')} |`, `|${columns.map(() => ' --- ').join('|')}|`];
   for (const row of rows) {
     const triple = (side) => (side ? `${side.build} / ${side.boot} / ${side.tests}` : '-');
-    const refused = row.add ? [...row.add.refused.keys()].join(', ') || 'none' : '-';
-    const added = row.add ? `${row.add.added.join(', ') || 'nothing'} (exit ${row.add.exit})` : '-';
+    const outcome = (add) => `${add.added.join(', ') || 'nothing'} (exit ${add.exit})`;
+    const refusedOf = (add) => [...add.refused.keys()].join(', ') || 'none';
+    const refused = !row.add
+      ? '-'
+      : row.add.retry
+        ? `all: ${row.add.failed}; then ${refusedOf(row.add.retry)}`
+        : refusedOf(row.add);
+    const added = !row.add ? '-' : row.add.retry ? `retry: ${outcome(row.add.retry)}` : outcome(row.add);
     const probes = row.probes ?? {};
     lines.push(
       `| ${[
@@ -189,6 +230,11 @@ export function printTable(rows) {
   for (const row of rows) {
     console.log(`\n${row.name}: ${row.root} (diff: ${row.root}.add.diff)`);
     for (const [module, reason] of row.add?.refused ?? []) console.log(`  refused ${module}: ${reason}`);
+    if (row.add?.retry) {
+      console.log(`  every module: ${row.add.failed}`);
+      for (const [module, reason] of row.add.retry.refused)
+        console.log(`  retry refused ${module}: ${reason}`);
+    }
   }
 }
 
@@ -200,6 +246,7 @@ export async function runAdd(argv) {
   const modulesArg = argv.find((arg) => arg.startsWith('--modules='));
   const options = {
     modules: modulesArg ? modulesArg.slice('--modules='.length).split(',') : allModules,
+    modulesGiven: Boolean(modulesArg),
     skipInstall: argv.includes('--skip-install'),
     scripts: argv.includes('--scripts'),
     tests: !argv.includes('--no-tests'),

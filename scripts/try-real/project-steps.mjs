@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -37,7 +37,7 @@ export const status = (result) =>
       ? 'ok'
       : result.timedOut
         ? 'timed out'
-        : `fail (${result.code})`;
+        : `fail (${result.detail ?? result.code})`;
 
 /**
  * `npm ci` where a lockfile is, else `npm install`; install scripts stay off unless asked (they download
@@ -60,12 +60,22 @@ export function install(root, { scripts = false } = {}) {
   return first;
 }
 
-/** `npm run build`, or `tsc --noEmit` for a TypeScript project without one; undefined when nothing builds. */
-export function build(root) {
+/**
+ * `npm run build`, or `tsc --noEmit` for a TypeScript project without one; undefined when nothing builds.
+ * The output is kept beside the project (`<project>.build-<label>.txt`); the status counts TypeScript errors,
+ * so a build that failed before and fails worse after shows it.
+ */
+export function build(root, label) {
   const pkg = readJson(join(root, 'package.json'));
-  if (pkg.scripts?.build) return run('npm', ['run', 'build', '--silent'], root);
-  if (existsSync(join(root, 'tsconfig.json'))) return run('npx', ['--no-install', 'tsc', '--noEmit'], root);
-  return undefined;
+  const result = pkg.scripts?.build
+    ? run('npm', ['run', 'build', '--silent'], root)
+    : existsSync(join(root, 'tsconfig.json'))
+      ? run('npx', ['--no-install', 'tsc', '--noEmit'], root)
+      : undefined;
+  if (!result) return undefined;
+  writeFileSync(`${root}.build-${label}.txt`, result.output);
+  const errors = [...result.output.matchAll(/error TS\d+/g)].length;
+  return { ...result, detail: result.code !== 0 && errors > 0 ? `${errors} TS errors` : undefined };
 }
 
 /** The last pass/fail counts a test runner printed (jest, mocha, vitest, node:test). */
