@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { rulesPreset } from '../src/policy/index.js';
 // @ts-expect-error: a plain .mjs script without type declarations
 import { probeApp } from '../scripts/try-real/probe.mjs';
+// @ts-expect-error: a plain .mjs script without type declarations
+import { addOutcome, testCounts } from '../scripts/try-real/project-steps.mjs';
 
 /**
  * The HTTP probes `npm run try-real add` runs against real wired apps decide the table's verdicts: an `ok` must
@@ -109,5 +111,35 @@ describe('try-real add: the HTTP probes of a wired app', () => {
     await new Promise<void>((resolve) => server!.close(() => resolve()));
     server = undefined;
     expect((await probe({ limit: 1000 })).rateLimit).toBe(`request ${rulesPreset.rateLimit.max + 1} got 200`);
+  });
+});
+
+describe("try-real add: reading secure add's and the tests' output into the table", () => {
+  const requested = ['config', 'cors', 'headers', 'ws-auth', 'docker'];
+
+  it('counts as added what was written and not refused nor already there', () => {
+    const output = [
+      '  create src/security/config.js',
+      '  update src/app.js',
+      '  up to date docker: already added, nothing to change',
+      '  note not added: headers: helmet 4.6.0 is installed and the generated code needs 7 or later',
+      '  note not added: ws-auth: no WebSocket library (socket.io or ws) in package.json',
+    ].join('\n');
+    const outcome = addOutcome(output, requested);
+    expect(outcome.added).toEqual(['config', 'cors']);
+    expect([...outcome.refused.keys()]).toEqual(['headers', 'ws-auth']);
+    expect(outcome.refused.get('headers')).toContain('helmet 4.6.0');
+  });
+
+  it('counts nothing as added when the run wrote nothing', () => {
+    const output =
+      'error: src/security/logger.ts: the change would add a TypeScript error; secure add wrote nothing';
+    expect(addOutcome(output, requested).added).toEqual([]);
+  });
+
+  it("reads jest's, mocha's and vitest's closing counts", () => {
+    expect(testCounts('Tests:       7 failed, 3 passed, 10 total')).toEqual({ passed: 3, failed: 7 });
+    expect(testCounts('  12 passing (2s)\n  1 failing')).toEqual({ passed: 12, failed: 1 });
+    expect(testCounts(' Tests  21 passed (21)')).toEqual({ passed: 21, failed: undefined });
   });
 });

@@ -109,7 +109,8 @@ async function bootAndProbe(root, project, policy) {
   const binPath = nodeBinFor(project.node);
   const app = await bootApp(root, { command, env, port, stubs: project.stubs, path: route, binPath });
   try {
-    if (app.status !== 'answers' || !policy) return { status: app.status, output: app.output() };
+    if (app.status !== 'answers') return { status: app.status, output: app.output() };
+    if (!policy) return { status: `answers (${app.first.status})`, output: app.output() };
     const target = { route, host: `127.0.0.1:${port}`, origin: allowedOrigin, policy };
     const probes = await probeApp(port, { ...target, preflightMethod: project.preflight });
     return { status: `answers (${app.first.status})`, probes, output: app.output() };
