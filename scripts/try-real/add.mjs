@@ -1,4 +1,4 @@
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +93,17 @@ function dropUnreachable(root, paths = []) {
   rmSync(join(root, 'package-lock.json'), { force: true });
 }
 
+/**
+ * Files a dropped GitHub-only package would have brought that the project's build reads (a stylesheet its
+ * SCSS imports): written empty after each install, so the build runs without that package's styling.
+ */
+function standInFiles(root, paths = []) {
+  for (const path of paths) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    if (!existsSync(join(root, path))) writeFileSync(join(root, path), '');
+  }
+}
+
 function startCommand(root, project) {
   if (project.start) return project.start;
   const pkg = readJson(join(root, 'package.json'));
@@ -134,6 +145,7 @@ async function tryProject(project, options) {
       row.note = `cannot install here: ${reason ?? lastLines(installed.output, 1)}`;
       return row;
     }
+    standInFiles(root, project.emptyFiles);
   }
   Object.assign(row, describeProject(root));
   row.before = {
@@ -164,6 +176,7 @@ async function tryProject(project, options) {
   row.changed = run('git', ['status', '--porcelain'], root).output.trim().split('\n').filter(Boolean).length;
   // Installed here with npm, as before: `--install` would pick the lockfile's manager, maybe not on this machine.
   if (!options.skipInstall) install(root, { scripts: options.scripts || project.installScripts });
+  standInFiles(root, project.emptyFiles);
   const builtAfter = build(root, 'after');
   const bootAfter = await bootAndProbe(root, project, options.policy);
   row.after = {
