@@ -74,7 +74,9 @@ export function build(root, label) {
       : undefined;
   if (!result) return undefined;
   writeFileSync(`${root}.build-${label}.txt`, result.output);
-  const errors = [...result.output.matchAll(/error TS\d+/g)].length;
+  // tsc colours its output even when piped (`pretty` in a project's tsconfig): read it without the colours.
+  const plain = result.output.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+  const errors = [...plain.matchAll(/error TS\d+/g)].length;
   return { ...result, detail: result.code !== 0 && errors > 0 ? `${errors} TS errors` : undefined };
 }
 
