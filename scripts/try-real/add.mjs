@@ -1,15 +1,29 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { setTimeout, clearTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
+import { bootApp, bootEnv, freePort } from './boot.mjs';
 import { exportProject } from './export.mjs';
+import { probeApp } from './probe.mjs';
+import {
+  addOutcome,
+  build,
+  describeProject,
+  install,
+  lastLines,
+  ownTests,
+  readJson,
+  run,
+  status,
+} from './project-steps.mjs';
 
 /**
- * `npm run try-real add [name...] [--modules a,b] [--skip-install] [--scripts]` (not in CI): each project of
- * add-projects.json is exported at its pinned commit into a temp folder, installed, built and booted; then
- * `secure add` runs with every module and the project is built and booted again. Prints a table and where
- * each project lies, so that every change can be read (`git diff` there: the export is committed first).
+ * `npm run try-real add [name...] [--modules=a,b] [--skip-install] [--scripts] [--no-tests]` (not in CI): each
+ * project of add-projects.json is exported at its pinned commit into a temp folder, installed, built, tested
+ * and booted; `secure add` runs with every module; then it is installed, built, tested and booted again with the
+ * env the printed next steps name, and probed over real HTTP on 127.0.0.1 (headers, Origin, Host, 429).
+ * When the run with every module writes nothing, the reason is kept and the HTTP modules are added alone.
+ * Prints the table and where each project lies with its diff (`<project>.add.diff` beside it) to read.
  * Nothing of the projects is ever written into this repository.
  */
 const here = dirname(fileURLToPath(import.meta.url));
@@ -28,138 +42,246 @@ const allModules = [
   'ws-auth',
   'docker',
 ];
+/** What the HTTP probes measure: added alone when a run with every module writes nothing. */
+const httpModules = ['config', 'logging', 'cors', 'headers', 'trusted-host', 'rate-limit'];
+const allowedOrigin = 'http://localhost:5173';
 
-function run(command, args, cwd, timeoutMs = 600_000) {
-  const result = spawnSync(command, args, {
-    cwd,
-    encoding: 'utf8',
-    timeout: timeoutMs,
-    env: { ...process.env, NO_COLOR: '1', CI: '1' },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return { code: result.status ?? 1, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
-}
-
-/** `npm run build`, or `tsc --noEmit` for a TypeScript project without one; `-` when there is nothing to build. */
-function build(root) {
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  if (pkg.scripts?.build) return run('npm', ['run', 'build', '--silent'], root);
-  if (existsSync(join(root, 'tsconfig.json'))) return run('npx', ['--no-install', 'tsc', '--noEmit'], root);
-  return undefined;
+function commitAll(root, message) {
+  run('git', ['add', '-A'], root);
+  run(
+    'git',
+    ['-c', 'user.name=try-real', '-c', 'user.email=try-real@localhost', 'commit', '-qm', message],
+    root,
+  );
 }
 
 /**
- * Starts `npm start` (or `npm run dev`) with the variables .env.example names, and calls it booted when it
- * is still running after `seconds` (an app that cannot reach its database exits or logs the error first).
+ * A project that targets a newer Node than this machine's (`"node": "24"` in add-projects.json) runs on that
+ * release from the npm registry's `node` package, installed once into the temp folder; returns its bin folder.
  */
-function boot(root, seconds = 8) {
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  const script = pkg.scripts?.start ? 'start' : pkg.scripts?.dev ? 'dev' : undefined;
-  if (!script) return Promise.resolve({ status: 'no start script', output: '' });
-  const env = { ...process.env, NODE_ENV: 'development', PORT: '0', CI: '1' };
-  const example = join(root, '.env.example');
-  if (existsSync(example))
-    for (const line of readFileSync(example, 'utf8').split(/\r?\n/)) {
-      const name = /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1];
-      if (name && env[name] === undefined) env[name] = exampleValue(name);
+function nodeBinFor(major) {
+  if (!major) return undefined;
+  const prefix = join(tmpdir(), `try-real-node-${major}`);
+  const bin = join(prefix, 'node_modules', '.bin');
+  if (!existsSync(join(bin, 'node'))) {
+    const installed = run(
+      'npm',
+      ['install', '--prefix', prefix, '--no-save', '--no-audit', `node@${major}`],
+      tmpdir(),
+    );
+    if (installed.code !== 0)
+      throw new Error(`node ${major} cannot install here: ${lastLines(installed.output, 1)}`);
+  }
+  return bin;
+}
+
+/**
+ * Package entries that only a git host serves (`github:owner/repo`), which this machine cannot reach: removed
+ * from package.json (paths like `dependencies.bootstrap-social`, `overrides`) before the first commit, with the
+ * lockfile that pins them, so the project installs from the registry. Listed in add-projects.json, never guessed.
+ */
+function dropUnreachable(root, paths = []) {
+  if (paths.length === 0) return;
+  const file = join(root, 'package.json');
+  const pkg = readJson(file);
+  for (const path of paths) {
+    const [section, name] = path.split('.');
+    if (name === undefined) delete pkg[section];
+    else delete pkg[section]?.[name];
+  }
+  writeFileSync(file, `${JSON.stringify(pkg, null, 2)}\n`);
+  rmSync(join(root, 'package-lock.json'), { force: true });
+}
+
+/**
+ * Files a dropped GitHub-only package would have brought that the project's build reads (a stylesheet its
+ * SCSS imports): written empty after each install, so the build runs without that package's styling.
+ */
+function standInFiles(root, paths = []) {
+  for (const path of paths) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    if (!existsSync(join(root, path))) writeFileSync(join(root, path), '');
+  }
+}
+
+function startCommand(root, project) {
+  if (project.start) return project.start;
+  const pkg = readJson(join(root, 'package.json'));
+  return pkg.scripts?.start ? ['npm', 'run', 'start', '--silent'] : undefined;
+}
+
+/** Boots the app; with `policy`, probes it over HTTP while it runs. Always stops what it started. */
+async function bootAndProbe(root, project, policy) {
+  const command = startCommand(root, project);
+  if (!command) return { status: 'no start command' };
+  const port = await freePort();
+  const env = bootEnv(root, port, project.env, project.envFiles);
+  const route = project.route ?? '/';
+  const binPath = nodeBinFor(project.node);
+  const app = await bootApp(root, { command, env, port, stubs: project.stubs, path: route, binPath });
+  try {
+    if (app.status !== 'answers') return { status: app.status, output: app.output() };
+    if (!policy) return { status: `answers (${app.first.status})`, output: app.output() };
+    const target = { route, host: `127.0.0.1:${port}`, origin: allowedOrigin, policy };
+    const probes = await probeApp(port, { ...target, preflightMethod: project.preflight });
+    return { status: `answers (${app.first.status})`, probes, output: app.output() };
+  } finally {
+    await app.stop();
+  }
+}
+
+async function tryProject(project, options) {
+  const root = exportProject(project);
+  const row = { name: project.name, root };
+  console.error(`# ${project.name} (${project.covers}) in ${root}`);
+  dropUnreachable(root, project.drop);
+  run('git', ['init', '-q'], root);
+  commitAll(root, 'export');
+  if (!options.skipInstall) {
+    const installed = install(root, { scripts: options.scripts || project.installScripts });
+    row.install = status(installed);
+    if (installed.code !== 0) {
+      const reason = installed.output.match(/^npm error (?!A complete log|code |syscall |errno ).*$/m)?.[0];
+      row.note = `cannot install here: ${reason ?? lastLines(installed.output, 1)}`;
+      return row;
     }
-  return new Promise((resolve) => {
-    const child = spawn('npm', ['run', script, '--silent'], { cwd: root, env, detached: true });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    const timer = setTimeout(() => {
-      process.kill(-child.pid, 'SIGTERM');
-      resolve({ status: 'running', output });
-    }, seconds * 1000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ status: `exited ${code}`, output });
-    });
-  });
-}
-
-/** Values for a local boot: never a real secret, only what lets the config validate. */
-function exampleValue(name) {
-  const values = {
-    NODE_ENV: 'development',
-    PORT: '0',
-    JWT_SECRET: 'try-real-local-secret-0123456789abcdef0123456789',
-    CORS_ORIGINS: 'http://localhost:5173',
-    ALLOWED_HOSTS: 'localhost,127.0.0.1',
-    TRUST_PROXY: '0',
-    LOG_LEVEL: 'info',
-    DATABASE_URL: 'data/app.sqlite',
+    standInFiles(root, project.emptyFiles);
+  }
+  Object.assign(row, describeProject(root));
+  row.before = {
+    build: status(build(root, 'before')),
+    boot: (await bootAndProbe(root, project)).status,
+    tests: options.tests ? ownTests(root, project).status : 'skipped',
   };
-  return values[name] ?? '';
+  // What the boot and the tests left behind (logs, dist/) is not part of the diff to read.
+  commitAll(root, 'before secure add');
+  const modules = project.modules ?? options.modules;
+  const addModules = (names) =>
+    run('node', [secureBin, 'add', ...names, '--yes', ...(project.upgrade ? ['--upgrade'] : [])], root);
+  let added = addModules(modules);
+  writeFileSync(`${root}.add-output.txt`, added.output);
+  row.add = { exit: added.code, ...addOutcome(added.output, modules) };
+  // A run that wrote nothing says why (one line); the HTTP modules alone are then added, so the wiring and
+  // the probes are still measured, and the table says it was a retry.
+  if (row.add.added.length === 0 && added.code !== 0 && !options.modulesGiven) {
+    row.add.failed = lastLines(added.output.replace(/^hint:.*$/gm, ''), 1);
+    added = addModules(httpModules);
+    writeFileSync(
+      `${root}.add-output.txt`,
+      `${row.add.failed}\n\n--- retry: ${httpModules.join(' ')}\n${added.output}`,
+    );
+    row.add = { ...row.add, retry: { exit: added.code, ...addOutcome(added.output, httpModules) } };
+  }
+  writeFileSync(`${root}.add.diff`, run('git', ['diff', 'HEAD'], root).output);
+  row.changed = run('git', ['status', '--porcelain'], root).output.trim().split('\n').filter(Boolean).length;
+  // Installed here with npm, as before: `--install` would pick the lockfile's manager, maybe not on this machine.
+  if (!options.skipInstall) install(root, { scripts: options.scripts || project.installScripts });
+  standInFiles(root, project.emptyFiles);
+  const builtAfter = build(root, 'after');
+  const bootAfter = await bootAndProbe(root, project, options.policy);
+  row.after = {
+    build: status(builtAfter),
+    boot: bootAfter.status,
+    tests: options.tests ? ownTests(root, project).status : 'skipped',
+  };
+  row.probes = bootAfter.probes;
+  console.error(lastLines(added.output, 25));
+  if (builtAfter && builtAfter.code !== 0) console.error(`build after:\n${lastLines(builtAfter.output, 15)}`);
+  if (!bootAfter.status.startsWith('answers'))
+    console.error(`boot after:\n${lastLines(bootAfter.output ?? '', 15)}`);
+  return row;
 }
 
-const status = (result) => (result === undefined ? '-' : result.code === 0 ? 'ok' : `fail (${result.code})`);
+const cell = (text) => String(text ?? '-').replaceAll('|', '\\|');
 
-function lastLines(text, count = 6) {
-  return text.trim().split('\n').slice(-count).join('\n');
+export function printTable(rows) {
+  const columns = [
+    'project',
+    'framework',
+    'TS/JS',
+    'CJS/ESM',
+    'before build/boot/tests',
+    'secure add: added',
+    'refused',
+    'after build/boot/tests',
+    'headers',
+    'origin',
+    'host',
+    '429',
+  ];
+  const lines = [`| ${columns.join(' | ')} |`, `|${columns.map(() => ' --- ').join('|')}|`];
+  for (const row of rows) {
+    const triple = (side) => (side ? `${side.build} / ${side.boot} / ${side.tests}` : '-');
+    const outcome = (add) => `${add.added.join(', ') || 'nothing'} (exit ${add.exit})`;
+    const refusedOf = (add) => [...add.refused.keys()].join(', ') || 'none';
+    const refused = !row.add
+      ? '-'
+      : row.add.retry
+        ? `all: ${row.add.failed}; then ${refusedOf(row.add.retry)}`
+        : refusedOf(row.add);
+    const added = !row.add ? '-' : row.add.retry ? `retry: ${outcome(row.add.retry)}` : outcome(row.add);
+    const probes = row.probes ?? {};
+    lines.push(
+      `| ${[
+        row.name,
+        row.framework,
+        row.language,
+        row.modules,
+        row.note ?? triple(row.before),
+        added,
+        refused,
+        triple(row.after),
+        probes.headers,
+        probes.origin,
+        probes.host,
+        probes.rateLimit,
+      ]
+        .map(cell)
+        .join(' | ')} |`,
+    );
+  }
+  console.log(lines.join('\n'));
+  for (const row of rows) {
+    console.log(`\n${row.name}: ${row.root} (diff: ${row.root}.add.diff)`);
+    for (const [module, reason] of row.add?.refused ?? []) console.log(`  refused ${module}: ${reason}`);
+    if (row.add?.retry) {
+      console.log(`  every module: ${row.add.failed}`);
+      for (const [module, reason] of row.add.retry.refused)
+        console.log(`  retry refused ${module}: ${reason}`);
+    }
+  }
 }
 
 export async function runAdd(argv) {
-  const projects = JSON.parse(readFileSync(join(here, 'add-projects.json'), 'utf8'));
+  const projects = readJson(join(here, 'add-projects.json'));
   const named = argv.filter((arg) => !arg.startsWith('--'));
+  const unknown = named.filter((name) => !projects.some((project) => project.name === name));
+  if (unknown.length > 0) throw new Error(`not in add-projects.json: ${unknown.join(', ')}`);
   const modulesArg = argv.find((arg) => arg.startsWith('--modules='));
-  const modules = modulesArg ? modulesArg.slice('--modules='.length).split(',') : allModules;
-  const skipInstall = argv.includes('--skip-install');
-  const installArgs = [
-    'install',
-    '--no-audit',
-    '--no-fund',
-    ...(argv.includes('--scripts') ? [] : ['--ignore-scripts']),
-  ];
+  const options = {
+    modules: modulesArg ? modulesArg.slice('--modules='.length).split(',') : allModules,
+    modulesGiven: Boolean(modulesArg),
+    skipInstall: argv.includes('--skip-install'),
+    scripts: argv.includes('--scripts'),
+    tests: !argv.includes('--no-tests'),
+  };
   if (!existsSync(secureBin)) throw new Error('run `npm run build` first: dist/ is missing');
+  // The numbers the probes expect come from the one copy of them, the policy the generated code renders.
+  options.policy = (await import(join(repoRoot, 'dist', 'src', 'policy', 'index.js'))).rulesPreset;
   const rows = [];
   for (const project of projects.filter((each) => named.length === 0 || named.includes(each.name))) {
-    const root = exportProject(project);
-    console.error(`# ${project.name} (${project.covers}) in ${root}`);
-    run('git', ['init', '-q'], root);
-    run('git', ['add', '-A'], root);
-    run(
-      'git',
-      ['-c', 'user.name=try-real', '-c', 'user.email=try-real@localhost', 'commit', '-qm', 'export'],
-      root,
-    );
-    const install = skipInstall ? undefined : run('npm', installArgs, root, 1_200_000);
-    const buildBefore = build(root);
-    const bootBefore = await boot(root);
-    // Installed here, as before, with npm: `--install` would pick the lockfile's manager, maybe not on this machine.
-    const added = run('node', [secureBin, 'add', ...modules, '--yes'], root);
-    if (!skipInstall) run('npm', installArgs, root, 1_200_000);
-    const diff = run('git', ['status', '--porcelain'], root).output.trim().split('\n').filter(Boolean);
-    const buildAfter = build(root);
-    const bootAfter = await boot(root);
-    const row = {
-      name: project.name,
-      root,
-      install: status(install),
-      buildBefore: status(buildBefore),
-      bootBefore: bootBefore.status,
-      add: added.code,
-      changed: diff.length,
-      buildAfter: status(buildAfter),
-      bootAfter: bootAfter.status,
-    };
-    rows.push(row);
-    writeFileSync(join(root, '.secure-add-output.txt'), added.output);
-    console.error(lastLines(added.output, 20));
-    if (buildAfter && buildAfter.code !== 0)
-      console.error(`build after:\n${lastLines(buildAfter.output, 15)}`);
-    if (bootAfter.status !== 'running') console.error(`boot after:\n${lastLines(bootAfter.output, 10)}`);
+    try {
+      rows.push(await tryProject(project, options));
+    } catch (error) {
+      // A project this machine cannot take (not fetched, cannot export) is a row with the reason, never dropped.
+      rows.push({ name: project.name, note: error instanceof Error ? error.message : String(error) });
+    }
   }
-  const header =
-    '| project | install | build before | boot before | secure add exit | files changed | build after | boot after |';
-  console.log([header, header.replace(/[^|]+/g, ' --- ')].join('\n'));
-  for (const row of rows)
-    console.log(
-      `| ${row.name} | ${row.install} | ${row.buildBefore} | ${row.bootBefore} | ${row.add} | ${row.changed} | ${row.buildAfter} | ${row.bootAfter} |`,
-    );
-  for (const row of rows) console.log(`${row.name}: ${row.root} (git diff there shows every change)`);
+  printTable(rows);
+  writeFileSync(join(process.env.TMPDIR ?? '/tmp', 'try-real-add.json'), JSON.stringify(rows, replacer, 2));
   return rows;
 }
+
+const replacer = (_key, value) => (value instanceof Map ? Object.fromEntries(value) : value);
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await runAdd(process.argv.slice(2));

@@ -25,10 +25,11 @@ export interface ProjectLayout {
   appName: string;
   packageName: string;
   /**
-   * How the project ends a relative import: `.js` (ESM, where Node needs it) or nothing (CommonJS, where
-   * ts-node and require resolve `./x` and may fail on a `.js` that names a `.ts` file).
+   * How the project ends a relative import: `.js` (ESM, where Node needs it), nothing (CommonJS, where
+   * ts-node and require resolve `./x` and may fail on a `.js` that names a `.ts` file), or `.ts` (TypeScript
+   * that Node runs by stripping types: `./x.js` does not exist there).
    */
-  importSuffix: '.js' | '';
+  importSuffix: '.js' | '' | '.ts';
   ws: 'socket.io' | 'ws' | 'none';
   redis: boolean;
   /**
@@ -316,14 +317,18 @@ export function detectProject(
 }
 
 /**
- * ESM always writes `.js`; a CommonJS project as its entry does (most write `./routes`, some `./routes.js`).
+ * ESM writes `.js` and CommonJS as its entry does (most write `./routes`, some `./routes.js`); TypeScript that
+ * Node runs by stripping types writes `.ts`, and gets it.
  * Without a relative import to go by, TypeScript gets none (ts-node) and JavaScript `.js` (require finds it).
  */
-function importSuffixOf(pkg: PackageJson, entryText: string, typescript: boolean): '.js' | '' {
-  if (pkg.type === 'module') return '.js';
+function importSuffixOf(pkg: PackageJson, entryText: string, typescript: boolean): '.js' | '' | '.ts' {
   const relative = [
     ...entryText.matchAll(/(?:from\s*|require\(\s*|import\(\s*)['"](\.{1,2}\/[^'"]*)['"]/g),
   ].map((match) => match[1]);
+  // Handles: `import router from './router.ts'` (Node 22.6+ strips the types and loads the file as named).
+  const tsSuffixed = relative.filter((specifier) => /\.[cm]?ts$/.test(specifier)).length;
+  if (typescript && tsSuffixed * 2 > relative.length) return '.ts';
+  if (pkg.type === 'module') return '.js';
   const suffixed = relative.filter((specifier) => /\.[cm]?js$/.test(specifier)).length;
   if (relative.length === 0) return typescript ? '' : '.js';
   return suffixed * 2 > relative.length ? '.js' : '';

@@ -71,6 +71,14 @@ export async function completeImports(
  * specifiers change.
  */
 export function withoutJsSuffix(path: string, text: string): string {
+  return withImportSuffix(path, text, '');
+}
+
+/**
+ * The rendered module's relative `.js` imports ending in `suffix` instead: nothing (CommonJS, above) or `.ts`
+ * (a project Node runs by stripping types, which loads `./x.ts` and finds no `./x.js`).
+ */
+export function withImportSuffix(path: string, text: string, suffix: '' | '.ts'): string {
   const sourceFile = openSource(path, text);
   const declarations = [...sourceFile.getImportDeclarations(), ...sourceFile.getExportDeclarations()];
   const edits = declarations
@@ -80,6 +88,6 @@ export function withoutJsSuffix(path: string, text: string): string {
     .map((literal) => ({ end: literal.getEnd() - 1, length: '.js'.length }))
     .sort((a, b) => b.end - a.end);
   let result = text;
-  for (const { end, length } of edits) result = result.slice(0, end - length) + result.slice(end);
+  for (const { end, length } of edits) result = result.slice(0, end - length) + suffix + result.slice(end);
   return result;
 }

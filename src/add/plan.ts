@@ -19,7 +19,7 @@ import {
   type TemplateContext,
 } from './generator-source.js';
 import { contentHash, readManifest, serializeManifest } from './manifest-store.js';
-import { completeImports, packageImports, withoutJsSuffix, type RenderedModule } from './imports.js';
+import { completeImports, packageImports, withImportSuffix, type RenderedModule } from './imports.js';
 import { addDependencies, addEnvNames, ignoreDotEnv, type EnvName } from './project-files.js';
 import { resolveAnswers, type AnswerOptions } from './prompts.js';
 import { exportedNames, srcPrefix, wireGenerators } from './wire-plan.js';
@@ -245,7 +245,10 @@ export async function planChanges(
   for (const [renderedPath, { generator: generatorName, text: renderedText }] of renderedModules) {
     const javascript = !project.typescript && renderedPath.endsWith('.ts');
     const path = javascript ? renderedPath.replace(/\.ts$/, '.js') : renderedPath;
-    const suffixed = project.importSuffix === '' ? withoutJsSuffix(renderedPath, renderedText) : renderedText;
+    const suffixed =
+      project.importSuffix === '.js'
+        ? renderedText
+        : withImportSuffix(renderedPath, renderedText, project.importSuffix);
     const text = await format(
       path,
       javascript

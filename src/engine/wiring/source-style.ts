@@ -64,15 +64,21 @@ export function insertLineAfter(anchor: Node, text: string): void {
   sourceFile.insertText(end, `${eol}${indentation}${text}`);
 }
 
-/** Puts `text` on a new line right above `anchor` (above its doc comment), at its indentation. */
+/**
+ * Puts `text` on a new line right above `anchor`, at its indentation: above its comments, which stay with the
+ * statement they describe, and a blank line apart from them.
+ */
 export function insertLineBefore(anchor: Node, text: string): void {
   const sourceFile = anchor.getSourceFile();
   const full = sourceFile.getFullText();
-  const start = anchor.getStart(true);
+  // Handles: `/** Express instance */` or `// the app` on the lines above `const app = express();`.
+  const commentStarts = anchor.getLeadingCommentRanges().map((range) => range.getPos());
+  const start = Math.min(anchor.getStart(true), ...commentStarts);
   const lineStart = full.lastIndexOf('\n', start - 1) + 1;
   const indentation = /^[ \t]*/.exec(full.slice(lineStart, start))?.[0] ?? '';
   const eol = full.includes('\r\n') ? '\r\n' : '\n';
-  sourceFile.insertText(lineStart, `${indentation}${text}${eol}`);
+  const apart = start < anchor.getStart() ? eol : '';
+  sourceFile.insertText(lineStart, `${indentation}${text}${eol}${apart}`);
 }
 
 /** Puts `text` on the first line of the file, before everything else. */
