@@ -4,9 +4,11 @@ import ignore, { type Ignore } from 'ignore';
 import { SecureError } from '../errors.js';
 import { checkLimits } from '../policy/check-limits.js';
 import { trackedFiles } from './git.js';
+import { treeLanguageOfPath, type TreeLanguageId } from './languages/index.js';
 import { isSourceFile } from './parse.js';
 
-export type FileKind = 'source' | 'text';
+/** JavaScript/TypeScript (`source`), Dockerfiles and .env files (`text`), or a tree language (`python`). */
+export type FileKind = 'source' | 'text' | TreeLanguageId;
 
 export interface DiscoveredFile {
   /** Absolute path. */
@@ -115,14 +117,14 @@ export function fileKind(path: string): FileKind | undefined {
   const name = basename(path);
   if (isTextRuleFile(name)) return 'text';
   if (isSourceFile(name) && !isGeneratedName(name)) return 'source';
-  return undefined;
+  return treeLanguageOfPath(name)?.id;
 }
 
 /** The kind of a file named on the command line: read whatever its name says about how it was made. */
 function explicitKind(path: string): FileKind | undefined {
   const name = basename(path);
   if (isTextRuleFile(name)) return 'text';
-  return isSourceFile(name) ? 'source' : undefined;
+  return isSourceFile(name) ? 'source' : treeLanguageOfPath(name)?.id;
 }
 
 interface IgnoreLayer {
@@ -330,7 +332,7 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
         skip({
           path,
           reason: 'not-source',
-          detail: 'not JavaScript, TypeScript, a Dockerfile or a .env file',
+          detail: 'not JavaScript, TypeScript, Python, a Dockerfile or a .env file',
         });
     }
   }

@@ -1,6 +1,7 @@
 import type { Node } from '@babel/types';
 import type { ASTPath, Collection, JSCodeshift } from 'jscodeshift';
 import type { ChecklistItemId, Policy } from '../policy/index.js';
+import type { PythonDetector } from './languages/python-detector.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 
@@ -129,6 +130,8 @@ export interface SourceRule {
   /** Narrows the files this rule looks at (paths are relative to the project root, with `/`). */
   appliesTo?(relativePath: string): boolean;
   create(context: SourceContext): Visitors;
+  /** The same rule over Python files (`codemods/<rule>/python.ts`): one id, one meta, one detector per language. */
+  python?: PythonDetector;
 }
 
 export interface TextEdit {
