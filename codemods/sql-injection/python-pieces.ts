@@ -38,7 +38,32 @@ function constantText(node: SgNode, moduleConstants: ReadonlyMap<string, string>
   return undefined;
 }
 
-/** `TABLE = "users"` at module level, upper-case names only (a constant by convention, read once). */
+/** Values a program makes up itself: random identifiers cannot carry SQL (`uuid.uuid4().hex[:12]`). */
+const generatedIdentifier =
+  /^(uuid\.uuid[1-5]\(\)|secrets\.token_(hex|urlsafe)\(\d*\))(\.hex)?(\[[^\]]*\])?$/;
+
+/** The text of a module-level string built only from literals, constants and generated identifiers. */
+function constantString(value: SgNode, constants: ReadonlyMap<string, string>): string | undefined {
+  if (value.kind() !== 'string') return undefined;
+  const formatted = /f/i.test(stringStart(value));
+  let text = '';
+  for (const child of value.children()) {
+    if (child.kind() === 'string_content')
+      text += formatted ? child.text().replace(/\{\{/g, '{').replace(/\}\}/g, '}') : child.text();
+    else if (child.kind() === 'interpolation') {
+      const expression = (child.field('expression') ?? child.namedChildren()[0]).text();
+      const known = constants.get(expression) ?? (generatedIdentifier.test(expression) ? 'x' : undefined);
+      if (known === undefined) return undefined;
+      text += known;
+    }
+  }
+  return text;
+}
+
+/**
+ * `TABLE = "users"` or `_SCHEMA = f"test_{uuid.uuid4().hex}"` at module level: upper-case names (a constant
+ * by convention) assigned once, from literals, other such constants or generated identifiers.
+ */
 export function moduleConstants(root: SgNode): Map<string, string> {
   const constants = new Map<string, string>();
   const counts = new Map<string, number>();
@@ -47,10 +72,10 @@ export function moduleConstants(root: SgNode): Map<string, string> {
     if (assignment?.kind() !== 'assignment') continue;
     const name = assignment.field('left');
     const value = assignment.field('right');
-    if (name?.kind() !== 'identifier' || !/^[A-Z][A-Z0-9_]*$/.test(name.text())) continue;
+    if (name?.kind() !== 'identifier' || !/^_*[A-Z][A-Z0-9_]*$/.test(name.text()) || !value) continue;
     counts.set(name.text(), (counts.get(name.text()) ?? 0) + 1);
-    if (value?.kind() === 'string' && !value.children().some((child) => child.kind() === 'interpolation'))
-      constants.set(name.text(), stringBody(value).replace(/\{\{/g, '{').replace(/\}\}/g, '}'));
+    const text = constantString(value, constants);
+    if (text !== undefined) constants.set(name.text(), text);
   }
   for (const [name, count] of counts) if (count > 1) constants.delete(name);
   return constants;

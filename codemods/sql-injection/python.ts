@@ -251,12 +251,14 @@ function check(context: PythonContext): void {
     const sinkName = dottedName(call.field('function')) ?? calleeName(call) ?? 'a SQL call';
     const report = { ...at(call), message: message(formName[sql.form], sinkName) };
     const unfixable = (reason: string) => context.report({ ...report, unfixableReason: reason });
-    if (sink.refuse || !sink.style || !sink.runner) {
-      unfixable(sink.refuse ?? 'no place to bind the values');
-      continue;
-    }
+    // The reason about the text itself first (a name where no parameter can stand), then the call's.
     if (sql.blocker || !sql.delimiter) {
       unfixable(sql.blocker ?? 'the text is not one literal');
+      continue;
+    }
+    const plan = planParameters(sql.pieces, { placeholder: 'question', bindsLimit: true });
+    if (!plan.ok) {
+      unfixable(`${plan.expression.text()}: ${plan.reason}`);
       continue;
     }
     if (sql.assignment && usesInScope(sink.argument) !== 2) {
@@ -265,9 +267,8 @@ function check(context: PythonContext): void {
       );
       continue;
     }
-    const plan = planParameters(sql.pieces, { placeholder: 'question', bindsLimit: true });
-    if (!plan.ok) {
-      unfixable(`${plan.expression.text()}: ${plan.reason}`);
+    if (sink.refuse || !sink.style || !sink.runner) {
+      unfixable(sink.refuse ?? 'no place to bind the values');
       continue;
     }
     const fixed = rewrite(sql, plan, sink.style, sink.djangoRaw ?? false);
