@@ -1,4 +1,5 @@
 import type { PythonDetector } from '../src/engine/languages/index.js';
+import corsWildcard from './cors-wildcard/python.js';
 import sqlInjection from './sql-injection/python.js';
 
 /**
@@ -6,5 +7,6 @@ import sqlInjection from './sql-injection/python.js';
  * README, and reads Python files through this detector. A rule missing here does not read Python.
  */
 export const pythonDetectors: Readonly<Record<string, PythonDetector>> = {
+  'cors-wildcard': corsWildcard,
   'sql-injection': sqlInjection,
 };

@@ -25,7 +25,7 @@ describe.each(describeRules.map((rule) => [rule.meta.id, rule] as const))('rule 
   for (const fixture of fixtures) {
     if (fixture.kind === 'valid')
       it(`validated: ${fixture.name}`, () => {
-        const result = runPythonRule(rule, fixture.text, fixture.relativePath);
+        const result = runPythonRule(rule, fixture.text, fixture.relativePath, fixture.root);
         expect(result.parseError).toBeUndefined();
         expect(
           result.findings.map((finding) => `${finding.line}:${finding.column} ${finding.message}`),
@@ -33,7 +33,7 @@ describe.each(describeRules.map((rule) => [rule.meta.id, rule] as const))('rule 
       });
     else if (fixture.kind === 'unfixable')
       it(`reported, left alone: ${fixture.name}`, () => {
-        const result = runPythonRule(rule, fixture.text, fixture.relativePath);
+        const result = runPythonRule(rule, fixture.text, fixture.relativePath, fixture.root);
         expect(result.parseError).toBeUndefined();
         expect(result.findings.length).toBeGreaterThan(0);
         expect(result.findings.filter((finding) => finding.fixable)).toEqual([]);
@@ -43,12 +43,12 @@ describe.each(describeRules.map((rule) => [rule.meta.id, rule] as const))('rule 
     else
       it(`reported and fixed: ${fixture.name}`, () => {
         expect(fixture.expected, `${fixture.name}.output.py is missing`).toBeDefined();
-        const first = runPythonRule(rule, fixture.text, fixture.relativePath);
+        const first = runPythonRule(rule, fixture.text, fixture.relativePath, fixture.root);
         expect(first.parseError).toBeUndefined();
         expect(first.findings.some((finding) => finding.fixable)).toBe(true);
         expect(first.unfixed).toEqual([]);
         expect(first.output).toBe(fixture.expected);
-        const second = runPythonRule(rule, first.output, fixture.relativePath);
+        const second = runPythonRule(rule, first.output, fixture.relativePath, fixture.root);
         expect(second.findings, 'the fixed code is checked clean').toEqual([]);
         expect(second.output, 'a second fix changes nothing').toBe(first.output);
         if (pythonAvailable) {

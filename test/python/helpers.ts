@@ -12,7 +12,8 @@ import { rulesPreset } from '../../src/policy/index.js';
  *   <situation>.input.py + <situation>.output.py  reported, fixed to the output, fixed again = no change
  *   <situation>.valid.py                          clean code: no finding
  *   <situation>.unfixable.py                      reported, and `fix` leaves the bytes identical
- * A first line `# fixture: {"path": "app/db.py"}` sets the path the rule sees (default `app/<situation>.py`).
+ * A first line `# fixture: {"path": "app/main.py", "root": "project"}` sets the path the rule sees (default
+ * `app/<situation>.py`) and a project folder beside the fixtures whose files the detector may read.
  */
 export interface PythonFixture {
   name: string;
@@ -20,9 +21,15 @@ export interface PythonFixture {
   text: string;
   expected?: string;
   relativePath: string;
+  /** Absolute project root, when the fixture names one. */
+  root?: string;
 }
 
-export const project: ProjectInfo = { root: '/virtual-project', policy: rulesPreset, moduleSystem: 'esm' };
+export const defaultProject: ProjectInfo = {
+  root: '/virtual-project',
+  policy: rulesPreset,
+  moduleSystem: 'esm',
+};
 const python = treeLanguageOfKind('python')!;
 
 export function loadPythonFixtures(ruleDir: string): PythonFixture[] {
@@ -36,7 +43,7 @@ export function loadPythonFixtures(ruleDir: string): PythonFixture[] {
       const [, name, kind] = match;
       const text = readFileSync(join(dir, entry), 'utf8');
       const header = /^#\s*fixture:\s*(\{.*\})\s*$/.exec(text.split('\n')[0] ?? '');
-      const facts = header ? (JSON.parse(header[1]) as { path?: string }) : {};
+      const facts = header ? (JSON.parse(header[1]) as { path?: string; root?: string }) : {};
       const output = join(dir, `${name}.output.py`);
       return [
         {
@@ -44,6 +51,7 @@ export function loadPythonFixtures(ruleDir: string): PythonFixture[] {
           kind: kind as PythonFixture['kind'],
           text,
           relativePath: facts.path ?? `app/${name}.py`,
+          ...(facts.root ? { root: join(dir, facts.root) } : {}),
           ...(kind === 'input' && existsSync(output) ? { expected: readFileSync(output, 'utf8') } : {}),
         },
       ];
@@ -59,7 +67,13 @@ export interface PythonRun {
 }
 
 /** Checks and fixes one text with one rule's Python detector, as `secure check` / `secure fix` do. */
-export function runPythonRule(rule: SourceRule, text: string, relativePath: string): PythonRun {
+export function runPythonRule(
+  rule: SourceRule,
+  text: string,
+  relativePath: string,
+  root?: string,
+): PythonRun {
+  const project = root ? { ...defaultProject, root } : defaultProject;
   const file = join(project.root, relativePath);
   const checked = checkTreeFile(python, text, file, relativePath, [rule], project);
   if (checked.parseError)
