@@ -1,5 +1,7 @@
 import type { PythonDetector } from '../src/engine/languages/index.js';
 import corsWildcard from './cors-wildcard/python.js';
+import jwtAlgorithm from './jwt-algorithm/python.js';
+import jwtUnverified from './jwt-unverified/python.js';
 import sqlInjection from './sql-injection/python.js';
 
 /**
@@ -8,5 +10,7 @@ import sqlInjection from './sql-injection/python.js';
  */
 export const pythonDetectors: Readonly<Record<string, PythonDetector>> = {
   'cors-wildcard': corsWildcard,
+  'jwt-algorithm': jwtAlgorithm,
+  'jwt-unverified': jwtUnverified,
   'sql-injection': sqlInjection,
 };
