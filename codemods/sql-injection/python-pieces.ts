@@ -19,11 +19,28 @@ export interface PythonSql {
   assignment?: SgNode;
 }
 
+/**
+ * `name.replace('"', '""')` or `.replace("'", "''")`: quotes doubled for a quoted identifier or literal,
+ * so the value cannot end the quotes it stands in.
+ */
+function escapesQuotes(node: SgNode): boolean {
+  if (node.kind() !== 'call' || node.field('function')?.field('attribute')?.text() !== 'replace')
+    return false;
+  const [from, to] = callArguments(node).positional.map((argument) => argument.text().slice(1, -1));
+  return (from === '"' && to === '""') || (from === "'" && to === "''");
+}
+
 /** Values that cannot carry SQL: numbers, casts to numbers, lengths, upper-case module constants holding a literal. */
 function constantText(node: SgNode, moduleConstants: ReadonlyMap<string, string>): string | undefined {
   const kind = node.kind();
   if (kind === 'integer' || kind === 'float') return node.text();
-  if (kind === 'identifier') return moduleConstants.get(node.text());
+  if (kind === 'identifier') {
+    const known = moduleConstants.get(node.text());
+    if (known !== undefined) return known;
+    const value = singleAssignment(node)?.field('right');
+    return value && escapesQuotes(value) ? 'x' : undefined;
+  }
+  if (escapesQuotes(node)) return 'x';
   if (kind === 'call') {
     const callee = node.field('function')?.text();
     if (callee === 'int' || callee === 'float' || callee === 'len') return '0';
