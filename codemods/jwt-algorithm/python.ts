@@ -1,6 +1,6 @@
 import type { PythonContext, PythonDetector } from '../../src/engine/languages/index.js';
 import { at, callArguments, importedNames, stringValue } from '../../src/engine/languages/python-tree.js';
-import { jwtCall, turnsVerificationOff } from '../_shared/jwt/python.js';
+import { jwtCall, skipsVerification } from '../_shared/jwt/python.js';
 import { afterLastArgument, isHmacSecret } from '../_shared/jwt/python-keys.js';
 
 const library = { pyjwt: 'PyJWT', 'python-jose': 'python-jose' } as const;
@@ -27,7 +27,7 @@ function check(context: PythonContext): void {
     }
     if (jwt.name !== 'decode' || open) continue;
     // An unverified decode is jwt-unverified's finding; it needs no algorithm.
-    if (turnsVerificationOff(keywords.get('options'))) continue;
+    if (skipsVerification(keywords)) continue;
     const key = keywords.get('key') ?? positional[1];
     const hmac = isHmacSecret(key, root, imports, policy.jwt.algorithm);
     const algorithms = keywords.get('algorithms') ?? positional[2];

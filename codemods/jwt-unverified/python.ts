@@ -7,7 +7,7 @@ import {
   enclosingScope,
   importedNames,
 } from '../../src/engine/languages/python-tree.js';
-import { jwtCall, turnsVerificationOff } from '../_shared/jwt/python.js';
+import { jwtCall, skipsVerification, turnsVerificationOff } from '../_shared/jwt/python.js';
 import { isHmacSecret } from '../_shared/jwt/python-keys.js';
 
 /** Claims and header fields that may be read from an unverified token: they pick a key or say when it ends. */
@@ -64,11 +64,14 @@ function check(context: PythonContext): void {
       });
       continue;
     }
-    const options = keywords.get('options');
-    if (jwt.name !== 'decode' || !turnsVerificationOff(options) || !trusted(call)) continue;
+    if (jwt.name !== 'decode' || !skipsVerification(keywords) || !trusted(call)) continue;
+    const options = turnsVerificationOff(keywords.get('options'))
+      ? keywords.get('options')
+      : keywords.get('verify');
     // Handles: jwt.decode(token, SECRET_KEY, algorithms=["HS256"], options={"verify_signature": False})
     const key = keywords.get('key') ?? positional[1];
     const verifiable =
+      options!.kind() === 'dictionary' &&
       options!.namedChildren().length === 1 &&
       (keywords.has('algorithms') || positional[2]) &&
       isHmacSecret(key, root, imports, policy.jwt.algorithm);
@@ -91,6 +94,6 @@ function check(context: PythonContext): void {
 }
 
 export default {
-  prefilter: /verify_signature|get_unverified_(claims|header)/,
+  prefilter: /verify_signature|verify\s*=\s*False|get_unverified_(claims|header)/,
   check,
 } satisfies PythonDetector;

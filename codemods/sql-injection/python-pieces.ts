@@ -258,6 +258,9 @@ export function pythonSql(
   followVariable = true,
 ): PythonSql | undefined {
   const kind = node.kind();
+  // Handles: q = ("INSERT ... '%(name)s')" % {...}) — parentheses around the text
+  if (kind === 'parenthesized_expression' && node.namedChildren().length === 1)
+    return pythonSql(node.namedChildren()[0], constants, followVariable);
   if (kind === 'identifier' && followVariable) {
     const assignment = singleAssignment(node);
     const value = assignment?.field('right');

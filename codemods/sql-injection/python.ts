@@ -21,6 +21,8 @@ const driverModules: Record<string, Paramstyle> = {
   aiosqlite: 'qmark',
   psycopg2: 'format',
   psycopg: 'format',
+  aiopg: 'format',
+  aiomysql: 'format',
   pymysql: 'format',
   MySQLdb: 'format',
   mysql: 'format',
@@ -220,7 +222,10 @@ function sinkOf(
     return { ...sink, refuse: 'pass the value in params= (the placeholder depends on the connection)' };
   if (!onlyArgument(call))
     return { ...sink, refuse: 'the call already passes parameters; merge the value into them by hand' };
-  if (method === 'raw' && styles.has('format')) return { ...sink, style: 'format', djangoRaw: true };
+  // Handles: Model.objects.raw(sql): Django's manager, whose placeholder is %s whatever the database
+  const receiver = call.field('function')?.field('object');
+  if (method === 'raw' && (styles.has('format') || /(^|\.)objects$/.test(dottedName(receiver ?? null) ?? '')))
+    return { ...sink, style: 'format', djangoRaw: true };
   if (styles.size !== 1)
     return {
       ...sink,

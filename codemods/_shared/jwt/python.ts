@@ -18,6 +18,11 @@ export function jwtCall(
   return undefined;
 }
 
+/** A decode call that skips the signature: `options={"verify_signature": False}`, or PyJWT 1's `verify=False`. */
+export function skipsVerification(keywords: ReadonlyMap<string, SgNode>): boolean {
+  return keywords.get('verify')?.kind() === 'false' || turnsVerificationOff(keywords.get('options'));
+}
+
 /** `options={"verify_signature": False}` (PyJWT) or `{"verify_signature": False}` (python-jose). */
 export function turnsVerificationOff(options: SgNode | undefined): boolean {
   if (options?.kind() !== 'dictionary') return false;
