@@ -46,6 +46,15 @@ describe('secure check and secure fix on Python files', () => {
     });
     expect(skipped.find((entry) => entry.path.startsWith('.venv'))).toMatchObject({ reason: 'python-venv' });
     expect(json.stderr).toMatch(/app\/broken\.py:1:\d+ does not parse/);
+    // plain.py and the empty __init__.py match no detector's prefilter: read, never parsed.
+    expect(report.summary).toMatchObject({ files: 3, parsed: 1 });
+
+    // A worker thread reads and checks the Python files as the main thread does.
+    const inWorker = await runBin(secureBin, ['check', '--format', 'json', '--no-cache', '--allow-skipped'], {
+      cwd: dir,
+      env: { SECURE_WORKERS: '1' },
+    });
+    expect(JSON.parse(inWorker.stdout)).toMatchObject({ findings: report.findings, summary: { workers: 1 } });
 
     const sarif = await runBin(secureBin, ['check', '--format', 'sarif', '--allow-skipped', '--no-cache'], {
       cwd: dir,
