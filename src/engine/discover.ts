@@ -28,12 +28,15 @@ const dependencyDirectories = new Set([
   'jspm_packages',
   // A Python virtual environment's packages (the environment itself is known by its pyvenv.cfg).
   'site-packages',
+  // PEP 582 local packages, and setuptools' downloaded build requirements.
+  '__pypackages__',
+  '.eggs',
 ]);
 
 /**
- * Build output and tool caches. Skipped only at a package root (a folder holding package.json): deeper
- * down, `src/build/` or `lib/out/` is code someone wrote, and the project's ignore files say otherwise
- * when it is not.
+ * Build output and tool caches. Skipped only at a package root (a folder holding package.json, pyproject.toml
+ * or setup.py): deeper down, `src/build/` or `lib/out/` is code someone wrote, and the project's ignore files
+ * say otherwise when it is not.
  */
 const buildOutputDirectories = new Set([
   'dist',
@@ -287,7 +290,8 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
     const own = has('.gitignore') ? readIgnoreFile(join(dir, '.gitignore')) : undefined;
     const active =
       own && !layers.some((layer) => layer.base === dir) ? [...layers, { base: dir, matcher: own }] : layers;
-    const packageRoot = has('package.json');
+    // A Python project's root too: `build/lib/` is setuptools' copy of the package.
+    const packageRoot = has('package.json') || has('pyproject.toml') || has('setup.py');
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const path = join(dir, entry.name);

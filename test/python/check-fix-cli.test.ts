@@ -25,6 +25,8 @@ function project() {
     'app/__init__.py': '',
     'app/plain.py': 'def add(a, b):\n    return a + b\n',
     'app/broken.py': 'def f(:\n    cur.execute(f"SELECT * FROM t WHERE id = {x}")\n',
+    'pyproject.toml': '[project]\nname = "app"\n',
+    'build/lib/app/db.py': injectable,
     '.venv/pyvenv.cfg': 'home = /usr/bin\n',
     '.venv/lib/python3.11/site-packages/lib.py': 'cur.execute(f"SELECT * FROM t WHERE id = {x}")\n',
   });
@@ -45,6 +47,7 @@ describe('secure check and secure fix on Python files', () => {
       line: 1,
     });
     expect(skipped.find((entry) => entry.path.startsWith('.venv'))).toMatchObject({ reason: 'python-venv' });
+    expect(skipped.find((entry) => entry.path.startsWith('build'))).toMatchObject({ reason: 'build-output' });
     expect(json.stderr).toMatch(/app\/broken\.py:1:\d+ does not parse/);
     // plain.py and the empty __init__.py match no detector's prefilter: read, never parsed.
     expect(report.summary).toMatchObject({ files: 3, parsed: 1 });
