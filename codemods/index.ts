@@ -17,6 +17,13 @@ import weakPasswordHash from './weak-password-hash/rule.js';
 import missingSecurityHeaders from './missing-security-headers/rule.js';
 import missingRateLimit from './missing-rate-limit/rule.js';
 import wsUnauthenticated from './ws-unauthenticated/rule.js';
+import { pythonDetectors } from './python-detectors.js';
+
+/** A source rule with its Python detector, when it has one. */
+function withPython(rule: Rule): Rule {
+  const python = pythonDetectors[rule.meta.id];
+  return python && rule.kind === 'source' ? { ...rule, python } : rule;
+}
 
 /** Every rule, one line each. Adding a rule = its folder under codemods/ + one line here. */
 export const rules: Rule[] = [
@@ -38,7 +45,7 @@ export const rules: Rule[] = [
   missingSecurityHeaders,
   missingRateLimit,
   wsUnauthenticated,
-];
+].map(withPython);
 
 export function findRule(id: string): Rule | undefined {
   return rules.find((rule) => rule.meta.id === id);

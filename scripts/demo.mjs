@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run demo`: scaffold a demo API (express, sqlite) into a temp folder, install it, start it, probe it over
-// HTTP, stop it; the same for a FastAPI app (when python3 is there); then run `secure check` on examples/legacy-api. Uses the built bins in dist/ (npm run demo builds).
+// HTTP, stop it; the same for a FastAPI app (when python3 is there); then run `secure check` on examples/legacy-api and examples/legacy-fastapi. Uses the built bins in dist/ (npm run demo builds).
 import { execa } from 'execa';
 import { copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, request } from 'node:http';
@@ -14,6 +14,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const createBin = join(root, 'dist', 'src', 'bin', 'create-secure-app.js');
 const secureBin = join(root, 'dist', 'src', 'bin', 'secure.js');
 const legacyApp = join(root, 'examples', 'legacy-api');
+// A legacy FastAPI service with one violation per rule that reads Python.
+const legacyFastApi = join(root, 'examples', 'legacy-fastapi');
 const summary = [];
 
 const step = (text) => console.log(`\n▶ ${text}`);
@@ -284,13 +286,18 @@ async function main() {
     rmSync(workspace, { recursive: true, force: true });
   }
 
-  step('secure check examples/legacy-api');
-  if (!existsSync(legacyApp)) {
-    summary.push('secure check: skipped (examples/legacy-api is not in this checkout)');
-  } else {
-    const check = await execa('node', [secureBin, 'check', legacyApp], { reject: false, stdio: 'inherit' });
+  for (const [name, path] of [
+    ['examples/legacy-api', legacyApp],
+    ['examples/legacy-fastapi', legacyFastApi],
+  ]) {
+    step(`secure check ${name}`);
+    if (!existsSync(path)) {
+      summary.push(`secure check: skipped (${name} is not in this checkout)`);
+      continue;
+    }
+    const check = await execa('node', [secureBin, 'check', path], { reject: false, stdio: 'inherit' });
     summary.push(
-      `secure check examples/legacy-api: exit ${check.exitCode} (${check.exitCode === 1 ? 'findings reported, as expected for a legacy app' : check.exitCode === 0 ? 'no findings' : 'error'})`,
+      `secure check ${name}: exit ${check.exitCode} (${check.exitCode === 1 ? 'findings reported, as expected for a legacy app' : check.exitCode === 0 ? 'no findings' : 'error'})`,
     );
   }
 

@@ -1,14 +1,9 @@
 import { BOM, candidateRules, checkSource, type ParseFailure } from './check-source.js';
 import { looksGenerated, type FileKind } from './discover.js';
-import {
-  matchesPrefilter,
-  type Finding,
-  type ProjectInfo,
-  type SourceRule,
-  type TextEdit,
-  type TextRule,
-} from './rule.js';
+import { checkTreeFile, treeLanguageOfKind } from './languages/index.js';
+import { matchesPrefilter, type Finding, type ProjectInfo, type SourceRule, type TextRule } from './rule.js';
 import { findSuppressions, invalidSuppressions, isSuppressed, lineHash } from './suppress.js';
+import { sortTextFindings, textFinding, type TextFinding } from './text-finding.js';
 
 export interface SelectedRules {
   source: SourceRule[];
@@ -32,10 +27,7 @@ export interface FileAnalysis {
   ruleError?: string;
 }
 
-export interface TextFinding {
-  finding: Finding;
-  edits?: TextEdit[];
-}
+export type { TextFinding } from './text-finding.js';
 
 /** Runs the text rules that apply to a Dockerfile or .env file; the text has no BOM. */
 export function checkTextFile(
@@ -54,27 +46,10 @@ export function checkTextFile(
       text,
       project,
       policy: project.policy,
-      report(report) {
-        const fixable = Boolean(report.fix && report.fix.length > 0) && rule.meta.fixable;
-        results.push({
-          finding: {
-            rule: rule.meta.id,
-            file,
-            line: report.line,
-            column: report.column ?? 1,
-            endLine: report.endLine ?? report.line,
-            endColumn: report.endColumn ?? report.column ?? 1,
-            message: report.message,
-            severity: rule.meta.severity,
-            fixable,
-            ...(!fixable && report.unfixableReason ? { unfixableReason: report.unfixableReason } : {}),
-          },
-          ...(fixable ? { edits: report.fix } : {}),
-        });
-      },
+      report: (report) => results.push(textFinding(rule.meta, file, report)),
     });
   }
-  return results.sort((a, b) => a.finding.line - b.finding.line || a.finding.column - b.finding.column);
+  return sortTextFindings(results);
 }
 
 /**
@@ -132,6 +107,12 @@ function analyzeText(
       parsed = !parseError;
       if (parsed) rulesRun = candidates.map((rule) => rule.meta.id);
     }
+  } else if (treeLanguageOfKind(kind)) {
+    const result = checkTreeFile(treeLanguageOfKind(kind)!, text, file, relativePath, rules.source, project);
+    findings = result.findings.map((entry) => entry.finding);
+    parseError = result.parseError;
+    parsed = result.rulesRun.length > 0;
+    rulesRun = result.rulesRun;
   } else {
     const applicable = rules.text.filter((rule) => rule.appliesTo(relativePath));
     if (applicable.length > 0) {

@@ -4,9 +4,11 @@ import ignore, { type Ignore } from 'ignore';
 import { SecureError } from '../errors.js';
 import { checkLimits } from '../policy/check-limits.js';
 import { trackedFiles } from './git.js';
+import { treeLanguageOfPath, type TreeLanguageId } from './languages/index.js';
 import { isSourceFile } from './parse.js';
 
-export type FileKind = 'source' | 'text';
+/** JavaScript/TypeScript (`source`), Dockerfiles and .env files (`text`), or a tree language (`python`). */
+export type FileKind = 'source' | 'text' | TreeLanguageId;
 
 export interface DiscoveredFile {
   /** Absolute path. */
@@ -26,12 +28,15 @@ const dependencyDirectories = new Set([
   'jspm_packages',
   // A Python virtual environment's packages (the environment itself is known by its pyvenv.cfg).
   'site-packages',
+  // PEP 582 local packages, and setuptools' downloaded build requirements.
+  '__pypackages__',
+  '.eggs',
 ]);
 
 /**
- * Build output and tool caches. Skipped only at a package root (a folder holding package.json): deeper
- * down, `src/build/` or `lib/out/` is code someone wrote, and the project's ignore files say otherwise
- * when it is not.
+ * Build output and tool caches. Skipped only at a package root (a folder holding package.json, pyproject.toml
+ * or setup.py): deeper down, `src/build/` or `lib/out/` is code someone wrote, and the project's ignore files
+ * say otherwise when it is not.
  */
 const buildOutputDirectories = new Set([
   'dist',
@@ -135,14 +140,14 @@ export function fileKind(path: string): FileKind | undefined {
   const name = basename(path);
   if (isTextRuleFile(name) || isSecretBearingFile(path)) return 'text';
   if (isSourceFile(name) && !isGeneratedName(name)) return 'source';
-  return undefined;
+  return treeLanguageOfPath(name)?.id;
 }
 
 /** The kind of a file named on the command line: read whatever its name says about how it was made. */
 function explicitKind(path: string): FileKind | undefined {
   const name = basename(path);
   if (isTextRuleFile(name) || isSecretBearingFile(path)) return 'text';
-  return isSourceFile(name) ? 'source' : undefined;
+  return isSourceFile(name) ? 'source' : treeLanguageOfPath(name)?.id;
 }
 
 interface IgnoreLayer {
@@ -357,7 +362,8 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
       ownExcludes && !excludeLayers.some((layer) => layer.base === dir && layer.source === secureIgnoreFile)
         ? [...excludeLayers, { base: dir, matcher: ownExcludes, source: secureIgnoreFile }]
         : excludeLayers;
-    const packageRoot = has('package.json');
+    // A Python project's root too: `build/lib/` is setuptools' copy of the package.
+    const packageRoot = has('package.json') || has('pyproject.toml') || has('setup.py');
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const path = join(dir, entry.name);
@@ -407,7 +413,8 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
         skip({
           path,
           reason: 'not-source',
-          detail: 'not JavaScript, TypeScript, a Dockerfile, a .env file or a file secrets are kept in',
+          detail:
+            'not JavaScript, TypeScript, Python, a Dockerfile, a .env file or a file secrets are kept in',
         });
     }
   }

@@ -3,6 +3,9 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { fixSource } from './analyze-source.js';
 import { checkTextFile } from './analyze-file.js';
 import { BOM, decodeSource, encodeSource, type DecodedSource, type ParseFailure } from './check-source.js';
+import type { FileKind } from './discover.js';
+import { fixTreeFile } from './languages/fix.js';
+import { treeLanguageOfKind } from './languages/index.js';
 import { configModuleOf, manifestPath, type Manifest } from './manifest.js';
 import { detectPackageManager, installCommandLine } from './install-dependencies.js';
 import type { Finding, ProjectInfo, SourceRule, TextEdit, TextRule } from './rule.js';
@@ -67,7 +70,7 @@ export interface StagedFileFix {
 export interface FileFixRequest {
   path: string;
   relativePath: string;
-  kind: 'source' | 'text';
+  kind: FileKind;
   project: ProjectInfo;
   /** What check reported in this file (after suppressions and the baseline). */
   findings: readonly Finding[];
@@ -108,7 +111,24 @@ export function stageFileFix(request: FileFixRequest): StagedFileFix {
   const ids = new Set(findings.map((finding) => finding.rule));
   let output = text;
   let applied: Finding[] = [];
-  if (request.kind === 'text') {
+  const verify = (candidate: string) => request.staticCheck(text, candidate) ?? request.verify?.(candidate);
+  const treeLanguage = treeLanguageOfKind(request.kind);
+  if (treeLanguage) {
+    const fixed = fixTreeFile(
+      treeLanguage,
+      text,
+      request.path,
+      request.relativePath,
+      request.sourceRules.filter((rule) => ids.has(rule.meta.id)),
+      request.project,
+      accept,
+      verify,
+    );
+    if (fixed.parseError) result.parseError = fixed.parseError;
+    output = fixed.output;
+    applied = fixed.applied;
+    result.unfixed.push(...fixed.unfixed);
+  } else if (request.kind === 'text') {
     const edits: TextEdit[] = [];
     for (const entry of checkTextFile(
       text,
@@ -132,7 +152,7 @@ export function stageFileFix(request: FileFixRequest): StagedFileFix {
       request.sourceRules.filter((rule) => ids.has(rule.meta.id)),
       request.project,
       accept,
-      (candidate) => request.staticCheck(text, candidate) ?? request.verify?.(candidate),
+      verify,
     );
     if (fixed.parseError) result.parseError = fixed.parseError;
     output = fixed.output;

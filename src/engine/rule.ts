@@ -1,6 +1,7 @@
 import type { Node } from '@babel/types';
 import type { ASTPath, Collection, JSCodeshift } from 'jscodeshift';
 import type { ChecklistItemId, Policy } from '../policy/index.js';
+import type { PythonDetector } from './languages/python-detector.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 
@@ -140,6 +141,8 @@ export interface SourceRule {
    */
   productionOnly?: boolean;
   create(context: SourceContext): Visitors;
+  /** The same rule over Python files (`codemods/<rule>/python.ts`): one id, one meta, one detector per language. */
+  python?: PythonDetector;
   /**
    * The same rule over files that are not code (a secret in docker-compose.yml, config/*.json, a committed
    * key file): read as text, reported under this rule's id (Semgrep's one rule, several languages).

@@ -14,5 +14,7 @@ export interface PythonContext extends TextContext {
 export interface PythonDetector {
   /** A file whose text cannot match is never parsed. */
   prefilter: Prefilter;
+  /** Narrows the files it reads beyond the rule's own `appliesTo` (paths relative to the project root, with `/`). */
+  appliesTo?(relativePath: string): boolean;
   check(context: PythonContext): void;
 }

@@ -1,4 +1,5 @@
 import { parseFailure } from '../check-source.js';
+import { treeLanguageOfPath } from '../languages/index.js';
 import { isSourceFile, parseSource } from '../parse.js';
 import { earlyUses, newEarlyUses } from './use-before-declaration.js';
 import { isTypeScriptFile, TypeScriptVerifier } from './typescript.js';
@@ -15,7 +16,7 @@ export interface StagedText {
 }
 
 /**
- * The checks that need no compiler: the file still parses (JSON files too), and no module-level statement
+ * The checks that need no compiler: the file still parses (JSON and Python files too), and no module-level statement
  * now reads a const/let/class/require binding before its declaration runs. Undefined when it passes.
  */
 export function staticProblem(file: StagedText): string | undefined {
@@ -27,6 +28,8 @@ export function staticProblem(file: StagedText): string | undefined {
       return `the change would leave invalid JSON (${(error as Error).message})`;
     }
   }
+  const treeLanguage = treeLanguageOfPath(file.path);
+  if (treeLanguage) return treeLanguage.problem(file.after);
   if (!isSourceFile(file.path)) return undefined;
   let after;
   try {
