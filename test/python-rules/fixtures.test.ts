@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { PythonDetector } from '../../src/engine/languages/python-detector.js';
 import defaultPassword from '../../codemods/default-password/python.js';
 import hardcodedSecret from '../../codemods/hardcoded-secret/python.js';
+import jwtExpiry from '../../codemods/jwt-expiry/python.js';
 import logSecret from '../../codemods/log-secret/python.js';
+import weakPasswordHash from '../../codemods/weak-password-hash/python.js';
 import { loadPythonFixtures, pyCompileErrors, pythonAvailable, runPython } from './helpers.js';
 
 const codemodsDir = join(import.meta.dirname, '..', '..', 'codemods');
@@ -13,6 +15,8 @@ const detectors: [string, PythonDetector][] = [
   ['hardcoded-secret', hardcodedSecret],
   ['default-password', defaultPassword],
   ['log-secret', logSecret],
+  ['weak-password-hash', weakPasswordHash],
+  ['jwt-expiry', jwtExpiry],
 ];
 
 /** The lines of a fixture marked `# ruleid`: exactly those are reported. */
