@@ -11,33 +11,26 @@ import {
   storedUnder,
   type EnvFallback,
 } from '../_shared/python/secrets.js';
-import {
-  dottedName,
-  isPythonTestPath,
-  replaceNode,
-  reportOf,
-  stringValue,
-} from '../_shared/python/syntax.js';
+import { dottedName, isPythonTestPath, reportOf, stringValue } from '../_shared/python/syntax.js';
 
-// Handles: os.getenv("JWT_SECRET", "dev-secret"), os.environ.get("DB_PASSWORD", "postgres")
+// Handles: os.getenv("JWT_SECRET", "dev-secret"), os.environ.get("SECRET_KEY") or "x", config("DB_PASSWORD", default="x")
 function checkFallback(found: EnvFallback, context: PythonContext): void {
   const fallback = stringValue(found.fallback);
   if (fallback === undefined || noValue.test(fallback.trim())) return;
   const credential = urlPassword(fallback) !== undefined || knownKeyFormat(fallback) !== undefined;
-  if (!credential && !isSecretName(found.envName) && !isSecretName(storedUnder(found.call))) return;
-  const message = `Environment variable ${found.envName} falls back to a hard-coded value when the variable is missing`;
-  if (!found.environ) {
-    context.report(
-      reportOf(context, found.call, message, {
-        unfixableReason: `read it with os.environ["${found.envName}"] (import os) so a missing variable fails`,
-      }),
-    );
-    return;
-  }
+  if (!credential && !isSecretName(found.envName) && !isSecretName(storedUnder(found.node))) return;
+  const message = `Environment variable ${found.envName} falls back to a hard-coded value when it is missing`;
   context.report(
-    reportOf(context, found.call, message, {
-      fix: [replaceNode(found.call, `${found.environ}["${found.envName}"]`)],
-    }),
+    reportOf(
+      context,
+      found.node,
+      message,
+      found.required
+        ? { fix: [found.required] }
+        : {
+            unfixableReason: `read it with os.environ["${found.envName}"] (import os) so a missing variable fails`,
+          },
+    ),
   );
 }
 

@@ -124,7 +124,9 @@ function checkWebSocket(definition: SgNode, route: string, context: PythonContex
 function registeredConnectHandlers(root: SgNode): Set<string> {
   const names = new Set<string>();
   for (const call of root.findAll({ rule: { kind: 'call' } })) {
-    if (!/\.on$/.test(calleeName(call) ?? '')) continue;
+    // `sio.eio.on("connect", ...)` is engine.io's transport-level hook, below socket.io's own connect
+    const callee = calleeName(call) ?? '';
+    if (!/\.on$/.test(callee) || /(?:^|\.)eio\.on$/.test(callee)) continue;
     const [event, handler] = positionalArguments(call);
     const name = dottedName(handler)?.split('.').at(-1);
     if (stringValue(event) === 'connect' && name) names.add(name);

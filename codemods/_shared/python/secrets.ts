@@ -1,5 +1,6 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { TextEdit } from '../../../src/engine/rule.js';
+import { minimumLength } from '../secrets/detect.js';
 import { envNameFor, secretKind } from '../secrets/names.js';
 import {
   isDefaultCredential,
@@ -15,6 +16,7 @@ import {
   enclosing,
   importedNames,
   positionalArguments,
+  resolveName,
   keywordArgument,
   stringValue,
   unwrap,
@@ -105,23 +107,52 @@ export function secretValue(name: string, value: string): SecretValue | undefine
   if (urlPassword(value) !== undefined)
     return { what: `A password is hard-coded in the URL of \`${name}\``, envName };
   const kind = secretKind(name);
-  if (!kind || isPlaceholder(value) || isNonSecretShape(value, name) || isDefaultCredential(value))
-    return undefined;
+  if (!kind || value.trim().length < minimumLength[kind]) return undefined;
+  if (isPlaceholder(value) || isNonSecretShape(value, name) || isDefaultCredential(value)) return undefined;
   // A passphrase with spaces is a secret; under other names spaces mean a message.
   if (/\s/.test(value.trim()) && kind !== 'secret') return undefined;
   return { what: `A ${kind} is hard-coded in \`${name}\``, envName };
 }
 
-/** Env reads that take a default: `os.getenv("X", "d")`, `os.environ.get("X", "d")`, decouple's `config("X", default="d")`. */
+/**
+ * Env reads that fall back to a value: `os.getenv("X", "d")`, `os.environ.get("X", "d")`, `os.environ.get("X") or "d"`
+ * (Flask's config classes), and config readers' `config("X", default="d")` (python-decouple, starlette's Config).
+ */
 export interface EnvFallback {
+  /** The whole expression that falls back: the call, or the `... or "d"`. */
+  node: SgNode;
+  /** The env read. */
   call: SgNode;
   envName: string;
   fallback: SgNode;
-  /** What `os.environ["X"]` is spelled as in this module, when the fix can use it. */
-  environ?: string;
+  /** The edit that makes the variable required, when the module lets the fix write it. */
+  required?: TextEdit;
 }
 
-export function envFallback(call: SgNode, imports: Map<string, string>): EnvFallback | undefined {
+interface EnvRead {
+  envName: string;
+  /** `os.getenv(...)` / `os.environ.get(...)`: how this module spells os.environ, when it can. */
+  environ?: string;
+  isOs: boolean;
+  defaultValue?: SgNode;
+}
+
+/** Names bound at module level to a config reader: `config = Config(".env")` (starlette), `AutoConfig()` (decouple). */
+function configReaders(root: SgNode, imports: Map<string, string>): Set<string> {
+  const readers = new Set<string>();
+  for (const [local, full] of imports) if (full === 'decouple.config') readers.add(local);
+  for (const assignment of root.findAll({ rule: { kind: 'assignment' } })) {
+    const right = assignment.field('right');
+    const left = assignment.field('left');
+    if (right?.kind() !== 'call' || left?.kind() !== 'identifier') continue;
+    const name = resolveName(calleeName(right), imports);
+    if (name && /^(?:starlette\.config\.Config|decouple\.(?:Config|AutoConfig))$/.test(name))
+      readers.add(left.text());
+  }
+  return readers;
+}
+
+function envRead(call: SgNode, imports: Map<string, string>, readers: Set<string>): EnvRead | undefined {
   const callee = calleeName(call);
   if (!callee) return undefined;
   const [head, ...rest] = callee.split('.');
@@ -129,23 +160,79 @@ export function envFallback(call: SgNode, imports: Map<string, string>): EnvFall
   const args = positionalArguments(call);
   const envName = stringValue(args[0] ?? keywordArgument(call, 'key'));
   if (envName === undefined) return undefined;
-  let fallback: SgNode | undefined;
-  let environ: string | undefined;
   if (resolved === 'os.getenv' || resolved === 'os.environ.get') {
-    fallback = args[1] ?? keywordArgument(call, 'default');
     // `os.getenv` -> `os.environ`, `environ.get` (from os import environ) -> `environ`; a bare `getenv` has no environ
-    if (resolved === 'os.environ.get') environ = callee.slice(0, -'.get'.length);
-    else if (rest.length === 1) environ = `${head}.environ`;
-  } else if (resolved === 'decouple.config' || resolved === 'decouple.AutoConfig') {
-    fallback = keywordArgument(call, 'default');
+    const environ =
+      resolved === 'os.environ.get'
+        ? callee.slice(0, -'.get'.length)
+        : rest.length === 1
+          ? `${head}.environ`
+          : undefined;
+    const defaultValue = args[1] ?? keywordArgument(call, 'default');
+    return {
+      envName,
+      isOs: true,
+      ...(environ ? { environ } : {}),
+      ...(defaultValue ? { defaultValue } : {}),
+    };
   }
-  if (!fallback) return undefined;
-  return { call, envName, fallback: unwrap(fallback), ...(environ ? { environ } : {}) };
+  if (rest.length === 0 && readers.has(head)) {
+    const defaultValue = keywordArgument(call, 'default');
+    return { envName, isOs: false, ...(defaultValue ? { defaultValue } : {}) };
+  }
+  return undefined;
+}
+
+/** `, default="d"` taken out of a call: the reader then raises when the variable is missing. */
+function withoutKeyword(value: SgNode): TextEdit | undefined {
+  const argument = value.parent();
+  if (argument?.kind() !== 'keyword_argument') return undefined;
+  const comma = argument.prev();
+  const before = comma?.kind() === ',' ? comma.prev() : undefined;
+  if (!before || before.kind() === '(') return undefined;
+  return { start: before.range().end.index, end: argument.range().end.index, text: '' };
 }
 
 export function envFallbacks(root: SgNode): EnvFallback[] {
   const imports = importedNames(root);
-  return root.findAll({ rule: { kind: 'call' } }).flatMap((call) => envFallback(call, imports) ?? []);
+  const readers = configReaders(root, imports);
+  const found: EnvFallback[] = [];
+  for (const call of root.findAll({ rule: { kind: 'call' } })) {
+    const read = envRead(call, imports, readers);
+    if (!read) continue;
+    const parent = call.parent();
+    // Handles: os.environ.get("SECRET_KEY") or "you-will-never-guess"
+    if (
+      !read.defaultValue &&
+      parent?.kind() === 'boolean_operator' &&
+      parent.field('left')?.id() === call.id()
+    ) {
+      if (parent.field('operator')?.text() !== 'or') continue;
+      const fallback = unwrap(parent.field('right')!);
+      const required = read.environ
+        ? {
+            start: parent.range().start.index,
+            end: parent.range().end.index,
+            text: `${read.environ}["${read.envName}"]`,
+          }
+        : undefined;
+      found.push({ node: parent, call, envName: read.envName, fallback, ...(required ? { required } : {}) });
+      continue;
+    }
+    if (!read.defaultValue) continue;
+    const fallback = unwrap(read.defaultValue);
+    const required = read.isOs
+      ? read.environ
+        ? {
+            start: call.range().start.index,
+            end: call.range().end.index,
+            text: `${read.environ}["${read.envName}"]`,
+          }
+        : undefined
+      : withoutKeyword(read.defaultValue);
+    found.push({ node: call, call, envName: read.envName, fallback, ...(required ? { required } : {}) });
+  }
+  return found;
 }
 
 /** The name an env fallback is stored under, when the call is the whole right side (`SECRET = os.getenv(...)`). */

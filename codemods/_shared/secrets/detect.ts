@@ -40,7 +40,7 @@ const formatEnvNames: Record<string, string> = {
   'an Anthropic API key': 'ANTHROPIC_API_KEY',
 };
 
-const minimumLength: Record<SecretKind, number> = { password: 6, secret: 8, token: 12, key: 12 };
+export const minimumLength: Record<SecretKind, number> = { password: 6, secret: 8, token: 12, key: 12 };
 
 /** `process.env.X || 'literal'` and `const { X = 'literal' } = process.env`: default-password's findings. */
 export function isEnvFallback(valueNode: Node, ancestors: readonly Node[]): boolean {
