@@ -78,6 +78,16 @@ function carriesPassword(expression: SgNode | undefined): boolean {
     expression,
     ...expression.findAll({ rule: { any: [{ kind: 'identifier' }, { kind: 'attribute' }] } }),
   ];
+  // Handles: request.form["password"], data.get("password")
+  const keys = expression.findAll({ rule: { kind: 'string' } }).filter((literal) => {
+    const parent = literal.parent();
+    const holder = parent?.kind() === 'argument_list' ? parent.parent() : parent;
+    const isKey =
+      parent?.kind() === 'subscript' ||
+      (holder?.kind() === 'call' && /\.get$/.test(calleeName(holder) ?? ''));
+    return isKey && secretKind(stringValue(literal) ?? '') === 'password';
+  });
+  if (keys.length > 0) return true;
   return nodes.some((node) => {
     const kind = node.kind();
     if (kind === 'attribute') return secretKind(node.field('attribute')?.text() ?? '') === 'password';

@@ -68,6 +68,8 @@ export const projects = [
     commit: '2d21903008b185b66ee644bfe231bb953298e9b1',
   },
   { name: 'dispatch', mirror: 'Netflix+dispatch', commit: 'dd2837e82a0bf5565b1b4b4b91ea30b7262d4061' },
+  { name: 'fitness', mirror: 'pipihhh+fitness', commit: 'ea08c9e131b01aae09f6b6d14431544d9c7c4711' },
+  { name: 'rdoriol-fastapi', mirror: 'rdoriol+FastAPI', commit: 'a479122eeb9d06974dd3f5373697cf3231634451' },
   // The framework's documentation examples (docs_src/): many small apps, the shapes users copy.
   { name: 'fastapi', mirror: 'fastapi+fastapi', commit: 'c3f316b7e814667e8ee81e03a7330d00ee61e45c' },
 ];
