@@ -165,8 +165,9 @@ function checkConstants(state: Context): void {
     const name = dottedName(assignment.field('left'))?.split('.').at(-1);
     const value = assignment.field('right');
     if (!name || !value || !lifetimeName.test(name)) continue;
-    const purpose = classify(name) ?? 'access';
-    if (purpose === 'purpose') continue;
+    // Only names that say which token (`ACCESS_...`, `JWT_...`, `REFRESH_...`): an `API_TOKEN_EXPIRE_DAYS` is long-lived by design
+    const purpose = classify(name);
+    if (purpose !== 'access' && purpose !== 'refresh') continue;
     const right = unwrap(value);
     if (right.kind() === 'call') {
       const seconds = timedeltaSeconds(right, state.imports);
