@@ -121,7 +121,7 @@ function checkComparisons(context: PythonContext): void {
 
 const detector: PythonDetector = {
   prefilter: (text) =>
-    /getenv|environ|Settings|decouple/.test(text) ||
+    /getenv|environ|Settings|decouple|Config\s*\(/.test(text) ||
     (defaultCredentialAnywhere.test(text) && secretWord.test(text) && secretName.test(text)),
   check(context) {
     if (isPythonTestPath(context)) return;

@@ -303,8 +303,7 @@ function checkEncode(state: Context): void {
 }
 
 const detector: PythonDetector = {
-  prefilter: (text) =>
-    /timedelta|jwt|jose|(?:TOKEN|token).*(?:EXPIRE|expire|LIFETIME|lifetime|TTL|ttl)/.test(text),
+  prefilter: (text) => /timedelta|jwt|jose/i.test(text) || lifetimeName.test(text),
   check(context) {
     if (isPythonTestPath(context)) return;
     let refreshFlow: boolean | undefined;

@@ -201,7 +201,7 @@ function check(context: PythonContext): void {
 
 const detector: PythonDetector = {
   prefilter: (text) =>
-    /\b(?:print|log|logger|logging|LOGGER|LOG|\w+_log(?:ger)?)\b/.test(text) &&
+    /print|log/i.test(text) &&
     ((secretWord.test(text) && secretName.test(text)) ||
       /authorization|cookie|headers|x-api-key/i.test(text)),
   check(context) {

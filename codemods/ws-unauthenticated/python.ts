@@ -156,7 +156,7 @@ function check(context: PythonContext): void {
 }
 
 const detector: PythonDetector = {
-  prefilter: /\bconnect\b|websocket/,
+  prefilter: /connect|websocket/i,
   check(context) {
     if (!isPythonTestPath(context)) check(context);
   },

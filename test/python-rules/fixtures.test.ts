@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { matchesPrefilter } from '../../src/engine/rule.js';
 import { pythonDetectors } from './detectors.js';
 import { loadPythonFixtures, pyCompileErrors, pythonAvailable, runPython } from './helpers.js';
 
@@ -32,6 +33,17 @@ describe.each(pythonDetectors)('Python detector of %s', (id, detector, fixes) =>
         texts[fixture.name + '.fixed'] = runPython(detector, fixture.text, fixture.relativePath).output;
     }
     expect(pyCompileErrors(texts)).toEqual({});
+  });
+
+  it('lets through every fixture it reports on (the prefilter never hides a finding)', () => {
+    const hidden = fixtures
+      .filter(
+        (fixture) =>
+          runPython(detector, fixture.text, fixture.relativePath, undefined, false).reports.length > 0,
+      )
+      .filter((fixture) => !matchesPrefilter(detector.prefilter, fixture.text))
+      .map((fixture) => fixture.name);
+    expect(hidden).toEqual([]);
   });
 
   for (const fixture of fixtures) {

@@ -25,8 +25,9 @@ export function runPython(
   text: string,
   relativePath = 'app/main.py',
   policy: Policy = rulesPreset,
+  prefilter = true,
 ): PythonRun {
-  if (!matchesPrefilter(detector.prefilter, text)) return { reports: [], output: text };
+  if (prefilter && !matchesPrefilter(detector.prefilter, text)) return { reports: [], output: text };
   const project: ProjectInfo = { root, policy, moduleSystem: 'esm' };
   const reports: TextReport[] = [];
   detector.check({
