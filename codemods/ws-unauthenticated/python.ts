@@ -15,7 +15,9 @@ import {
  * Authorization header), calls something that verifies one, or refuses the connection.
  */
 const authenticates =
-  /\bauth\b|token|cookie|authorization|api_?key|jwt|credential|verify|decode|authenticat|current_user|get_user|ConnectionRefusedError|disconnect|return\s+False|1008|POLICY_VIOLATION|\.close\s*\(/i;
+  /\bauth\b|token|cookie|authorization|api_?key|jwt|credential|verify|decode|authenticat|current_user|get_user|1008|POLICY_VIOLATION/i;
+/** socket.io's ways to refuse a client in `connect`. */
+const refuses = /ConnectionRefusedError|disconnect|return\s+False/;
 
 function parameterNames(definition: SgNode): string[] {
   const parameters = definition.field('parameters');
@@ -56,7 +58,7 @@ function isSocketIoConnect(definition: SgNode): boolean {
 // Handles: @sio.event async def connect(sid, environ, auth): await sio.save_session(sid, {})
 function checkSocketIo(definition: SgNode, context: PythonContext): void {
   const body = definition.field('body');
-  if (!body || authenticates.test(body.text())) return;
+  if (!body || authenticates.test(body.text()) || refuses.test(body.text())) return;
   context.report(
     reportOf(
       context,
