@@ -230,7 +230,7 @@ function checkBcryptCost(call: SgNode, context: PythonContext, imports: Map<stri
   context.report({
     ...reportOf(context, cost, message, { fix: [replaceNode(cost, String(minimum))] }),
     // Shown where the rule's fixes are off (its JS findings need a migration): the edit is this one number.
-    unfixableReason: `raise it to ${minimum}; stored hashes keep verifying and are rehashed at the next login`,
+    unfixableReason: `raise it to ${minimum}: hashes stored at the lower cost keep verifying`,
   });
 }
 
