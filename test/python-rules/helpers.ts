@@ -26,12 +26,13 @@ export function runPython(
   relativePath = 'app/main.py',
   policy: Policy = rulesPreset,
   prefilter = true,
+  projectRoot = root,
 ): PythonRun {
   if (prefilter && !matchesPrefilter(detector.prefilter, text)) return { reports: [], output: text };
-  const project: ProjectInfo = { root, policy, moduleSystem: 'esm' };
+  const project: ProjectInfo = { root: projectRoot, policy, moduleSystem: 'esm' };
   const reports: TextReport[] = [];
   detector.check({
-    file: join(root, relativePath),
+    file: join(projectRoot, relativePath),
     text,
     project,
     policy,

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import type { SgNode } from '@ast-grep/napi';
 import type { PythonContext } from '../../../src/engine/languages/python-detector.js';
 import {
@@ -68,8 +70,14 @@ export function wiresControl(context: PythonContext, apps: PythonApp[], signs: C
   if (importedModules(root).some((module) => signs.packages.test(module) || signs.named.test(module)))
     return true;
   const appNames = new Set(apps.map((app) => app.name));
+  const imports = importedNames(root);
   for (const call of root.findAll({ rule: { kind: 'call' } })) {
     const callee = calleeName(call) ?? '';
+    // install_security(app) (`secure add` for FastAPI), setup_middleware(app): the helper's module is read
+    if (positionalArguments(call).some((argument) => appNames.has(argument.text()))) {
+      const helper = localModuleText(context, imports.get(callee.split('.')[0]));
+      if (helper !== undefined && helperWires(helper, signs)) return true;
+    }
     // app.add_middleware(SecurityHeadersMiddleware), Middleware(RateLimitMiddleware), FastAPI(middleware=[...])
     if (/(?:^|\.)(?:add_middleware|Middleware)$/.test(callee)) {
       const middleware = dottedName(positionalArguments(call)[0]) ?? '';
@@ -88,6 +96,48 @@ export function wiresControl(context: PythonContext, apps: PythonApp[], signs: C
     const decorators = definition.children().filter((child) => child.kind() === 'decorator');
     return signs.named.test(name) || decorators.some((decorator) => signs.named.test(decorator.text()));
   });
+}
+
+/** The control in a helper module's own text: its imports, the middleware it adds, the headers it sets. */
+function helperWires(text: string, signs: ControlSigns): boolean {
+  if (signs.inText?.test(text) || signs.named.test(text)) return true;
+  return [...text.matchAll(/^\s*(?:from|import)\s+([\w.]+)/gm)].some((match) =>
+    signs.packages.test(match[1]),
+  );
+}
+
+/**
+ * The text of the local module a name is imported from (`app.http_security.install_security` ->
+ * `app/http_security/__init__.py`), looked up from the file's folder for relative imports, else from the project
+ * root and each folder between it and the file (`backend/app/...` layouts); undefined when none is found.
+ */
+function localModuleText(context: PythonContext, imported: string | undefined): string | undefined {
+  if (!imported) return undefined;
+  const dots = /^\.*/.exec(imported)![0].length;
+  const segments = imported.slice(dots).split('.').slice(0, -1);
+  if (segments.length === 0 && dots === 0) return undefined;
+  const bases: string[] = [];
+  if (dots > 0) {
+    let base = dirname(context.file);
+    for (let level = 1; level < dots; level++) base = dirname(base);
+    bases.push(base);
+  } else {
+    const root = context.project.root;
+    bases.push(root);
+    const inside = relative(root, dirname(context.file)).split(sep).filter(Boolean);
+    for (let depth = 1; depth <= inside.length; depth++) bases.push(join(root, ...inside.slice(0, depth)));
+  }
+  for (const base of bases) {
+    const path = join(base, ...segments);
+    for (const candidate of [`${path}.py`, join(path, '__init__.py')]) {
+      try {
+        return readFileSync(candidate, 'utf8');
+      } catch {
+        // not this one
+      }
+    }
+  }
+  return undefined;
 }
 
 export function reportApps(
