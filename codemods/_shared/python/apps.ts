@@ -75,8 +75,11 @@ export function wiresControl(context: PythonContext, apps: PythonApp[], signs: C
     const callee = calleeName(call) ?? '';
     // install_security(app) (`secure add` for FastAPI), setup_middleware(app): the helper's module is read
     if (positionalArguments(call).some((argument) => appNames.has(argument.text()))) {
-      const helper = localModuleText(context, imports.get(callee.split('.')[0]));
+      const imported = imports.get(callee.split('.')[0]);
+      const helper = localModuleText(context, imported);
       if (helper !== undefined && helperWires(helper, signs)) return true;
+      // A setup helper this module cannot read may wire anything: silent, as the JS rules are for `configure(app)`
+      if (helper === undefined && imported !== undefined && setupHelper.test(callee)) return true;
     }
     // app.add_middleware(SecurityHeadersMiddleware), Middleware(RateLimitMiddleware), FastAPI(middleware=[...])
     if (/(?:^|\.)(?:add_middleware|Middleware)$/.test(callee)) {
@@ -97,6 +100,9 @@ export function wiresControl(context: PythonContext, apps: PythonApp[], signs: C
     return signs.named.test(name) || decorators.some((decorator) => signs.named.test(decorator.text()));
   });
 }
+
+/** Helpers that set an app up (`install_security`, `setup_middleware`, `configure_app`), unlike `uvicorn.run(app)`. */
+const setupHelper = /install|setup|set_up|configure|middleware|secur/i;
 
 /** The control in a helper module's own text: its imports, the middleware it adds, the headers it sets. */
 function helperWires(text: string, signs: ControlSigns): boolean {
