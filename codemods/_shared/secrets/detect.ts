@@ -36,7 +36,7 @@ function connectionEnvName(url: string): string {
   return `${scheme.replace(/[^a-z0-9]/g, '_').toUpperCase()}_URL`;
 }
 
-const minimumLength: Record<SecretKind, number> = { password: 6, secret: 8, token: 12, key: 12 };
+export const minimumLength: Record<SecretKind, number> = { password: 6, secret: 8, token: 12, key: 12 };
 
 /** `process.env.X || 'literal'` and `const { X = 'literal' } = process.env`: default-password's findings. */
 export function isEnvFallback(valueNode: Node, ancestors: readonly Node[]): boolean {

@@ -1,0 +1,63 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { hasRefreshFlow } from '../jwt/refresh-flow.js';
+
+/**
+ * The project's Python sources as one text, for facts a fix needs from the rest of the project (is there a
+ * refresh flow). Virtual environments, caches and dependencies are left out; read once per root and bounded.
+ */
+const skippedFolders = new Set([
+  '.git',
+  'node_modules',
+  '__pycache__',
+  'site-packages',
+  '.venv',
+  'venv',
+  '.tox',
+  '.nox',
+  '.mypy_cache',
+  '.pytest_cache',
+  'build',
+  'dist',
+]);
+const maxFiles = 5000;
+const maxBytes = 1024 * 1024;
+const textByRoot = new Map<string, string>();
+
+function pythonSourcesText(root: string): string {
+  const cached = textByRoot.get(root);
+  if (cached !== undefined) return cached;
+  const texts: string[] = [];
+  const visit = (dir: string) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    // A virtual environment under any name holds its pyvenv.cfg.
+    if (entries.some((entry) => entry.name === 'pyvenv.cfg')) return;
+    for (const entry of entries) {
+      if (texts.length >= maxFiles) return;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!skippedFolders.has(entry.name)) visit(path);
+      } else if (entry.isFile() && entry.name.endsWith('.py')) {
+        try {
+          if (statSync(path).size <= maxBytes) texts.push(readFileSync(path, 'utf8'));
+        } catch {
+          // An unreadable file tells nothing here; discovery reports it.
+        }
+      }
+    }
+  };
+  if (existsSync(root)) visit(root);
+  const text = texts.join('\n');
+  textByRoot.set(root, text);
+  return text;
+}
+
+/** The JS rule's refresh-flow test, over this file, the project's JS/TS sources and its Python sources. */
+export function hasPythonRefreshFlow(root: string, fileText: string): boolean {
+  return hasRefreshFlow(root, fileText) || hasRefreshFlow(root, pythonSourcesText(root));
+}

@@ -1,0 +1,143 @@
+import type { SgNode } from '@ast-grep/napi';
+import type { PythonContext, PythonDetector } from '../../src/engine/languages/python-detector.js';
+import { isSecretName } from '../_shared/secrets/names.js';
+import { defaultCredentialAnywhere, secretName, secretWord } from '../_shared/secrets/prefilter.js';
+import { isDefaultCredential, knownKeyFormat, urlPassword } from '../_shared/secrets/values.js';
+import {
+  assignmentPosition,
+  envFallbacks,
+  literalSites,
+  noValue,
+  storedUnder,
+  type EnvFallback,
+} from '../_shared/python/secrets.js';
+import { dottedName, isPythonTestPath, reportOf, stringValue } from '../_shared/python/syntax.js';
+
+// Handles: os.getenv("JWT_SECRET", "dev-secret"), os.environ.get("SECRET_KEY") or "x", config("DB_PASSWORD", default="x")
+function checkFallback(found: EnvFallback, context: PythonContext): void {
+  const fallback = stringValue(found.fallback);
+  if (fallback === undefined || noValue.test(fallback.trim())) return;
+  const credential = urlPassword(fallback) !== undefined || knownKeyFormat(fallback) !== undefined;
+  if (!credential && !isSecretName(found.envName) && !isSecretName(storedUnder(found.node))) return;
+  const message = `Environment variable ${found.envName} falls back to a hard-coded value when it is missing`;
+  context.report(
+    reportOf(
+      context,
+      found.node,
+      message,
+      found.required
+        ? { fix: [found.required] }
+        : {
+            unfixableReason: `read it with os.environ["${found.envName}"] (import os) so a missing variable fails`,
+          },
+    ),
+  );
+}
+
+/** `SECRET_KEY: str = "changethis"`: the annotation stays, the default goes, pydantic then requires the variable. */
+function checkSettingsDefault(assignment: SgNode, name: string, value: SgNode, context: PythonContext): void {
+  const literal = stringValue(value) ?? '';
+  if (noValue.test(literal.trim())) return;
+  const type = assignment.field('type');
+  const message = `Settings field \`${name}\` has a hard-coded default, used whenever the variable is missing`;
+  if (!type) {
+    context.report(
+      reportOf(context, value, message, {
+        unfixableReason: `declare it \`${name}: str\` without a default so pydantic requires it`,
+      }),
+    );
+    return;
+  }
+  context.report(
+    reportOf(context, value, message, {
+      fix: [{ start: type.range().end.index, end: value.range().end.index, text: '' }],
+    }),
+  );
+}
+
+// Handles: class Settings(BaseSettings): SECRET_KEY: str = Field("dev", ...) / Field(default="dev")
+function checkSettingsFieldCall(assignment: SgNode, name: string, context: PythonContext): void {
+  const right = assignment.field('right');
+  if (right?.kind() !== 'call' || !/(?:^|\.)Field$/.test(dottedName(right.field('function')) ?? '')) return;
+  const list = right.field('arguments');
+  const first = list?.namedChildren().find((child) => child.kind() !== 'comment');
+  const literal =
+    first && first.kind() !== 'keyword_argument'
+      ? first
+      : list
+          ?.namedChildren()
+          .find((child) => child.kind() === 'keyword_argument' && child.field('name')?.text() === 'default')
+          ?.field('value');
+  const value = stringValue(literal);
+  if (!literal || value === undefined || noValue.test(value.trim())) return;
+  context.report(
+    reportOf(
+      context,
+      literal,
+      `Settings field \`${name}\` has a hard-coded default, used whenever the variable is missing`,
+      {
+        unfixableReason:
+          'remove the default from Field(...) (use Field(...) or no default) so pydantic requires it',
+      },
+    ),
+  );
+}
+
+// Handles: password = "admin", connect(password="changeme"), {"password": "root"}
+function checkDefaultCredentials(context: PythonContext): void {
+  for (const site of literalSites(context.root)) {
+    if (site.position === 'settings-field') continue;
+    const value = stringValue(site.value) ?? '';
+    if (!isDefaultCredential(value) || !isSecretName(site.name)) continue;
+    // `{"password": "password"}`, `PASSWORD = "password"`: a field or form name, not a credential
+    if (site.name.toLowerCase().replace(/[^a-z0-9]/g, '') === value.toLowerCase().replace(/[^a-z0-9]/g, ''))
+      continue;
+    context.report(
+      reportOf(context, site.value, `A default credential is hard-coded in \`${site.name}\``, {
+        unfixableReason: 'read it from settings (an environment variable without a default) and rotate it',
+      }),
+    );
+  }
+}
+
+// Handles: if password == "admin": a backdoor no variable can close
+function checkComparisons(context: PythonContext): void {
+  for (const comparison of context.root.findAll({ rule: { kind: 'comparison_operator' } })) {
+    const operands = comparison.namedChildren();
+    if (operands.length !== 2 || !/==/.test(comparison.text())) continue;
+    for (const [literal, other] of [operands, [...operands].reverse()]) {
+      const value = stringValue(literal);
+      const name = dottedName(other)?.split('.').at(-1);
+      if (value === undefined || !name || !isDefaultCredential(value) || !isSecretName(name)) continue;
+      context.report(
+        reportOf(context, comparison, `\`${name}\` is compared with a default credential`, {
+          unfixableReason: 'compare against a bcrypt hash from your user store instead of a fixed password',
+        }),
+      );
+      break;
+    }
+  }
+}
+
+const detector: PythonDetector = {
+  prefilter: (text) =>
+    /getenv|environ|Settings|decouple|Config\s*\(/.test(text) ||
+    (defaultCredentialAnywhere.test(text) && secretWord.test(text) && secretName.test(text)),
+  check(context) {
+    if (isPythonTestPath(context)) return;
+    for (const found of envFallbacks(context.root)) checkFallback(found, context);
+    for (const site of literalSites(context.root)) {
+      if (site.position !== 'settings-field' || !site.assignment || !isSecretName(site.name)) continue;
+      checkSettingsDefault(site.assignment, site.name, site.value, context);
+    }
+    for (const assignment of context.root.findAll({ rule: { kind: 'assignment' } })) {
+      const name = dottedName(assignment.field('left'));
+      if (!name || !isSecretName(name) || assignmentPosition(assignment) !== 'settings-field') continue;
+      checkSettingsFieldCall(assignment, name, context);
+    }
+    checkDefaultCredentials(context);
+    checkComparisons(context);
+  },
+};
+
+export default detector;
