@@ -155,7 +155,7 @@ const rule: SourceRule = {
     checklist: 'password-hashing',
     severity: 'high',
     cwe: [256, 916, 759],
-    fixable: false,
+    fixable: true,
     hint: 'Store bcrypt hashes (await bcrypt.hash(password, cost)) and check them with await bcrypt.compare(password, hash); rehash old hashes at the next login.',
   },
   prefilter: (text) =>

@@ -9,7 +9,7 @@ import {
   type WorkItem,
   type WorkResult,
 } from './process-file.js';
-import type { ProjectInfo } from './rule.js';
+import { textRulesOf, type ProjectInfo } from './rule.js';
 
 const chunkSize = 32;
 /** Below this many files a worker's start-up (loading the parser and the rules) costs more than it saves. */
@@ -33,7 +33,8 @@ function workerScript(): string | undefined {
 /** Workers load the rules from the registry by id: rules made elsewhere (tests, API users) run in-process. */
 async function fromRegistry(rules: SelectedRules): Promise<boolean> {
   const { rules: registry } = await import('../../codemods/index.js');
-  return [...rules.source, ...rules.text].every((rule) => registry.includes(rule));
+  const known = new Set<unknown>([...registry, ...textRulesOf(registry)]);
+  return [...rules.source, ...rules.text].every((rule) => known.has(rule));
 }
 
 function newWorker(script: string, rules: SelectedRules, projects: ReadonlyMap<string, ProjectInfo>): Worker {

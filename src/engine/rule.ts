@@ -153,12 +153,21 @@ export interface SourceRule {
 /** A source rule's detector for text files: what a TextRule does, under the source rule's meta. */
 export type TextFileDetector = Pick<TextRule, 'appliesTo' | 'prefilter' | 'check'>;
 
+/** One text rule per source rule, made once: the worker pool tells registry rules from a test's by identity. */
+const textRuleOfSource = new WeakMap<SourceRule, TextRule>();
+
 /** The text rules, and the text-file detectors of source rules, as text rules for the engine to run. */
 export function textRulesOf(rules: readonly Rule[]): TextRule[] {
   return rules.flatMap((rule): TextRule[] => {
     if (rule.kind === 'text') return [rule];
-    if (rule.kind === 'source' && rule.textFiles)
-      return [{ kind: 'text', meta: rule.meta, ...rule.textFiles }];
+    if (rule.kind === 'source' && rule.textFiles) {
+      let derived = textRuleOfSource.get(rule);
+      if (!derived) {
+        derived = { kind: 'text', meta: rule.meta, ...rule.textFiles };
+        textRuleOfSource.set(rule, derived);
+      }
+      return [derived];
+    }
     return [];
   });
 }
