@@ -6,7 +6,7 @@ import { OffsetMap } from './offset-map.js';
 import { parseSource, recastParser } from './parse.js';
 import { sourceStyle } from './source-style.js';
 import { applyTextEdits } from './text-edits.js';
-import { statementsUseSemicolons, TreeEdits } from './tree-edits.js';
+import { TreeEdits, writtenStyle } from './tree-edits.js';
 import type { FixApi, Finding, FixSideEffects, ProjectInfo, SourceRule } from './rule.js';
 
 export { checkSource, candidateRules, type ParseFailure } from './check-source.js';
@@ -81,7 +81,7 @@ function attemptFixes(
   };
   for (const entry of fixable) entry.fix!(api);
   const program = (fileNode as unknown as { program: Node & { original?: Node } }).program;
-  const style = sourceStyle(text, statementsUseSemicolons(program.original ?? program, parsedText));
+  const style = sourceStyle(text, writtenStyle(program.original ?? program, parsedText));
   const applied = fixable.map((entry) => entry.finding);
   try {
     const edits = new TreeEdits(text, style, new OffsetMap(text, parsedText)).of(program);

@@ -8,12 +8,6 @@ export interface SourceStyle {
   eol: '\n' | '\r\n';
 }
 
-function dominantQuote(text: string): 'single' | 'double' {
-  const single = text.match(/'[^'\n]*'/g)?.length ?? 0;
-  const double = text.match(/"[^"\n]*"/g)?.length ?? 0;
-  return single >= double ? 'single' : 'double';
-}
-
 /** Tabs when most indented lines start with one; else the most common step between indentation depths. */
 function indentUnit(text: string): string {
   let tabs = 0;
@@ -36,14 +30,16 @@ function indentUnit(text: string): string {
   return ' '.repeat(width);
 }
 
-/** `semicolons` comes from the parsed statements (see statementsUseSemicolons). */
-export function sourceStyle(text: string, semicolons: boolean): SourceStyle {
+/** `written` comes from the parsed file (see writtenStyle): its statements' semicolons and its quotes. */
+export function sourceStyle(
+  text: string,
+  written: { semicolons: boolean; quote: 'single' | 'double' },
+): SourceStyle {
   const crlf = text.match(/\r\n/g)?.length ?? 0;
   const lf = (text.match(/\n/g)?.length ?? 0) - crlf;
   return {
     indent: indentUnit(text),
-    quote: dominantQuote(text),
-    semicolons,
+    ...written,
     eol: crlf > lf ? '\r\n' : '\n',
   };
 }

@@ -220,7 +220,10 @@ export class TreeEdits {
   /** `now` printed over the range of `was`. */
   private replacement(parent: AnyNode, key: string, was: AnyNode, now: AnyNode): TextEdit {
     const ownText = this.text.slice(this.start(was), this.end(was));
-    let text = this.print(now, this.start(was), this.end(was));
+    // A string put in place of code that started with a string keeps that string's quote.
+    const quote =
+      now.type === 'StringLiteral' ? ({ '"': 'double', "'": 'single' } as const)[ownText[0]] : undefined;
+    let text = this.print(now, this.start(was), this.end(was), quote);
     if (statementEndingInSemicolon.test(now.type) && !ownText.endsWith(';')) text = text.replace(/;$/, '');
     else if (!ownText.includes('\n') && text.includes('\n') && isPlainData(now)) text = onOneLine(text);
     if (parent && needsParens(parent, key, now) && !was.extra?.parenthesized) text = `(${text})`;
@@ -398,13 +401,13 @@ export class TreeEdits {
   }
 
   /** A node printed alone, laid out for a range starting at `start`. */
-  private print(node: AnyNode, start: number, end: number): string {
+  private print(node: AnyNode, start: number, end: number, quote = this.style.quote): string {
     const hidden: [AnyNode, AnyNode[]][] = [];
     hideCommentsOutside(node, (comment) => this.start(comment) >= start && this.end(comment) <= end, hidden);
     let code: string;
     try {
       code = recast.print(node, {
-        quote: this.style.quote,
+        quote,
         tabWidth: this.tabWidth,
         useTabs: this.style.indent === '\t',
         lineTerminator: '\n',
@@ -450,10 +453,18 @@ export class TreeEdits {
   }
 }
 
-/** Whether most statements of the parsed file end with `;` (statements a fix adds then do too). */
-export function statementsUseSemicolons(program: AnyNode, text: string): boolean {
+/**
+ * How the parsed file writes statements and strings: whether most statements end with `;`, and the quote
+ * most string literals use (comments and templates do not count). Statements and strings a fix adds follow.
+ */
+export function writtenStyle(
+  program: AnyNode,
+  text: string,
+): { semicolons: boolean; quote: 'single' | 'double' } {
   let withSemicolon = 0;
   let without = 0;
+  let single = 0;
+  let double = 0;
   const visit = (node: AnyNode, parent: AnyNode | undefined) => {
     if (!isNode(node)) return;
     const inForHead =
@@ -461,6 +472,10 @@ export function statementsUseSemicolons(program: AnyNode, text: string): boolean
     if (statementEndingInSemicolon.test(node.type) && !inForHead && typeof node.end === 'number') {
       if (text[node.end - 1] === ';') withSemicolon++;
       else without++;
+    }
+    if (node.type === 'StringLiteral' && typeof node.start === 'number') {
+      if (text[node.start] === "'") single++;
+      else if (text[node.start] === '"') double++;
     }
     for (const key of Object.keys(node)) {
       if (ignoredKeys.has(key)) continue;
@@ -470,5 +485,5 @@ export function statementsUseSemicolons(program: AnyNode, text: string): boolean
     }
   };
   visit(program, undefined);
-  return withSemicolon >= without;
+  return { semicolons: withSemicolon >= without, quote: double > single ? 'double' : 'single' };
 }
