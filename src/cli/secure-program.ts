@@ -79,6 +79,10 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
     .option('--install', "run the project's package manager when fixes added dependencies", false)
     .option('--baseline <file>', 'leave the findings recorded in this baseline file alone')
     .option('--no-cache', 'do not read or write the content-hash cache')
+    .option(
+      '--allow-skipped',
+      'files that cannot be read or parsed are reported and the rest fixed, without failing the run (exit 2 otherwise, after fixing the rest)',
+    )
     .action(async function (this: Command, paths: string[], options: FixCommandOptions) {
       // Loaded on demand: the fixer brings recast and jscodeshift, which check and list never need.
       const { fixCommand } = await import('./commands/fix.js');

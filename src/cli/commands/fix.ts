@@ -7,7 +7,7 @@ import { gitRoot } from '../../engine/git.js';
 import type { Finding, ProjectInfo, Rule } from '../../engine/rule.js';
 import { loadGeneratorRunner } from '../../engine/planned-modules.js';
 import { runFix, type FileChange, type GeneratorRunner } from '../../engine/run-fix.js';
-import { toolFingerprint } from './check.js';
+import { checkVerdict, toolFingerprint } from './check.js';
 import { selectRules } from '../../engine/run-check.js';
 import { ExitCode } from '../../errors.js';
 import { progressReporter } from '../format/progress.js';
@@ -22,6 +22,8 @@ export interface FixCommandOptions {
   install?: boolean;
   baseline?: string;
   cache: boolean;
+  /** Fix what parses and report files that cannot be read or parsed without failing the run. */
+  allowSkipped?: boolean;
 }
 
 /**
@@ -127,10 +129,15 @@ export async function fixCommand(
       `${colors.green(options.dryRun ? 'would add' : 'added')} ${group.generators.join(' ')} (secure add): ${group.files.join(', ')}`,
     );
   }
-  for (const error of outcome.check.parseErrors)
-    output.err(
-      `${colors.yellow('warning:')} ${show(error.file)}:${error.line}:${error.column} does not parse (${error.message}); left alone`,
-    );
+  // Like ESLint --fix: what parses is fixed; a file that cannot be read or parsed is named, one line each,
+  // and fails the run (exit 2) unless --allow-skipped. A rule failure is reported below, with the outcome.
+  const verdict = checkVerdict(
+    output,
+    cwd,
+    paths,
+    { ...outcome.check, ruleErrors: [] },
+    { allowSkipped: Boolean(options.allowSkipped) },
+  );
   for (const error of outcome.parseErrors)
     output.err(
       `${colors.yellow('warning:')} ${show(error.file)}:${error.failure.line}:${error.failure.column} does not parse for the fixer (${error.failure.message}); left alone`,
@@ -182,7 +189,7 @@ export async function fixCommand(
         `Next: run \`${dependency.command}\` in ${where} to install ${dependency.names.join(', ')} (or pass --install).`,
       );
   }
-  if (installFailed) return ExitCode.usage;
+  if (installFailed || verdict !== 'ok') return ExitCode.usage;
   if (outcome.check.ruleErrors.length > 0) return ExitCode.usage;
   return outcome.unfixed.length > 0 ? ExitCode.findings : ExitCode.ok;
 }
