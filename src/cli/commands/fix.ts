@@ -8,6 +8,7 @@ import type { Finding, ProjectInfo, Rule } from '../../engine/rule.js';
 import { loadGeneratorRunner } from '../../engine/planned-modules.js';
 import { runFix, type FileChange, type GeneratorRunner } from '../../engine/run-fix.js';
 import { checkVerdict, toolFingerprint } from './check.js';
+import { binaryFilePatch } from './fix-binary-patch.js';
 import { selectRules } from '../../engine/run-check.js';
 import { ExitCode } from '../../errors.js';
 import { progressReporter } from '../format/progress.js';
@@ -32,6 +33,8 @@ export interface FixCommandOptions {
  */
 export function filePatch(change: FileChange, base: string): string {
   const name = relative(base, change.path).split(sep).join('/');
+  if (change.latin1 && change.bytes.before && !change.created)
+    return binaryFilePatch(name, change.bytes.before, change.bytes.after);
   const hunks = formatPatch(
     structuredPatch(`a/${name}`, `b/${name}`, change.before, change.after, '', '', { context: 3 }),
   );
@@ -60,6 +63,15 @@ function patchBaseFinder(projects: readonly ProjectInfo[], cwd: string): (path: 
     }
     return base;
   };
+}
+
+/** The lines of the file a change touches, for reading a binary patch: `12, 40-41`. */
+function changedLines(change: FileChange): string {
+  const ranges = structuredPatch('', '', change.before, change.after, '', '', { context: 0 }).hunks.map(
+    (hunk) =>
+      hunk.oldLines > 1 ? `${hunk.oldStart}-${hunk.oldStart + hunk.oldLines - 1}` : `${hunk.oldStart}`,
+  );
+  return ranges.join(', ');
 }
 
 function plural(count: number, word: string): string {
@@ -107,10 +119,9 @@ export async function fixCommand(
   for (const change of outcome.changes) {
     if (options.dryRun) {
       output.out(filePatch(change, patchBase(change.path)).replace(/\n$/, ''));
-      // The patch is printed as UTF-8 text; the file's own bytes differ wherever it is not ASCII.
       if (change.latin1)
         output.err(
-          `${colors.yellow('warning:')} ${show(change.path)} is not valid UTF-8: its patch shows those bytes as Latin-1 and git apply will not take it; the real run keeps every byte outside the fix`,
+          `${colors.dim('note:')} ${show(change.path)} is not valid UTF-8: its patch is a git binary patch (git apply writes its exact bytes); the fix changes lines ${changedLines(change)}`,
         );
       continue;
     }
