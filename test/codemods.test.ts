@@ -41,9 +41,8 @@ describe.each(fixtureRules.map((rule) => [rule.meta.id, rule] as const))('rule %
         expect(first.parseError).toBeUndefined();
         expect(first.findings.some((f) => f.fixable)).toBe(true);
         expect(first.output).toBe(fixture.expected);
-        const second = runRule(rule, first.output, fixture.relativePath, fixture.project);
-        expect(second.output, 'a second fix must change nothing').toBe(first.output);
-        expect(second.findings.filter((f) => f.fixable)).toEqual([]);
+        // No second pass here: secure fix re-detects every staged file itself and refuses a fix that does
+        // not settle (test/engine/fix-settles.test.ts).
         if (typed(fixture.relativePath)) {
           const path = join(fixture.project.root, fixture.relativePath);
           expect(typecheck({ [path]: fixture.text }), 'the input fixture must type-check').toEqual([]);

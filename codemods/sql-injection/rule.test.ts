@@ -43,7 +43,7 @@ describe('sql-injection at run time', () => {
     expect(fixed.applied).toHaveLength(2);
     expect(fixed.output).toContain('db.prepare(`SELECT secret FROM users WHERE name = ?`).all(name)');
     expect(fixed.output).toContain(
-      "db.prepare('SELECT secret FROM users WHERE name LIKE ?').all(`${name}%`)",
+      'db.prepare("SELECT secret FROM users WHERE name LIKE ?").all(`${name}%`)',
     );
     const find = load(fixed.output);
     expect(find(payload)).toEqual([]);
@@ -177,7 +177,7 @@ describe('sql-injection: the driver told by the project, not only the file', () 
     });
     const fixed = fixSource(modelsIndexUser, join(project.root, 'core/handler.js'), [rule], project);
     expect(fixed.applied).toHaveLength(1);
-    expect(fixed.output).toContain("var query = 'SELECT name,id FROM Users WHERE login=?';");
+    expect(fixed.output).toContain('var query = "SELECT name,id FROM Users WHERE login=?";');
     expect(fixed.output).toContain('replacements: [req.body.login]');
   });
 

@@ -101,6 +101,10 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
       [],
     )
     .option('--include-tests', 'also fix findings in test files (left alone by default)')
+    .option(
+      '--allow-skipped',
+      'files that cannot be read or parsed are reported and the rest fixed, without failing the run (exit 2 otherwise, after fixing the rest)',
+    )
     .action(async function (this: Command, paths: string[], options: FixCommandOptions) {
       // Loaded on demand: the fixer brings recast and jscodeshift, which check and list never need.
       const { fixCommand } = await import('./commands/fix.js');

@@ -2,8 +2,11 @@ import jscodeshift from 'jscodeshift';
 import type { Node } from '@babel/types';
 import { BOM, parseFailure, runRules, type ParseFailure } from './check-source.js';
 import { nodePathFinder } from './node-paths.js';
+import { OffsetMap } from './offset-map.js';
 import { parseSource, recastParser } from './parse.js';
-import { keepUntouchedLines } from './text-edits.js';
+import { sourceStyle } from './source-style.js';
+import { applyTextEdits } from './text-edits.js';
+import { TreeEdits, writtenStyle } from './tree-edits.js';
 import type { FixApi, Finding, FixSideEffects, ProjectInfo, SourceRule } from './rule.js';
 
 export { checkSource, candidateRules, type ParseFailure } from './check-source.js';
@@ -18,12 +21,6 @@ export interface SourceFixResult {
   parseError?: ParseFailure;
 }
 
-function dominantQuote(text: string): 'single' | 'double' {
-  const single = text.match(/'[^'\n]*'/g)?.length ?? 0;
-  const double = text.match(/"[^"\n]*"/g)?.length ?? 0;
-  return single >= double ? 'single' : 'double';
-}
-
 function findingKey(finding: Pick<Finding, 'rule' | 'line' | 'column'>): string {
   return `${finding.rule}:${finding.line}:${finding.column}`;
 }
@@ -34,6 +31,8 @@ interface Attempt {
   unfixed: Finding[];
   sideEffects: FixSideEffects;
   parseError?: ParseFailure;
+  /** Why the fixes' edits could not be applied together. */
+  problem?: string;
 }
 
 /** One recast pass: parse, run the rules, apply the fixes of the accepted findings, print. */
@@ -46,7 +45,8 @@ function attemptFixes(
   applyFix: (finding: Finding) => boolean,
 ): Attempt {
   const sideEffects: FixSideEffects = { envExampleVars: new Set(), notes: [] };
-  const j = jscodeshift.withParser(recastParser(file));
+  const parser = recastParser(file);
+  const j = jscodeshift.withParser(parser);
   let root;
   try {
     root = j(text);
@@ -54,7 +54,11 @@ function attemptFixes(
     return { output: text, applied: [], unfixed: [], sideEffects, parseError: parseFailure(error) };
   }
   const fileNode = root.paths()[0].node as unknown as Node;
-  const reported = runRules(fileNode, text, file, rules, project).filter((entry) => accept(entry.finding));
+  // Node offsets count in the text recast gave the parser (tabs and CRLF re-rendered): rules read that one.
+  const parsedText = parser.parsedText ?? text;
+  const reported = runRules(fileNode, parsedText, file, rules, project).filter((entry) =>
+    accept(entry.finding),
+  );
   const fixable = reported.filter((entry) => entry.fix && entry.finding.fixable && applyFix(entry.finding));
   // Generator-backed findings are applied by the fix runner, project-wide, not in this file.
   const unfixed = reported
@@ -76,18 +80,22 @@ function attemptFixes(
     },
   };
   for (const entry of fixable) entry.fix!(api);
-  const lineTerminator = text.includes('\r\n') ? '\r\n' : '\n';
-  const printed = root.toSource({ lineTerminator, quote: dominantQuote(text) });
-  return {
-    output: keepUntouchedLines(text, printed),
-    applied: fixable.map((entry) => entry.finding),
-    unfixed,
-    sideEffects,
-  };
+  const program = (fileNode as unknown as { program: Node & { original?: Node } }).program;
+  const style = sourceStyle(text, writtenStyle(program.original ?? program, parsedText));
+  const applied = fixable.map((entry) => entry.finding);
+  try {
+    const edits = new TreeEdits(text, style, new OffsetMap(text, parsedText)).of(program);
+    const output = applyTextEdits(text, edits);
+    return { output, applied, unfixed, sideEffects };
+  } catch (error) {
+    return { output: text, applied, unfixed, sideEffects, problem: (error as Error).message };
+  }
 }
 
 /** Why a fixed text must not be written: it does not parse, or the caller's verifier refuses it. */
-function problemOf(output: string, file: string, verify?: (output: string) => string | undefined) {
+function problemOf(attempt: Attempt, file: string, verify?: (output: string) => string | undefined) {
+  if (attempt.problem) return attempt.problem;
+  const output = attempt.output;
   try {
     parseSource(output, file);
   } catch (error) {
@@ -97,8 +105,9 @@ function problemOf(output: string, file: string, verify?: (output: string) => st
 }
 
 /**
- * Parses with recast (through jscodeshift) so untouched code keeps its formatting, runs the same rules,
- * and applies the fixes they offered; lines no fix changed keep their exact text. `accept` lets the caller
+ * Parses with recast (through jscodeshift), runs the same rules, lets their fixes change the tree, and
+ * writes the changes back as text edits at the original offsets (TreeEdits): bytes outside a changed node
+ * are never printed again. `accept` lets the caller
  * drop findings (suppressed, baselined). The result must parse and pass `verify`; when it does not, each
  * fix is tried alone, the failing ones are left for a human with the reason, and the others still apply.
  */
@@ -125,7 +134,7 @@ export function fixSource(
   };
   const all = attemptFixes(text, file, rules, project, accept, () => true);
   if (all.parseError || all.applied.length === 0) return result(all);
-  const problem = problemOf(all.output, file, verify);
+  const problem = problemOf(all, file, verify);
   if (!problem) return result(all);
 
   const refused = new Map<string, string>();
@@ -135,11 +144,11 @@ export function fixSource(
     for (const finding of all.applied) {
       const key = findingKey(finding);
       const alone = attemptFixes(text, file, rules, project, accept, (other) => findingKey(other) === key);
-      const aloneProblem = alone.applied.length > 0 ? problemOf(alone.output, file, verify) : undefined;
+      const aloneProblem = alone.applied.length > 0 ? problemOf(alone, file, verify) : undefined;
       if (aloneProblem) refused.set(key, aloneProblem);
     }
   let rest = attemptFixes(text, file, rules, project, accept, (finding) => !refused.has(findingKey(finding)));
-  const together = rest.applied.length > 0 ? problemOf(rest.output, file, verify) : undefined;
+  const together = rest.applied.length > 0 ? problemOf(rest, file, verify) : undefined;
   if (together) {
     // Each passes alone but not together: none is written.
     for (const finding of rest.applied) refused.set(findingKey(finding), together);

@@ -10,7 +10,7 @@ import { configModuleOf, manifestPath, type Manifest } from './manifest.js';
 import { detectPackageManager, installCommandLine } from './install-dependencies.js';
 import type { Finding, ProjectInfo, SourceRule, TextEdit, TextRule } from './rule.js';
 import { lineHash } from './suppress.js';
-import { applyTextEdits } from './text-edits.js';
+import { applyTextEdits, editsOverlap } from './text-edits.js';
 
 /** One file as the transaction would leave it. Texts keep the BOM as U+FEFF; `before` is '' for a new file. */
 export interface FileChange {
@@ -139,6 +139,12 @@ export function stageFileFix(request: FileFixRequest): StagedFileFix {
     )) {
       if (!accept(entry.finding)) continue;
       if (!entry.edits) result.unfixed.push(entry.finding);
+      else if (entry.edits.some((edit) => edits.some((other) => editsOverlap(edit, other))))
+        result.unfixed.push({
+          ...entry.finding,
+          fixable: false,
+          unfixableReason: 'its fix changes the same lines as another fix in this file; fix by hand',
+        });
       else {
         edits.push(...entry.edits);
         applied.push(entry.finding);

@@ -63,8 +63,18 @@ export function parseSource(text: string, path: string): File {
   return parse(text, { ...parserOptions(path, false), attachComment: false });
 }
 
-/** A parser object for recast/jscodeshift that uses the same options, with the tokens recast needs. */
-export function recastParser(path: string): { parse(code: string): File } {
+/**
+ * A parser object for recast/jscodeshift that uses the same options, with the tokens recast needs. recast
+ * gives it the file with tabs and line terminators re-rendered; `parsedText` keeps that text, which is the
+ * one node offsets count in (see OffsetMap).
+ */
+export function recastParser(path: string): { parse(code: string): File; parsedText?: string } {
   const options = parserOptions(path, true);
-  return { parse: (code: string) => parse(code, options) };
+  const parser: { parse(code: string): File; parsedText?: string } = {
+    parse(code: string) {
+      parser.parsedText = code;
+      return parse(code, options);
+    },
+  };
+  return parser;
 }

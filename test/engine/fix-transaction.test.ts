@@ -78,17 +78,28 @@ describe('secure fix: byte-exact', () => {
     git(dir, 'add', '-A');
     git(dir, 'commit', '-q', '-m', 'latin1');
 
-    const dry = memoryOutput();
-    expect(await fixCommand(dry, dir, [], { ...options, dryRun: true }, rules)).toBe(0);
-    expect(dry.stdout.join('\n')).toContain("+debug('***');");
-    expect(dry.stderr.join('\n')).toContain('src.js is not valid UTF-8');
-    expect(bytes(dir, 'src.js').equals(latin1)).toBe(true);
-
-    expect(await fixCommand(memoryOutput(), dir, [], options, rules)).toBe(0);
     const expected = Buffer.from(
       latin1.toString('latin1').replace('debug(u.token)', "debug('***')"),
       'latin1',
     );
+    // The dry run's patch of a non-UTF-8 file is a git binary patch: git apply writes the fixed bytes.
+    const dry = memoryOutput();
+    expect(await fixCommand(dry, dir, [], { ...options, dryRun: true }, rules)).toBe(0);
+    expect(dry.stdout.join('\n')).toMatch(
+      /^diff --git a\/src\.js b\/src\.js\nindex [0-9a-f]{40}\.\.[0-9a-f]{40} 100644\nGIT binary patch$/m,
+    );
+    expect(dry.stderr.join('\n')).toContain('src.js is not valid UTF-8: its patch is a git binary patch');
+    expect(dry.stderr.join('\n')).toContain('the fix changes lines 2');
+    expect(bytes(dir, 'src.js').equals(latin1)).toBe(true);
+    const patchFile = join(tempProject({}, { git: false }), 'fix.patch');
+    writeFileSync(patchFile, `${dry.stdout.join('\n')}\n`);
+    expect(() => git(dir, 'apply', '--check', patchFile)).not.toThrow();
+    git(dir, 'apply', patchFile);
+    expect(bytes(dir, 'src.js').equals(expected)).toBe(true);
+    git(dir, 'checkout', '--', 'src.js');
+    git(dir, 'clean', '-fdq'); // the .env.example the patch created
+
+    expect(await fixCommand(memoryOutput(), dir, [], options, rules)).toBe(0);
     expect(bytes(dir, 'src.js').equals(expected)).toBe(true);
   });
 

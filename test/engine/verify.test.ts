@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSource } from '../../src/engine/parse.js';
 import { decodeSource, encodeSource } from '../../src/engine/check-source.js';
-import { keepUntouchedLines } from '../../src/engine/text-edits.js';
 import { earlyUses, staticProblem } from '../../src/engine/verify/index.js';
 
 const uses = (code: string, path = 'a.js') =>
@@ -47,12 +46,5 @@ describe('byte-exact text', () => {
     expect(decoded).toMatchObject({ bom: true, encoding: 'latin1', text: '//\u00e9\n' });
     expect(encodeSource(decoded, decoded.text)?.equals(bytes)).toBe(true);
     expect(encodeSource(decoded, '// \u2713\n')).toBeUndefined();
-  });
-
-  it('gives every line a fix left equal its original terminator', () => {
-    expect(keepUntouchedLines('a\r\nb\nc', 'a\r\nB\r\nc')).toBe('a\r\nB\nc');
-    expect(keepUntouchedLines('a\nb', 'a\nb\nc\n')).toBe('a\nb\nc\n');
-    expect(keepUntouchedLines('a\r\nb\r\n', 'x\na\nb\n')).toBe('x\r\na\r\nb\r\n');
-    expect(keepUntouchedLines('a\nb\n', 'a\nb')).toBe('a\nb\n');
   });
 });

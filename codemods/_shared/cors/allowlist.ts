@@ -88,24 +88,6 @@ function isImportOrRequire(statement: AnyNode): boolean {
   );
 }
 
-/**
- * Turns `'use strict'` directives into the equivalent leading expression statements: recast prints a
- * Program that has directives with a doubled semicolon once its body changed.
- */
-function hoistDirectives(api: FixApi, program: AnyNode): void {
-  if (!program.directives?.length) return;
-  const statements = program.directives.map((directive: AnyNode) => {
-    // `0;` first, so that the string is parsed as a statement and not as a directive again
-    const raw: string = directive.value.extra?.raw ?? `'${directive.value.value}'`;
-    const statement = parseSnippet(api, `0;\n${raw};`)[1];
-    statement.directive = directive.value.value;
-    statement.comments = directive.comments;
-    return statement;
-  });
-  program.directives = [];
-  program.body.unshift(...statements);
-}
-
 /** `require('rootpath')()`, `require('dotenv').config()`: a leading statement that sets up the process. */
 function isSetupCall(statement: AnyNode): boolean {
   if (statement.type !== 'ExpressionStatement') return false;
@@ -132,11 +114,11 @@ export function isDotenvLoad(statement: AnyNode, text: string): boolean {
 }
 
 /**
- * Statements parsed from the file itself: those a fix added (a parsed snippet, a hoisted directive) carry
+ * Statements parsed from the file itself: those a fix added (a parsed snippet) carry
  * offsets into their own snippet, not into `text`.
  */
 function isOwnStatement(statement: AnyNode, program: AnyNode): boolean {
-  return statement.directive === undefined && statement.loc?.lines === program.loc?.lines;
+  return statement.loc?.lines === program.loc?.lines;
 }
 
 /** The index of the last top-level statement that loads .env, or -1. */
@@ -178,14 +160,11 @@ function inFileStyle(program: AnyNode, text: string, code: string): string {
  */
 function insertTopLevel(api: FixApi, program: AnyNode, code: string, user: AnyNode): void {
   const text = sourceText(api);
-  hoistDirectives(api, program);
   const dotenvIndex = lastDotenvLoad(program, text);
   let index = 0;
   while (
     index < program.body.length &&
-    (isImportOrRequire(program.body[index]) ||
-      isSetupCall(program.body[index]) ||
-      program.body[index].directive !== undefined)
+    (isImportOrRequire(program.body[index]) || isSetupCall(program.body[index]))
   )
     index++;
   if (dotenvIndex >= 0) index = Math.max(index, dotenvIndex + 1);

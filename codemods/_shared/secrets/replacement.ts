@@ -184,12 +184,8 @@ function ensureSettingsImport(api: FixApi, importPath: string): void {
     body[anchor].type === 'ImportDeclaration'
       ? `import { settings } from '${importPath}';`
       : `const { settings } = require('${importPath}');`;
-  // Re-parsed together with the anchor's own text, so that recast keeps them on adjacent lines.
-  const anchorText = j(body[anchor] as any).toSource();
-  const statements = (j(`${anchorText}\n${code}`).find(j.Program).paths()[0].node as AnyNode)
-    .body as AnyNode[];
-  statements[0].comments = body[anchor].comments;
-  body.splice(anchor, 1, ...statements);
+  const [statement] = (j(code).find(j.Program).paths()[0].node as AnyNode).body as AnyNode[];
+  body.splice(anchor + 1, 0, statement);
 }
 
 /** The expression that reads the secret: `settings.jwtSecret` or `process.env.JWT_SECRET`. */

@@ -7,7 +7,8 @@ import { gitRoot } from '../../engine/git.js';
 import type { Finding, ProjectInfo, Rule } from '../../engine/rule.js';
 import { loadGeneratorRunner } from '../../engine/planned-modules.js';
 import { runFix, type FileChange, type GeneratorRunner } from '../../engine/run-fix.js';
-import { toolFingerprint } from './check.js';
+import { checkVerdict, toolFingerprint } from './check.js';
+import { binaryFilePatch } from './fix-binary-patch.js';
 import { selectRules } from '../../engine/run-check.js';
 import { ExitCode } from '../../errors.js';
 import { progressReporter } from '../format/progress.js';
@@ -28,6 +29,8 @@ export interface FixCommandOptions {
   ignorePattern?: string[];
   /** Also fix findings in test code (left alone by default). */
   includeTests?: boolean;
+  /** Fix what parses and report files that cannot be read or parsed without failing the run. */
+  allowSkipped?: boolean;
 }
 
 /**
@@ -36,6 +39,8 @@ export interface FixCommandOptions {
  */
 export function filePatch(change: FileChange, base: string): string {
   const name = relative(base, change.path).split(sep).join('/');
+  if (change.latin1 && change.bytes.before && !change.created)
+    return binaryFilePatch(name, change.bytes.before, change.bytes.after);
   const hunks = formatPatch(
     structuredPatch(`a/${name}`, `b/${name}`, change.before, change.after, '', '', { context: 3 }),
   );
@@ -64,6 +69,15 @@ function patchBaseFinder(projects: readonly ProjectInfo[], cwd: string): (path: 
     }
     return base;
   };
+}
+
+/** The lines of the file a change touches, for reading a binary patch: `12, 40-41`. */
+function changedLines(change: FileChange): string {
+  const ranges = structuredPatch('', '', change.before, change.after, '', '', { context: 0 }).hunks.map(
+    (hunk) =>
+      hunk.oldLines > 1 ? `${hunk.oldStart}-${hunk.oldStart + hunk.oldLines - 1}` : `${hunk.oldStart}`,
+  );
+  return ranges.join(', ');
 }
 
 function plural(count: number, word: string): string {
@@ -114,10 +128,9 @@ export async function fixCommand(
   for (const change of outcome.changes) {
     if (options.dryRun) {
       output.out(filePatch(change, patchBase(change.path)).replace(/\n$/, ''));
-      // The patch is printed as UTF-8 text; the file's own bytes differ wherever it is not ASCII.
       if (change.latin1)
         output.err(
-          `${colors.yellow('warning:')} ${show(change.path)} is not valid UTF-8: its patch shows those bytes as Latin-1 and git apply will not take it; the real run keeps every byte outside the fix`,
+          `${colors.dim('note:')} ${show(change.path)} is not valid UTF-8: its patch is a git binary patch (git apply writes its exact bytes); the fix changes lines ${changedLines(change)}`,
         );
       continue;
     }
@@ -136,10 +149,15 @@ export async function fixCommand(
       `${colors.green(options.dryRun ? 'would add' : 'added')} ${group.generators.join(' ')} (secure add): ${group.files.join(', ')}`,
     );
   }
-  for (const error of outcome.check.parseErrors)
-    output.err(
-      `${colors.yellow('warning:')} ${show(error.file)}:${error.line}:${error.column} does not parse (${error.message}); left alone`,
-    );
+  // Like ESLint --fix: what parses is fixed; a file that cannot be read or parsed is named, one line each,
+  // and fails the run (exit 2) unless --allow-skipped. A rule failure is reported below, with the outcome.
+  const verdict = checkVerdict(
+    output,
+    cwd,
+    paths,
+    { ...outcome.check, ruleErrors: [] },
+    { allowSkipped: Boolean(options.allowSkipped) },
+  );
   for (const error of outcome.parseErrors)
     output.err(
       `${colors.yellow('warning:')} ${show(error.file)}:${error.failure.line}:${error.failure.column} does not parse for the fixer (${error.failure.message}); left alone`,
@@ -197,7 +215,7 @@ export async function fixCommand(
         `Next: run \`${dependency.command}\` in ${where} to install ${dependency.names.join(', ')} (or pass --install).`,
       );
   }
-  if (installFailed) return ExitCode.usage;
+  if (installFailed || verdict !== 'ok') return ExitCode.usage;
   if (outcome.check.ruleErrors.length > 0) return ExitCode.usage;
   return outcome.unfixed.length > 0 ? ExitCode.findings : ExitCode.ok;
 }
