@@ -34,7 +34,7 @@ export function fitProject(
 ) {
   const facts = context.project!;
   const refusedBy = new Map<string, string>();
-  const pins: Record<string, string> = {};
+  const tooOld = source.upgradesFor(context);
   const upgrades: Record<string, string> = {};
   const frameworkRefusal = project.entry ? unsupportedFrameworkMajor(project.framework, facts) : undefined;
   const existing = lookForExisting(
@@ -57,13 +57,7 @@ export function fitProject(
       refusedBy.set(generator.name, frameworkRefusal);
       continue;
     }
-    const fit = fitVersions(
-      generator.dependencies?.(context) ?? [],
-      source.versions,
-      facts,
-      upgrade,
-      project.moduleSystem,
-    );
+    const fit = fitVersions(generator.dependencies?.(context) ?? [], tooOld, upgrade);
     if (fit.refusal) {
       refusedBy.set(generator.name, fit.refusal);
       continue;
@@ -80,7 +74,6 @@ export function fitProject(
       refusedBy.set(generator.name, refusal.hint ? `${refusal.reason}. ${refusal.hint}` : refusal.reason);
       continue;
     }
-    Object.assign(pins, fit.pins);
     Object.assign(upgrades, fit.upgrades);
     notes.push(...fit.notes);
     if (found?.kind === 'replace') {
@@ -112,7 +105,6 @@ export function fitProject(
   return {
     selected: resolved.filter((generator) => kept.has(generator.name)),
     refused,
-    pins,
     upgrades,
     replaceInEntry: (text: string) => replacements.reduce((result, replace) => replace(result), text),
   };

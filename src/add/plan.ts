@@ -97,8 +97,8 @@ function resolveGenerators(source: GeneratorSource, names: string[]) {
   return source.generators.filter((generator) => wanted.has(generator.name));
 }
 
-function pinnedVersion(source: GeneratorSource, name: string): string {
-  const version = source.versions[name];
+function pinnedVersion(pins: Readonly<Record<string, string>>, name: string): string {
+  const version = pins[name];
   if (!version) throw new SecureError('INTERNAL', `no pinned version for ${name} in generators/versions.ts`);
   return version;
 }
@@ -161,9 +161,11 @@ export async function planChanges(
     preset: policy.preset,
     appName: project.packageName,
     moduleSystem: project.moduleSystem,
-    versions: source.versions,
+    versions: {},
     project: facts,
   };
+  // Our pins, moved to the lines that fit this project's framework majors, Node target and installs.
+  context.versions = source.versionsFor(context);
   const notes: string[] = [];
   const fitted = fitProject(
     root,
@@ -176,7 +178,7 @@ export async function planChanges(
     notes,
     projectReader,
   );
-  const { selected, refused, pins, upgrades } = fitted;
+  const { selected, refused, upgrades } = fitted;
   if (selected.length === 0)
     return { project, generators: [], changes: [], upToDate: [], conflicts: [], refused, notes };
   const format = await projectFormatter(root, hasDependency(root, 'prettier'));
@@ -318,12 +320,10 @@ export async function planChanges(
     if (touched.has(generator.name)) notes.push(...(generator.nextSteps?.(context) ?? []));
 
   const pinned = (list: (generator: AddableGenerator) => readonly string[]) =>
-    Object.fromEntries(
-      selected.flatMap(list).map((name) => [name, pins[name] ?? pinnedVersion(source, name)]),
-    );
+    Object.fromEntries(selected.flatMap(list).map((name) => [name, pinnedVersion(context.versions, name)]));
   const dependencies = {
     ...pinned((generator) => generator.dependencies?.(context) ?? []),
-    ...Object.fromEntries(takenPackages.map((name) => [name, pins[name] ?? pinnedVersion(source, name)])),
+    ...Object.fromEntries(takenPackages.map((name) => [name, pinnedVersion(context.versions, name)])),
   };
   // A JavaScript project compiles nothing: type packages would only be noise in its package.json.
   const devDependencies = Object.fromEntries(

@@ -169,6 +169,20 @@ describe('secure add: installed versions', () => {
     expect(changed(upgraded, 'app.js')).toContain('app.use(rateLimiter());');
   });
 
+  it('pins from the one map: an installed express-rate-limit 6 keeps its API, a Node 18 project gets pino 9', async () => {
+    const root = project({
+      'package.json': JSON.stringify({
+        engines: { node: '>=18' },
+        ...expressJs({ 'express-rate-limit': '^6.7.0' }),
+      }),
+      'app.js': `const express = require('express');\nconst app = express();\nmodule.exports = app;\n`,
+    });
+    const plan = await planModules(root, ['rate-limit', 'logging'], { yes: true });
+    expect(plan.refused).toEqual([]);
+    expect(changed(plan, 'security/rate-limit.js')).toMatch(/\n\s+max,\n\s+standardHeaders: true,/);
+    expect(dependenciesOf(plan).dependencies?.pino).toMatch(/^9\./);
+  });
+
   it('reads the lowest Node the project targets: engines, @types/node, .nvmrc, Dockerfile', () => {
     const root = project({
       'package.json': JSON.stringify({
