@@ -11,6 +11,7 @@ import {
   type TemplateContext,
 } from './generator-source.js';
 import { readManifest } from './manifest-store.js';
+import type { Refused } from './plan.js';
 
 /** Why a generator whose `when` is false does not apply, for the user. */
 const notApplicable: Record<string, string> = {
@@ -28,12 +29,13 @@ export function fitProject(
   source: GeneratorSource,
   context: TemplateContext,
   requested: ReadonlySet<string>,
-  upgrade: boolean,
   notes: string[],
   reader: ProjectReader,
+  { upgrade, refuse }: { upgrade: boolean; refuse: ReadonlyMap<string, Refused> },
 ) {
   const facts = context.project!;
   const refusedBy = new Map<string, string>();
+  const failedVerification = new Set<string>();
   const tooOld = source.upgradesFor(context);
   const upgrades: Record<string, string> = {};
   const frameworkRefusal = project.entry ? unsupportedFrameworkMajor(project.framework, facts) : undefined;
@@ -49,6 +51,12 @@ export function fitProject(
   const replacements: ((text: string) => string)[] = [];
   for (const generator of resolved) {
     const wired = wiringSteps(generator, project.framework).length > 0;
+    const failed = refuse.get(generator.name);
+    if (failed) {
+      refusedBy.set(generator.name, failed.reason);
+      if (failed.failedVerification) failedVerification.add(generator.name);
+      continue;
+    }
     if (generator.when && !generator.when(context)) {
       refusedBy.set(generator.name, notApplicable[generator.name] ?? 'it does not apply to this project');
       continue;
@@ -91,7 +99,11 @@ export function fitProject(
           changed = true;
         }
   }
-  const refused = [...refusedBy].map(([generator, reason]) => ({ generator, reason }));
+  const refused: Refused[] = [...refusedBy].map(([generator, reason]) => ({
+    generator,
+    reason,
+    ...(failedVerification.has(generator) ? { failedVerification: true as const } : {}),
+  }));
   for (const { generator, reason } of refused) notes.push(`not added: ${generator}: ${reason}`);
   // What is left: the requested modules not refused and what they require (not what a refused one did).
   const kept = new Set<string>();

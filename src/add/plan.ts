@@ -29,6 +29,8 @@ export interface FileChange {
   /** The current content; undefined for a new file. */
   before?: string;
   after: string;
+  /** The module whose own file this is (a generated module, the Dockerfile it edits); not for shared files. */
+  generator?: string;
 }
 
 export interface Conflict {
@@ -50,8 +52,15 @@ export interface AddPlan {
   /** Generated files the user edited: kept (unless force), with the diff to our version. */
   conflicts: Conflict[];
   /** Modules not added, each with the reason (an answer already there, a version that does not fit). */
-  refused: { generator: string; reason: string }[];
+  refused: Refused[];
   notes: string[];
+}
+
+export interface Refused {
+  generator: string;
+  reason: string;
+  /** Its staged code did not compile or load in the project (apply.ts): a failure, not a judgement. */
+  failedVerification?: true;
 }
 
 export interface PlanOptions extends AnswerOptions {
@@ -62,6 +71,8 @@ export interface PlanOptions extends AnswerOptions {
   /** Move a package installed below what the generated code needs to our pinned version. */
   upgrade?: boolean;
   policy?: Policy;
+  /** Modules refused before planning (their staged code failed verification), with the reason. */
+  refuse?: ReadonlyMap<string, Refused>;
 }
 
 /** A unified diff of one file, `/dev/null` standing for a file that does not exist yet. */
@@ -167,17 +178,10 @@ export async function planChanges(
   // Our pins, moved to the lines that fit this project's framework majors, Node target and installs.
   context.versions = source.versionsFor(context);
   const notes: string[] = [];
-  const fitted = fitProject(
-    root,
-    project,
-    resolved,
-    source,
-    context,
-    requested,
-    Boolean(options.upgrade),
-    notes,
-    projectReader,
-  );
+  const fitted = fitProject(root, project, resolved, source, context, requested, notes, projectReader, {
+    upgrade: Boolean(options.upgrade),
+    refuse: options.refuse ?? new Map(),
+  });
   const { selected, refused, upgrades } = fitted;
   if (selected.length === 0)
     return { project, generators: [], changes: [], upToDate: [], conflicts: [], refused, notes };
@@ -196,6 +200,7 @@ export async function planChanges(
     if (text !== (proposed.get(path) ?? current(path))) proposed.set(path, text);
   };
   const touched = new Set<string>();
+  const owners = new Map<string, string>();
   const conflicts: Conflict[] = [];
   const recordedManifest = readManifest(root);
   const manifest: Manifest = structuredClone(recordedManifest);
@@ -270,12 +275,14 @@ export async function planChanges(
             ?.adoptExisting?.(path, onDisk!, context, projectReader);
     if (ours || options.force) {
       propose(path, text);
+      owners.set(path, generatorName);
       manifest.files[path] = entry;
       touched.add(generatorName);
     } else if (adoption) {
       notes.push(...adoption.notes);
       if (adoption.text !== onDisk) {
         propose(path, adoption.text);
+        owners.set(path, generatorName);
         touched.add(generatorName);
       }
     } else if (requested.has(generatorName)) {
@@ -345,6 +352,7 @@ export async function planChanges(
     path,
     before: current(path),
     after,
+    ...(owners.has(path) ? { generator: owners.get(path) } : {}),
   }));
   const upToDate = selected
     .filter(
