@@ -5,7 +5,14 @@ import { SecureError } from '../errors.js';
 import { packageVersion } from '../cli/package-info.js';
 import { manifestPath, type Manifest } from '../engine/manifest.js';
 import { loadPolicy, type Policy } from '../policy/index.js';
-import { detectProject, readPackageJson, unwiredModules, type ProjectLayout } from './detect.js';
+import { detectCodeStyle, styleFormatter } from './code-style.js';
+import {
+  detectProject,
+  projectSourceFiles,
+  readPackageJson,
+  unwiredModules,
+  type ProjectLayout,
+} from './detect.js';
 import { projectFacts } from './facts.js';
 import { fitProject } from './fit-project.js';
 import { readDockerProject } from '../../generators/docker.js';
@@ -185,7 +192,12 @@ export async function planChanges(
   const { selected, refused, upgrades } = fitted;
   if (selected.length === 0)
     return { project, generators: [], changes: [], upToDate: [], conflicts: [], refused, notes };
-  const format = await projectFormatter(root, hasDependency(root, 'prettier'));
+  const prettierProject = hasDependency(root, 'prettier');
+  const format = await projectFormatter(root, prettierProject);
+  // Without Prettier, new modules are printed in the project's own style (its sources, .editorconfig, ESLint).
+  const styled = prettierProject
+    ? async (_path: string, text: string) => text
+    : styleFormatter(detectCodeStyle(root, projectSourceFiles(root)));
 
   const contents = new Map<string, string | undefined>();
   const current = (path: string): string | undefined => {
@@ -253,10 +265,13 @@ export async function planChanges(
     const suffixed = project.importSuffix === '' ? withoutJsSuffix(renderedPath, renderedText) : renderedText;
     const text = await format(
       path,
-      javascript
-        ? (idiomaticJavaScript(suffixed, project.moduleSystem) ??
-            toJavaScript(suffixed, project.moduleSystem))
-        : suffixed,
+      await styled(
+        path,
+        javascript
+          ? (idiomaticJavaScript(suffixed, project.moduleSystem) ??
+              toJavaScript(suffixed, project.moduleSystem))
+          : suffixed,
+      ),
     );
     const onDisk = current(path);
     const recorded = manifest.files[path];
