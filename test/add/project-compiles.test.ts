@@ -54,4 +54,36 @@ describe('secure add: generated code compiles in the project as it is', () => {
         expect(existsSync(join(root, 'src/security', file))).toBe(true);
     },
   );
+
+  it(
+    'an ES2018 lib (what @types/node 14 brings): no ES2019+ API in any module (fromEntries, flatMap)',
+    slow,
+    async () => {
+      const root = project({
+        'package.json': JSON.stringify({
+          dependencies: { express: '^4.21.2' },
+          devDependencies: { typescript: '^5.6.2' },
+        }),
+        'tsconfig.json': JSON.stringify({
+          compilerOptions: { target: 'es2018', lib: ['es2018'], module: 'commonjs', strict: true, types: [] },
+          include: ['src'],
+        }),
+        'src/app.ts': `import express from 'express';\n\nconst app = express();\napp.get('/items', (_request, response) => {\n  response.json([]);\n});\nexport default app;\n`,
+      });
+      const modules = [
+        'config',
+        'logging',
+        'password',
+        'validation',
+        'auth',
+        'cors',
+        'headers',
+        'trusted-host',
+        'rate-limit',
+      ];
+      const plan = await planModules(root, modules, { yes: true });
+      expect(plan.refused).toEqual([]);
+      expect(() => writeChanges(root, plan.changes)).not.toThrow();
+    },
+  );
 });
