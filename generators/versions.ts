@@ -85,6 +85,8 @@ const expressRateLimitByMajor: Readonly<Record<number, string>> = { 6: '6.11.2',
 const minimumMajors: Readonly<Partial<Record<PackageName, number>>> = {
   'express-rate-limit': 6,
   helmet: 7,
+  // z.email(), z.url() and the error shapes the templates read are zod 4's.
+  zod: 4,
   'fastify-plugin': 4,
 };
 

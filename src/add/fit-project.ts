@@ -48,7 +48,7 @@ export function fitProject(
     })),
     new Set(Object.keys(readManifest(root).files)),
   );
-  const replacements: ((text: string) => string)[] = [];
+  const replacements = new Map<string, { replace: (text: string) => string; note: string }>();
   for (const generator of resolved) {
     const wired = wiringSteps(generator, project.framework).length > 0;
     const failed = refuse.get(generator.name);
@@ -85,8 +85,10 @@ export function fitProject(
     Object.assign(upgrades, fit.upgrades);
     notes.push(...fit.notes);
     if (found?.kind === 'replace') {
-      replacements.push(found.replace);
-      notes.push(`${generator.name}: replaced your \`${found.what}\` (${found.place}) with the policy's`);
+      replacements.set(generator.name, {
+        replace: found.replace,
+        note: `${generator.name}: replaced your \`${found.what}\` (${found.place}) with the policy's`,
+      });
     }
   }
   // A module needing a refused one cannot work without it.
@@ -99,6 +101,7 @@ export function fitProject(
           changed = true;
         }
   }
+  for (const [name, { note }] of replacements) if (!refusedBy.has(name)) notes.push(note);
   const refused: Refused[] = [...refusedBy].map(([generator, reason]) => ({
     generator,
     reason,
@@ -118,6 +121,10 @@ export function fitProject(
     selected: resolved.filter((generator) => kept.has(generator.name)),
     refused,
     upgrades,
-    replaceInEntry: (text: string) => replacements.reduce((result, replace) => replace(result), text),
+    // Only a module that is added replaces the project's own registration (not one dropped with what it needs).
+    replaceInEntry: (text: string) =>
+      [...replacements]
+        .filter(([name]) => !refusedBy.has(name))
+        .reduce((result, [, { replace }]) => replace(result), text),
   };
 }

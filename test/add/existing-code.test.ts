@@ -86,6 +86,20 @@ describe('secure add: middleware the project already has', () => {
     expect(changed(plan, 'app.js')).toContain('securityHeaders');
   });
 
+  it("keeps the app's own helmet() when headers is dropped with config (zod 3 installed, the modules need 4)", async () => {
+    const root = project({
+      'package.json': JSON.stringify(expressJs({ helmet: '^7.1.0', zod: '^3.23.8' })),
+      'app.js': `const express = require('express');\nconst helmet = require('helmet');\n\nconst app = express();\napp.use(helmet());\nmodule.exports = app;\n`,
+    });
+    const plan = await planModules(root, ['headers'], { yes: true });
+    expect(plan.refused).toEqual([
+      { generator: 'config', reason: expect.stringMatching(/^zod 3\.23\.8 is installed .*zod 4 or later/) },
+      { generator: 'headers', reason: 'it needs config, which is not added' },
+    ]);
+    expect(changed(plan, 'app.js')).toBeUndefined();
+    expect(plan.notes.join('\n')).not.toContain('replaced your');
+  });
+
   it('refuses cors used on a single route rather than guessing what replaces it', async () => {
     const root = project({
       'package.json': JSON.stringify(expressJs({ cors: '^2.8.5' })),
