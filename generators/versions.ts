@@ -161,16 +161,22 @@ export function upgradesFor(context: PinContext): Upgrade[] {
 export const minimumTypescriptMajorForZod = 5;
 
 /**
- * The config and validation modules import zod: in a TypeScript project compiling with an older compiler, the
- * project's own build would fail on zod's types, so the module is refused before anything is written.
+ * The config and validation modules import zod, logging imports pino: in a TypeScript project compiling with an
+ * older compiler, the project's own build would fail on their types (pino's do not parse with TypeScript 4.0),
+ * so the module is refused before anything is written. The verifier cannot see it: the package is not installed
+ * yet when it runs.
  */
-export function refuseOldTypescript(context: Pick<TemplateContext, 'project'>): Refusal | undefined {
+export function refuseOldTypescript(
+  context: Pick<TemplateContext, 'project' | 'versions'>,
+  dependency: 'zod' | 'pino' = 'zod',
+): Refusal | undefined {
   const { project } = context;
   if (project?.language !== 'ts') return undefined;
   const major = installedMajor(project, 'typescript');
   if (major === undefined || major >= minimumTypescriptMajorForZod) return undefined;
+  const version = context.versions[dependency] ?? versions[dependency];
   return {
-    reason: `this project compiles with TypeScript ${project.installed.typescript}, and the zod ${versions.zod} the module imports needs TypeScript ${minimumTypescriptMajorForZod} or later: the project's build would fail, so nothing was added`,
+    reason: `this project compiles with TypeScript ${project.installed.typescript}, and the ${dependency} ${version} the module imports needs TypeScript ${minimumTypescriptMajorForZod} or later: the project's build would fail, so nothing was added`,
     hint: `Upgrade the compiler (\`npm install --save-dev --save-exact typescript@${versions.typescript}\`), check that the project still builds, then run \`secure add\` again.`,
   };
 }

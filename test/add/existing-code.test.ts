@@ -197,6 +197,24 @@ describe('secure add: installed versions', () => {
     expect(dependenciesOf(plan).dependencies?.pino).toMatch(/^9\./);
   });
 
+  it('refuses logging on TypeScript 4 (pino types do not parse there), naming the compiler and the way out', async () => {
+    const root = project({
+      'package.json': JSON.stringify({ ...expressJs(), devDependencies: { typescript: '4.0.3' } }),
+      'tsconfig.json': '{}',
+      'src/app.ts': `import express from 'express';\nconst app = express();\nexport default app;\n`,
+    });
+    const plan = await planModules(root, ['logging'], { yes: true });
+    expect(plan.refused).toEqual([
+      {
+        generator: 'logging',
+        reason: expect.stringMatching(
+          /TypeScript 4\.0\.3, and the pino \S+ the module imports needs TypeScript 5/,
+        ),
+      },
+    ]);
+    expect(plan.changes).toEqual([]);
+  });
+
   it('reads the lowest Node the project targets: engines, @types/node, .nvmrc, Dockerfile', () => {
     const root = project({
       'package.json': JSON.stringify({
