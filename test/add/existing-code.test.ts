@@ -337,11 +337,26 @@ describe('secure add: config validated at start', () => {
     const plan = await planModules(root, ['headers'], { yes: true });
     const app = changed(plan, 'app.js')!;
     expect(app).toMatch(
-      /^const express = require\('express'\);\n(const \{ [^\n]+\n)*getSettings\(\);\nconst app = express\(\);\n/,
+      /^const express = require\('express'\);\n(const \{ [^\n]+\n)*\ngetSettings\(\);\n\nconst app = express\(\);\n/,
     );
     expect(app.indexOf(`const { getSettings } = require('./security/config.js');`)).toBeLessThan(
       app.indexOf('getSettings();'),
     );
+    writeChanges(root, plan.changes);
+    expect((await planModules(root, ['headers'], { yes: true })).changes).toEqual([]);
+  });
+
+  it("calls getSettings() after the project's own dotenv load, which may read another file than .env", async () => {
+    const root = project({
+      'package.json': JSON.stringify(expressJs({ dotenv: '^16.4.5' })),
+      'app.js': `const express = require('express');\nconst dotenv = require('dotenv');\n\n/** The app. */\nconst app = express();\ndotenv.config({ path: '.env.example' });\napp.get('/items', (req, res) => res.json([]));\nmodule.exports = app;\n`,
+    });
+    const plan = await planModules(root, ['headers'], { yes: true });
+    const app = changed(plan, 'app.js')!;
+    expect(app).toContain(
+      `\nconst app = express();\napp.use(securityHeaders(settings));\ndotenv.config({ path: '.env.example' });\ngetSettings();\n\napp.get('/items'`,
+    );
+    expect(app.match(/getSettings\(\)/g)).toHaveLength(1);
     writeChanges(root, plan.changes);
     expect((await planModules(root, ['headers'], { yes: true })).changes).toEqual([]);
   });
