@@ -72,16 +72,28 @@ const node18 = { pino: '9.14.0', 'pino-http': '10.5.0' } as const satisfies Part
   Record<PackageName, string>
 >;
 
-/** jose 6 is ESM only: a CommonJS app can require() it from Node 20.19 / 22.12 on; before, jose 5 (same API). */
+/**
+ * jose 6 is ESM only: TypeScript refuses to import it from a CommonJS file (TS1479) and Node before 20.19 /
+ * 22.12 cannot require() it; jose 5 has the same API and a CommonJS build.
+ */
 const joseForRequire = { jose: '5.10.0' } as const satisfies Partial<Record<PackageName, string>>;
 
 /** An installed express-rate-limit 6 or 7 is used with its own API (src/engine/module-facts.ts); these pins match. */
 const expressRateLimitByMajor: Readonly<Record<number, string>> = { 6: '6.11.2', 7: '7.5.1' };
 
-/** Installed majors older than these lack the API the generated code calls: `secure add` upgrades them. */
-export const minimumMajors: Readonly<Partial<Record<PackageName, number>>> = {
+/** Installed majors older than these lack the API the generated code calls. */
+const minimumMajors: Readonly<Partial<Record<PackageName, number>>> = {
   'express-rate-limit': 6,
   helmet: 7,
+  // z.email(), z.url() and the error shapes the templates read are zod 4's.
+  zod: 4,
+  'fastify-plugin': 4,
+};
+
+/** The oldest plugin majors that load on each Fastify major (older ones fail with FST_ERR_PLUGIN_VERSION_MISMATCH). */
+const fastifyPluginMajors: Readonly<Record<4 | 5, Partial<Record<PackageName, number>>>> = {
+  4: { '@fastify/cors': 9, '@fastify/helmet': 11, '@fastify/rate-limit': 9 },
+  5: { '@fastify/cors': 10, '@fastify/helmet': 12, '@fastify/rate-limit': 10 },
 };
 
 type PinContext = Pick<TemplateContext, 'project' | 'moduleSystem' | 'redis'>;
@@ -94,8 +106,7 @@ export function versionsFor(context: PinContext): Record<string, string> {
   if (project.fastifyMajor === 4) Object.assign(pins, fastify4);
   if (project.expressMajor === 4) Object.assign(pins, express4);
   if (project.nodeMajor < 20) Object.assign(pins, node18);
-  if (project.nodeMajor < 20 || (context.moduleSystem === 'cjs' && project.nodeMajor < 22))
-    Object.assign(pins, joseForRequire);
+  if (project.nodeMajor < 20 || context.moduleSystem === 'cjs') Object.assign(pins, joseForRequire);
   const rateLimitPin = expressRateLimitByMajor[moduleFacts(context).expressRateLimitMajor];
   if (rateLimitPin) pins['express-rate-limit'] = rateLimitPin;
   return pins;
@@ -105,22 +116,32 @@ export interface Upgrade {
   name: string;
   installed: string;
   to: string;
+  /** The oldest major that works, for the message. */
+  minimum: number;
   reason: string;
 }
 
-/** Installed packages too old for the generated code: each is replaced by our pin, and the plan says why. */
+/**
+ * Installed packages too old for the generated code (an export or option it calls is missing, a plugin does
+ * not load on the project's Fastify): each with our pin to move to and why.
+ */
 export function upgradesFor(context: PinContext): Upgrade[] {
   const { project } = context;
   if (!project) return [];
   const pins = versionsFor(context);
+  const minimums = {
+    ...minimumMajors,
+    ...(project.fastifyMajor ? fastifyPluginMajors[project.fastifyMajor] : {}),
+  };
   const upgrades: Upgrade[] = [];
-  for (const [name, minimum] of Object.entries(minimumMajors)) {
+  for (const [name, minimum] of Object.entries(minimums)) {
     const major = installedMajor(project, name);
     if (major !== undefined && minimum !== undefined && major < minimum)
       upgrades.push({
         name,
         installed: project.installed[name],
         to: pins[name],
+        minimum,
         reason: `the generated code needs ${name} ${minimum} or later`,
       });
   }
@@ -130,6 +151,7 @@ export function upgradesFor(context: PinContext): Upgrade[] {
       name: 'express-rate-limit',
       installed: project.installed['express-rate-limit'],
       to: pins['express-rate-limit'],
+      minimum: 8,
       reason: 'the Redis store (rate-limit-redis 6) needs express-rate-limit 8.6 or later',
     });
   return upgrades;
@@ -139,16 +161,22 @@ export function upgradesFor(context: PinContext): Upgrade[] {
 export const minimumTypescriptMajorForZod = 5;
 
 /**
- * The config and validation modules import zod: in a TypeScript project compiling with an older compiler, the
- * project's own build would fail on zod's types, so the module is refused before anything is written.
+ * The config and validation modules import zod, logging imports pino: in a TypeScript project compiling with an
+ * older compiler, the project's own build would fail on their types (pino's do not parse with TypeScript 4.0),
+ * so the module is refused before anything is written. The verifier cannot see it: the package is not installed
+ * yet when it runs.
  */
-export function refuseOldTypescript(context: Pick<TemplateContext, 'project'>): Refusal | undefined {
+export function refuseOldTypescript(
+  context: Pick<TemplateContext, 'project' | 'versions'>,
+  dependency: 'zod' | 'pino' = 'zod',
+): Refusal | undefined {
   const { project } = context;
   if (project?.language !== 'ts') return undefined;
   const major = installedMajor(project, 'typescript');
   if (major === undefined || major >= minimumTypescriptMajorForZod) return undefined;
+  const version = context.versions[dependency] ?? versions[dependency];
   return {
-    reason: `this project compiles with TypeScript ${project.installed.typescript}, and the zod ${versions.zod} the module imports needs TypeScript ${minimumTypescriptMajorForZod} or later: the project's build would fail, so nothing was added`,
+    reason: `this project compiles with TypeScript ${project.installed.typescript}, and the ${dependency} ${version} the module imports needs TypeScript ${minimumTypescriptMajorForZod} or later: the project's build would fail, so nothing was added`,
     hint: `Upgrade the compiler (\`npm install --save-dev --save-exact typescript@${versions.typescript}\`), check that the project still builds, then run \`secure add\` again.`,
   };
 }

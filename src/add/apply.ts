@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { SecureError } from '../errors.js';
-import { verifyStaged } from '../engine/verify/index.js';
+import { verifyStaged, type TypeScriptVerifier } from '../engine/verify/index.js';
 import type { FileChange } from './plan.js';
 
 /** Writes through a temporary file in the same folder and a rename, so a file is never half-written. */
@@ -29,22 +29,32 @@ function writeAtomically(file: string, text: string): void {
 
 /**
  * The same verification as `secure fix` before anything is written: every file parses, nothing is used
- * before its declaration at module level, and in a TypeScript project tsc reports nothing new.
+ * before its declaration at module level, and in a TypeScript project tsc reports nothing new. The reason
+ * per failing file, by path relative to the root.
  */
-function assertVerified(root: string, changes: readonly FileChange[]): void {
+export function verificationProblems(
+  root: string,
+  changes: readonly FileChange[],
+  typescript?: TypeScriptVerifier | null,
+): Map<string, string> {
   const problems = verifyStaged(
     changes.map((change) => ({ path: join(root, change.path), before: change.before, after: change.after })),
-    { root },
+    { root, typescript },
   );
+  return new Map(
+    [...problems].map(([path, reason]) => [relative(root, path).split(sep).join('/') || path, reason]),
+  );
+}
+
+function assertVerified(root: string, changes: readonly FileChange[]): void {
+  const problems = verificationProblems(root, changes);
   const [first] = problems;
   if (!first) return;
   const more =
     problems.size > 1 ? ` (and ${problems.size - 1} more file${problems.size > 2 ? 's' : ''})` : '';
-  throw new SecureError(
-    'REFUSED',
-    `${relative(root, first[0]).split(sep).join('/') || first[0]}: ${first[1]}${more}; secure add wrote nothing`,
-    { hint: 'Run `secure add --dry-run` to see the change, and report the problem to create-secure-app.' },
-  );
+  throw new SecureError('REFUSED', `${first[0]}: ${first[1]}${more}; secure add wrote nothing`, {
+    hint: 'Run `secure add --dry-run` to see the change, and report the problem to create-secure-app.',
+  });
 }
 
 /** The folders `mkdir -p` would create for `dir`, outermost first. */
@@ -61,9 +71,9 @@ function missingFolders(dir: string): string[] {
 export function writeChanges(
   root: string,
   changes: FileChange[],
-  hooks: { beforeWrite?: (path: string) => void } = {},
+  hooks: { beforeWrite?: (path: string) => void; verified?: boolean } = {},
 ): void {
-  assertVerified(root, changes);
+  if (!hooks.verified) assertVerified(root, changes);
   const written: FileChange[] = [];
   const createdFolders: string[] = [];
   try {

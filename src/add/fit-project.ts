@@ -11,6 +11,7 @@ import {
   type TemplateContext,
 } from './generator-source.js';
 import { readManifest } from './manifest-store.js';
+import type { Refused } from './plan.js';
 
 /** Why a generator whose `when` is false does not apply, for the user. */
 const notApplicable: Record<string, string> = {
@@ -28,13 +29,14 @@ export function fitProject(
   source: GeneratorSource,
   context: TemplateContext,
   requested: ReadonlySet<string>,
-  upgrade: boolean,
   notes: string[],
   reader: ProjectReader,
+  { upgrade, refuse }: { upgrade: boolean; refuse: ReadonlyMap<string, Refused> },
 ) {
   const facts = context.project!;
   const refusedBy = new Map<string, string>();
-  const pins: Record<string, string> = {};
+  const failedVerification = new Set<string>();
+  const tooOld = source.upgradesFor(context);
   const upgrades: Record<string, string> = {};
   const frameworkRefusal = project.entry ? unsupportedFrameworkMajor(project.framework, facts) : undefined;
   const existing = lookForExisting(
@@ -46,9 +48,15 @@ export function fitProject(
     })),
     new Set(Object.keys(readManifest(root).files)),
   );
-  const replacements: ((text: string) => string)[] = [];
+  const replacements = new Map<string, { replace: (text: string) => string; note: string }>();
   for (const generator of resolved) {
     const wired = wiringSteps(generator, project.framework).length > 0;
+    const failed = refuse.get(generator.name);
+    if (failed) {
+      refusedBy.set(generator.name, failed.reason);
+      if (failed.failedVerification) failedVerification.add(generator.name);
+      continue;
+    }
     if (generator.when && !generator.when(context)) {
       refusedBy.set(generator.name, notApplicable[generator.name] ?? 'it does not apply to this project');
       continue;
@@ -57,13 +65,7 @@ export function fitProject(
       refusedBy.set(generator.name, frameworkRefusal);
       continue;
     }
-    const fit = fitVersions(
-      generator.dependencies?.(context) ?? [],
-      source.versions,
-      facts,
-      upgrade,
-      project.moduleSystem,
-    );
+    const fit = fitVersions(generator.dependencies?.(context) ?? [], tooOld, upgrade);
     if (fit.refusal) {
       refusedBy.set(generator.name, fit.refusal);
       continue;
@@ -80,12 +82,13 @@ export function fitProject(
       refusedBy.set(generator.name, refusal.hint ? `${refusal.reason}. ${refusal.hint}` : refusal.reason);
       continue;
     }
-    Object.assign(pins, fit.pins);
     Object.assign(upgrades, fit.upgrades);
     notes.push(...fit.notes);
     if (found?.kind === 'replace') {
-      replacements.push(found.replace);
-      notes.push(`${generator.name}: replaced your \`${found.what}\` (${found.place}) with the policy's`);
+      replacements.set(generator.name, {
+        replace: found.replace,
+        note: `${generator.name}: replaced your \`${found.what}\` (${found.place}) with the policy's`,
+      });
     }
   }
   // A module needing a refused one cannot work without it.
@@ -98,7 +101,12 @@ export function fitProject(
           changed = true;
         }
   }
-  const refused = [...refusedBy].map(([generator, reason]) => ({ generator, reason }));
+  for (const [name, { note }] of replacements) if (!refusedBy.has(name)) notes.push(note);
+  const refused: Refused[] = [...refusedBy].map(([generator, reason]) => ({
+    generator,
+    reason,
+    ...(failedVerification.has(generator) ? { failedVerification: true as const } : {}),
+  }));
   for (const { generator, reason } of refused) notes.push(`not added: ${generator}: ${reason}`);
   // What is left: the requested modules not refused and what they require (not what a refused one did).
   const kept = new Set<string>();
@@ -112,8 +120,11 @@ export function fitProject(
   return {
     selected: resolved.filter((generator) => kept.has(generator.name)),
     refused,
-    pins,
     upgrades,
-    replaceInEntry: (text: string) => replacements.reduce((result, replace) => replace(result), text),
+    // Only a module that is added replaces the project's own registration (not one dropped with what it needs).
+    replaceInEntry: (text: string) =>
+      [...replacements]
+        .filter(([name]) => !refusedBy.has(name))
+        .reduce((result, [, { replace }]) => replace(result), text),
   };
 }

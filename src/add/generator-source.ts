@@ -1,6 +1,7 @@
 import type { Adoption, ProjectFacts, ProjectReader, Refusal } from '../engine/generator.js';
 import type { Framework } from '../engine/wiring/types.js';
 import type { Policy } from '../policy/index.js';
+import type { TooOld } from './fit-versions.js';
 
 /**
  * What `secure add` reads from a generator declaration (generators/*.ts, GeneratorDeclaration in
@@ -69,7 +70,10 @@ export interface AddableGenerator {
 /** The generators and their renderer: the real registry in production, small fakes in unit tests. */
 export interface GeneratorSource {
   generators: readonly AddableGenerator[];
-  versions: Readonly<Record<string, string>>;
+  /** The pinned version of every package, for this project (generators/versions.ts: versionsFor). */
+  versionsFor(context: TemplateContext): Readonly<Record<string, string>>;
+  /** Installed packages older than the generated code needs (generators/versions.ts: upgradesFor). */
+  upgradesFor(context: TemplateContext): readonly TooOld[];
   /** Paths relative to the project root with `/`, content in memory; nothing written. */
   render(generator: AddableGenerator, context: TemplateContext, srcDir: string): Promise<Map<string, string>>;
 }

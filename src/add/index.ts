@@ -2,13 +2,15 @@ import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SecureError } from '../errors.js';
-import { writeChanges } from './apply.js';
+import { TypeScriptVerifier } from '../engine/verify/index.js';
+import { verificationProblems, writeChanges } from './apply.js';
 import type { GeneratorSource } from './generator-source.js';
-import { planChanges, unifiedDiff, type AddPlan, type PlanOptions } from './plan.js';
+import { planChanges, unifiedDiff, type AddPlan, type PlanOptions, type Refused } from './plan.js';
 import { planFastApiModules } from './python/plan.js';
 import { isFastApiProject } from './python/project.js';
+import { blameFailures } from './verify-modules.js';
 
-export type { AddPlan, Conflict, FileChange, PlanOptions } from './plan.js';
+export type { AddPlan, Conflict, FileChange, PlanOptions, Refused } from './plan.js';
 export type { ProjectLayout } from './detect.js';
 export type { FastApiProject } from './python/project.js';
 
@@ -53,17 +55,51 @@ function installCommand(root: string): [string, string[]] {
 }
 
 /**
- * Plans, then writes every change or none (temp file + rename per file; on a failure the files already
- * written are restored). `secure fix` calls this for generator-backed fixes.
+ * Plans and verifies in the project; a module whose staged code fails (it does not compile, parse or load)
+ * is refused with the place and reason, along with the modules needing it, and the rest is planned and
+ * verified again, until nothing fails.
+ */
+async function verifiedPlan(projectRoot: string, names: string[], options: AddOptions): Promise<AddPlan> {
+  // A FastAPI plan parses and compiles its Python files itself before it is returned.
+  if (isFastApiProject(projectRoot)) return planFastApiModules(projectRoot, names, options);
+  const source = options.source ?? (await defaultSource());
+  const refuse = new Map<string, Refused>(options.refuse);
+  // One compiler for every round: the project as it is on disk is type-checked once.
+  let typescript: TypeScriptVerifier | null | undefined;
+  for (;;) {
+    const plan = await planChanges(projectRoot, names, source, { ...options, refuse });
+    if (plan.changes.length === 0) return plan;
+    typescript ??= TypeScriptVerifier.open(projectRoot) ?? null;
+    const problems = verificationProblems(projectRoot, plan.changes, typescript);
+    if (problems.size === 0) return plan;
+    const blame = blameFailures(plan, problems, source);
+    const blamed = [...blame.refusals.keys()].filter((name) => !refuse.has(name));
+    if (blame.unexplained !== undefined || blamed.length === 0)
+      throw new SecureError(
+        'REFUSED',
+        `${blame.unexplained ?? [...problems][0].join(': ')}; secure add wrote nothing`,
+        {
+          hint: 'Run `secure add --dry-run` to see the change, and report the problem to create-secure-app.',
+        },
+      );
+    for (const name of blamed) refuse.set(name, blame.refusals.get(name)!);
+  }
+}
+
+/**
+ * Plans, verifies, then writes every change or none (temp file + rename per file; on a failure the files
+ * already written are restored). `secure fix` calls this for generator-backed fixes.
  */
 export async function addModules(
   projectRoot: string,
   names: string[],
   options: AddOptions = {},
 ): Promise<AddResult> {
-  const plan = await planModules(projectRoot, names, options);
-  if (options.dryRun || plan.changes.length === 0) return { ...plan, written: false, installed: false };
-  writeChanges(projectRoot, plan.changes);
+  if (options.dryRun)
+    return { ...(await planModules(projectRoot, names, options)), written: false, installed: false };
+  const plan = await verifiedPlan(projectRoot, names, options);
+  if (plan.changes.length === 0) return { ...plan, written: false, installed: false };
+  writeChanges(projectRoot, plan.changes, { verified: true });
   let installed = false;
   if (options.install && 'importLine' in plan.project)
     plan.notes.push(

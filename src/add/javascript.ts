@@ -256,6 +256,7 @@ function toCommonJs(text: string): string | undefined {
   if (/\bimport\.meta\b|\bawait\b/.test(text) && hasTopLevelAwaitOrMeta(source)) return undefined;
   const removals: Removal[] = [];
   const exported: string[] = [];
+  const bound = topLevelNames(source);
   for (const statement of source.statements) {
     if (ts.isImportDeclaration(statement)) {
       const specifier = (statement.moduleSpecifier as ts.StringLiteral).getText();
@@ -279,9 +280,25 @@ function toCommonJs(text: string): string | undefined {
           );
       }
       removals.push({ start: statement.getStart(), end: statement.getEnd(), insert: lines.join('\n') });
+    } else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier) {
+      // Handles: export { a, b as c } from './x.js'  ->  const { a, b: c } = require('./x.js')
+      const clause = statement.exportClause;
+      if (!clause || !ts.isNamedExports(clause)) return undefined;
+      const names = clause.elements.map((element) => element.name.text);
+      if (names.some((name) => bound.has(name))) return undefined;
+      const pattern = clause.elements
+        .map((element) =>
+          element.propertyName ? `${element.propertyName.text}: ${element.name.text}` : element.name.text,
+        )
+        .join(', ');
+      exported.push(...names);
+      removals.push({
+        start: statement.getStart(),
+        end: statement.getEnd(),
+        insert: `const { ${pattern} } = require(${statement.moduleSpecifier.getText()});`,
+      });
     } else if (ts.isExportDeclaration(statement)) {
-      if (statement.moduleSpecifier || !statement.exportClause || !ts.isNamedExports(statement.exportClause))
-        return undefined;
+      if (!statement.exportClause || !ts.isNamedExports(statement.exportClause)) return undefined;
       for (const element of statement.exportClause.elements)
         exported.push(
           element.propertyName ? `${element.name.text}: ${element.propertyName.text}` : element.name.text,
@@ -307,6 +324,25 @@ function toCommonJs(text: string): string | undefined {
   const body = applyRemovals(text, removals).replace(/\n{3,}/g, '\n\n');
   if (exported.length === 0) return body;
   return `${body.replace(/\s*$/, '\n')}\nmodule.exports = { ${exported.join(', ')} };\n`;
+}
+
+/** Names the module binds at its top level (imports and declarations), which a re-export must not shadow. */
+function topLevelNames(source: ts.SourceFile): Set<string> {
+  const names = new Set<string>();
+  for (const statement of source.statements) {
+    const clause = ts.isImportDeclaration(statement) ? statement.importClause : undefined;
+    if (clause?.name) names.add(clause.name.text);
+    const bindings = clause?.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings)) names.add(bindings.name.text);
+    if (bindings && ts.isNamedImports(bindings))
+      for (const element of bindings.elements) names.add(element.name.text);
+    if (ts.isVariableStatement(statement))
+      for (const declaration of statement.declarationList.declarations)
+        if (ts.isIdentifier(declaration.name)) names.add(declaration.name.text);
+    if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name)
+      names.add(statement.name.text);
+  }
+  return names;
 }
 
 /** CommonJS has neither `import.meta` nor a top-level `await`. */

@@ -6,7 +6,14 @@ import { packageVersion } from '../cli/package-info.js';
 import { manifestPath, type Manifest } from '../engine/manifest.js';
 import { loadPolicy, type Policy } from '../policy/index.js';
 import type { FastApiProject } from './python/project.js';
-import { detectProject, readPackageJson, unwiredModules, type ProjectLayout } from './detect.js';
+import { detectCodeStyle, styleFormatter } from './code-style.js';
+import {
+  detectProject,
+  projectSourceFiles,
+  readPackageJson,
+  unwiredModules,
+  type ProjectLayout,
+} from './detect.js';
 import { projectFacts } from './facts.js';
 import { fitProject } from './fit-project.js';
 import { readDockerProject } from '../../generators/docker.js';
@@ -30,6 +37,8 @@ export interface FileChange {
   /** The current content; undefined for a new file. */
   before?: string;
   after: string;
+  /** The module whose own file this is (a generated module, the Dockerfile it edits); not for shared files. */
+  generator?: string;
 }
 
 export interface Conflict {
@@ -52,8 +61,15 @@ export interface AddPlan {
   /** Generated files the user edited: kept (unless force), with the diff to our version. */
   conflicts: Conflict[];
   /** Modules not added, each with the reason (an answer already there, a version that does not fit). */
-  refused: { generator: string; reason: string }[];
+  refused: Refused[];
   notes: string[];
+}
+
+export interface Refused {
+  generator: string;
+  reason: string;
+  /** Its staged code did not compile or load in the project (apply.ts): a failure, not a judgement. */
+  failedVerification?: true;
 }
 
 export interface PlanOptions extends AnswerOptions {
@@ -64,6 +80,8 @@ export interface PlanOptions extends AnswerOptions {
   /** Move a package installed below what the generated code needs to our pinned version. */
   upgrade?: boolean;
   policy?: Policy;
+  /** Modules refused before planning (their staged code failed verification), with the reason. */
+  refuse?: ReadonlyMap<string, Refused>;
 }
 
 /** A unified diff of one file, `/dev/null` standing for a file that does not exist yet. */
@@ -99,8 +117,8 @@ function resolveGenerators(source: GeneratorSource, names: string[]) {
   return source.generators.filter((generator) => wanted.has(generator.name));
 }
 
-function pinnedVersion(source: GeneratorSource, name: string): string {
-  const version = source.versions[name];
+function pinnedVersion(pins: Readonly<Record<string, string>>, name: string): string {
+  const version = pins[name];
   if (!version) throw new SecureError('INTERNAL', `no pinned version for ${name} in generators/versions.ts`);
   return version;
 }
@@ -163,25 +181,25 @@ export async function planChanges(
     preset: policy.preset,
     appName: project.packageName,
     moduleSystem: project.moduleSystem,
-    versions: source.versions,
+    versions: {},
     project: facts,
   };
+  // Our pins, moved to the lines that fit this project's framework majors, Node target and installs.
+  context.versions = source.versionsFor(context);
   const notes: string[] = [];
-  const fitted = fitProject(
-    root,
-    project,
-    resolved,
-    source,
-    context,
-    requested,
-    Boolean(options.upgrade),
-    notes,
-    projectReader,
-  );
-  const { selected, refused, pins, upgrades } = fitted;
+  const fitted = fitProject(root, project, resolved, source, context, requested, notes, projectReader, {
+    upgrade: Boolean(options.upgrade),
+    refuse: options.refuse ?? new Map(),
+  });
+  const { selected, refused, upgrades } = fitted;
   if (selected.length === 0)
     return { project, generators: [], changes: [], upToDate: [], conflicts: [], refused, notes };
-  const format = await projectFormatter(root, hasDependency(root, 'prettier'));
+  const prettierProject = hasDependency(root, 'prettier');
+  const format = await projectFormatter(root, prettierProject);
+  // Without Prettier, new modules are printed in the project's own style (its sources, .editorconfig, ESLint).
+  const styled = prettierProject
+    ? async (_path: string, text: string) => text
+    : styleFormatter(detectCodeStyle(root, projectSourceFiles(root)));
 
   const contents = new Map<string, string | undefined>();
   const current = (path: string): string | undefined => {
@@ -196,6 +214,7 @@ export async function planChanges(
     if (text !== (proposed.get(path) ?? current(path))) proposed.set(path, text);
   };
   const touched = new Set<string>();
+  const owners = new Map<string, string>();
   const conflicts: Conflict[] = [];
   const recordedManifest = readManifest(root);
   const manifest: Manifest = structuredClone(recordedManifest);
@@ -251,10 +270,13 @@ export async function planChanges(
         : withImportSuffix(renderedPath, renderedText, project.importSuffix);
     const text = await format(
       path,
-      javascript
-        ? (idiomaticJavaScript(suffixed, project.moduleSystem) ??
-            toJavaScript(suffixed, project.moduleSystem))
-        : suffixed,
+      await styled(
+        path,
+        javascript
+          ? (idiomaticJavaScript(suffixed, project.moduleSystem) ??
+              toJavaScript(suffixed, project.moduleSystem))
+          : suffixed,
+      ),
     );
     const onDisk = current(path);
     const recorded = manifest.files[path];
@@ -273,12 +295,14 @@ export async function planChanges(
             ?.adoptExisting?.(path, onDisk!, context, projectReader);
     if (ours || options.force) {
       propose(path, text);
+      owners.set(path, generatorName);
       manifest.files[path] = entry;
       touched.add(generatorName);
     } else if (adoption) {
       notes.push(...adoption.notes);
       if (adoption.text !== onDisk) {
         propose(path, adoption.text);
+        owners.set(path, generatorName);
         touched.add(generatorName);
       }
     } else if (requested.has(generatorName)) {
@@ -323,12 +347,10 @@ export async function planChanges(
     if (touched.has(generator.name)) notes.push(...(generator.nextSteps?.(context) ?? []));
 
   const pinned = (list: (generator: AddableGenerator) => readonly string[]) =>
-    Object.fromEntries(
-      selected.flatMap(list).map((name) => [name, pins[name] ?? pinnedVersion(source, name)]),
-    );
+    Object.fromEntries(selected.flatMap(list).map((name) => [name, pinnedVersion(context.versions, name)]));
   const dependencies = {
     ...pinned((generator) => generator.dependencies?.(context) ?? []),
-    ...Object.fromEntries(takenPackages.map((name) => [name, pins[name] ?? pinnedVersion(source, name)])),
+    ...Object.fromEntries(takenPackages.map((name) => [name, pinnedVersion(context.versions, name)])),
   };
   // A JavaScript project compiles nothing: type packages would only be noise in its package.json.
   const devDependencies = Object.fromEntries(
@@ -350,6 +372,7 @@ export async function planChanges(
     path,
     before: current(path),
     after,
+    ...(owners.has(path) ? { generator: owners.get(path) } : {}),
   }));
   const upToDate = selected
     .filter(

@@ -6,6 +6,7 @@ import type { WireRequest } from '../engine/wiring/types.js';
 import { hasTarget, openSource, wireSource } from '../engine/wiring/wire.js';
 import { candidateFiles, projectSourceFiles, toPosix, type ProjectLayout } from './detect.js';
 import { wiringSteps, type AddableGenerator, type WiringDeclaration } from './generator-source.js';
+import { placeStartupCall } from './startup-call.js';
 
 /** How the plan wires generated modules into the user's files (imports and calls), computed in memory. */
 
@@ -86,6 +87,9 @@ export function wireGenerators(
       if (wired !== text) touched.add(generator);
       text = wired;
     }
+    // The validating call added in this run goes where a reader expects it (startup-call.ts).
+    if (startup && file === project.entry && !current(file)!.includes(`${validatingCall.name}(`))
+      text = placeStartupCall(text, validatingCall.name);
     if (text !== current(file)) wiredFiles.set(file, text);
   }
   return wiredFiles;

@@ -86,6 +86,20 @@ describe('secure add: middleware the project already has', () => {
     expect(changed(plan, 'app.js')).toContain('securityHeaders');
   });
 
+  it("keeps the app's own helmet() when headers is dropped with config (zod 3 installed, the modules need 4)", async () => {
+    const root = project({
+      'package.json': JSON.stringify(expressJs({ helmet: '^7.1.0', zod: '^3.23.8' })),
+      'app.js': `const express = require('express');\nconst helmet = require('helmet');\n\nconst app = express();\napp.use(helmet());\nmodule.exports = app;\n`,
+    });
+    const plan = await planModules(root, ['headers'], { yes: true });
+    expect(plan.refused).toEqual([
+      { generator: 'config', reason: expect.stringMatching(/^zod 3\.23\.8 is installed .*zod 4 or later/) },
+      { generator: 'headers', reason: 'it needs config, which is not added' },
+    ]);
+    expect(changed(plan, 'app.js')).toBeUndefined();
+    expect(plan.notes.join('\n')).not.toContain('replaced your');
+  });
+
   it('refuses cors used on a single route rather than guessing what replaces it', async () => {
     const root = project({
       'package.json': JSON.stringify(expressJs({ cors: '^2.8.5' })),
@@ -167,6 +181,38 @@ describe('secure add: installed versions', () => {
     expect(upgraded.refused).toEqual([]);
     expect(dependenciesOf(upgraded).dependencies?.['express-rate-limit']).toMatch(/^[7-9]\./);
     expect(changed(upgraded, 'app.js')).toContain('app.use(rateLimiter());');
+  });
+
+  it('pins from the one map: an installed express-rate-limit 6 keeps its API, a Node 18 project gets pino 9', async () => {
+    const root = project({
+      'package.json': JSON.stringify({
+        engines: { node: '>=18' },
+        ...expressJs({ 'express-rate-limit': '^6.7.0' }),
+      }),
+      'app.js': `const express = require('express');\nconst app = express();\nmodule.exports = app;\n`,
+    });
+    const plan = await planModules(root, ['rate-limit', 'logging'], { yes: true });
+    expect(plan.refused).toEqual([]);
+    expect(changed(plan, 'security/rate-limit.js')).toMatch(/\n\s+max,\n\s+standardHeaders: true,/);
+    expect(dependenciesOf(plan).dependencies?.pino).toMatch(/^9\./);
+  });
+
+  it('refuses logging on TypeScript 4 (pino types do not parse there), naming the compiler and the way out', async () => {
+    const root = project({
+      'package.json': JSON.stringify({ ...expressJs(), devDependencies: { typescript: '4.0.3' } }),
+      'tsconfig.json': '{}',
+      'src/app.ts': `import express from 'express';\nconst app = express();\nexport default app;\n`,
+    });
+    const plan = await planModules(root, ['logging'], { yes: true });
+    expect(plan.refused).toEqual([
+      {
+        generator: 'logging',
+        reason: expect.stringMatching(
+          /TypeScript 4\.0\.3, and the pino \S+ the module imports needs TypeScript 5/,
+        ),
+      },
+    ]);
+    expect(plan.changes).toEqual([]);
   });
 
   it('reads the lowest Node the project targets: engines, @types/node, .nvmrc, Dockerfile', () => {
@@ -291,11 +337,26 @@ describe('secure add: config validated at start', () => {
     const plan = await planModules(root, ['headers'], { yes: true });
     const app = changed(plan, 'app.js')!;
     expect(app).toMatch(
-      /^const express = require\('express'\);\n(const \{ [^\n]+\n)*getSettings\(\);\nconst app = express\(\);\n/,
+      /^const express = require\('express'\);\n(const \{ [^\n]+\n)*\ngetSettings\(\);\n\nconst app = express\(\);\n/,
     );
     expect(app.indexOf(`const { getSettings } = require('./security/config.js');`)).toBeLessThan(
       app.indexOf('getSettings();'),
     );
+    writeChanges(root, plan.changes);
+    expect((await planModules(root, ['headers'], { yes: true })).changes).toEqual([]);
+  });
+
+  it("calls getSettings() after the project's own dotenv load, which may read another file than .env", async () => {
+    const root = project({
+      'package.json': JSON.stringify(expressJs({ dotenv: '^16.4.5' })),
+      'app.js': `const express = require('express');\nconst dotenv = require('dotenv');\n\n/** The app. */\nconst app = express();\ndotenv.config({ path: '.env.example' });\napp.get('/items', (req, res) => res.json([]));\nmodule.exports = app;\n`,
+    });
+    const plan = await planModules(root, ['headers'], { yes: true });
+    const app = changed(plan, 'app.js')!;
+    expect(app).toContain(
+      `\nconst app = express();\napp.use(securityHeaders(settings));\ndotenv.config({ path: '.env.example' });\ngetSettings();\n\napp.get('/items'`,
+    );
+    expect(app.match(/getSettings\(\)/g)).toHaveLength(1);
     writeChanges(root, plan.changes);
     expect((await planModules(root, ['headers'], { yes: true })).changes).toEqual([]);
   });

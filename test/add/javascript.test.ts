@@ -54,6 +54,16 @@ export const names = ['a'];
     expect(javascript).not.toMatch(/__esModule|_1\b|\bexport\b/);
   });
 
+  it('CommonJS: a re-export becomes a require and joins module.exports; one that shadows a name does not', () => {
+    const reexport = `import { cspDirectives } from './header-values.js';\n\nexport { answerClientError as answer } from './header-values.js';\n\nexport const directives = cspDirectives;\n`;
+    expect(idiomaticJavaScript(reexport, 'cjs')).toBe(
+      `const { cspDirectives } = require('./header-values.js');\n\nconst { answerClientError: answer } = require('./header-values.js');\n\nconst directives = cspDirectives;\n\nmodule.exports = { answer, directives };\n`,
+    );
+    expect(
+      idiomaticJavaScript(`import { a } from './x.js';\nexport { a } from './y.js';\n`, 'cjs'),
+    ).toBeUndefined();
+  });
+
   it('leaves what has no plain erasure to the compiler: enums, parameter properties, export default', () => {
     expect(idiomaticJavaScript(`export enum Level { Low }\n`, 'esm')).toBeUndefined();
     expect(

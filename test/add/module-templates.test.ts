@@ -122,10 +122,10 @@ describe('express-rate-limit as installed', () => {
 });
 
 describe('Node target and module system', () => {
-  it('Node 18 gets pino 9; a CommonJS app below Node 22 gets jose 5 (jose 6 is ESM only)', () => {
+  it('Node 18 gets pino 9; a CommonJS app gets jose 5 (jose 6 is ESM only: TS1479 in a CommonJS file)', () => {
     expect(pins(facts({ nodeMajor: 18 })).pino).toMatch(/^9\./);
     expect(pins(facts({ nodeMajor: 20 }), 'cjs').jose).toMatch(/^5\./);
-    expect(pins(facts({ nodeMajor: 22 }), 'cjs').jose).toMatch(/^6\./);
+    expect(pins(facts({ nodeMajor: 22 }), 'cjs').jose).toMatch(/^5\./);
     expect(pins(facts({ nodeMajor: 20 }), 'esm').jose).toMatch(/^6\./);
   });
 });

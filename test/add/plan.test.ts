@@ -64,7 +64,8 @@ const prefix = (srcDir: string) => (srcDir === '.' ? '' : `${srcDir}/`);
 
 const fakeSource: GeneratorSource = {
   generators: fakeGenerators,
-  versions: { zod: '4.6.7', helmet: '8.3.0', jose: '6.2.18' },
+  versionsFor: () => ({ zod: '4.6.7', helmet: '8.3.0', jose: '6.2.18' }),
+  upgradesFor: () => [],
   async render(generator, context, srcDir) {
     if (generator.name === 'config')
       return new Map([

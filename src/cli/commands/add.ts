@@ -179,5 +179,8 @@ export async function addCommand(
     if (diff) output.out(diff.trimEnd());
   }
   report(output, result, Boolean(options.dryRun));
-  return result.conflicts.length > 0 ? ExitCode.findings : ExitCode.ok;
+  // A module whose code failed verification was left out: the rest is written, and the run did not succeed.
+  return result.conflicts.length > 0 || result.refused.some((refusal) => refusal.failedVerification)
+    ? ExitCode.findings
+    : ExitCode.ok;
 }
