@@ -21,6 +21,7 @@ const expected: Record<string, Record<string, number[]>> = {
     'database-url-with-password': [2],
     'enum-member': [2],
     'jwt-sign-argument': [4, 8],
+    'jwt-simple-key-argument': [4, 8],
     knexfile: [4],
     'known-key-formats': [4, 5],
     'mailer-auth-pair': [5],

@@ -15,10 +15,14 @@ export interface LiteralSite {
   position: 'variable' | 'property' | 'assignment' | 'default' | 'class-field' | 'argument' | 'jsx' | 'enum';
 }
 
-/** Calls whose argument is a secret by position: `jwt.sign(payload, 'shhh')`, `cookieParser('s3cret')`. */
+/**
+ * Calls whose argument is a secret by position: `jwt.sign(payload, 'shhh')`, `cookieParser('s3cret')`, and
+ * jwt-simple's `jwt.encode(payload, 'secret')` / `jwt.decode(token, 'secret')` (jsonwebtoken's decode takes
+ * options there, never a string).
+ */
 const secretArguments: { callee: RegExp; index: number; name: string; context: string }[] = [
   {
-    callee: /^(?:jwt|jsonwebtoken|JWT|jsonWebToken)\.(?:sign|verify)$/,
+    callee: /^(?:jwt|jsonwebtoken|JWT|jsonWebToken|jwtSimple|jwt_simple)\.(?:sign|verify|encode|decode)$/,
     index: 1,
     name: 'secret',
     context: 'JWT',

@@ -116,7 +116,7 @@ export const defaultCredentialAnywhere = new RegExp(defaultCredentialLiteral);
  * `cookieParser('s3cret')`, `crypto.createHmac('sha256', 'k3y')`. `z.jwt()` or a `JWT` in a comment is none.
  */
 export const secretArgumentCallee = new RegExp(
-  String.raw`(?<![\w$.])(?:jwt|JWT|jsonwebtoken|jsonWebToken)(?:${gap}|[!)]|as\s[^;\n]*?\))*(?:\??\.|\[)${gap}*['"\`]?(?:sign|verify)(?![\w$])|cookieParser|cookie_parser|createHmac`,
+  String.raw`(?<![\w$.])(?:jwt|JWT|jsonwebtoken|jsonWebToken|jwtSimple|jwt_simple)(?:${gap}|[!)]|as\s[^;\n]*?\))*(?:\??\.|\[)${gap}*['"\`]?(?:sign|verify|encode|decode)(?![\w$])|cookieParser|cookie_parser|createHmac`,
 );
 
 /** The beginnings of the key-format table's formats, which every string of that format holds as written. */
