@@ -1,6 +1,7 @@
 import { oldNodeBlocker, servesPages } from '../_shared/project/runtime.js';
 import { relativeToRoot } from '../_shared/secrets/paths.js';
 import type { SourceRule } from '../../src/engine/rule.js';
+import { routesModulesLimit } from './routes-modules.js';
 import { importsAny, mayCreateApp, reportMissingControl, trackApps } from '../_shared/app/instances.js';
 
 /** Packages that limit request rates (per client, per route or per account). */
@@ -18,6 +19,13 @@ const limiterPackages = new Set([
 ]);
 /** A local module named for rate limiting: the generated `security/rate-limit`, or the user's own. */
 const limiterModule = /rate-?limit|limiter|throttl/i;
+
+/** A module that loads a limiter package or a module named for one: what a routes module would limit with. */
+function mentionsLimiter(text: string): boolean {
+  for (const [, specifier] of text.matchAll(/(?:require\(\s*|from\s+)['"]([^'"]+)['"]/g))
+    if (limiterPackages.has(specifier) || limiterModule.test(specifier)) return true;
+  return false;
+}
 
 const rule: SourceRule = {
   kind: 'source',
@@ -44,6 +52,8 @@ const rule: SourceRule = {
       reportMissingControl(context, apps, {
         generator: 'rate-limit',
         perRoute: true,
+        // `routes(app, db)`: the routes modules are read (NodeGoat's have no limiter), not taken on trust.
+        routesHaveControl: (specifiers) => routesModulesLimit(context.file, specifiers, mentionsLimiter),
         isControl: (name) => limiterModule.test(name),
         message: (app) =>
           `${app.framework === 'express' ? 'Express app' : 'Fastify instance'} \`${app.name}\` has no rate limit`,

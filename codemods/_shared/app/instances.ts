@@ -33,6 +33,8 @@ export interface AppInstance {
    * routes, so the app serves; it may add per-route middleware but not, in practice, app-wide headers.
    */
   routed: boolean;
+  /** The specifiers of those routes modules (`./app/routes`), for a rule that looks into them. */
+  routesModules: string[];
   /** Every argument given to `app.use(...)` / `app.register(...)`. */
   middleware: AnyNode[];
 }
@@ -65,14 +67,16 @@ function isRoutesModule(source: string | undefined): boolean {
 }
 
 /** `routes(app)`, `require('./routes')(app)`, `routes.init(app)` where `routes` is a local routes module. */
-function callsRoutesModule(
+/** The specifier of the local routes module this call runs (`routes(app)`, `require('./routes')(app)`), if it is one. */
+function routesModuleCalled(
   callee: AnyNode,
   modules: Map<string, { source: string; imported: string }>,
-): boolean {
+): string | undefined {
   const inline = requireSource(callee);
-  if (inline) return isRoutesModule(inline);
+  if (inline) return isRoutesModule(inline) ? inline : undefined;
   const root = callee.type === 'MemberExpression' ? unwrap(callee.object) : callee;
-  return root.type === 'Identifier' && isRoutesModule(modules.get(root.name)?.source);
+  const source = root.type === 'Identifier' ? modules.get(root.name)?.source : undefined;
+  return isRoutesModule(source) ? source : undefined;
 }
 
 /** `express()`, `Fastify({...})`, `require('express')()`, `fastify().withTypeProvider()`, `await fastify()`. */
@@ -128,6 +132,7 @@ export function trackApps(
           serves: false,
           escapes: false,
           routed: false,
+          routesModules: [],
           middleware: [],
         });
     },
@@ -165,8 +170,10 @@ export function trackApps(
         )
           continue;
         if (calleeName && servingCalls.has(calleeName)) app.serves = true;
-        else if (callsRoutesModule(callee, modules)) app.serves = app.routed = true;
-        else app.escapes = true;
+        else if (routesModuleCalled(callee, modules)) {
+          app.serves = app.routed = true;
+          app.routesModules.push(routesModuleCalled(callee, modules)!);
+        } else app.escapes = true;
       }
     },
     'Program:exit'() {
@@ -219,6 +226,11 @@ export interface MissingControl {
   remedy: string;
   /** The control can be wired per route, so a routes module the app is passed to may hold it. */
   perRoute: boolean;
+  /**
+   * Whether the local routes modules the app is passed to (specifiers from the file) hold the control; false
+   * when they were read and do not, so the app is reported. Undefined (or no answer) keeps the benefit of the doubt.
+   */
+  routesHaveControl?(specifiers: readonly string[]): boolean | undefined;
   /** Why `secure add <generator>` would be wrong for this project (its Node is too old...), if it would. */
   blocker?(context: SourceContext): string | undefined;
 }
@@ -236,7 +248,7 @@ export function reportMissingControl(
     (app) =>
       app.serves &&
       !app.escapes &&
-      !(app.routed && control.perRoute) &&
+      !(app.routed && control.perRoute && control.routesHaveControl?.(app.routesModules) !== false) &&
       !app.middleware.some((argument) => identifiersIn(argument).some((name) => control.isControl(name))),
   );
   const serving = apps.filter((app) => app.serves).length;
