@@ -181,6 +181,15 @@ const rule: TextRule = {
       });
       return;
     }
+    // A development image (Dockerfile-dev) gets its code from a bind mount at run time: the host decides who
+    // owns it, and a start script that runs `npm install` there would fail as node.
+    if (!chain.some((stage) => stage.instructions.some((i) => i.keyword === 'COPY' || i.keyword === 'ADD'))) {
+      context.report({
+        ...report,
+        unfixableReason: `the image copies no code (it is mounted at run time, a development image?): whether ${NODE_IMAGE_USER} may write it depends on the host; add USER ${NODE_IMAGE_USER} by hand where the mount allows it`,
+      });
+      return;
+    }
     const writable = writableFolders(context.project.root, context.file, chain);
     if ('reason' in writable) {
       context.report({ ...report, unfixableReason: writable.reason });
