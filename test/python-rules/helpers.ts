@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, registerDynamicLanguage } from '@ast-grep/napi';
@@ -43,50 +43,10 @@ export function runPython(
   return { reports, output: applyTextEdits(text, edits) };
 }
 
-export type FixtureKind = 'input' | 'valid' | 'unfixable';
-
-export interface PythonFixture {
-  name: string;
-  kind: FixtureKind;
-  text: string;
-  expected?: string;
-  relativePath: string;
-}
-
-/**
- * codemods/<rule>/fixtures/python/, named as the JS fixtures: <situation>.input.py + .output.py (reported and
- * fixed), .valid.py (silent), .unfixable.py (reported, left alone). A first line `# fixture: {"path": "..."}`
- * sets the path the detector sees (default `app/<situation>.py`).
- */
-export function loadPythonFixtures(ruleDir: string): PythonFixture[] {
-  const dir = join(ruleDir, 'fixtures', 'python');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .sort()
-    .flatMap((entry) => {
-      const match = /^(.+)\.(input|valid|unfixable)\.py$/.exec(entry);
-      if (!match) return [];
-      const [, name, kind] = match;
-      const text = readFileSync(join(dir, entry), 'utf8');
-      const header = /^#\s*fixture:\s*(\{.*\})\s*$/.exec(text.split('\n')[0] ?? '');
-      const facts = header ? (JSON.parse(header[1]) as { path?: string }) : {};
-      const outputFile = join(dir, `${name}.output.py`);
-      return [
-        {
-          name,
-          kind: kind as FixtureKind,
-          text,
-          relativePath: facts.path ?? `app/${name}.py`,
-          ...(kind === 'input' && existsSync(outputFile)
-            ? { expected: readFileSync(outputFile, 'utf8') }
-            : {}),
-        },
-      ];
-    });
-}
+// One fixture loader for every Python rule test: codemods/<rule>/fixtures/python/, as the engine's tests read them.
+export { loadPythonFixtures, pythonAvailable, type PythonFixture } from '../python/helpers.js';
 
 const python3 = process.env.PYTHON ?? 'python3';
-export const pythonAvailable = spawnSync(python3, ['--version'], { stdio: 'ignore' }).status === 0;
 
 /**
  * Byte-compiles several texts in one Python process (`py_compile`, as `python -m py_compile` does): the error
