@@ -16,7 +16,7 @@ import {
   type TargetDirectory,
 } from './options.js';
 import { askDirectory, completeAnswers } from './prompts.js';
-import { renderProject, type ProjectFile } from './render-project.js';
+import { renderProjectThroughPlop, type ProjectFile } from './render-project.js';
 import { assertWritableTarget, writeProject, type WriteOutcome } from './write.js';
 
 export interface ScaffoldEnvironment {
@@ -79,8 +79,8 @@ export async function scaffold(
   // 2. prompts
   const answers = await completeAnswers(given, promptEnvironment);
 
-  // 3. render: everything in memory before anything touches the disk
-  const files = renderProject(answers, target.appName);
+  // 3. render: through the plopfile into a staging folder, before anything touches the target
+  const files = await renderProjectThroughPlop(answers, target.appName);
   const result: ScaffoldResult = { target, answers, files, written: false, installed: false, git: 'skipped' };
 
   if (flags.dryRun) {
