@@ -20,7 +20,7 @@ export async function runGenerators(
   generators: readonly string[],
   run: PlopRun,
 ): Promise<Map<string, RenderedFile>> {
-  const stage = await mkdtemp(join(tmpdir(), 'secure-plop-'));
+  const stage = await stagingFolder();
   try {
     const result = new Map<string, RenderedFile>();
     for (const [index, generator] of generators.entries()) {
@@ -37,6 +37,17 @@ export async function runGenerators(
     return result;
   } finally {
     await rm(stage, { recursive: true, force: true });
+  }
+}
+
+async function stagingFolder(): Promise<string> {
+  try {
+    return await mkdtemp(join(tmpdir(), 'secure-plop-'));
+  } catch (error) {
+    throw new SecureError('IO', `${tmpdir()}: cannot create a staging folder (${(error as Error).message})`, {
+      hint: 'Set TMPDIR to a writable folder; nothing was written.',
+      cause: error,
+    });
   }
 }
 

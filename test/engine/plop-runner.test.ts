@@ -126,4 +126,17 @@ describe('the runner reports what plop could not do', () => {
       /generator "password": password\/common\/security\/passwords\.ts\.hbs: /,
     );
   });
+  it('a temporary folder that cannot be created is a one-line IO error naming it', async () => {
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = '/nonexistent/secure-tmp';
+    try {
+      await expect(runGenerators(plopfile, ['cors'], { context, srcDir: 'src' })).rejects.toMatchObject({
+        code: 'IO',
+        message: expect.stringMatching(/^\/nonexistent\/secure-tmp: cannot create a staging folder \(ENOENT/),
+      });
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+  });
 });
