@@ -67,10 +67,14 @@ function templateActions(
 /** The FastAPI backend is Python under backend/; every other generator is a Node module under src/. */
 const isFastApi = (generator: GeneratorDeclaration) => generator.name === fastApiApp.name;
 
-/** A Node generator's own prompts and its requirements', plus the framework when none of them asks it. */
+/**
+ * The generator's own prompts in their order (the app's are create-secure-app's), then those of what it requires;
+ * first the framework for a Node generator that does not ask it.
+ */
 function standalonePrompts(generator: GeneratorDeclaration, destination: string) {
+  const declared = [generator, ...withRequirements([generator.name])].flatMap((each) => each.prompts ?? []);
   const prompts = new Map<string, GeneratorPrompt>();
-  if (!isFastApi(generator))
+  if (!isFastApi(generator) && !declared.some((prompt) => prompt.name === 'framework'))
     prompts.set('framework', {
       name: 'framework',
       flag: '--framework',
@@ -78,8 +82,7 @@ function standalonePrompts(generator: GeneratorDeclaration, destination: string)
       choices: ['express', 'fastify'],
       default: dependsOn(destination, 'fastify') ? 'fastify' : 'express',
     });
-  for (const each of withRequirements([generator.name]))
-    for (const prompt of each.prompts ?? []) prompts.set(prompt.name, prompt);
+  for (const prompt of declared) if (!prompts.has(prompt.name)) prompts.set(prompt.name, prompt);
   return [...prompts.values()].map((prompt) =>
     prompt.choices
       ? {

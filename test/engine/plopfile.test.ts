@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import nodePlop from 'node-plop';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generators } from '../../generators/index.js';
+import { generators, withRequirements } from '../../generators/index.js';
 import type { Answers } from '../../src/engine/generator.js';
 import { renderGenerators } from '../../src/engine/render.js';
 import { loadPolicy } from '../../src/policy/index.js';
@@ -110,6 +110,33 @@ describe('npx plop --plopfile dist/generators/plopfile.js', () => {
     expect(changes.map((change) => change.path)).toContain('[SKIPPED] src/security/config.ts (exists)');
     expect(failures[0]).toMatchObject({ error: 'src/security/cors.ts already exists; --force replaces it' });
     expect(readFileSync(join(scratch, 'src/security/cors.ts'), 'utf8')).toBe(edited);
+  });
+
+  it('the app asks what create-secure-app asks, in its order, and writes its templates', async () => {
+    const instance = await nodePlop(builtPlopfile, { destBasePath: scratch, force: false });
+    const app = instance.getGenerator('app');
+    expect((app.prompts as { name: string }[]).map((prompt) => prompt.name)).toEqual([
+      'framework',
+      'db',
+      'ws',
+      'redis',
+      'preset',
+    ]);
+    const answers = await app.runPrompts(['fastify', 'postgres', 'none', 'false', 'asvs']);
+    const { changes, failures } = await app.runActions(answers);
+    expect(failures).toEqual([]);
+    const paths = changes.map((change) => change.path).filter((path) => !path.startsWith('[SKIPPED]'));
+    const context = templateContextFor(
+      { framework: 'fastify', db: 'postgres', ws: 'none', redis: false, preset: 'asvs' },
+      'scratch-api',
+    );
+    const names = withRequirements(['app'])
+      .filter((generator) => generator.when?.(context) ?? true)
+      .map((generator) => generator.name);
+    const rendered = renderGenerators(names, context);
+    expect(written(scratch, paths)).toEqual(
+      new Map([...rendered.values()].map((file) => [file.path, file.content])),
+    );
   });
 
   it('asks Fastify first in a Fastify project', async () => {
