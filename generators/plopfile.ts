@@ -30,6 +30,9 @@ import { generators, withRequirements } from './index.js';
 export default function plopfile(plop: NodePlopAPI): void {
   for (const [name, helper] of Object.entries(templateHelpers)) plop.setHelper(name, helper);
   plop.setActionType(templateActionType, writeTemplate);
+  plop.setWelcomeMessage(
+    'create-secure-app generators: each writes its templates here. `secure add <module>` also wires the module into your app, pins its dependencies and lists its variables.',
+  );
   for (const generator of generators) plop.setGenerator(generator.name, plopGenerator(plop, generator));
 }
 

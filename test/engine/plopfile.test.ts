@@ -50,6 +50,7 @@ describe('npx plop --plopfile dist/generators/plopfile.js', () => {
     expect(instance.getGeneratorList()).toEqual(
       generators.map(({ name, description }) => ({ name, description })),
     );
+    expect(instance.getWelcomeMessage()).toMatch(/secure add <module>` also wires/);
     // A declared yes/no prompt becomes a confirm, a declared choice a list, plus the framework to render for.
     expect(instance.getGenerator('rate-limit').prompts).toEqual([
       expect.objectContaining({ type: 'list', name: 'framework', choices: ['express', 'fastify'] }),
