@@ -8,6 +8,9 @@ import {
   readPackageJson,
   type ProjectLayout,
 } from './detect.js';
+import { routeMethodsOf } from './route-methods.js';
+
+export { routeMethodsOf };
 
 /** Packages a generated module meets in a project: their installed versions go to the templates. */
 export const metPackages = [
@@ -90,33 +93,6 @@ export function targetNodeMajors(root: string): number[] {
   for (const match of dockerfile?.matchAll(/^\s*FROM\s+(?:--\S+\s+)*(?:\S+\/)?node:v?(\d+)/gim) ?? [])
     majors.push(Number(match[1]));
   return majors.filter((major): major is number => major !== undefined && major > 0);
-}
-
-const routeCall =
-  /\.(get|post|put|patch|delete|options|head|all)\(\s*(?:['"`]\/|[A-Za-z_$][\w$.]*\s*,\s*(?:async\s*)?(?:\(|function|[A-Za-z_$]))/g;
-const chainedRoute = /\.route\([^)]*\)((?:\s*\.(?:get|post|put|patch|delete|options|head|all)\([^]*?\))+)/g;
-const methodOption = /\bmethod\s*:\s*(\[[^\]]*\]|['"][A-Za-z]+['"])/g;
-const allMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
-
-/** The HTTP methods the app's route registrations use (`router.put('/x', ...)`, `method: ['GET', 'POST']`). */
-export function routeMethodsOf(texts: readonly string[]): string[] {
-  const methods = new Set<string>();
-  const add = (method: string) => {
-    const upper = method.toUpperCase();
-    if (upper === 'ALL') for (const each of allMethods) methods.add(each);
-    else if (allMethods.includes(upper)) methods.add(upper);
-  };
-  for (const text of texts) {
-    // socket.io's endpoint answers its own CORS: routing it through the app (`app.all('/socket.io/', ...)`) adds
-    // no method the app's API serves.
-    for (const match of text.matchAll(routeCall))
-      if (!text.startsWith("'/socket.io", (match.index ?? 0) + match[1].length + 2)) add(match[1]);
-    for (const match of text.matchAll(chainedRoute))
-      for (const inner of match[1].matchAll(/\.(\w+)\(/g)) add(inner[1]);
-    for (const match of text.matchAll(methodOption))
-      for (const inner of match[1].matchAll(/['"]([A-Za-z]+)['"]/g)) add(inner[1]);
-  }
-  return allMethods.filter((method) => methods.has(method));
 }
 
 const renderedPages =
