@@ -25,6 +25,8 @@ interface Concern {
   replaceable: boolean;
   /** What the user keeps when the module is refused. */
   advice: string;
+  /** Advice that replaces `advice` when the answer found is one of these packages. */
+  adviceFor?: Record<string, string>;
 }
 
 const concerns: Record<string, Concern> = {
@@ -52,12 +54,16 @@ const concerns: Record<string, Concern> = {
   },
   auth: {
     packages: {
-      express: ['express-jwt', 'passport-jwt', 'jsonwebtoken', 'jose'],
-      fastify: ['@fastify/jwt', 'fastify-jwt', 'jsonwebtoken', 'jose'],
+      express: ['express-jwt', 'passport-jwt', 'jsonwebtoken', 'jose', 'passport-local'],
+      fastify: ['@fastify/jwt', 'fastify-jwt', 'jsonwebtoken', 'jose', 'passport-local'],
     },
     replaceable: false,
     advice:
       'a second auth system would sit next to yours; `secure check` reports where your tokens break the policy (lifetime, algorithm)',
+    adviceFor: {
+      'passport-local':
+        'your users sign in with passport-local sessions, and token auth beside them would be a second auth system: keep your login and protect each route with it (`req.isAuthenticated()`); to move to tokens, remove passport-local and run again',
+    },
   },
 };
 
@@ -251,7 +257,7 @@ export function lookForExisting(
     if (!replaceable) {
       answers.set(name, {
         kind: 'refuse',
-        reason: `the app already has it (${[...inEntry, ...elsewhere].join(', ')}): ${concern.advice}`,
+        reason: `the app already has it (${[...inEntry, ...elsewhere].join(', ')}): ${adviceFor(concern, [...inEntry, ...elsewhere])}`,
       });
       continue;
     }
@@ -314,6 +320,14 @@ export function lookForExisting(
     });
   }
   return answers;
+}
+
+/** A package's own advice when every place found is that package (passport-local beside jsonwebtoken signs tokens). */
+function adviceFor(concern: Concern, places: readonly string[]): string {
+  const own = Object.entries(concern.adviceFor ?? {}).find(([packageName]) =>
+    places.every((place) => place.startsWith(`${packageName} in `)),
+  );
+  return own ? own[1] : concern.advice;
 }
 
 /** `app.use(x(...))`, `app.use(x)`, `app.register(x, {...})`, awaited or not, on the app's own variable. */

@@ -1,20 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeChanges } from '../../src/add/apply.js';
-import { planModules, type AddPlan } from '../../src/add/index.js';
+import { planModules } from '../../src/add/index.js';
+import { changed, project } from './small-project.js';
 
-function project(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'secure-add-lusca-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
-
-const changed = (plan: AddPlan, path: string) => plan.changes.find((change) => change.path === path)?.after;
 const packageJson = JSON.stringify({ dependencies: { express: '^4.21.2', lusca: '^1.7.0' } });
 
 describe('secure add headers: lusca sets headers too', () => {
