@@ -1,4 +1,4 @@
-import type { GeneratorDeclaration } from '../src/engine/generator.js';
+import type { EnvVariable, GeneratorDeclaration, ProjectFacts } from '../src/engine/generator.js';
 import { refuseOldTypescript } from './versions.js';
 
 export const config: GeneratorDeclaration = {
@@ -25,15 +25,17 @@ export const config: GeneratorDeclaration = {
       description: 'comma-separated host names this API answers to (others get 400)',
       example: 'localhost,127.0.0.1',
     },
-    ...(context.db === 'postgres'
-      ? [
-          {
-            name: 'DATABASE_URL',
-            description: 'postgres://user:password@host:5432/database',
-            example: 'postgres://app@127.0.0.1:5432/app',
-          },
-        ]
-      : [{ name: 'DATABASE_URL', description: 'the SQLite file', example: 'data/app.sqlite' }]),
+    ...(context.project
+      ? databaseOf(context.project)
+      : context.db === 'postgres'
+        ? [
+            {
+              name: 'DATABASE_URL',
+              description: 'postgres://user:password@host:5432/database',
+              example: 'postgres://app@127.0.0.1:5432/app',
+            },
+          ]
+        : [{ name: 'DATABASE_URL', description: 'the SQLite file', example: 'data/app.sqlite' }]),
     ...(context.redis
       ? [{ name: 'REDIS_URL', description: 'shared rate-limit counters', example: 'redis://127.0.0.1:6379' }]
       : []),
@@ -46,3 +48,14 @@ export const config: GeneratorDeclaration = {
     { name: 'LOG_LEVEL', description: 'fatal, error, warn, info, debug or trace', example: 'info' },
   ],
 };
+
+/** An existing app's own connection variable, the one it reads; none when it reads none. */
+function databaseOf(project: ProjectFacts): EnvVariable[] {
+  if (!project.databaseVariable) return [];
+  return [
+    {
+      name: project.databaseVariable,
+      description: 'the database connection string the app reads (required in production)',
+    },
+  ];
+}

@@ -105,6 +105,35 @@ export function rendersHtml(dependencies: readonly string[], texts: readonly str
   );
 }
 
+/** `process.env.MONGODB_URI`, `process.env['DATABASE_URL']`, `const { MONGO_URL } = process.env`. */
+const environmentRead = /\bprocess\.env(?:\.([A-Z_][A-Z0-9_]*)|\[\s*['"]([A-Z_][A-Z0-9_]*)['"]\s*\])/g;
+const destructuredEnvironment = /\{([^}]*)\}\s*=\s*process\.env\b/g;
+const databaseVariableName =
+  /^(?:[A-Z0-9_]*_)?(?:MONGO(?:DB)?|DATABASE|DB|POSTGRES(?:QL)?|PG|MYSQL)_?(?:URL|URI)(?:_[A-Z0-9_]*)?$/;
+const testVariable = /(?:^|_)TESTS?(?:_|$)/;
+
+/**
+ * The variable holding the database connection string the app reads, the one read most often (a test
+ * database's variable only when nothing else is read): the config module validates it instead of a
+ * DATABASE_URL the app never reads.
+ */
+export function databaseVariableOf(texts: readonly string[]): string | undefined {
+  const counts = new Map<string, number>();
+  const count = (name: string) => {
+    if (databaseVariableName.test(name)) counts.set(name, (counts.get(name) ?? 0) + 1);
+  };
+  for (const text of texts) {
+    for (const match of text.matchAll(environmentRead)) count(match[1] ?? match[2]);
+    for (const match of text.matchAll(destructuredEnvironment))
+      for (const name of match[1].split(',')) count(name.split(':')[0].trim());
+  }
+  const ranked = [...counts].sort(
+    ([nameA, countA], [nameB, countB]) =>
+      Number(testVariable.test(nameA)) - Number(testVariable.test(nameB)) || countB - countA,
+  );
+  return ranked[0]?.[0];
+}
+
 /** What the templates need to know about the project to render code that fits it. */
 export function projectFacts(project: ProjectLayout): ProjectFacts {
   const { root } = project;
@@ -125,6 +154,7 @@ export function projectFacts(project: ProjectLayout): ProjectFacts {
     language: project.typescript ? 'ts' : 'js',
     html: rendersHtml(Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }), texts),
     routeMethods: routeMethodsOf(texts),
+    databaseVariable: databaseVariableOf(texts),
     installed,
   };
 }
