@@ -1,11 +1,13 @@
 import type { EnvVariable, GeneratorDeclaration, ProjectFacts } from '../src/engine/generator.js';
+import { moduleFacts } from '../src/engine/module-facts.js';
 import { refuseOldTypescript } from './versions.js';
 
 export const config: GeneratorDeclaration = {
   name: 'config',
   description:
     'zod-validated settings from the environment (.env loaded, secrets masked, bad values refused)',
-  dependencies: () => ['zod'],
+  dependencies: (context) => ['zod', ...(moduleFacts(context).proxyAddrTrust ? ['proxy-addr'] : [])],
+  devDependencies: (context) => (moduleFacts(context).proxyAddrTrust ? ['@types/proxy-addr'] : []),
   refuse: (context) => refuseOldTypescript(context),
   env: (context) => [
     { name: 'NODE_ENV', description: 'development, test or production', example: 'development' },
