@@ -27,7 +27,7 @@ import {
 } from './generator-source.js';
 import { contentHash, readManifest, serializeManifest } from './manifest-store.js';
 import { completeImports, packageImports, withImportSuffix, type RenderedModule } from './imports.js';
-import { addDependencies, addEnvNames, ignoreDotEnv, type EnvName } from './project-files.js';
+import { addDependencies, addEnvNames, envExampleFile, ignoreDotEnv, type EnvName } from './project-files.js';
 import { resolveAnswers, type AnswerOptions } from './prompts.js';
 import { exportedNames, srcPrefix, wireGenerators } from './wire-plan.js';
 
@@ -362,8 +362,9 @@ export async function planChanges(
   propose('package.json', pkgEdit.text);
   for (const { name, theirs, ours } of pkgEdit.kept)
     notes.push(`kept your ${name}@${theirs} (the generated code is tested with ${ours})`);
-  const envExample = addEnvNames(current('.env.example'), envNames);
-  if (envExample !== undefined) propose('.env.example', envExample);
+  const envFile = envExampleFile((path) => current(path) !== undefined);
+  const envExample = addEnvNames(current(envFile), envNames);
+  if (envExample !== undefined) propose(envFile, envExample);
   const gitignore = ignoreDotEnv(current('.gitignore'));
   if (gitignore !== undefined) propose('.gitignore', gitignore);
   propose(manifestPath, serializeManifest(manifest, recordedManifest));

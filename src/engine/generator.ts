@@ -140,6 +140,8 @@ export interface ProjectFacts {
   html: boolean;
   /** The HTTP methods the app's routes use, upper case. */
   routeMethods: readonly string[];
+  /** The database connection variable the app reads (MONGODB_URI, DATABASE_URL), if any. */
+  databaseVariable?: string;
   /** Installed versions of the packages a module meets (helmet, cors, express-rate-limit, @fastify/*, bcryptjs). */
   installed: Readonly<Record<string, string>>;
   /** How it installs, builds and starts, for a new Dockerfile (generators/docker.ts: readDockerProject). */
