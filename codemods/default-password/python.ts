@@ -6,6 +6,7 @@ import { isDefaultCredential, knownKeyFormat, urlPassword } from '../_shared/sec
 import {
   assignmentPosition,
   envFallbacks,
+  isSigningKeyName,
   literalSites,
   noValue,
   storedUnder,
@@ -88,7 +89,7 @@ function checkDefaultCredentials(context: PythonContext): void {
   for (const site of literalSites(context.root)) {
     if (site.position === 'settings-field') continue;
     const value = stringValue(site.value) ?? '';
-    if (!isDefaultCredential(value) || !isSecretName(site.name)) continue;
+    if (!isDefaultCredential(value) || !(isSecretName(site.name) || isSigningKeyName(site.name))) continue;
     // `{"password": "password"}`, `PASSWORD = "password"`: a field or form name, not a credential
     if (site.name.toLowerCase().replace(/[^a-z0-9]/g, '') === value.toLowerCase().replace(/[^a-z0-9]/g, ''))
       continue;
