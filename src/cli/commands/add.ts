@@ -6,7 +6,6 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gitRoot } from '../../engine/git.js';
 import { ExitCode, SecureError, usageError } from '../../errors.js';
-import { loadPolicy } from '../../policy/index.js';
 import type { Output } from '../output.js';
 
 export interface AddCommandOptions {
@@ -153,6 +152,7 @@ export async function addCommand(
   assertAddable(cwd, modules, options);
   // Loaded here, not at the top: ts-morph and TypeScript would slow every other `secure` command's start.
   const { addModules, formatPlanDiff } = await import('../../add/index.js');
+  const { loadPolicy } = await import('../../policy/index.js');
   const result = await addModules(cwd, modules, {
     source,
     ...(options.config ? { policy: loadPolicy(cwd, resolve(cwd, options.config)) } : {}),
