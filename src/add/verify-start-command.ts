@@ -46,15 +46,36 @@ function binary(dir: string, name: string): boolean {
   return existsSync(join(dir, 'node_modules', '.bin', name));
 }
 
-/** The start script, or dev, or the entry run with node (JavaScript) or tsx / ts-node (TypeScript). */
+/** A process manager that puts the app in the background and exits (pm2 start, forever start): no trial there. */
+const daemonizes = /\b(?:pm2|forever)\b/;
+
+/**
+ * The scripts that start the app, in the order tried: `start`, `dev`, then `start:*` and `serve` as projects
+ * name them (`start:dev`, `start:prod`).
+ */
+function startScripts(scripts: Record<string, string>): string[] {
+  const named = Object.keys(scripts).filter((name) => /^start:|^serve$/.test(name));
+  return ['start', 'dev', ...named].filter((name) => scripts[name] && !daemonizes.test(scripts[name]));
+}
+
+const labelOf = (name: string) => (name === 'start' ? 'npm start' : `npm run ${name}`);
+
+/**
+ * The first start script that runs the sources (one that runs compiled output only after the build script),
+ * else the `main` file or the entry with node (JavaScript) or tsx / ts-node (TypeScript).
+ */
 export function startCommand(dir: string, entry: string | undefined): StartCommand | undefined {
   const pkg = readJson<PackageJson>(join(dir, 'package.json')) ?? {};
   const scripts = pkg.scripts ?? {};
-  if (scripts.start && !runsBuildOutput(dir, scripts.start))
-    return { start: scripts.start, label: 'npm start' };
-  if (scripts.start && scripts.build)
-    return { start: scripts.start, build: scripts.build, label: 'npm run build, then npm start' };
-  if (scripts.dev) return { start: scripts.dev, label: 'npm run dev' };
+  const candidates = startScripts(scripts);
+  const direct = candidates.find((name) => !runsBuildOutput(dir, scripts[name]));
+  if (direct) return { start: scripts[direct], label: labelOf(direct) };
+  if (candidates[0] && scripts.build)
+    return {
+      start: scripts[candidates[0]],
+      build: scripts.build,
+      label: `npm run build, then ${labelOf(candidates[0])}`,
+    };
   const file = pkg.main && existsSync(join(dir, pkg.main)) ? pkg.main : entry;
   if (file === undefined) return undefined;
   if (!/\.[cm]?tsx?$/.test(file)) return { start: `node ${file}`, label: `node ${file}` };

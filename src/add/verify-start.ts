@@ -143,8 +143,8 @@ async function start(
   await stopApp(app);
   return {
     problem: exited
-      ? `the app stopped (${exited}) before listening`
-      : `the app did not listen on port ${port} within ${timeoutMs / 1000} s (PORT=${port} was set: does it read PORT?)`,
+      ? `${command.label}: the app stopped (${exited}) before listening`
+      : `${command.label}: the app did not listen on port ${port} within ${timeoutMs / 1000} s (PORT=${port} was set: does it read PORT?)`,
     stderr: app.stderr(),
   };
 }

@@ -7,6 +7,7 @@ import { versions } from '../../generators/versions.js';
 import type { AddableGenerator, GeneratorSource } from '../../src/add/generator-source.js';
 import { planModules } from '../../src/add/index.js';
 import { verifyByStarting } from '../../src/add/verify-start.js';
+import { startCommand } from '../../src/add/verify-start-command.js';
 import { addCommand } from '../../src/cli/commands/add.js';
 import { memoryOutput } from '../../src/cli/output.js';
 import { rulesPreset } from '../../src/policy/index.js';
@@ -213,7 +214,7 @@ describe('secure add --verify=start', () => {
     const { error } = await add(root, 'throws-at-load');
     expect(error?.code).toBe('REFUSED');
     expect(error?.message).toMatch(
-      /^--verify=start: headers not added: the app stopped \(exit 1\) before listening: Error: SESSION_KEY is not accepted: \[redacted\]; secure add wrote nothing$/,
+      /^--verify=start: headers not added: npm run dev: the app stopped \(exit 1\) before listening: Error: SESSION_KEY is not accepted: \[redacted\]; secure add wrote nothing$/,
     );
     expect(await gitStatus(root)).toBe('');
   }, 60_000);
@@ -245,4 +246,37 @@ describe('secure add --verify=start', () => {
     );
     expect(await gitStatus(root)).toBe('');
   }, 60_000);
+});
+
+describe('how the trial starts an app', () => {
+  const folder = (pkg: object, files: Record<string, string> = {}) => {
+    const root = mkdtempSync(join(tmpdir(), 'secure-verify-start-command-'));
+    writeFileSync(join(root, 'package.json'), JSON.stringify(pkg));
+    for (const [path, text] of Object.entries(files)) writeFileSync(join(root, path), text);
+    return root;
+  };
+
+  it('skips a start script that hands the app to a process manager, and takes start:* scripts', () => {
+    const pm2 = folder({ scripts: { start: 'pm2 start ./src/index.js', dev: 'nodemon ./src/index.js' } });
+    expect(startCommand(pm2, 'src/app.js')).toEqual({
+      start: 'nodemon ./src/index.js',
+      label: 'npm run dev',
+    });
+    const named = folder({
+      scripts: { 'start:dev': 'tsx watch src/index.ts', 'start:prod': 'node dist/index.js' },
+    });
+    expect(startCommand(named, 'src/server.ts')?.label).toBe('npm run start:dev');
+  });
+
+  it('builds first when start runs the compiled output of a TypeScript project', () => {
+    const root = folder(
+      { scripts: { build: 'tsc', start: 'node dist/server.js' } },
+      { 'tsconfig.json': '{}' },
+    );
+    expect(startCommand(root, 'src/app.ts')).toEqual({
+      start: 'node dist/server.js',
+      build: 'tsc',
+      label: 'npm run build, then npm start',
+    });
+  });
 });

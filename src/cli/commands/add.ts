@@ -84,7 +84,7 @@ function listModules(output: Output, source: GeneratorSource): number {
   return ExitCode.ok;
 }
 
-function report(output: Output, result: AddResult, dryRun: boolean): void {
+function report(output: Output, result: AddResult, dryRun: boolean, started?: StartVerified): void {
   const { colors } = output;
   const { project } = result;
   if ('importLine' in project)
@@ -119,6 +119,10 @@ function report(output: Output, result: AddResult, dryRun: boolean): void {
     output.out(conflict.diff.trimEnd());
   }
   if (dryRun) return;
+  if (started)
+    output.out(
+      `  ${colors.green('started')} ${started.command} with the changes: GET ${started.route} answered ${started.status}${started.installed.length ? ` (installed for the trial only: ${started.installed.join(', ')})` : ''}`,
+    );
   if ('importLine' in project) {
     if (result.written)
       output.out(
@@ -195,11 +199,7 @@ export async function addCommand(
     const diff = formatPlanDiff(result);
     if (diff) output.out(diff.trimEnd());
   }
-  report(output, result, Boolean(options.dryRun));
-  if (started)
-    output.out(
-      `  ${output.colors.green('started')} ${started.command} with the changes: GET ${started.route} answered ${started.status}${started.installed.length ? ` (installed for the trial only: ${started.installed.join(', ')})` : ''}`,
-    );
+  report(output, result, Boolean(options.dryRun), started);
   // A module whose code failed verification was left out: the rest is written, and the run did not succeed.
   return result.conflicts.length > 0 || result.refused.some((refusal) => refusal.failedVerification)
     ? ExitCode.findings
