@@ -42,8 +42,23 @@ export function runScript(dir: string, line: string, env: NodeJS.ProcessEnv): Ru
   child.stderr?.on('data', (chunk: string) => {
     if (stderr.length < keptOutput) stderr += chunk;
   });
-  child.on('exit', (code, signal) => (exit = signal ? `signal ${signal}` : `exit ${code}`));
-  child.on('error', (error) => (exit = error.message));
+  // The app runs in a group of its own, which Ctrl-C on `secure` does not reach: it is ended when we are.
+  const killGroup = () => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  };
+  process.once('exit', killGroup);
+  child.on('exit', (code, signal) => {
+    exit = signal ? `signal ${signal}` : `exit ${code}`;
+    process.removeListener('exit', killGroup);
+  });
+  child.on('error', (error) => {
+    exit = error.message;
+    process.removeListener('exit', killGroup);
+  });
   return { child, stderr: () => stderr, exited: () => exit };
 }
 

@@ -180,6 +180,8 @@ export async function verifyByStarting(
       `the trial copy could not be made (${firstErrorLine((error as { stderr?: string }).stderr ?? '') ?? (error as Error).message})`,
     );
   }
+  // A run ended by Ctrl-C (the CLI exits) leaves no copy behind.
+  process.once('exit', copy.remove);
   const port = await freePort();
   const { env, secrets } = trialEnv(plan, root, options.env ?? process.env, port);
   const failWith = (problem: string, stderr: string) => {
@@ -211,6 +213,7 @@ export async function verifyByStarting(
       await stopApp(app);
     }
   } finally {
+    process.removeListener('exit', copy.remove);
     copy.remove();
   }
 }
