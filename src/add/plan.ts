@@ -63,6 +63,8 @@ export interface AddPlan {
   /** Modules not added, each with the reason (an answer already there, a version that does not fit). */
   refused: Refused[];
   notes: string[];
+  /** The variables the modules read, with a development value or marked secret (for `--verify=start`). */
+  env?: { name: string; secret?: boolean; example?: string }[];
 }
 
 export interface Refused {
@@ -219,6 +221,7 @@ export async function planChanges(
   const recordedManifest = readManifest(root);
   const manifest: Manifest = structuredClone(recordedManifest);
   const envNames: EnvName[] = [];
+  const envVariables: NonNullable<AddPlan['env']> = [];
   const exporters = new Map<string, string>();
   const renderedModules = new Map<string, RenderedModule>();
 
@@ -235,9 +238,9 @@ export async function planChanges(
         );
       if (!mergedFiles.has(path)) renderedModules.set(path, { generator: generator.name, text });
     }
-    envNames.push(
-      ...(generator.env?.(context) ?? []).map(({ name, description }) => ({ name, description })),
-    );
+    const variables = generator.env?.(context) ?? [];
+    envNames.push(...variables.map(({ name, description }) => ({ name, description })));
+    envVariables.push(...variables);
   }
 
   // A module imported by generated code comes along with it, from whichever generator holds its template.
@@ -391,5 +394,6 @@ export async function planChanges(
     conflicts,
     refused,
     notes,
+    env: envVariables,
   };
 }
