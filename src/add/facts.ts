@@ -96,6 +96,8 @@ const routeCall =
   /\.(get|post|put|patch|delete|options|head|all)\(\s*(?:['"`]\/|[A-Za-z_$][\w$.]*\s*,\s*(?:async\s*)?(?:\(|function|[A-Za-z_$]))/g;
 const chainedRoute = /\.route\([^)]*\)((?:\s*\.(?:get|post|put|patch|delete|options|head|all)\([^]*?\))+)/g;
 const methodOption = /\bmethod\s*:\s*(\[[^\]]*\]|['"][A-Za-z]+['"])/g;
+// Handles: NestJS and routing-controllers handlers, `@Put(':id')`, `@Delete()` on a controller method.
+const routeDecorator = /@(Get|Post|Put|Patch|Delete|Options|Head|All)\(/g;
 const allMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
 
 /** The HTTP methods the app's route registrations use (`router.put('/x', ...)`, `method: ['GET', 'POST']`). */
@@ -113,6 +115,7 @@ export function routeMethodsOf(texts: readonly string[]): string[] {
       if (!text.startsWith("'/socket.io", (match.index ?? 0) + match[1].length + 2)) add(match[1]);
     for (const match of text.matchAll(chainedRoute))
       for (const inner of match[1].matchAll(/\.(\w+)\(/g)) add(inner[1]);
+    for (const match of text.matchAll(routeDecorator)) add(match[1]);
     for (const match of text.matchAll(methodOption))
       for (const inner of match[1].matchAll(/['"]([A-Za-z]+)['"]/g)) add(inner[1]);
   }
@@ -150,5 +153,6 @@ export function projectFacts(project: ProjectLayout): ProjectFacts {
     html: rendersHtml(Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }), texts),
     routeMethods: routeMethodsOf(texts),
     installed,
+    ...(project.nest ? { nest: true } : {}),
   };
 }

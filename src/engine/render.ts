@@ -12,6 +12,7 @@ import { moduleFacts, type ModuleFacts } from './module-facts.js';
  *
  * templates/<generator>/common/<path>.hbs   both frameworks
  * templates/<generator>/<framework>/<path>.hbs   one framework (wins over nothing: a path in both is a bug)
+ * templates/<generator>/nest/<path>.hbs   a NestJS app on Express: replaces the express/ file of that path
  * A leading `root/` targets the project root; anything else lands under the source folder.
  * A template that renders to nothing but whitespace (e.g. wrapped in `{{#if ...}}`) produces no file.
  */
@@ -108,11 +109,13 @@ export function renderGenerator(
     throw new SecureError('NOT_FOUND', `no templates for generator "${generator}" in ${root}`);
   }
   const files = new Map<string, string>();
-  for (const variant of ['common', context.framework]) {
+  // A NestJS app on Express takes the Express templates, with its own in place of those of the same path.
+  const nest = context.project?.nest === true;
+  for (const variant of ['common', context.framework, ...(nest ? ['nest'] : [])]) {
     const variantDir = join(generatorDir, variant);
     for (const file of listTemplates(variantDir)) {
       const path = targetPath(relative(variantDir, file), srcDir);
-      if (files.has(path)) {
+      if (files.has(path) && variant !== 'nest') {
         throw new SecureError(
           'INTERNAL',
           `templates/${generator}: ${path} exists in both common/ and ${variant}/`,
