@@ -231,6 +231,35 @@ bootstrap();
   });
 });
 
+describe('secure add on NestJS: pages the API CSP would break', () => {
+  it('refuses headers when the app serves Swagger UI, naming where, and wires the rest', async () => {
+    const root = nestApp(`import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+
+async function bootstrap() {
+  const app = await NestFactory.create(AppModule);
+  const document = SwaggerModule.createDocument(app, new DocumentBuilder().build());
+  SwaggerModule.setup('docs', app, document);
+  await app.listen(3000);
+}
+bootstrap();
+`);
+    const plan = await planModules(root, ['headers', 'trusted-host'], { yes: true });
+    expect(plan.refused).toEqual([
+      {
+        generator: 'headers',
+        reason: expect.stringMatching(
+          /^the app serves Swagger UI pages \(SwaggerModule\.setup in src\/main\.ts:8\)/,
+        ),
+      },
+    ]);
+    const main = changed(plan, 'src/main.ts')!;
+    expect(main).not.toContain('securityHeaders');
+    expect(main).toContain('app.use(trustedHost(settings));');
+  });
+});
+
 describe('secure add on frameworks it does not wire', () => {
   it('refuses the wired modules on NestJS over Fastify with one line naming it, and still adds config', async () => {
     const root = project({

@@ -87,6 +87,18 @@ function throttlerPlaces(project: ProjectLayout): string[] {
   return places;
 }
 
+/** Where the app serves Swagger UI pages (`SwaggerModule.setup(...)`), `file:line`, if anywhere. */
+function swaggerUiPlaces(project: ProjectLayout): string[] {
+  const places: string[] = [];
+  for (const file of projectSourceFiles(project.root)) {
+    const line = readFileSync(file, 'utf8')
+      .split('\n')
+      .findIndex((each) => /\bSwaggerModule\.setup\(/.test(each));
+    if (line !== -1) places.push(`${toPosix(relative(project.root, file))}:${line + 1}`);
+  }
+  return places;
+}
+
 /** Other bootstraps (`src/main.hmr.ts`) that switch CORS on their own way: `file:line` of each. */
 function corsElsewhere(project: ProjectLayout): string[] {
   const places: string[] = [];
@@ -102,8 +114,8 @@ function corsElsewhere(project: ProjectLayout): string[] {
 
 /**
  * The generic answers, completed with NestJS's own: the entry's `enableCors` or `cors` option is replaced by
- * the policy's `app.enableCors(...)` (refused when it sends credentials, or when CORS is answered twice), and
- * rate-limit is refused beside @nestjs/throttler.
+ * the policy's `app.enableCors(...)` (refused when it sends credentials, or when CORS is answered twice),
+ * rate-limit is refused beside @nestjs/throttler, and headers beside Swagger UI pages.
  */
 export function lookForNestExisting(
   project: ProjectLayout,
@@ -122,6 +134,16 @@ export function lookForNestExisting(
       answers.set('rate-limit', {
         kind: 'refuse',
         reason: `the app already limits requests with @nestjs/throttler (${places.join(', ')}): keep it, or remove it and run again to use the policy limiter`,
+      });
+  }
+
+  // Swagger UI is a page with scripts and styles: the API CSP (default-src 'none') would leave it blank.
+  if (requested.has('headers') && generic.get('headers')?.kind !== 'refuse') {
+    const places = swaggerUiPlaces(project);
+    if (places.length > 0)
+      answers.set('headers', {
+        kind: 'refuse',
+        reason: `the app serves Swagger UI pages (SwaggerModule.setup in ${places.join(', ')}), which the policy's API Content-Security-Policy (default-src 'none') would leave blank: keep your own headers, or serve the docs from another app and run again`,
       });
   }
 
