@@ -92,7 +92,9 @@ bootstrap();
     expect(added.sort()).toEqual(['express-rate-limit', 'helmet', 'zod']);
     // A second run changes nothing.
     writeChanges(root, plan.changes);
-    expect((await planModules(root, allModules, { yes: true })).changes).toEqual([]);
+    const again = await planModules(root, allModules, { yes: true });
+    expect(again.changes).toEqual([]);
+    expect(again.notes.filter((note) => note.includes('replaced'))).toEqual([]);
   });
 
   it('finds create<NestExpressApplication>() at the top level too, and allows the methods of @Put/@Delete handlers', async () => {

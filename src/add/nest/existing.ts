@@ -150,7 +150,11 @@ export function lookForNestExisting(
   if (!requested.has('cors') || ourCorsStatement === undefined) return answers;
   const { app, options } = createOptions(entryText, entry);
   const option = corsOption(options);
-  const calls = enableCorsCalls(app);
+  // Ours, from an earlier run (`app.enableCors(corsOptions(settings))`), is not the project's own answer.
+  const ours = /^[A-Za-z_$][\w$]*\.enableCors\(\s*([A-Za-z_$][\w$]*)\(/.exec(ourCorsStatement)?.[1];
+  const calls = enableCorsCalls(app).filter(
+    (call) => ours === undefined || !new RegExp(`\\benableCors\\(\\s*${ours}\\(`).test(call.getText()),
+  );
   const found = [
     ...(option
       ? [{ what: option.getText(), place: `${entry}:${lineOf(option)}`, node: option as Node }]
