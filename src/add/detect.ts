@@ -48,8 +48,9 @@ export interface ProjectLayout {
 }
 
 export interface NestProject {
-  /** The installed @nestjs/core version, else the lowest package.json allows. */
+  /** The installed @nestjs/core version, else the range package.json gives. */
   version: string;
+  major?: number;
 }
 
 interface PackageJson {
@@ -250,7 +251,7 @@ function unwiredFramework(root: string, pkg: PackageJson): { label: string; reas
   if (dependencyRange(pkg, '@nestjs/core') && dependencyRange(pkg, '@nestjs/platform-fastify'))
     return {
       label: 'NestJS on Fastify',
-      reason: `${describeFound(root, pkg, '@nestjs/core', 'NestJS')} runs on @nestjs/platform-fastify: \`secure add\` wires NestJS on @nestjs/platform-express only; ${can}, and register @fastify/helmet, @fastify/cors and @fastify/rate-limit with app.register`,
+      reason: `${describeFound(root, pkg, '@nestjs/core', 'NestJS')} runs on @nestjs/platform-fastify: \`secure add\` wires NestJS on @nestjs/platform-express only; ${can}, then register @fastify/helmet, @fastify/cors and @fastify/rate-limit yourself with app.register`,
     };
   if (dependencyRange(pkg, '@nestjs/core')) return undefined;
   const found = unsupportedFrameworks.find(([name]) => dependencyRange(pkg, name));
@@ -294,10 +295,10 @@ export function detectProject(root: string, options: { entry?: string } = {}): P
   const other = unwiredFramework(root, pkg);
   if (other) return unwiredLayout(root, pkg, other.label, other.reason);
   const framework = detectFramework(root, pkg);
-  const nestVersion = dependencyRange(pkg, '@nestjs/core')
-    ? installedVersion(root, '@nestjs/core')
-    : undefined;
-  const nest = nestVersion === undefined ? undefined : { version: nestVersion };
+  const nestRange = dependencyRange(pkg, '@nestjs/core');
+  const nestVersion =
+    nestRange === undefined ? undefined : (installedVersion(root, '@nestjs/core') ?? nestRange);
+  const nest = nestVersion === undefined ? undefined : { version: nestVersion, major: majorOf(nestVersion) };
   const factory = nest
     ? '`NestFactory.create(...)`'
     : framework === 'express'

@@ -61,7 +61,12 @@ bootstrap();
 describe('secure add on NestJS (Express adapter)', () => {
   it('finds the app NestFactory.create makes in bootstrap() and wires every module between it and listen', async () => {
     const root = nestApp(starterMain);
-    expect(detectProject(root)).toMatchObject({ entry: 'src/main.ts', appName: 'app', framework: 'express' });
+    expect(detectProject(root)).toMatchObject({
+      entry: 'src/main.ts',
+      appName: 'app',
+      framework: 'express',
+      nest: { major: 11 },
+    });
     const plan = await planModules(root, allModules, { yes: true });
     expect(plan.refused).toEqual([]);
     expect(changed(plan, 'src/main.ts')).toBe(`import { NestFactory } from '@nestjs/core';
