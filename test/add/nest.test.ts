@@ -238,6 +238,21 @@ bootstrap();
   });
 });
 
+describe('secure add auth on NestJS', () => {
+  it('is refused beside @nestjs/jwt, which already signs the tokens', async () => {
+    const root = nestApp(starterMain, {}, { '@nestjs/jwt': '^11.0.0' });
+    const plan = await planModules(root, ['auth'], { yes: true });
+    expect(plan.refused.map(({ generator }) => generator)).toEqual(['auth']);
+    expect(plan.refused[0].reason).toMatch(/already signs or verifies JWTs with @nestjs\/jwt/);
+  });
+
+  it('says how to mount the routes the Nest way: their own body parser, and routes guarded in configure()', async () => {
+    const plan = await planModules(nestApp(starterMain), ['auth'], { yes: true });
+    expect(plan.notes.join('\n')).toContain("app.use('/auth', json(), auth.routes)");
+    expect(plan.notes.join('\n')).toContain('consumer.apply(auth.requireAuth)');
+  });
+});
+
 describe('secure add on NestJS: pages the API CSP would break', () => {
   it('refuses headers when the app serves Swagger UI, naming where, and wires the rest', async () => {
     const root = nestApp(`import { NestFactory } from '@nestjs/core';
