@@ -58,7 +58,7 @@ function templateActions(
   { context, srcDir }: PlopRun,
   required: boolean,
 ): TemplateActionConfig[] {
-  return generatorTemplates(generator.name, context.framework, { srcDir }).map(({ template, path }) => ({
+  return generatorTemplates(generator.name, context, { srcDir }).map(({ template, path }) => ({
     type: templateActionType,
     template,
     path,

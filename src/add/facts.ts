@@ -156,5 +156,6 @@ export function projectFacts(project: ProjectLayout): ProjectFacts {
     routeMethods: routeMethodsOf(texts),
     databaseVariable: databaseVariableOf(texts),
     installed,
+    ...(project.nest ? { nest: true } : {}),
   };
 }

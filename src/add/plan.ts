@@ -11,7 +11,7 @@ import {
   detectProject,
   projectSourceFiles,
   readPackageJson,
-  unwiredModules,
+  wiringKeyOf,
   type ProjectLayout,
 } from './detect.js';
 import { projectFacts } from './facts.js';
@@ -145,10 +145,7 @@ export async function planChanges(
       hint: 'secure add --list shows them; for example `secure add headers cors rate-limit`.',
     });
   const resolved = resolveGenerators(source, names);
-  const project = detectProject(root, {
-    entry: options.entry,
-    unwiredOnly: resolved.every((generator) => unwiredModules.includes(generator.name)),
-  });
+  const project = detectProject(root, { entry: options.entry });
   const projectReader = {
     root,
     read: (path: string) =>
@@ -326,7 +323,7 @@ export async function planChanges(
   );
   const wirable = selected.filter(
     (generator) =>
-      !wiringSteps(generator, project.framework).some((step) =>
+      !wiringSteps(generator, wiringKeyOf(project)).some((step) =>
         ['.ts', '.js'].some((extension) =>
           foreign.has(`${srcPrefix(project.srcDir)}${step.module}${extension}`),
         ),

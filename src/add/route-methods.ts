@@ -8,7 +8,10 @@ import { ts } from 'ts-morph';
 
 const allMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
 const routeMethodNames = new Set(['get', 'post', 'put', 'patch', 'delete', 'options', 'head', 'all']);
-const mentionsRoute = /\.(?:get|post|put|patch|delete|options|head|all|route)\s*\(|\bmethod\s*:/;
+const mentionsRoute =
+  /\.(?:get|post|put|patch|delete|options|head|all|route)\s*\(|\bmethod\s*:|@(?:Get|Post|Put|Patch|Delete|Options|Head|All)\(/;
+/** NestJS and routing-controllers handlers: `@Put(':id')`, `@Delete()` on a controller method. */
+const routeDecorators = new Set(['Get', 'Post', 'Put', 'Patch', 'Delete', 'Options', 'Head', 'All']);
 
 function nameOf(node: ts.PropertyName | ts.Expression): string | undefined {
   return ts.isIdentifier(node) || ts.isStringLiteral(node) ? node.text : undefined;
@@ -92,6 +95,13 @@ export function routeMethodsOf(texts: readonly string[]): string[] {
             if (ts.isObjectLiteralExpression(argument)) methodsOfRouteObject(argument, true).forEach(add);
       } else if (ts.isObjectLiteralExpression(node)) {
         methodsOfRouteObject(node, false).forEach(add);
+      } else if (
+        ts.isDecorator(node) &&
+        ts.isCallExpression(node.expression) &&
+        ts.isIdentifier(node.expression.expression) &&
+        routeDecorators.has(node.expression.expression.text)
+      ) {
+        add(node.expression.expression.text);
       }
       ts.forEachChild(node, visit);
     };

@@ -12,6 +12,7 @@ import { moduleFacts, type ModuleFacts } from './module-facts.js';
  *
  * templates/<generator>/common/<path>.hbs   both frameworks
  * templates/<generator>/<framework>/<path>.hbs   one framework (wins over nothing: a path in both is a bug)
+ * templates/<generator>/nest/<path>.hbs   a NestJS app on Express: replaces the express/ file of that path
  * A leading `root/` targets the project root; anything else lands under the source folder.
  * A template that renders to nothing but whitespace (e.g. wrapped in `{{#if ...}}`) produces no file.
  */
@@ -110,7 +111,7 @@ export interface GeneratorTemplate {
  */
 export function generatorTemplates(
   generator: string,
-  framework: string,
+  context: Pick<TemplateContext, 'framework' | 'project'>,
   options: RenderOptions = {},
 ): GeneratorTemplate[] {
   const root = options.templatesRoot ?? templatesDir;
@@ -120,19 +121,25 @@ export function generatorTemplates(
     throw new SecureError('NOT_FOUND', `no templates for generator "${generator}" in ${root}`);
   }
   const templates: GeneratorTemplate[] = [];
-  const paths = new Set<string>();
-  for (const variant of ['common', framework]) {
+  // A NestJS app on Express takes the Express templates, with its own in place of those of the same path.
+  const nest = context.project?.nest === true;
+  for (const variant of ['common', context.framework, ...(nest ? ['nest'] : [])]) {
     const variantDir = join(generatorDir, variant);
     for (const file of listTemplates(variantDir)) {
       const path = targetPath(relative(variantDir, file), srcDir);
-      if (paths.has(path)) {
+      const template = relative(root, file).split(sep).join('/');
+      const earlier = templates.findIndex((each) => each.path === path);
+      if (earlier !== -1 && variant === 'nest') {
+        templates[earlier] = { template, path };
+        continue;
+      }
+      if (earlier !== -1) {
         throw new SecureError(
           'INTERNAL',
           `templates/${generator}: ${path} exists in both common/ and ${variant}/`,
         );
       }
-      paths.add(path);
-      templates.push({ template: relative(root, file).split(sep).join('/'), path });
+      templates.push({ template, path });
     }
   }
   return templates;
@@ -149,7 +156,7 @@ export function renderGenerator(
 ): Map<string, string> {
   const templatesRoot = options.templatesRoot ?? templatesDir;
   const files = new Map<string, string>();
-  for (const { template, path } of generatorTemplates(generator, context.framework, options)) {
+  for (const { template, path } of generatorTemplates(generator, context, options)) {
     const content = renderTemplateFile(template, context, templatesRoot);
     if (rendersAFile(content)) files.set(path, content);
   }

@@ -168,7 +168,8 @@ function staticImportGraph(entry: string): Set<string> {
 describe('startup cost', () => {
   it('the secure bin loads neither node-plop nor the plopfile before `add` runs', () => {
     const graph = staticImportGraph(join(repoRoot, 'dist', 'src', 'bin', 'secure.js'));
-    expect(graph.size).toBeGreaterThan(20);
+    // The walk reached the CLI (commands load their code on use, so the static graph is small).
+    expect(graph.has('commander')).toBe(true);
     const plopFiles = [...graph].filter((file) => /node-plop|plop-runner|plopfile|inquirer/.test(file));
     expect(plopFiles.map((file) => relative(repoRoot, file))).toEqual([]);
   });

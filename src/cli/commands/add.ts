@@ -98,7 +98,7 @@ function report(output: Output, result: AddResult, dryRun: boolean, started?: St
       colors.dim(
         project.otherFramework
           ? `${project.otherFramework} project: modules written, nothing wired (${moduleSystem}, source folder ${project.srcDir})`
-          : `${project.framework}${project.frameworkMajor ? ` ${project.frameworkMajor}` : ''} app \`${project.appName}\` in ${project.entry} (${moduleSystem}, source folder ${project.srcDir})`,
+          : `${project.nest ? `NestJS${project.nest.major === undefined ? '' : ` ${project.nest.major}`} on ` : ''}${project.framework}${project.frameworkMajor ? ` ${project.frameworkMajor}` : ''} app \`${project.appName}\` in ${project.entry} (${moduleSystem}, source folder ${project.srcDir})`,
       ),
     );
   }
