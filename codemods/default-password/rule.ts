@@ -165,6 +165,39 @@ function checkGuardedAssignment(node: AnyNode, context: SourceContext): void {
   });
 }
 
+/** `getEnv`, `env`, `readEnvVar`, `getEnvironmentString`, `envOr`: a helper named for reading one variable. */
+const envHelperName =
+  /^(?:get|read)?_?env(?:ironment)?(?:_?var(?:iable)?)?(?:_?(?:string|str|value|or|or_?default|with_?default))?$/i;
+
+/** `getEnv('JWT_SECRET', 'x')`, `Env.get('APP_KEY', 'x')`, `env.str('SECRET', 'x')`: the second argument is the fallback. */
+function isEnvHelperCall(node: AnyNode): boolean {
+  const callee = node.callee as AnyNode;
+  if (callee.type === 'Identifier') return envHelperName.test(callee.name);
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier')
+    return false;
+  if (envHelperName.test(callee.property.name) && callee.property.name.toLowerCase() !== 'env') return true;
+  const owner = memberPath(callee.object)?.split('.').pop();
+  return Boolean(
+    owner && /^env(?:ironment)?$/i.test(owner) && /^(?:get|str|string|getString)$/.test(callee.property.name),
+  );
+}
+
+// Handles: getEnvironmentString('JWT_SECRET', 'jwtSecretPassphrase'), a project helper over process.env[key] || default
+function checkEnvHelperFallback(node: AnyNode, context: SourceContext): void {
+  if (node.arguments.length < 2 || !isEnvHelperCall(node)) return;
+  const envName = stringValue(node.arguments[0]);
+  const fallback = stringValue(node.arguments[1]);
+  if (envName === undefined || fallback === undefined || !/^[A-Z][A-Z0-9_]*$/.test(envName)) return;
+  if (noValue.test(fallback.trim()) || publicPrefix.test(envName)) return;
+  const credential = urlPassword(fallback) !== undefined || knownKeyFormat(fallback) !== undefined;
+  if (!credential && !isSecretName(envName)) return;
+  context.report({
+    node,
+    message: fallbackMessage(envName),
+    unfixableReason: `drop the default argument so a missing ${envName} fails at start (the helper must then refuse an unset variable), and set ${envName} in every environment`,
+  });
+}
+
 // Handles: const { JWT_SECRET = 'dev-secret' } = process.env
 function checkDestructuringDefault(node: AnyNode, context: SourceContext): void {
   const property = context.ancestors.at(-1) as AnyNode | undefined;
@@ -284,6 +317,12 @@ const patternOfProcessEnv = new RegExp(
   String.raw`\}${gap}*(?::(?:[^=;]|=>)*)?=${gap}*(?:\(${gap}*)*process${gap}*\.${gap}*env(?![\w$])`,
 );
 
+/** checkEnvHelperFallback: `env('JWT_SECRET', '...'`, `getEnvironmentString("DB_PASSWORD", "...`. */
+const envHelperWithFallback = new RegExp(
+  String.raw`env\w*(?:${gap}*\.${gap}*\w+)?${gap}*\(${gap}*['"\`][A-Z0-9_]*(?:SECRET|PASS|PWD|TOKEN|KEY)[A-Z0-9_]*['"\`]${gap}*,${gap}*['"\`]`,
+  'i',
+);
+
 /** checkGuardedAssignment: `env.X = '...'`, `env['X'] ||= "..."`. */
 const envAssignedLiteral = new RegExp(
   String.raw`env${gap}*(?:\.${gap}*[\w$]+|\[${gap}*['"\`][^'"\`\n]+['"\`]${gap}*\])${gap}*(?:\|\||\?\?)?=(?![=>])(?:${gap}|\()*['"\`]`,
@@ -306,6 +345,7 @@ function mayFallBackToLiteral(text: string): boolean {
   )
     return true;
   if (envAssignedLiteral.test(text) && envReadOfSecret.test(text)) return true;
+  if (envHelperWithFallback.test(text)) return true;
   return patternOfProcessEnv.test(text) && literalUnderSecretName.test(text);
 }
 
@@ -341,6 +381,7 @@ const rule: SourceRule = {
       ConditionalExpression: (node) => checkConditional(node, context),
       AssignmentPattern: (node) => checkDestructuringDefault(node, context),
       AssignmentExpression: (node) => checkGuardedAssignment(node, context),
+      CallExpression: (node) => checkEnvHelperFallback(node, context),
       StringLiteral: (node) => checkDefaultCredential(node, context),
       BinaryExpression: (node) => checkComparison(node, context),
     };

@@ -39,6 +39,7 @@ const expected: Record<string, Record<string, number[]>> = {
     'default-credentials': [3, 5],
     'destructured-default': [1],
     'env-fallbacks': [3, 4, 8],
+    'env-helper-fallbacks': [5, 8, 9],
     'guarded-env-default': [3, 5, 7, 12],
     'tutorial-secrets': [6, 9],
   },
