@@ -255,7 +255,7 @@ export function secretLiteral(node: Node, ancestors: readonly Node[]): SecretLit
  * signs its cookies or tokens, however short it is (like jwt.sign's argument). A default credential there is
  * default-password's.
  */
-function isLibrarySecretOption(site: LiteralSite, ancestors: readonly Node[]): boolean {
+export function isLibrarySecretOption(site: LiteralSite, ancestors: readonly Node[]): boolean {
   if (site.position !== 'property' || !/^(?:secret|secretOrKey|secretOrPrivateKey)$/.test(site.name))
     return false;
   const index = ancestors.findLastIndex((node) => node.type === 'ObjectExpression');

@@ -28,6 +28,7 @@ const expected: Record<string, Record<string, number[]>> = {
     'named-constants': [1, 2, 7],
     'response-with-credential-format': [9],
     'same-name-different-values': [2, 7],
+    'secret-from-package-json': [6, 7],
     'secret-name-spellings': [2, 3, 4, 5],
     'seed-records': [3, 4],
     'session-secret': [8],
