@@ -334,6 +334,8 @@ const envAssignedLiteral = new RegExp(
  * pattern destructuring process.env.
  */
 function mayFallBackToLiteral(text: string): boolean {
+  // getEnvironmentString('JWT_SECRET', 'x') needs no `env` word of its own
+  if (envHelperWithFallback.test(text)) return true;
   if (!/\benv\b/.test(text)) return false;
   if (
     (literalFallback.test(text) || conditionalBranch.test(text)) &&
@@ -345,7 +347,6 @@ function mayFallBackToLiteral(text: string): boolean {
   )
     return true;
   if (envAssignedLiteral.test(text) && envReadOfSecret.test(text)) return true;
-  if (envHelperWithFallback.test(text)) return true;
   return patternOfProcessEnv.test(text) && literalUnderSecretName.test(text);
 }
 
