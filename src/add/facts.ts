@@ -8,6 +8,7 @@ import {
   readPackageJson,
   type ProjectLayout,
 } from './detect.js';
+import { readManifest } from './manifest-store.js';
 import { routeMethodsOf } from './route-methods.js';
 
 export { routeMethodsOf };
@@ -117,6 +118,12 @@ const testVariable = /(?:^|_)TESTS?(?:_|$)/;
  * database's variable only when nothing else is read): the config module validates it instead of a
  * DATABASE_URL the app never reads.
  */
+/** The project's manifest records files of the scaffold-only `app` generator: create-secure-app made it. */
+function madeByScaffolder(root: string): boolean {
+  const manifest = readManifest(root);
+  return Object.values(manifest.files).some((entry) => entry.generator === 'app');
+}
+
 export function databaseVariableOf(texts: readonly string[]): string | undefined {
   const counts = new Map<string, number>();
   const count = (name: string) => {
@@ -154,7 +161,7 @@ export function projectFacts(project: ProjectLayout): ProjectFacts {
     language: project.typescript ? 'ts' : 'js',
     html: rendersHtml(Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }), texts),
     routeMethods: routeMethodsOf(texts),
-    databaseVariable: databaseVariableOf(texts),
+    ...(madeByScaffolder(root) ? { scaffolded: true } : { databaseVariable: databaseVariableOf(texts) }),
     installed,
     ...(project.nest ? { nest: true } : {}),
   };

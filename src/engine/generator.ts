@@ -144,6 +144,11 @@ export interface ProjectFacts {
   routeMethods: readonly string[];
   /** The database connection variable the app reads (MONGODB_URI, DATABASE_URL), if any. */
   databaseVariable?: string;
+  /**
+   * create-secure-app made this project (its manifest records the scaffold's own files): its modules render as
+   * the scaffolder rendered them, the database read through DATABASE_URL in the settings.
+   */
+  scaffolded?: boolean;
   /** Installed versions of the packages a module meets (helmet, cors, express-rate-limit, @fastify/*, bcryptjs). */
   installed: Readonly<Record<string, string>>;
   /** How it installs, builds and starts, for a new Dockerfile (generators/docker.ts: readDockerProject). */
