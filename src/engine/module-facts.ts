@@ -38,6 +38,11 @@ export interface ModuleFacts {
    * before 14.18 and from @types/node before 15, so a project targeting 14 could neither run nor build it.
    */
   proxyAddrTrust: boolean;
+  /**
+   * The config reads the database variable an existing app reads (or none), instead of the scaffold's
+   * DATABASE_URL; false for a new app and for one create-secure-app made.
+   */
+  ownDatabaseVariable: boolean;
   /** The bcrypt package the password module imports: the project's own bcryptjs (same API subset), else bcrypt. */
   bcryptPackage: 'bcrypt' | 'bcryptjs';
   /** The steps of an existing project's new Dockerfile; false for a scaffolded app (its own Dockerfile). */
@@ -150,6 +155,7 @@ export function moduleFacts(
     ),
     expressRateLimitMajor: expressRateLimitMajor(project, context.redis),
     proxyAddrTrust: (project?.nodeMajor ?? 20) < 15,
+    ownDatabaseVariable: project !== undefined && project.scaffolded !== true,
     bcryptPackage: project?.installed.bcryptjs !== undefined ? 'bcryptjs' : 'bcrypt',
     docker:
       project?.docker && context.policy
