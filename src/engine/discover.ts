@@ -263,6 +263,8 @@ export interface DiscoverOptions {
   gitRoot?: string;
   /** `--ignore-pattern`: gitignore-syntax patterns relative to cwd, on top of the .secureignore files. */
   ignorePatterns?: readonly string[];
+  /** Told each file as it is found, in the order of `files`: analysis can start while the walk goes on. */
+  onFile?(file: DiscoveredFile): void;
 }
 
 /**
@@ -320,7 +322,9 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
       skipped.splice(index, 1);
     }
     seen.add(path);
-    files.push(explicit ? { path, kind, explicit } : { path, kind });
+    const file: DiscoveredFile = explicit ? { path, kind, explicit } : { path, kind };
+    files.push(file);
+    options.onFile?.(file);
   };
   const tracked = trackedLookup(options.gitRoot);
   const ignoredFolder = (path: string, layers: IgnoreLayer[]) =>
