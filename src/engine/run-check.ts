@@ -195,6 +195,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     ...workerParseThreshold(options.env ?? process.env),
   });
   const items = pool.items;
+  // One `git ls-files` per run, shared by discovery's ignore checks and the project rules.
+  let tracked: readonly string[] | undefined;
+  const trackedHere = () => (tracked ??= gitRoot ? trackedFiles(gitRoot) : []);
   // Each file goes to the pool as the walk finds it: the workers read while the main thread walks.
   let discovery: Discovery;
   try {
@@ -203,6 +206,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       paths: options.paths,
       gitRoot,
       ignorePatterns: options.ignorePatterns,
+      trackedFiles: trackedHere,
       onFile: (file) => {
         if (changed && !changed.has(file.path)) return;
         const root = resolver.rootOf(file.path);
@@ -311,7 +315,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     else {
       analysis = workResult.analysis;
       if (cache && workResult.hash && !analysis.ruleError)
-        cache.set(item.path, workResult.hash, projects.get(item.root)!, analysis, statOf(item.path));
+        cache.set(item.path, workResult.hash, projects.get(item.root)!, analysis, workResult.stats);
     }
     if (analysis.skipped) {
       if (analysis.skipped === 'generated') result.minified++;
@@ -353,12 +357,19 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   result.files = checked;
   result.skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
-  await runProjectRules(selected.project, projects, requested, gitRoot, result, (findings, project) =>
-    keepFinding(
-      findings.flatMap((finding) =>
-        apartFromTests([finding], toPosix(relative(project.root, finding.file)), project),
+  await runProjectRules(
+    selected.project,
+    projects,
+    requested,
+    gitRoot,
+    trackedHere,
+    result,
+    (findings, project) =>
+      keepFinding(
+        findings.flatMap((finding) =>
+          apartFromTests([finding], toPosix(relative(project.root, finding.file)), project),
+        ),
       ),
-    ),
   );
   return result;
 }
@@ -368,11 +379,14 @@ async function runProjectRules(
   projects: ReadonlyMap<string, ProjectInfo>,
   requested: readonly string[],
   gitRoot: string | undefined,
+  listTracked: () => readonly string[],
   result: CheckResult,
   keepFinding: (findings: Finding[], project: ProjectInfo) => Finding[],
 ): Promise<void> {
   if (rules.length === 0) return;
-  const tracked = gitRoot ? trackedByProject(gitRoot, [...projects.keys()]) : new Map<string, string[]>();
+  const tracked = gitRoot
+    ? trackedByProject(gitRoot, [...projects.keys()], listTracked())
+    : new Map<string, string[]>();
   for (const project of projects.values()) {
     // Project rules speak about a whole project: they run when the check covers its root.
     if (!requested.some((path) => isWithin(path, project.root))) continue;
@@ -416,7 +430,11 @@ async function runProjectRules(
  * the repository and one pass over it: a monorepo of hundreds of packages would otherwise cost hundreds of
  * git processes, or hundreds of passes over the list.
  */
-function trackedByProject(gitRoot: string, roots: readonly string[]): Map<string, string[]> {
+function trackedByProject(
+  gitRoot: string,
+  roots: readonly string[],
+  trackedInRepository: readonly string[],
+): Map<string, string[]> {
   const byRoot = new Map<string, string[]>(roots.map((root) => [root, []]));
   const prefixOf = new Map<string, string>();
   for (const root of roots) {
@@ -437,7 +455,7 @@ function trackedByProject(gitRoot: string, roots: readonly string[]): Map<string
     ownerOfDir.set(dir, owner);
     return owner;
   };
-  for (const file of trackedFiles(gitRoot)) {
+  for (const file of trackedInRepository) {
     const prefix = ownerOf(file.slice(0, Math.max(0, file.lastIndexOf('/'))));
     if (prefix === undefined) continue;
     byRoot.get(prefixOf.get(prefix)!)!.push(prefix === '' ? file : file.slice(prefix.length + 1));

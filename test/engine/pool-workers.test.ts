@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findRule } from '../../codemods/index.js';
 import { runBin, secureBin } from '../helpers/cli.js';
@@ -47,6 +49,22 @@ describe.runIf(findRule('cors-wildcard') && availableParallelism() > 1)('the wor
     const missing = await runBin(secureBin, [...args, 'packages', 'nope.ts'], { cwd: dir });
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toMatch(/nope\.ts: no such file or folder/);
+  });
+
+  it('with the cache warm, unchanged files are answered by their size and mtime: no worker, no read', async () => {
+    const dir = tempProject(twoPackages(450), { git: false });
+    const cached = ['check', '--format', 'json', '--rule', 'cors-wildcard'];
+    const env = { SECURE_CACHE_DIR: join(dir, '.cache-test') };
+    const cold = JSON.parse((await runBin(secureBin, cached, { cwd: dir, env })).stdout);
+    const warm = JSON.parse((await runBin(secureBin, cached, { cwd: dir, env })).stdout);
+    expect(cold.summary.workers).toBe(1);
+    expect(warm.summary).toMatchObject({ workers: 0, cached: 900, parsed: 0 });
+    expect(warm.findings).toEqual(cold.findings);
+    // A file edited since: read and analyzed again, the others still from the cache.
+    writeFileSync(join(dir, 'packages/api/src/f1.ts'), corsApp(1));
+    const edited = JSON.parse((await runBin(secureBin, cached, { cwd: dir, env })).stdout);
+    expect(edited.summary).toMatchObject({ cached: 899, parsed: 1 });
+    expect(edited.findings).toHaveLength(cold.findings.length + 1);
   });
 
   it('a project with fewer files than a worker pays for starts none', async () => {
