@@ -38,7 +38,7 @@ export interface CheckOptions {
   /** Use the content-hash cache (default true). */
   cache?: boolean;
   toolVersion: string;
-  /** Extra worker threads; default: one per spare core on runs of at least `workerThreshold` files. */
+  /** Extra worker threads; default: one per spare core, the n-th started once n × `workerThreshold` files need reading. */
   workers?: number;
   /** Hide findings whose fingerprint is in this set (paths relative to `base`). */
   baseline?: { base: string; fingerprints: ReadonlySet<string> };
