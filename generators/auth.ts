@@ -1,7 +1,14 @@
 import type { GeneratorDeclaration } from '../src/engine/generator.js';
 
 /** Packages that sign or verify JWTs: a project using one has its auth, and a second would not accept its tokens. */
-const jwtPackages = ['express-jwt', 'jsonwebtoken', 'passport-jwt', '@fastify/jwt', 'fastify-jwt'];
+const jwtPackages = [
+  'express-jwt',
+  'jsonwebtoken',
+  'passport-jwt',
+  '@fastify/jwt',
+  'fastify-jwt',
+  '@nestjs/jwt',
+];
 
 export const auth: GeneratorDeclaration = {
   name: 'auth',
@@ -24,8 +31,11 @@ export const auth: GeneratorDeclaration = {
   },
   nextSteps: (context) => [
     'auth: write a UserStore over your users table (findByEmail, findById, insert, updatePasswordHash), then `const auth = createAuth({ users })` from security/auth-setup',
-    context.express
-      ? "auth: mount `app.use('/auth', auth.routes)` after express.json(), and protect a route with `app.get('/orders', auth.requireAuth, handler)`; security/README.md has the details"
-      : "auth: mount `app.register(auth.routes, { prefix: '/auth' })`, and protect a route with `app.get('/orders', { preHandler: auth.requireAuth }, handler)`; security/README.md has the details",
+    context.project?.nest
+      ? // Nest adds its body parser when the app starts, after everything main.ts hands to app.use.
+        "auth: in main.ts mount `app.use('/auth', json(), auth.routes)` (json from express), and protect routes with `consumer.apply(auth.requireAuth).forRoutes(OrdersController)` in a module's configure(); security/README.md has the details"
+      : context.express
+        ? "auth: mount `app.use('/auth', auth.routes)` after express.json(), and protect a route with `app.get('/orders', auth.requireAuth, handler)`; security/README.md has the details"
+        : "auth: mount `app.register(auth.routes, { prefix: '/auth' })`, and protect a route with `app.get('/orders', { preHandler: auth.requireAuth }, handler)`; security/README.md has the details",
   ],
 };

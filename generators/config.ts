@@ -1,11 +1,13 @@
-import type { GeneratorDeclaration } from '../src/engine/generator.js';
+import type { EnvVariable, GeneratorDeclaration, ProjectFacts } from '../src/engine/generator.js';
+import { moduleFacts } from '../src/engine/module-facts.js';
 import { refuseOldTypescript } from './versions.js';
 
 export const config: GeneratorDeclaration = {
   name: 'config',
   description:
     'zod-validated settings from the environment (.env loaded, secrets masked, bad values refused)',
-  dependencies: () => ['zod'],
+  dependencies: (context) => ['zod', ...(moduleFacts(context).proxyAddrTrust ? ['proxy-addr'] : [])],
+  devDependencies: (context) => (moduleFacts(context).proxyAddrTrust ? ['@types/proxy-addr'] : []),
   refuse: (context) => refuseOldTypescript(context),
   env: (context) => [
     { name: 'NODE_ENV', description: 'development, test or production', example: 'development' },
@@ -25,15 +27,17 @@ export const config: GeneratorDeclaration = {
       description: 'comma-separated host names this API answers to (others get 400)',
       example: 'localhost,127.0.0.1',
     },
-    ...(context.db === 'postgres'
-      ? [
-          {
-            name: 'DATABASE_URL',
-            description: 'postgres://user:password@host:5432/database',
-            example: 'postgres://app@127.0.0.1:5432/app',
-          },
-        ]
-      : [{ name: 'DATABASE_URL', description: 'the SQLite file', example: 'data/app.sqlite' }]),
+    ...(context.project
+      ? databaseOf(context.project)
+      : context.db === 'postgres'
+        ? [
+            {
+              name: 'DATABASE_URL',
+              description: 'postgres://user:password@host:5432/database',
+              example: 'postgres://app@127.0.0.1:5432/app',
+            },
+          ]
+        : [{ name: 'DATABASE_URL', description: 'the SQLite file', example: 'data/app.sqlite' }]),
     ...(context.redis
       ? [{ name: 'REDIS_URL', description: 'shared rate-limit counters', example: 'redis://127.0.0.1:6379' }]
       : []),
@@ -46,3 +50,14 @@ export const config: GeneratorDeclaration = {
     { name: 'LOG_LEVEL', description: 'fatal, error, warn, info, debug or trace', example: 'info' },
   ],
 };
+
+/** An existing app's own connection variable, the one it reads; none when it reads none. */
+function databaseOf(project: ProjectFacts): EnvVariable[] {
+  if (!project.databaseVariable) return [];
+  return [
+    {
+      name: project.databaseVariable,
+      description: 'the database connection string the app reads (required in production)',
+    },
+  ];
+}

@@ -19,5 +19,12 @@ export const headers: GeneratorDeclaration = {
       statement: 'app.register(securityHeaders(settings));',
       position: 'before-routes',
     },
+    // NestJS hands `app.use` middleware to its Express adapter, ahead of every controller route.
+    nest: {
+      module: 'security/headers',
+      imports: ['securityHeaders'],
+      statement: 'app.use(securityHeaders(settings));',
+      position: 'before-routes',
+    },
   },
 };

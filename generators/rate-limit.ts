@@ -30,5 +30,12 @@ export const rateLimit: GeneratorDeclaration = {
       statement: 'app.register(rateLimiter());',
       position: 'before-routes',
     },
+    // NestJS hands `app.use` middleware to its Express adapter, ahead of every controller route.
+    nest: {
+      module: 'security/rate-limit',
+      imports: ['rateLimiter'],
+      statement: 'app.use(rateLimiter());',
+      position: 'before-routes',
+    },
   },
 };

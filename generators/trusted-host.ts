@@ -18,5 +18,12 @@ export const trustedHost: GeneratorDeclaration = {
       statement: 'app.register(trustedHost(settings));',
       position: 'before-routes',
     },
+    // NestJS hands `app.use` middleware to its Express adapter, ahead of every controller route.
+    nest: {
+      module: 'security/trusted-host',
+      imports: ['trustedHost'],
+      statement: 'app.use(trustedHost(settings));',
+      position: 'before-routes',
+    },
   },
 };

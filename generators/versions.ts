@@ -31,6 +31,8 @@ export const versions = {
   'socket.io': '4.8.4',
   '@socket.io/redis-adapter': '8.3.0',
   ws: '8.23.0',
+  // the proxy trust test where node:net has no BlockList (Node before 14.18, @types/node before 15)
+  'proxy-addr': '2.0.7',
   // development
   typescript: '5.9.3',
   tsx: '4.23.15',
@@ -43,6 +45,7 @@ export const versions = {
   '@types/better-sqlite3': '9.6.0',
   '@types/pg': '8.23.1',
   '@types/ws': '8.18.2',
+  '@types/proxy-addr': '2.0.3',
   // an existing project's own hasher, kept: the password module uses the API subset bcrypt and bcryptjs share
   bcryptjs: '3.0.3',
 } as const satisfies Record<string, string>;

@@ -60,12 +60,58 @@ function isRequestOrigin(node: AnyNode | undefined): boolean {
   return false;
 }
 
-/** Whether the code runs under an `if`, a `? :` or a `&&` inside its function: then the origin may be checked. */
-function insideCondition(ancestors: readonly Node[]): boolean {
+/** `undefined`, `null`, `''`, `'undefined'` (what `typeof` returns): the other side of a presence test. */
+function isNothing(node: AnyNode): boolean {
+  const value: AnyNode = unwrap(node);
+  if (value.type === 'Identifier') return value.name === 'undefined';
+  if (value.type === 'NullLiteral') return true;
+  return value.type === 'StringLiteral' && (value.value === '' || value.value === 'undefined');
+}
+
+/**
+ * `req.get('origin') !== undefined`, `req.headers.origin`, `typeof req.headers.origin !== 'undefined'`: a test
+ * that only asks whether the request has an Origin, which every cross-site request has. It checks nothing.
+ */
+function isPresenceTest(test: AnyNode): boolean {
+  const value: AnyNode = unwrap(test);
+  if (value.type === 'UnaryExpression' && value.operator === '!') return isPresenceTest(value.argument);
+  if (value.type === 'LogicalExpression' && value.operator === '&&')
+    return isPresenceTest(value.left) && isPresenceTest(value.right);
+  if (isRequestOrigin(value)) return true;
+  if (value.type !== 'BinaryExpression' || !/^[!=]==?$/.test(value.operator)) return false;
+  const read = (side: AnyNode) => {
+    const inner: AnyNode = unwrap(side);
+    return isRequestOrigin(
+      inner.type === 'UnaryExpression' && inner.operator === 'typeof' ? inner.argument : inner,
+    );
+  };
+  return (read(value.left) && isNothing(value.right)) || (read(value.right) && isNothing(value.left));
+}
+
+/** The walker may hand over a copy of a node: the same node is the one at the same place. */
+function isSameNode(a: AnyNode, b: AnyNode): boolean {
+  return a === b || (a?.start !== undefined && a.start === b?.start && a.end === b?.end);
+}
+
+/**
+ * Whether the code runs under an `if`, a `? :` or a `&&` inside its function that may check the origin. A test
+ * that only asks whether there is an Origin (Handles: if (req.get('origin') !== undefined) res.header(...)) does not.
+ */
+function insideCondition(node: AnyNode, ancestors: readonly Node[]): boolean {
   for (let index = ancestors.length - 1; index >= 0; index--) {
-    const node = ancestors[index] as AnyNode;
-    if (/Function|Method/.test(node.type)) return false;
-    if (/^(IfStatement|ConditionalExpression|LogicalExpression|SwitchCase)$/.test(node.type)) return true;
+    const ancestor = ancestors[index] as AnyNode;
+    const child = ancestors[index + 1] ?? node;
+    if (/Function|Method/.test(ancestor.type)) return false;
+    if (ancestor.type === 'IfStatement' || ancestor.type === 'ConditionalExpression') {
+      if (!isSameNode(child, ancestor.test) && isPresenceTest(ancestor.test)) continue;
+      return true;
+    }
+    if (ancestor.type === 'LogicalExpression') {
+      if (ancestor.operator === '&&' && isSameNode(child, ancestor.right) && isPresenceTest(ancestor.left))
+        continue;
+      return true;
+    }
+    if (ancestor.type === 'SwitchCase') return true;
   }
   return false;
 }
@@ -89,7 +135,7 @@ export function judgeHeaderCall(
         unfixableReason: handSetReason,
       });
     // Handles: res.header('Access-Control-Allow-Origin', req.headers.origin) with no check around it
-    else if (isRequestOrigin(node.arguments[1]) && !insideCondition(context.ancestors))
+    else if (isRequestOrigin(node.arguments[1]) && !insideCondition(node, context.ancestors))
       report({
         node,
         message:

@@ -21,6 +21,10 @@ const reportedShapes: Record<string, string> = {
   'a cast env read with a fallback':
     "export const jwtSecret = (process.env.JWT_SECRET as string) || 'dev-secret';\nexport const dbPass = process.env.DB_PASS! ?? 'postgres';\n",
   'a fallback for a secret named secret first': "export const key = process.env.SECRET_JWT || 'local-jwt';\n",
+  "a secret's fallback given to the project's env helper":
+    "import { getEnvironmentString } from './environment';\nexport const Config = Object.freeze({\n  JWT_SECRET: getEnvironmentString('JWT_SECRET', 'jwtSecretPassphrase'),\n});\n",
+  'a fallback set when the variable is missing':
+    "if (!process.env.JWT_SECRET) {\n  process.env.JWT_SECRET = 'securekey';\n}\n",
 };
 
 const cleanFiles: Record<string, string> = {

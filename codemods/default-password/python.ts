@@ -1,17 +1,30 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { PythonContext, PythonDetector } from '../../src/engine/languages/python-detector.js';
-import { isSecretName } from '../_shared/secrets/names.js';
+import { isSecretName, secretKind } from '../_shared/secrets/names.js';
 import { defaultCredentialAnywhere, secretName, secretWord } from '../_shared/secrets/prefilter.js';
-import { isDefaultCredential, knownKeyFormat, urlPassword } from '../_shared/secrets/values.js';
+import {
+  isDefaultCredential,
+  isPlaceholder,
+  knownKeyFormat,
+  urlPassword,
+} from '../_shared/secrets/values.js';
 import {
   assignmentPosition,
   envFallbacks,
+  isSigningKeyName,
   literalSites,
   noValue,
   storedUnder,
   type EnvFallback,
 } from '../_shared/python/secrets.js';
-import { dottedName, isPythonTestPath, reportOf, stringValue } from '../_shared/python/syntax.js';
+import {
+  calleeName,
+  dottedName,
+  isPythonTestPath,
+  positionalArguments,
+  reportOf,
+  stringValue,
+} from '../_shared/python/syntax.js';
 
 // Handles: os.getenv("JWT_SECRET", "dev-secret"), os.environ.get("SECRET_KEY") or "x", config("DB_PASSWORD", default="x")
 function checkFallback(found: EnvFallback, context: PythonContext): void {
@@ -88,7 +101,7 @@ function checkDefaultCredentials(context: PythonContext): void {
   for (const site of literalSites(context.root)) {
     if (site.position === 'settings-field') continue;
     const value = stringValue(site.value) ?? '';
-    if (!isDefaultCredential(value) || !isSecretName(site.name)) continue;
+    if (!isDefaultCredential(value) || !(isSecretName(site.name) || isSigningKeyName(site.name))) continue;
     // `{"password": "password"}`, `PASSWORD = "password"`: a field or form name, not a credential
     if (site.name.toLowerCase().replace(/[^a-z0-9]/g, '') === value.toLowerCase().replace(/[^a-z0-9]/g, ''))
       continue;
@@ -97,6 +110,47 @@ function checkDefaultCredentials(context: PythonContext): void {
         unfixableReason: 'read it from settings (an environment variable without a default) and rotate it',
       }),
     );
+  }
+}
+
+/** Functions that create an account: `register_user`, `create_admin`, `add_user`, `seed_users`. */
+const createsAccount =
+  /(?:create|register|add|seed|new|make|insert)_?\w*(?:user|admin|account|member|staff)/i;
+
+// Handles: User.register_user("admin", "pass1", "admin@mail.com", True) with def register_user(username, password, ...)
+function checkSeededAccounts(context: PythonContext): void {
+  const definitions = new Map<string, string[]>();
+  for (const definition of context.root.findAll({ rule: { kind: 'function_definition' } })) {
+    const name = definition.field('name')?.text();
+    if (!name || !createsAccount.test(name)) continue;
+    const parameters = definition
+      .field('parameters')
+      ?.namedChildren()
+      .map((parameter) =>
+        parameter.kind() === 'identifier' ? parameter.text() : parameter.field('name')?.text(),
+      )
+      .filter(
+        (parameter): parameter is string =>
+          parameter !== undefined && parameter !== 'self' && parameter !== 'cls',
+      );
+    if (parameters) definitions.set(name, parameters);
+  }
+  if (definitions.size === 0) return;
+  for (const call of context.root.findAll({ rule: { kind: 'call' } })) {
+    const parameters = definitions.get(calleeName(call)?.split('.').at(-1) ?? '');
+    if (!parameters) continue;
+    positionalArguments(call).forEach((argument, index) => {
+      const value = stringValue(argument);
+      const parameter = parameters[index];
+      if (value === undefined || !parameter || secretKind(parameter) !== 'password') return;
+      if (noValue.test(value.trim()) || isPlaceholder(value)) return;
+      context.report(
+        reportOf(context, argument, `An account is created with the fixed password in \`${parameter}\``, {
+          unfixableReason:
+            'read the first password from settings (an environment variable without a default), or generate one and show it once',
+        }),
+      );
+    });
   }
 }
 
@@ -137,6 +191,7 @@ const detector: PythonDetector = {
     }
     checkDefaultCredentials(context);
     checkComparisons(context);
+    checkSeededAccounts(context);
   },
 };
 

@@ -2,6 +2,7 @@ import type { Node } from '@babel/types';
 import type { SourceContext, SourceRule } from '../../src/engine/rule.js';
 import { memberPath, propertyName } from '../../src/engine/ast-utils.js';
 import {
+  guardedEnvDefault,
   isDefaultCredentialAt,
   isProcessEnv,
   isRecordInList,
@@ -9,7 +10,7 @@ import {
 } from '../_shared/secrets/detect.js';
 import { envRead, literalSite, stringValue } from '../_shared/secrets/locate.js';
 import { envNameFor, isSecretName } from '../_shared/secrets/names.js';
-import { isTestPath } from '../_shared/secrets/paths.js';
+import { isTestPath, relativeToRoot } from '../_shared/secrets/paths.js';
 import {
   comparedWithDefaultCredential,
   envReadOfSecret,
@@ -139,6 +140,64 @@ function reportFallback(
   });
 }
 
+/**
+ * Files only a migration tool reads (the knex CLI loads knexfile.js; the server never imports it): a variable set
+ * there to get past the app's env validation reaches no token or session, unless the file's own connection uses it.
+ */
+const migrationToolConfig = /(?:^|\/)knexfile\.[cm]?[jt]s$/;
+const databaseCredential =
+  /(?:^|_)(?:DB|DATABASE|PG|POSTGRES(?:QL)?|MYSQL|MARIADB|MONGO(?:DB)?|SQL|REDIS)(?:_|$)/i;
+
+// Handles: if (!process.env.JWT_SECRET) process.env.JWT_SECRET = 'dev-secret'; process.env.JWT_SECRET ||= 'dev'
+function checkGuardedAssignment(node: AnyNode, context: SourceContext): void {
+  const envName = guardedEnvDefault(node, context.ancestors);
+  const fallback = stringValue(node.right);
+  if (!envName || fallback === undefined || noValue.test(fallback.trim()) || publicPrefix.test(envName))
+    return;
+  const credential = urlPassword(fallback) !== undefined || knownKeyFormat(fallback) !== undefined;
+  if (!credential && !isSecretName(envName)) return;
+  const relativePath = relativeToRoot(context.file, context.project.root);
+  if (migrationToolConfig.test(relativePath) && !credential && !databaseCredential.test(envName)) return;
+  context.report({
+    node,
+    message: fallbackMessage(envName),
+    unfixableReason: `delete this default so a missing ${envName} fails at start, and set ${envName} in every environment`,
+  });
+}
+
+/** `getEnv`, `env`, `readEnvVar`, `getEnvironmentString`, `envOr`: a helper named for reading one variable. */
+const envHelperName =
+  /^(?:get|read)?_?env(?:ironment)?(?:_?var(?:iable)?)?(?:_?(?:string|str|value|or|or_?default|with_?default))?$/i;
+
+/** `getEnv('JWT_SECRET', 'x')`, `Env.get('APP_KEY', 'x')`, `env.str('SECRET', 'x')`: the second argument is the fallback. */
+function isEnvHelperCall(node: AnyNode): boolean {
+  const callee = node.callee as AnyNode;
+  if (callee.type === 'Identifier') return envHelperName.test(callee.name);
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier')
+    return false;
+  if (envHelperName.test(callee.property.name) && callee.property.name.toLowerCase() !== 'env') return true;
+  const owner = memberPath(callee.object)?.split('.').pop();
+  return Boolean(
+    owner && /^env(?:ironment)?$/i.test(owner) && /^(?:get|str|string|getString)$/.test(callee.property.name),
+  );
+}
+
+// Handles: getEnvironmentString('JWT_SECRET', 'jwtSecretPassphrase'), a project helper over process.env[key] || default
+function checkEnvHelperFallback(node: AnyNode, context: SourceContext): void {
+  if (node.arguments.length < 2 || !isEnvHelperCall(node)) return;
+  const envName = stringValue(node.arguments[0]);
+  const fallback = stringValue(node.arguments[1]);
+  if (envName === undefined || fallback === undefined || !/^[A-Z][A-Z0-9_]*$/.test(envName)) return;
+  if (noValue.test(fallback.trim()) || publicPrefix.test(envName)) return;
+  const credential = urlPassword(fallback) !== undefined || knownKeyFormat(fallback) !== undefined;
+  if (!credential && !isSecretName(envName)) return;
+  context.report({
+    node,
+    message: fallbackMessage(envName),
+    unfixableReason: `drop the default argument so a missing ${envName} fails at start (the helper must then refuse an unset variable), and set ${envName} in every environment`,
+  });
+}
+
 // Handles: const { JWT_SECRET = 'dev-secret' } = process.env
 function checkDestructuringDefault(node: AnyNode, context: SourceContext): void {
   const property = context.ancestors.at(-1) as AnyNode | undefined;
@@ -186,6 +245,9 @@ function checkDefaultCredential(node: AnyNode, context: SourceContext): void {
   if (!isDefaultCredentialAt(site, value, context.ancestors)) return;
   const parent = context.ancestors.at(-1) as AnyNode;
   if (parent.type === 'LogicalExpression' || checkIsEnvDestructuring(context.ancestors)) return;
+  // checkGuardedAssignment's: if (!process.env.DB_PASSWORD) process.env.DB_PASSWORD = 'postgres'
+  if (parent.type === 'AssignmentExpression' && guardedEnvDefault(parent, context.ancestors.slice(0, -1)))
+    return;
   const message =
     site.position === 'argument'
       ? `A guessable ${site.context} secret is hard-coded`
@@ -255,12 +317,25 @@ const patternOfProcessEnv = new RegExp(
   String.raw`\}${gap}*(?::(?:[^=;]|=>)*)?=${gap}*(?:\(${gap}*)*process${gap}*\.${gap}*env(?![\w$])`,
 );
 
+/** checkEnvHelperFallback: `env('JWT_SECRET', '...'`, `getEnvironmentString("DB_PASSWORD", "...`. */
+const envHelperWithFallback = new RegExp(
+  String.raw`env\w*(?:${gap}*\.${gap}*\w+)?${gap}*\(${gap}*['"\`][A-Z0-9_]*(?:SECRET|PASS|PWD|TOKEN|KEY)[A-Z0-9_]*['"\`]${gap}*,${gap}*['"\`]`,
+  'i',
+);
+
+/** checkGuardedAssignment: `env.X = '...'`, `env['X'] ||= "..."`. */
+const envAssignedLiteral = new RegExp(
+  String.raw`env${gap}*(?:\.${gap}*[\w$]+|\[${gap}*['"\`][^'"\`\n]+['"\`]${gap}*\])${gap}*(?:\|\||\?\?)?=(?![=>])(?:${gap}|\()*['"\`]`,
+);
+
 /**
  * checkFallback and checkConditional: an env read, a string fallback, and a secret's name (of the variable read or of what stores the
  * expression, `jwt.sign(payload, process.env.X || 'dev')` included) or a credential as the value. checkDestructuringDefault: a literal under a secret's name in a
  * pattern destructuring process.env.
  */
 function mayFallBackToLiteral(text: string): boolean {
+  // getEnvironmentString('JWT_SECRET', 'x') needs no `env` word of its own
+  if (envHelperWithFallback.test(text)) return true;
   if (!/\benv\b/.test(text)) return false;
   if (
     (literalFallback.test(text) || conditionalBranch.test(text)) &&
@@ -271,6 +346,7 @@ function mayFallBackToLiteral(text: string): boolean {
       keyFormatPrefix.test(text))
   )
     return true;
+  if (envAssignedLiteral.test(text) && envReadOfSecret.test(text)) return true;
   return patternOfProcessEnv.test(text) && literalUnderSecretName.test(text);
 }
 
@@ -305,6 +381,8 @@ const rule: SourceRule = {
       LogicalExpression: (node) => checkFallback(node, context),
       ConditionalExpression: (node) => checkConditional(node, context),
       AssignmentPattern: (node) => checkDestructuringDefault(node, context),
+      AssignmentExpression: (node) => checkGuardedAssignment(node, context),
+      CallExpression: (node) => checkEnvHelperFallback(node, context),
       StringLiteral: (node) => checkDefaultCredential(node, context),
       BinaryExpression: (node) => checkComparison(node, context),
     };

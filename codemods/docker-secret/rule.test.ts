@@ -6,6 +6,7 @@ import { runRule } from '../../test/helpers/rule-fixtures.js';
 import { rulesPreset } from '../../src/policy/index.js';
 import { argumentTokens, isDockerfilePath, parseDockerfile } from '../_shared/docker/dockerfile.js';
 import rule, { isSecretName } from './rule.js';
+import { findRule } from '../index.js';
 
 const project = { root: '/p', policy: rulesPreset, moduleSystem: 'esm' as const };
 
@@ -162,5 +163,47 @@ describe('docker-secret: files copied into the image that runs', () => {
       [5, false],
       [6, false],
     ]);
+  });
+});
+
+describe('docker-secret: compose files', () => {
+  const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8');
+
+  it('reports each guessable password of a service environment, in both forms, at its value', () => {
+    const { findings, output } = runRule(
+      rule,
+      fixture('compose-default-passwords.unfixable.yml'),
+      'docker-compose.yml',
+      project,
+    );
+    expect(findings.map((f) => [f.line, f.column, f.fixable])).toEqual([
+      [7, 21, false],
+      [12, 28, false],
+      [17, 28, false],
+      [22, 23, false],
+    ]);
+    expect(findings[1].message).toBe(
+      'MYSQL_ROOT_PASSWORD of the mysql service is a guessable password written in the compose file',
+    );
+    expect(output).toBe(fixture('compose-default-passwords.unfixable.yml'));
+  });
+
+  it('leaves chosen secrets to hardcoded-secret, which reads every YAML file', () => {
+    const text = 'services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: Zq8vLr2Mx5pT\n';
+    expect(runRule(rule, text, 'docker-compose.yml', project).findings).toEqual([]);
+    expect(runRule(findRule('hardcoded-secret')!, text, 'docker-compose.yml', project).findings).toHaveLength(
+      1,
+    );
+  });
+
+  it('reads compose file names only', () => {
+    const text = 'services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: postgres\n';
+    expect(runRule(rule, text, 'compose.prod.yaml', project).findings).toHaveLength(1);
+    for (const path of [
+      'k8s/deployment.yaml',
+      'docker-compose.override.yml',
+      '.devcontainer/docker-compose.yml',
+    ])
+      expect(runRule(rule, text, path, project).findings, path).toEqual([]);
   });
 });

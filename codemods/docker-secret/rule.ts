@@ -2,7 +2,9 @@ import type { TextEdit, TextRule } from '../../src/engine/rule.js';
 import { matchKeyFormat, redact } from '../_shared/key-formats.js';
 import { secretKind } from '../_shared/secrets/names.js';
 import { isPlaceholder } from '../_shared/secrets/values.js';
+import { relativeToRoot } from '../_shared/secrets/paths.js';
 import { secretCopies } from './copies.js';
+import { checkCompose, composeEnvironment, isComposePath } from './compose.js';
 import {
   argumentTokens,
   isDockerfilePath,
@@ -261,6 +263,8 @@ function removal(file: Dockerfile, variable: Variable, siblings: Token[], remove
   ];
 }
 
+const dockerInstruction = /^\s*(ENV|ARG|COPY|ADD)\s/im;
+
 const rule: TextRule = {
   kind: 'text',
   meta: {
@@ -274,9 +278,14 @@ const rule: TextRule = {
     fixable: true,
     hint: 'Remove the secret from the Dockerfile; pass it at run time (docker run -e / --env-file, an orchestrator secret) or to RUN as a BuildKit secret (RUN --mount=type=secret,id=NAME), and rotate it.',
   },
-  appliesTo: isDockerfilePath,
-  prefilter: /^\s*(ENV|ARG|COPY|ADD)\s/im,
+  appliesTo: (relativePath) => isDockerfilePath(relativePath) || isComposePath(relativePath),
+  // A pure function of the text: Dockerfile instructions, or a compose service's environment.
+  prefilter: (text) => dockerInstruction.test(text) || composeEnvironment.test(text),
   check(context) {
+    if (isComposePath(relativeToRoot(context.file, context.project.root))) {
+      checkCompose(context);
+      return;
+    }
     const file = parseDockerfile(context.text);
     for (const copy of secretCopies(file, context.file)) {
       const { instruction } = copy;

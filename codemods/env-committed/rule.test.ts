@@ -53,6 +53,25 @@ describe('env-committed', () => {
     }
   });
 
+  it('reports a tracked .env of placeholders once, at its first secret: the real values will be written there', async () => {
+    const root = repo({
+      '.env': 'APP_ENV=development\nSECRET_KEY=changethis\nPOSTGRES_PASSWORD=changethis\nSMTP_PORT=1025\n',
+    });
+    const reports = await check(root);
+    expect(reports.map((report) => [report.file, report.line])).toEqual([['.env', 2]]);
+    expect(reports[0].message).toContain('SECRET_KEY is a placeholder today');
+  });
+
+  it("leaves a Vite app's committed .env of public defaults alone, but not one holding a secret", async () => {
+    const vite = JSON.stringify({ devDependencies: { vite: '7.0.0' } });
+    const publicOnly = repo({ 'web/package.json': vite, 'web/.env': 'VITE_API_URL=http://localhost:8000\n' });
+    expect(await check(publicOnly)).toEqual([]);
+    const withSecret = repo({ 'web/package.json': vite, 'web/.env': 'STRIPE_SECRET=Xk29fLq7WmQ3aP0z\n' });
+    expect((await check(withSecret)).map((report) => report.line)).toEqual([1]);
+    const noFramework = repo({ 'api/package.json': '{}', 'api/.env': 'API_URL=http://localhost:8000\n' });
+    expect((await check(noFramework)).map((report) => report.line)).toEqual([1]);
+  });
+
   it('untracks the file once when each of its lines asks for it', async () => {
     const root = repo({ '.env': 'JWT_SECRET=9f8e7d6c5b4a39281706\nDB_PASSWORD=Xk29fLq7WmQ3\n' });
     const reports = await check(root);

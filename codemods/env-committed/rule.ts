@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { ProjectRule } from '../../src/engine/rule.js';
 import { writeFileAtomic } from '../../src/engine/atomic-write.js';
 import { entropy, matchKeyFormat, redact } from '../_shared/key-formats.js';
@@ -38,25 +38,57 @@ interface Leak {
   entry: DotenvEntry;
   /** The redacted value, or why the line is reported without one. */
   shown: string;
+  /** The value is a placeholder now: the file is where the real secret will be written. */
+  placeholder?: boolean;
+}
+
+/** `changethis`, `change-me`: a value a template tells the user to replace, not a secret yet. */
+const replaceMe = /^(?:please[-_ ]?)?change[-_ ]?(?:this|me|it)(?:[-_ ]?(?:please|now))?$/i;
+
+/**
+ * Frameworks that document a committed `.env` for public, non-secret defaults (and `.env.local` for the rest):
+ * Vite, Next.js, Create React App, Nuxt, SvelteKit, Astro.
+ */
+const committedEnvFrameworks = ['vite', 'next', 'react-scripts', 'nuxt', '@sveltejs/kit', 'astro'];
+
+function usesCommittedEnvFramework(root: string, path: string): boolean {
+  const manifest = join(root, dirname(path), 'package.json');
+  if (!existsSync(manifest)) return false;
+  try {
+    const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as Record<
+      string,
+      Record<string, string> | undefined
+    >;
+    return committedEnvFrameworks.some((name) => pkg.dependencies?.[name] ?? pkg.devDependencies?.[name]);
+  } catch {
+    return false;
+  }
 }
 
 /**
  * The lines that hold a secret: each named secret, URL password or key format (in test env files only key
- * formats), and in `.env` / `*.local` files (never meant for git) the first real value when no line is a secret.
+ * formats). A `.env` / `*.local` file (never meant for git) with no such line is still reported once: at its
+ * first secret's placeholder (the real value will be written into the tracked file), or else at its first real
+ * value, unless a front-end framework documents a committed `.env` for public defaults.
  */
-function leakedEntries(path: string, text: string): Leak[] {
+function leakedEntries(root: string, path: string, text: string): Leak[] {
   const name = basename(path);
   const entries = parseDotenv(text).filter(hasRealValue);
   const leaks: Leak[] = [];
+  let placeholderSecret: DotenvEntry | undefined;
   for (const entry of entries) {
     const format = matchKeyFormat(entry.value);
     if (format) leaks.push({ entry, shown: redact(entry.value, format) });
     else if (testFile.test(name)) continue;
+    else if (isSecretName(entry.name) && replaceMe.test(entry.value)) placeholderSecret ??= entry;
     else if (isSecretName(entry.name) || urlPassword(entry.value) !== undefined)
       leaks.push({ entry, shown: redact(entry.value) });
   }
   const localOnly = name === '.env' || /\.local$/.test(name);
-  if (leaks.length === 0 && localOnly && !testFile.test(name) && entries[0])
+  if (leaks.length > 0 || !localOnly || testFile.test(name)) return leaks;
+  if (placeholderSecret)
+    return [{ entry: placeholderSecret, placeholder: true, shown: 'a placeholder today' }];
+  if (entries[0] && !usesCommittedEnvFramework(root, path))
     leaks.push({ entry: entries[0], shown: 'a value meant to stay on one machine' });
   return leaks;
 }
@@ -120,7 +152,7 @@ const rule: ProjectRule = {
       const absolute = join(context.project.root, path);
       if (!existsSync(absolute)) continue;
       const text = readFileSync(absolute, 'utf8');
-      const leaks = template ? leakedTemplateEntries(text) : leakedEntries(path, text);
+      const leaks = template ? leakedTemplateEntries(text) : leakedEntries(context.project.root, path, text);
       // One git rm for the file, however many of its lines are reported.
       let untracked: Promise<void> | undefined;
       const untrack = () => {
@@ -132,7 +164,7 @@ const rule: ProjectRule = {
         })();
         return untracked;
       };
-      for (const { entry, shown } of leaks) {
+      for (const { entry, shown, placeholder } of leaks) {
         const base = { file: path, line: entry.line };
         if (template) {
           context.report({
@@ -144,7 +176,9 @@ const rule: ProjectRule = {
         }
         context.report({
           ...base,
-          message: `${path} is tracked by git: ${entry.name} gives away ${shown}; rotate it, it is in the history`,
+          message: placeholder
+            ? `${path} is tracked by git: ${entry.name} is a placeholder today, but the real secret will be written into this tracked file`
+            : `${path} is tracked by git: ${entry.name} gives away ${shown}; rotate it, it is in the history`,
           fixDescription: `untrack ${path} (git rm --cached, the file stays on disk) and add it to .gitignore`,
           fix: untrack,
         });

@@ -5,6 +5,7 @@ import { stringValue } from '../_shared/secrets/locate.js';
 import { mayHoldSecretLiteral } from '../_shared/secrets/prefilter.js';
 import { isClientModule, isClientPath, isTestPath, relativeToRoot } from '../_shared/secrets/paths.js';
 import { secretFiles } from './files.js';
+import { packageFieldSecret } from './package-fields.js';
 import { lookupExpression, planReplacement, rotateNote } from '../_shared/secrets/replacement.js';
 
 type AnyNode = Node & Record<string, any>;
@@ -83,7 +84,8 @@ const rule: SourceRule = {
     hint: 'Read the value from the environment (or the config module) and rotate the secret: it is in git history.',
   },
   // Browser modules (import.meta.env) are frontend-secret's: this rule reports nothing in them.
-  prefilter: (text) => !text.includes('import.meta.env') && mayHoldSecretLiteral(text),
+  prefilter: (text) =>
+    !text.includes('import.meta.env') && (mayHoldSecretLiteral(text) || /package\.json['"`]/.test(text)),
   appliesTo: (path) => !isTestPath(path) && !isClientPath(path),
   textFiles: secretFiles,
   create(context) {
@@ -101,6 +103,15 @@ const rule: SourceRule = {
       StringLiteral: check,
       TemplateLiteral(node) {
         if (node.expressions.length === 0) check(node);
+      },
+      MemberExpression(node) {
+        const message = clientModule ? undefined : packageFieldSecret(node, context.ancestors);
+        if (message)
+          context.report({
+            node,
+            message,
+            unfixableReason: 'read the secret from the environment (a long random value), and rotate it',
+          });
       },
       'Program:exit'() {
         const shared = collisions(found);

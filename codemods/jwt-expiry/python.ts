@@ -240,11 +240,28 @@ function checkTimedeltas(state: Context): void {
       target !== undefined &&
       /expir|^exp(?:_at)?$/i.test(dottedName(target.field('left')) ?? '') &&
       /\bencode\s*\(/.test((enclosing(call, 'function_definition') ?? state.context.root).text());
-    if (!inExp && !(inExpiry && issuesToken) && !storedAsExpiry) continue;
+    if (!inExp && !(inExpiry && issuesToken) && !storedAsExpiry && !helperOfExp(call, state)) continue;
     const purpose = purposeAround(call);
     if (purpose === 'purpose') continue;
     report(state, call, purpose, seconds, timedeltaReplacement(call, purpose, state.context.policy));
   }
+}
+
+/**
+ * A helper that computes the expiry for the module's tokens: `def get_exp_date(): return utcnow() + timedelta(...)`
+ * with `{"exp": get_exp_date(), ...}` in the module.
+ */
+function helperOfExp(call: SgNode, state: Context): boolean {
+  const helper = enclosing(call, 'function_definition')?.field('name')?.text();
+  if (!helper) return false;
+  return state.context.root.findAll({ rule: { kind: 'pair' } }).some((pair) => {
+    const value = pair.field('value');
+    return (
+      stringValue(pair.field('key')) === 'exp' &&
+      value?.kind() === 'call' &&
+      calleeName(value)?.split('.').at(-1) === helper
+    );
+  });
 }
 
 /** PyJWT's and python-jose's `encode(claims, key, ...)`; authlib's `encode(header, payload, key)`. */

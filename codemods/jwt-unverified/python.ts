@@ -34,7 +34,13 @@ function onlyLogged(use: SgNode): boolean {
   );
 }
 
-/** Whether the decoded result is used as more than its expiry, key id or a log line. */
+/** A function whose name says it checks a token: its callers take its answer as authentication. */
+const verifierName = /verif|validat|authenticat|check|current_user|decode_token/i;
+
+/**
+ * Whether the decoded result is used as more than its expiry, key id or a log line, or the decode is the check of a
+ * verifier (`def insecure_verify(token): jwt.decode(token, verify=False); return True`).
+ */
 function trusted(call: SgNode): boolean {
   if (readsBenignField(call)) return false;
   const assignment = call.parent();
@@ -44,7 +50,14 @@ function trusted(call: SgNode): boolean {
   const uses = enclosingScope(call)
     .findAll({ rule: { kind: 'identifier', regex: `^${target.text()}$` } })
     .filter((use) => use.range().start.index > call.range().end.index);
-  return uses.some((use) => !readsBenignField(use) && !onlyLogged(use));
+  if (uses.some((use) => !readsBenignField(use) && !onlyLogged(use))) return true;
+  // Decoded only to be logged: trusted when the decode itself is a verifier's whole check
+  return uses.every((use) => onlyLogged(use)) && insideVerifier(call);
+}
+
+function insideVerifier(call: SgNode): boolean {
+  const owner = call.ancestors().find((ancestor) => ancestor.kind() === 'function_definition');
+  return verifierName.test(owner?.field('name')?.text() ?? '');
 }
 
 function check(context: PythonContext): void {

@@ -47,10 +47,51 @@ function isLogCall(call: SgNode): 'logger' | 'print' | undefined {
 
 type Leak = { kind: 'secret' | 'whole'; what: string };
 
+/** The parts of a request that hold its whole body: Flask's `request.json`, DRF's `request.data`. */
+const bodyAttribute = /^(?:json|form|data|body|values|POST)$/;
+const bodyCall = /^(?:get_json|json|form|body|post)$/;
+
+/** `request.json`, `request.get_json()`, `await request.json()` (Starlette, aiohttp): the whole request body. */
+function isRequestBody(expression: SgNode): boolean {
+  let node = unwrap(expression);
+  if (node.kind() === 'await') node = unwrap(node.namedChildren()[0] ?? node);
+  if (node.kind() === 'call') {
+    const callee = calleeName(node) ?? '';
+    const dot = callee.lastIndexOf('.');
+    return dot > 0 && requestObject.test(callee.slice(0, dot)) && bodyCall.test(callee.slice(dot + 1));
+  }
+  const path = dottedName(node)?.split('.');
+  return (
+    path !== undefined &&
+    path.length >= 2 &&
+    requestObject.test(path.slice(0, -1).join('.')) &&
+    bodyAttribute.test(path.at(-1)!)
+  );
+}
+
+/** A local variable the enclosing function set to the whole request body before this use (`content = request.json`). */
+function holdsRequestBody(identifier: SgNode): boolean {
+  const owner = identifier.ancestors().find((ancestor) => ancestor.kind() === 'function_definition');
+  if (!owner) return false;
+  const name = identifier.text();
+  return owner
+    .findAll({ rule: { kind: 'assignment' } })
+    .some(
+      (assignment) =>
+        assignment.field('left')?.kind() === 'identifier' &&
+        assignment.field('left')?.text() === name &&
+        assignment.range().end.index < identifier.range().start.index &&
+        isRequestBody(assignment.field('right')!),
+    );
+}
+
 /** What logging this expression leaks: a secret (masked by the fix) or a whole request part (reported). */
 function leakOf(expression: SgNode): Leak | undefined {
   const node = unwrap(expression);
   if (stringValue(node) !== undefined) return undefined;
+  // Handles: print(request.json), logger.info(await request.json()), content = request.json; print(content)
+  if (isRequestBody(node) || (node.kind() === 'identifier' && holdsRequestBody(node)))
+    return { kind: 'whole', what: 'the whole request body' };
   switch (node.kind()) {
     case 'identifier':
     case 'attribute': {
@@ -203,7 +244,7 @@ const detector: PythonDetector = {
   prefilter: (text) =>
     /print|log/i.test(text) &&
     ((secretWord.test(text) && secretName.test(text)) ||
-      /authorization|cookie|headers|x-api-key/i.test(text)),
+      /authorization|cookie|headers|x-api-key|request/i.test(text)),
   check(context) {
     if (!isPythonTestPath(context)) check(context);
   },

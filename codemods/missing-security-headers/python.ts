@@ -1,5 +1,5 @@
 import type { PythonDetector } from '../../src/engine/languages/python-detector.js';
-import { appsCreated, reportApps, wiresControl } from '../_shared/python/apps.js';
+import { appsCreated, isFlaskLike, mayCreateApp, reportApps, wiresControl } from '../_shared/python/apps.js';
 import { isPythonTestPath } from '../_shared/python/syntax.js';
 
 const signs = {
@@ -12,7 +12,7 @@ const signs = {
 };
 
 const detector: PythonDetector = {
-  prefilter: /FastAPI|Starlette/,
+  prefilter: mayCreateApp,
   check(context) {
     if (isPythonTestPath(context)) return;
     const apps = appsCreated(context.root);
@@ -22,7 +22,8 @@ const detector: PythonDetector = {
       context,
       apps,
       (app) => `${app.framework} app \`${app.name}\` sends no security headers (no middleware sets them)`,
-      `add a middleware before the routes that sets X-Content-Type-Options: ${headers.contentTypeOptions}, X-Frame-Options: ${headers.frameOptions}, Referrer-Policy: ${headers.referrerPolicy} and, over HTTPS, Strict-Transport-Security: max-age=${headers.hstsMaxAgeSeconds}`,
+      (app) =>
+        `${isFlaskLike(app) ? 'set on every response (Flask-Talisman, or an after_request hook)' : 'add a middleware before the routes that sets'} X-Content-Type-Options: ${headers.contentTypeOptions}, X-Frame-Options: ${headers.frameOptions}, Referrer-Policy: ${headers.referrerPolicy} and, over HTTPS, Strict-Transport-Security: max-age=${headers.hstsMaxAgeSeconds}`,
     );
   },
 };

@@ -46,3 +46,23 @@ describe('missing-security-headers: no generated headers where they would not ru
     expect(finding).toMatchObject({ fixable: true, generatorFix: 'headers' });
   });
 });
+
+describe('missing-security-headers: the app handed to the server that serves it', () => {
+  const project = { root: '/p', policy: rulesPreset, moduleSystem: 'cjs' } as const;
+
+  it('reports an app served through require("http").Server(app), as through createServer(app)', () => {
+    for (const serve of ["require('http').Server(app)", "require('http').createServer(app)"]) {
+      const text = `const express = require('express');\nconst app = express();\nconst http = ${serve};\napp.use('/api', require('./api'));\nhttp.listen(3000);\n`;
+      expect(
+        runRule(rule, text, 'server.js', project).findings.map((f) => f.line),
+        serve,
+      ).toEqual([2]);
+    }
+  });
+
+  it('stays silent when the app goes to a function of the project that may secure it', () => {
+    const text =
+      "const express = require('express');\nconst setup = require('./setup');\nconst app = express();\nsetup(app);\nrequire('http').Server(app).listen(3000);\n";
+    expect(runRule(rule, text, 'server.js', project).findings).toEqual([]);
+  });
+});

@@ -29,6 +29,14 @@ const unsafe: Record<string, string> = {
     "import { Pool } from 'pg';\nconst db = new Pool();\nexport const find = (id: string) =>\n  db.query(`\n    SELECT name\n    FROM users\n    WHERE id = ${id}`);\n",
   'a query builder condition held in a variable':
     "import { DataSource } from 'typeorm';\nexport function find(ds: DataSource, name: string) {\n  const condition = `user.name = '${name}'`;\n  return ds.createQueryBuilder('user').where(condition).getMany();\n}\n",
+  'a member joined by +':
+    "import { Pool } from 'pg';\nconst db = new Pool();\nexport const find = (req: { params: { id: string } }) => db.query('SELECT * FROM t WHERE id = ' + req.params.id);\n",
+  'a call joined by +':
+    "import { Pool } from 'pg';\nconst db = new Pool();\nexport const find = (id: string) => db.query('SELECT * FROM t WHERE id = ' + String(id));\n",
+  'a variable behind a non-null assertion':
+    "import { Pool } from 'pg';\nconst db = new Pool();\nexport function find(a: string) {\n  const sql = `SELECT * FROM t WHERE a = ${a}`;\n  return db.query(sql!);\n}\n",
+  'a variable cast with as':
+    "import { Pool } from 'pg';\nconst db = new Pool();\nexport function find(a: string) {\n  const sql = `SELECT * FROM t WHERE a = ${a}`;\n  return db.query(sql as string);\n}\n",
   'nested type arguments':
     "import { Pool } from 'pg';\nconst db = new Pool();\nexport const find = (id: string) => db.query<Array<{ id: string }>>(`SELECT * FROM t WHERE id = ${id}`);\n",
 };
@@ -87,6 +95,22 @@ const safe: Record<string, string> = {
     "  const key = 'with ' + name;",
     "  return cache.get(key) ?? 'call ' + name + ' back, then show them the values';",
     '}',
+    '',
+  ].join('\n'),
+  'statements built elsewhere, run through members and calls': [
+    "import type { Pool } from 'pg';",
+    "const SELECT_ALL = 'SELECT * FROM t';",
+    'export async function run(db: Pool, plan: { sql: string; params: unknown[] }, id: string) {',
+    '  await db.query(plan.sql, plan.params);',
+    '  await db.query(render(plan)?.text, [id]);',
+    '  await db.query(',
+    '    compile({ where: `id = ${id}` })',
+    '      .statements[0],',
+    '  );',
+    '  return db.query(SELECT_ALL);',
+    '}',
+    'declare function render(plan: unknown): { text: string } | undefined;',
+    'declare function compile(plan: unknown): { statements: string[] };',
     '',
   ].join('\n'),
   'a query builder given objects': [

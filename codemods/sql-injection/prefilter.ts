@@ -16,6 +16,7 @@ const sinkCall = new RegExp(
   String.raw`\.(?:literal|where|andWhere|orWhere|having|andHaving|orHaving|query|execute|raw|whereRaw|orWhereRaw|andWhereRaw|havingRaw|orHavingRaw|orderByRaw|groupByRaw|joinRaw|fromRaw|prepare|exec|run|all|get|each|any|one|none|many|oneOrNone|manyOrNone|result|\$queryRawUnsafe|\$executeRawUnsafe)\s*${typeArguments}\s*\(|\b(?:query|execute|literal)\s*\(`,
   'g',
 );
+const anySinkCall = new RegExp(sinkCall.source);
 /** Calls that take SQL fragments whatever the text looks like: the file is parsed whenever one appears. */
 const rawSqlCall = new RegExp(
   String.raw`\.(?:literal|raw|whereRaw|orWhereRaw|andWhereRaw|havingRaw|orHavingRaw|orderByRaw|groupByRaw|joinRaw|fromRaw|\$queryRawUnsafe|\$executeRawUnsafe)\s*${typeArguments}\s*\(`,
@@ -83,6 +84,76 @@ function literalEnd(text: string, from: number): number {
   return -1;
 }
 
+/**
+ * The index after the bracketed group that opens at `from` (`(`, `[` or `{`), reading strings, templates
+ * and comments inside it; -1 when the text is not read with certainty (a `/` that may open a regular
+ * expression, a string that does not end on its line, no closing bracket).
+ */
+function groupEnd(text: string, from: number): number {
+  const closers: string[] = [];
+  for (let index = from; index < text.length; index++) {
+    const char = text[index];
+    if (char === '(') closers.push(')');
+    else if (char === '[') closers.push(']');
+    else if (char === '{') closers.push('}');
+    else if (char === ')' || char === ']' || char === '}') {
+      if (closers.pop() !== char) return -1;
+      if (closers.length === 0) return index + 1;
+    } else if (char === "'" || char === '"') {
+      index = stringEnd(text, index) - 1;
+      if (index < 0) return -1;
+    } else if (char === '`') {
+      index = templateEnd(text, index) - 1;
+      if (index < 0) return -1;
+    } else if (char === '/') {
+      const end = skipTrivia(text, index);
+      if (end === index) return -1;
+      index = end - 1;
+    }
+  }
+  return -1;
+}
+
+/** The index after the template literal (substitutions included) that starts at `from`, or -1. */
+function templateEnd(text: string, from: number): number {
+  for (let index = from + 1; index < text.length; index++) {
+    const char = text[index];
+    if (char === '\\') index++;
+    else if (char === '`') return index + 1;
+    else if (char === '$' && text[index + 1] === '{') {
+      index = groupEnd(text, index + 1) - 1;
+      if (index < 0) return -1;
+    }
+  }
+  return -1;
+}
+
+/**
+ * The index after the member accesses and calls that follow a name (`.rows`, `?.sql`, `(plan)`, `[0]`,
+ * across line breaks), `from` itself when none does, or -1 when one cannot be read with certainty.
+ */
+function postfixEnd(text: string, from: number): number {
+  let index = from;
+  for (;;) {
+    const next = skipTrivia(text, index);
+    let at = next;
+    if (text.startsWith('?.', at)) at += 2;
+    else if (text[at] === '.' && text[at + 1] !== '.') {
+      at++;
+      // `.name`; the `?.` form goes on below with a name, a call or an index
+      at = skipTrivia(text, at);
+      if (!identifierStart.test(text[at] ?? '')) return -1;
+    } else if (text[at] !== '(' && text[at] !== '[') return index;
+    at = skipTrivia(text, at);
+    if (text[at] === '(' || text[at] === '[') index = groupEnd(text, at);
+    else if (identifierStart.test(text[at] ?? '')) {
+      index = at + 1;
+      while (index < text.length && identifierPart.test(text[index])) index++;
+    } else return -1;
+    if (index < 0) return -1;
+  }
+}
+
 function isPlus(text: string, index: number): boolean {
   return text[index] === '+' && text[index + 1] !== '+' && text[index + 1] !== '=';
 }
@@ -126,6 +197,16 @@ function argumentShape(text: string, from: number): ArgumentShape {
     } else if (char !== undefined && identifierStart.test(char)) {
       let end = index + 1;
       while (end < text.length && identifierPart.test(text[end])) end++;
+      const afterPostfix = postfixEnd(text, end);
+      if (afterPostfix < 0) return { kind: 'dynamic' };
+      if (afterPostfix > end) {
+        // Handles: db.query(plan.sql) / db.execute(build(ast)): the rule reads SQL text only from a
+        // literal, a `+` chain or a variable, so a member or a call alone gives it nothing; joined to
+        // other operands by `+` it is a run-time value in the text.
+        const after = skipTrivia(text, afterPostfix);
+        const alone = operands === 0 && (text[after] === ',' || text[after] === ')');
+        return alone ? { kind: 'nothing' } : { kind: 'dynamic' };
+      }
       names.push(text.slice(index, end));
       index = end;
     } else return { kind: 'dynamic' };
@@ -135,7 +216,7 @@ function argumentShape(text: string, from: number): ArgumentShape {
       index = skipTrivia(text, index + 1);
       continue;
     }
-    // A member, a call, `as`, `!`...: more than a plain name, so possibly a value.
+    // `as`, `!`, an operator...: more than a plain name, so possibly a value.
     return text[index] === ',' || text[index] === ')'
       ? { kind: 'chain', names, operands }
       : { kind: 'dynamic' };
@@ -209,6 +290,8 @@ function mayPassValueIntoSql(text: string): boolean {
  * text (the rule reports nothing else, whatever the call).
  */
 export function mayHoldSqlInjection(text: string): boolean {
+  // Every path below needs a query-like call: one pass that fails on most files comes first.
+  if (!anySinkCall.test(text)) return false;
   return (
     (rawSqlCall.test(text) ||
       builderCondition.test(text) ||

@@ -254,7 +254,11 @@ function check(context: PythonContext): void {
     const sql = pythonSql(sink.argument, constants);
     if (!sql || !sql.pieces.some((piece) => piece.kind === 'value') || !looksLikeSql(sql.pieces)) continue;
     const sinkName = dottedName(call.field('function')) ?? calleeName(call) ?? 'a SQL call';
-    const report = { ...at(call), message: message(formName[sql.form], sinkName) };
+    // SQL built in a variable is reported where the value is written into the text, not where it runs
+    const report = {
+      ...at(sql.assignment ? sql.node : call),
+      message: message(formName[sql.form], sinkName),
+    };
     const unfixable = (reason: string) => context.report({ ...report, unfixableReason: reason });
     // The reason about the text itself first (a name where no parameter can stand), then the call's.
     if (sql.blocker || !sql.delimiter) {

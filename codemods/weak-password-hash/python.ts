@@ -2,6 +2,7 @@ import type { SgNode } from '@ast-grep/napi';
 import type { PythonContext, PythonDetector } from '../../src/engine/languages/python-detector.js';
 import type { Policy } from '../../src/policy/index.js';
 import { secretKind } from '../_shared/secrets/names.js';
+import { checkClearText } from './python-clear-text.js';
 import {
   argumentAt,
   calleeName,
@@ -237,6 +238,11 @@ function checkBcryptCost(call: SgNode, context: PythonContext, imports: Map<stri
 function check(context: PythonContext): void {
   const imports = importedNames(context.root);
   checkDigests(context, imports);
+  checkClearText(
+    context,
+    replacement(context.policy),
+    'hashing them changes the login and every stored password: hash at registration and password change, and hash each stored password once (a migration)',
+  );
   for (const call of context.root.findAll({ rule: { kind: 'call' } })) {
     if (/(?:^|\.)CryptContext$/.test(dottedName(call.field('function')) ?? ''))
       checkCryptContext(call, context);
@@ -246,7 +252,7 @@ function check(context: PythonContext): void {
 }
 
 const detector: PythonDetector = {
-  prefilter: (text) => /hashlib|CryptContext|passlib|gensalt|bcrypt/.test(text),
+  prefilter: (text) => /hashlib|CryptContext|passlib|gensalt|bcrypt|passw(?:or)?d/i.test(text),
   check(context) {
     if (!isPythonTestPath(context)) check(context);
   },

@@ -4,8 +4,9 @@
 
 export const LINE_TOLERANCE = 2;
 
-/** Test code is scored apart from production code: the rules are about what ships. */
-const TEST_PATH = /(^|\/)(test|tests|__tests__|spec|specs|e2e|cypress)\/|\.(test|spec)\.[cm]?[jt]sx?$/i;
+/** Test code is scored apart from production code: the rules are about what ships (pytest's test_*.py, conftest.py too). */
+const TEST_PATH =
+  /(^|\/)(test|tests|__tests__|spec|specs|e2e|cypress)\/|\.(test|spec)\.[cm]?[jt]sx?$|(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/i;
 export const isTestPath = (file) => TEST_PATH.test(file);
 
 /**

@@ -114,7 +114,8 @@ function startCommand(root, project) {
 async function bootAndProbe(root, project, policy) {
   const command = startCommand(root, project);
   if (!command) return { status: 'no start command' };
-  const port = await freePort();
+  // `port`: an app that listens on one port whatever PORT says (the NestJS starter's `app.listen(3000)`).
+  const port = project.port ?? (await freePort());
   const env = bootEnv(root, port, project.env, project.envFiles);
   const route = project.route ?? '/';
   const binPath = nodeBinFor(project.node);

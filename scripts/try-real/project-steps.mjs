@@ -107,7 +107,7 @@ export function ownTests(root, project) {
 export function describeProject(root) {
   const pkg = readJson(join(root, 'package.json'));
   const deps = { ...pkg.dependencies, ...pkg.devDependencies };
-  const framework = ['fastify', 'express'].find((name) => deps[name]) ?? 'none';
+  const framework = ['@nestjs/core', 'fastify', 'express'].find((name) => deps[name]) ?? 'none';
   const installed = join(root, 'node_modules', framework, 'package.json');
   const version = existsSync(installed) ? readJson(installed).version : deps[framework];
   const typescript = existsSync(join(root, 'tsconfig.json')) || Boolean(deps.typescript);

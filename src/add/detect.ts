@@ -5,7 +5,7 @@ import { ts } from 'ts-morph';
 import { SecureError } from '../errors.js';
 import { findApp } from '../engine/wiring/find-app.js';
 import { openSource } from '../engine/wiring/wire.js';
-import type { Framework } from '../engine/wiring/types.js';
+import type { Framework, WiringKey } from '../engine/wiring/types.js';
 
 /** What `secure add` learned about the user's project before changing anything. */
 export interface ProjectLayout {
@@ -33,10 +33,24 @@ export interface ProjectLayout {
   ws: 'socket.io' | 'ws' | 'none';
   redis: boolean;
   /**
-   * A framework `secure add` does not wire into (NestJS, Koa...): only modules without wiring are added,
-   * `framework` then only picks templates (they are the same for both), and `entry`/`appName` are empty.
+   * A framework `secure add` does not wire into (Koa, Hapi, NestJS on Fastify...): only modules without wiring
+   * are added, `framework` then only picks templates (they are the same for both), and `entry`/`appName` are
+   * empty.
    */
   otherFramework?: string;
+  /** Why the modules that wire into the app are refused here: what was found, where, and what is still possible. */
+  unwiredReason?: string;
+  /**
+   * A NestJS app on its Express adapter: `framework` is `express` (the middleware is Express middleware, handed
+   * over by `app.use`), the entry creates the app with `NestFactory.create`, and wiring uses the `nest` steps.
+   */
+  nest?: NestProject;
+}
+
+export interface NestProject {
+  /** The installed @nestjs/core version, else the range package.json gives. */
+  version: string;
+  major?: number;
 }
 
 interface PackageJson {
@@ -193,15 +207,14 @@ function rank(root: string, file: string, named: string[]): number {
   return score * 100 + relative(root, file).split(sep).length;
 }
 
-function createsApp(file: string, root: string, framework: Framework): string | undefined {
+function createsApp(file: string, root: string, framework: Framework, marker: string): string | undefined {
   const text = readFileSync(file, 'utf8');
-  if (!text.includes(framework)) return undefined;
+  if (!text.includes(marker)) return undefined;
   return findApp(openSource(toPosix(relative(root, file)), text.replace(/^\uFEFF/, '')), framework)?.name;
 }
 
 /** Frameworks `secure add` cannot wire into, by the package that gives them away. */
 const unsupportedFrameworks: [string, string][] = [
-  ['@nestjs/core', 'NestJS'],
   ['routing-controllers', 'routing-controllers'],
   ['koa', 'Koa'],
   ['@hapi/hapi', 'Hapi'],
@@ -215,28 +228,53 @@ const unsupportedFrameworks: [string, string][] = [
 /** The modules that add files without wiring them into the app: usable whatever the framework. */
 export const unwiredModules = ['config', 'password', 'validation', 'docker'];
 
-function otherFrameworkOf(pkg: PackageJson): [string, string] | undefined {
-  return unsupportedFrameworks.find(([name]) => dependencyRange(pkg, name));
+/** The wiring declarations that apply to this project: its framework's, or NestJS's. */
+export function wiringKeyOf(project: Pick<ProjectLayout, 'framework' | 'nest'>): WiringKey {
+  return project.nest ? 'nest' : project.framework;
+}
+
+/** `Koa 2 (koa) in src/app.ts`: the framework, its installed major, the package and the first file using it. */
+function describeFound(root: string, pkg: PackageJson, name: string, label: string): string {
+  const major = majorOf(installedVersion(root, name) ?? dependencyRange(pkg, name));
+  const quoted = new RegExp(`(?:from\\s*|require\\(\\s*)['"]${name.replace('/', '\\/')}['"]`);
+  const file = candidateFiles(root).find((each) => quoted.test(readFileSync(each, 'utf8')));
+  const where = file ? ` in ${toPosix(relative(root, file))}` : ' in package.json';
+  return `${label}${major === undefined ? '' : ` ${major}`} (${name})${where}`;
+}
+
+/**
+ * A framework `secure add` does not wire into, named with where it was found and what can still be added; a
+ * NestJS app on Fastify is one (its plugins would have to match the Fastify Nest bundles, which we do not pin).
+ */
+function unwiredFramework(root: string, pkg: PackageJson): { label: string; reason: string } | undefined {
+  const can = `here \`secure add\` can still add ${unwiredModules.join(', ')}`;
+  if (dependencyRange(pkg, '@nestjs/core') && dependencyRange(pkg, '@nestjs/platform-fastify'))
+    return {
+      label: 'NestJS on Fastify',
+      reason: `${describeFound(root, pkg, '@nestjs/core', 'NestJS')} runs on @nestjs/platform-fastify: \`secure add\` wires NestJS on @nestjs/platform-express only; ${can}, then register @fastify/helmet, @fastify/cors and @fastify/rate-limit yourself with app.register`,
+    };
+  if (dependencyRange(pkg, '@nestjs/core')) return undefined;
+  const found = unsupportedFrameworks.find(([name]) => dependencyRange(pkg, name));
+  if (!found) return undefined;
+  const [name, label] = found;
+  return {
+    label,
+    reason: `${describeFound(root, pkg, name, label)}: \`secure add\` wires its middleware into Express, Fastify and NestJS apps only; ${can}, then register the security middleware the way ${label} does`,
+  };
 }
 
 function detectFramework(root: string, pkg: PackageJson): Framework {
-  // A framework built on Express or Fastify (NestJS, routing-controllers) depends on them too: it goes first.
-  const other = otherFrameworkOf(pkg);
-  if (other) {
-    const [name, label] = other;
-    throw new SecureError(
-      'REFUSED',
-      `found ${label} (${name} ${dependencyRange(pkg, name)} in package.json): \`secure add\` wires its middleware into Express and Fastify apps only`,
-      {
-        hint: `Here it can still add the modules it does not wire: \`secure add ${unwiredModules.join(' ')}\`; then register the security middleware the way ${label} does.`,
-      },
-    );
-  }
+  // NestJS depends on Express through @nestjs/platform-express, which is often not listed itself.
+  if (dependencyRange(pkg, '@nestjs/core')) return 'express';
   if (dependencyRange(pkg, 'fastify')) return 'fastify';
   if (dependencyRange(pkg, 'express')) return 'express';
-  throw new SecureError('NOT_FOUND', `package.json in ${root} depends on neither express nor fastify`, {
-    hint: '`secure add` wires modules into an Express or Fastify app; run it in the package that creates the app.',
-  });
+  throw new SecureError(
+    'NOT_FOUND',
+    `package.json in ${root} depends on none of express, fastify and @nestjs/core`,
+    {
+      hint: '`secure add` wires modules into an Express, Fastify or NestJS app; run it in the package that creates the app.',
+    },
+  );
 }
 
 function sourceDirOf(root: string, entry: string): string {
@@ -252,15 +290,22 @@ function sourceDirOf(root: string, entry: string): string {
 }
 
 /** Reads package.json and the code: framework, module system, source folder and the file creating the app. */
-export function detectProject(
-  root: string,
-  options: { entry?: string; unwiredOnly?: boolean } = {},
-): ProjectLayout {
+export function detectProject(root: string, options: { entry?: string } = {}): ProjectLayout {
   const pkg = readPackageJson(root);
-  const other = otherFrameworkOf(pkg);
-  if (other && options.unwiredOnly) return unwiredLayout(root, pkg, other[1]);
+  const other = unwiredFramework(root, pkg);
+  if (other) return unwiredLayout(root, pkg, other.label, other.reason);
   const framework = detectFramework(root, pkg);
-  const factory = framework === 'express' ? '`express()`' : '`fastify()` / `Fastify()`';
+  const nestRange = dependencyRange(pkg, '@nestjs/core');
+  const nestVersion =
+    nestRange === undefined ? undefined : (installedVersion(root, '@nestjs/core') ?? nestRange);
+  const nest = nestVersion === undefined ? undefined : { version: nestVersion, major: majorOf(nestVersion) };
+  const factory = nest
+    ? '`NestFactory.create(...)`'
+    : framework === 'express'
+      ? '`express()`'
+      : '`fastify()` / `Fastify()`';
+  const marker = nest ? 'NestFactory' : framework;
+  const appKind = nest ? 'NestJS' : framework;
 
   let entry: string | undefined;
   let appName: string | undefined;
@@ -270,13 +315,13 @@ export function detectProject(
       throw new SecureError('NOT_FOUND', `--entry ${options.entry}: no such file`, {
         hint: `Pass the file that calls ${factory}, relative to ${root}.`,
       });
-    appName = createsApp(entry, root, framework);
+    appName = createsApp(entry, root, framework, marker);
     if (!appName)
       throw new SecureError(
         'NOT_FOUND',
-        `--entry ${options.entry}: this file does not create the ${framework} app`,
+        `--entry ${options.entry}: this file does not create the ${appKind} app`,
         {
-          hint: `Looked for a variable assigned ${factory} with ${framework} imported in that file.`,
+          hint: `Looked for a variable assigned ${factory} with ${nest ? 'NestFactory' : framework} imported in that file.`,
         },
       );
   } else {
@@ -285,7 +330,7 @@ export function detectProject(
       (a, b) => rank(root, a, named) - rank(root, b, named),
     );
     for (const file of files) {
-      appName = createsApp(file, root, framework);
+      appName = createsApp(file, root, framework, marker);
       if (appName) {
         entry = file;
         break;
@@ -294,7 +339,7 @@ export function detectProject(
     if (!entry || !appName)
       throw new SecureError(
         'NOT_FOUND',
-        `no file creating the ${framework} app found: looked for ${factory} assigned to a variable in package.json's main and start/dev scripts and in ${files.length} source files under ${root}`,
+        `no file creating the ${appKind} app found: looked for ${factory} assigned to a variable in package.json's main and start/dev scripts and in ${files.length} source files under ${root}`,
         { hint: 'Pass the file with --entry FILE.' },
       );
   }
@@ -313,6 +358,7 @@ export function detectProject(
     importSuffix: importSuffixOf(pkg, readFileSync(entry, 'utf8'), tsconfig),
     ws: dependencyRange(pkg, 'socket.io') ? 'socket.io' : dependencyRange(pkg, 'ws') ? 'ws' : 'none',
     redis: Boolean(dependencyRange(pkg, 'ioredis') ?? dependencyRange(pkg, 'redis')),
+    ...(nest ? { nest } : {}),
   };
 }
 
@@ -335,7 +381,12 @@ function importSuffixOf(pkg: PackageJson, entryText: string, typescript: boolean
 }
 
 /** A project whose framework `secure add` does not wire into: what the unwired modules need to render. */
-function unwiredLayout(root: string, pkg: PackageJson, otherFramework: string): ProjectLayout {
+function unwiredLayout(
+  root: string,
+  pkg: PackageJson,
+  otherFramework: string,
+  unwiredReason: string,
+): ProjectLayout {
   const typescript = existsSync(join(root, 'tsconfig.json'));
   const rootDir = readTsconfigRootDir(root);
   const srcDir = rootDir
@@ -356,5 +407,6 @@ function unwiredLayout(root: string, pkg: PackageJson, otherFramework: string): 
     ws: dependencyRange(pkg, 'socket.io') ? 'socket.io' : dependencyRange(pkg, 'ws') ? 'ws' : 'none',
     redis: Boolean(dependencyRange(pkg, 'ioredis') ?? dependencyRange(pkg, 'redis')),
     otherFramework,
+    unwiredReason,
   };
 }

@@ -4,6 +4,7 @@ import { Node, SyntaxKind, type SourceFile, type Statement } from 'ts-morph';
 import { findApp } from '../engine/wiring/find-app.js';
 import { openSource } from '../engine/wiring/wire.js';
 import { projectSourceFiles, toPosix, type ProjectLayout } from './detect.js';
+import { luscaHeaderLine, luscaHeaderUses } from './existing-lusca.js';
 import type { WiringDeclaration } from './generator-source.js';
 
 /**
@@ -18,10 +19,14 @@ interface Concern {
   packages: Record<ProjectLayout['framework'], readonly string[]>;
   /** Code that answers it by hand (headers set one by one). */
   byHand?: RegExp;
+  /** A package that answers it in part, outside the entry: only these lines of it count. */
+  partly?: { pattern: RegExp; label: string };
   /** Whether an entry registration can be replaced by the module's own (else: refused). */
   replaceable: boolean;
   /** What the user keeps when the module is refused. */
   advice: string;
+  /** Advice that replaces `advice` when the answer found is one of these packages. */
+  adviceFor?: Record<string, string>;
 }
 
 const concerns: Record<string, Concern> = {
@@ -35,6 +40,7 @@ const concerns: Record<string, Concern> = {
     packages: { express: ['helmet'], fastify: ['@fastify/helmet', 'fastify-helmet'] },
     byHand:
       /\.(?:setHeader|header|set)\(\s*['"](?:X-Frame-Options|Content-Security-Policy|Strict-Transport-Security|X-Content-Type-Options)['"]/i,
+    partly: { pattern: luscaHeaderLine, label: 'headers set by lusca' },
     replaceable: true,
     advice: 'remove your own security headers, then run again',
   },
@@ -48,12 +54,16 @@ const concerns: Record<string, Concern> = {
   },
   auth: {
     packages: {
-      express: ['express-jwt', 'passport-jwt', 'jsonwebtoken', 'jose'],
-      fastify: ['@fastify/jwt', 'fastify-jwt', 'jsonwebtoken', 'jose'],
+      express: ['express-jwt', 'passport-jwt', 'jsonwebtoken', 'jose', 'passport-local'],
+      fastify: ['@fastify/jwt', 'fastify-jwt', 'jsonwebtoken', 'jose', 'passport-local'],
     },
     replaceable: false,
     advice:
       'a second auth system would sit next to yours; `secure check` reports where your tokens break the policy (lifetime, algorithm)',
+    adviceFor: {
+      'passport-local':
+        'your users sign in with passport-local sessions, and token auth beside them would be a second auth system: keep your login and protect each route with it (`req.isAuthenticated()`); to move to tokens, remove passport-local and run again',
+    },
   },
 };
 
@@ -143,6 +153,11 @@ function usagesElsewhere(
       const line = lines.findIndex((each) => concern.byHand!.test(each));
       if (line !== -1) places.push(`headers set by hand in ${path}:${line + 1}`);
     }
+    if (concern.partly) {
+      const match = concern.partly.pattern.exec(text);
+      if (match)
+        places.push(`${concern.partly.label} in ${path}:${text.slice(0, match.index).split('\n').length}`);
+    }
   }
   return places;
 }
@@ -197,6 +212,23 @@ export function lookForExisting(
           registrations.push({ statement });
         }
     }
+    // Handles: app.use(lusca.xframe('SAMEORIGIN')); app.use(lusca.xssProtection(true)); - lusca.csrf() stays.
+    const alsoRemove: string[] = [];
+    let keepsOwn = false;
+    if (concern.partly && project.framework === 'express') {
+      const luscaBindings = bindingsOf(sourceFile, 'lusca');
+      const uses = luscaHeaderUses(
+        sourceFile,
+        luscaBindings.map((binding) => binding.name),
+        app,
+      );
+      for (const use of uses) inEntry.push(`${use.label} in ${project.entry}:${use.line}`);
+      const [first, ...others] = uses;
+      if (first && uses.every((use) => use.statement !== undefined)) {
+        registrations.push({ statement: first.statement!, binding: luscaBindings[0] });
+        alsoRemove.push(...others.map((use) => use.statement!.getText()));
+      } else if (first) keepsOwn = true;
+    }
     const byHandLine = concern.byHand
       ? entryText.split('\n').findIndex((line) => concern.byHand!.test(line))
       : -1;
@@ -205,6 +237,7 @@ export function lookForExisting(
 
     const replaceable =
       concern.replaceable &&
+      !keepsOwn &&
       wiring !== undefined &&
       app !== undefined &&
       elsewhere.length === 0 &&
@@ -224,7 +257,7 @@ export function lookForExisting(
     if (!replaceable) {
       answers.set(name, {
         kind: 'refuse',
-        reason: `the app already has it (${[...inEntry, ...elsewhere].join(', ')}): ${concern.advice}`,
+        reason: `the app already has it (${[...inEntry, ...elsewhere].join(', ')}): ${adviceFor(concern, [...inEntry, ...elsewhere])}`,
       });
       continue;
     }
@@ -240,7 +273,7 @@ export function lookForExisting(
     answers.set(name, {
       kind: 'replace',
       place,
-      what,
+      what: [what, ...alsoRemove].join(' '),
       replace: (text) => {
         const file = openSource(project.entry, text.replace(/^\uFEFF/, ''));
         // Found again by its text: an earlier replacement may have moved it (never changed it).
@@ -254,6 +287,13 @@ export function lookForExisting(
         let result = file.getFullText();
         const start = target.getStart();
         result = result.slice(0, start) + own + result.slice(target.getEnd());
+        for (const other of alsoRemove) {
+          const again = openSource(project.entry, result);
+          const matches = again.getStatements().filter((each) => each.getText() === other);
+          // Never half done: ours beside one of theirs would be two answers.
+          if (matches.length !== 1) return text;
+          result = withoutLine(again.getFullText(), matches[0]);
+        }
         // The package's import goes too when nothing else in the file reads it.
         if (binding && !Node.isImportEqualsDeclaration(binding.statement)) {
           const again = openSource(project.entry, result);
@@ -273,18 +313,21 @@ export function lookForExisting(
                   (declaration.getNamespaceImport() ? 1 : 0) ===
                 1
               : true);
-          if (declaration && !stillUsed && single) {
-            const full = again.getFullText();
-            const lineStart = full.lastIndexOf('\n', declaration.getStart() - 1) + 1;
-            const lineEnd = full.indexOf('\n', declaration.getEnd());
-            result = full.slice(0, lineStart) + full.slice(lineEnd === -1 ? full.length : lineEnd + 1);
-          }
+          if (declaration && !stillUsed && single) result = withoutLine(again.getFullText(), declaration);
         }
         return bom + result;
       },
     });
   }
   return answers;
+}
+
+/** A package's own advice when every place found is that package (passport-local beside jsonwebtoken signs tokens). */
+function adviceFor(concern: Concern, places: readonly string[]): string {
+  const own = Object.entries(concern.adviceFor ?? {}).find(([packageName]) =>
+    places.every((place) => place.startsWith(`${packageName} in `)),
+  );
+  return own ? own[1] : concern.advice;
 }
 
 /** `app.use(x(...))`, `app.use(x)`, `app.register(x, {...})`, awaited or not, on the app's own variable. */
@@ -301,4 +344,11 @@ function isRegistration(statement: Node | undefined, appName: string | undefined
     expression.getArguments().length >= 1 &&
     !Node.isStringLiteral(expression.getArguments()[0])
   );
+}
+
+/** The text without the lines the statement spans. */
+function withoutLine(full: string, statement: Node): string {
+  const lineStart = full.lastIndexOf('\n', statement.getStart() - 1) + 1;
+  const lineEnd = full.indexOf('\n', statement.getEnd());
+  return full.slice(0, lineStart) + full.slice(lineEnd === -1 ? full.length : lineEnd + 1);
 }

@@ -8,6 +8,9 @@ import {
   readPackageJson,
   type ProjectLayout,
 } from './detect.js';
+import { routeMethodsOf } from './route-methods.js';
+
+export { routeMethodsOf };
 
 /** Packages a generated module meets in a project: their installed versions go to the templates. */
 export const metPackages = [
@@ -92,33 +95,6 @@ export function targetNodeMajors(root: string): number[] {
   return majors.filter((major): major is number => major !== undefined && major > 0);
 }
 
-const routeCall =
-  /\.(get|post|put|patch|delete|options|head|all)\(\s*(?:['"`]\/|[A-Za-z_$][\w$.]*\s*,\s*(?:async\s*)?(?:\(|function|[A-Za-z_$]))/g;
-const chainedRoute = /\.route\([^)]*\)((?:\s*\.(?:get|post|put|patch|delete|options|head|all)\([^]*?\))+)/g;
-const methodOption = /\bmethod\s*:\s*(\[[^\]]*\]|['"][A-Za-z]+['"])/g;
-const allMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
-
-/** The HTTP methods the app's route registrations use (`router.put('/x', ...)`, `method: ['GET', 'POST']`). */
-export function routeMethodsOf(texts: readonly string[]): string[] {
-  const methods = new Set<string>();
-  const add = (method: string) => {
-    const upper = method.toUpperCase();
-    if (upper === 'ALL') for (const each of allMethods) methods.add(each);
-    else if (allMethods.includes(upper)) methods.add(upper);
-  };
-  for (const text of texts) {
-    // socket.io's endpoint answers its own CORS: routing it through the app (`app.all('/socket.io/', ...)`) adds
-    // no method the app's API serves.
-    for (const match of text.matchAll(routeCall))
-      if (!text.startsWith("'/socket.io", (match.index ?? 0) + match[1].length + 2)) add(match[1]);
-    for (const match of text.matchAll(chainedRoute))
-      for (const inner of match[1].matchAll(/\.(\w+)\(/g)) add(inner[1]);
-    for (const match of text.matchAll(methodOption))
-      for (const inner of match[1].matchAll(/['"]([A-Za-z]+)['"]/g)) add(inner[1]);
-  }
-  return allMethods.filter((method) => methods.has(method));
-}
-
 const renderedPages =
   /\.set\(\s*['"]view engine['"]|express\.static\(|\bres\.render\(|\breply\.view\(|serveStatic\(/;
 
@@ -127,6 +103,35 @@ export function rendersHtml(dependencies: readonly string[], texts: readonly str
   return (
     dependencies.some((name) => viewPackages.includes(name)) || texts.some((text) => renderedPages.test(text))
   );
+}
+
+/** `process.env.MONGODB_URI`, `process.env['DATABASE_URL']`, `const { MONGO_URL } = process.env`. */
+const environmentRead = /\bprocess\.env(?:\.([A-Z_][A-Z0-9_]*)|\[\s*['"]([A-Z_][A-Z0-9_]*)['"]\s*\])/g;
+const destructuredEnvironment = /\{([^}]*)\}\s*=\s*process\.env\b/g;
+const databaseVariableName =
+  /^(?:[A-Z0-9_]*_)?(?:MONGO(?:DB)?|DATABASE|DB|POSTGRES(?:QL)?|PG|MYSQL)_?(?:URL|URI)(?:_[A-Z0-9_]*)?$/;
+const testVariable = /(?:^|_)TESTS?(?:_|$)/;
+
+/**
+ * The variable holding the database connection string the app reads, the one read most often (a test
+ * database's variable only when nothing else is read): the config module validates it instead of a
+ * DATABASE_URL the app never reads.
+ */
+export function databaseVariableOf(texts: readonly string[]): string | undefined {
+  const counts = new Map<string, number>();
+  const count = (name: string) => {
+    if (databaseVariableName.test(name)) counts.set(name, (counts.get(name) ?? 0) + 1);
+  };
+  for (const text of texts) {
+    for (const match of text.matchAll(environmentRead)) count(match[1] ?? match[2]);
+    for (const match of text.matchAll(destructuredEnvironment))
+      for (const name of match[1].split(',')) count(name.split(':')[0].trim());
+  }
+  const ranked = [...counts].sort(
+    ([nameA, countA], [nameB, countB]) =>
+      Number(testVariable.test(nameA)) - Number(testVariable.test(nameB)) || countB - countA,
+  );
+  return ranked[0]?.[0];
 }
 
 /** What the templates need to know about the project to render code that fits it. */
@@ -149,6 +154,8 @@ export function projectFacts(project: ProjectLayout): ProjectFacts {
     language: project.typescript ? 'ts' : 'js',
     html: rendersHtml(Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }), texts),
     routeMethods: routeMethodsOf(texts),
+    databaseVariable: databaseVariableOf(texts),
     installed,
+    ...(project.nest ? { nest: true } : {}),
   };
 }

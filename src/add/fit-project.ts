@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProjectReader } from '../engine/generator.js';
-import type { ProjectLayout } from './detect.js';
+import { wiringKeyOf, type ProjectLayout } from './detect.js';
 import { lookForExisting } from './existing.js';
+import { lookForNestExisting } from './nest/existing.js';
 import { fitVersions, unsupportedFrameworkMajor } from './fit-versions.js';
 import {
   wiringSteps,
@@ -38,19 +39,29 @@ export function fitProject(
   const failedVerification = new Set<string>();
   const tooOld = source.upgradesFor(context);
   const upgrades: Record<string, string> = {};
-  const frameworkRefusal = project.entry ? unsupportedFrameworkMajor(project.framework, facts) : undefined;
-  const existing = lookForExisting(
+  const frameworkRefusal =
+    project.unwiredReason ??
+    (project.entry ? unsupportedFrameworkMajor(project.framework, facts) : undefined);
+  const entryText = project.entry ? readFileSync(join(root, project.entry), 'utf8') : '';
+  const wiringOf = (name: string) => {
+    const generator = resolved.find((each) => each.name === name);
+    return generator && wiringSteps(generator, wiringKeyOf(project))[0];
+  };
+  const existing = lookForNestExisting(
     project,
-    project.entry ? readFileSync(join(root, project.entry), 'utf8') : '',
-    resolved.map((generator) => ({
-      name: generator.name,
-      wiring: wiringSteps(generator, project.framework)[0],
-    })),
-    new Set(Object.keys(readManifest(root).files)),
+    entryText,
+    new Set(resolved.map((generator) => generator.name)),
+    lookForExisting(
+      project,
+      entryText,
+      resolved.map((generator) => ({ name: generator.name, wiring: wiringOf(generator.name) })),
+      new Set(Object.keys(readManifest(root).files)),
+    ),
+    wiringOf('cors')?.statement,
   );
   const replacements = new Map<string, { replace: (text: string) => string; note: string }>();
   for (const generator of resolved) {
-    const wired = wiringSteps(generator, project.framework).length > 0;
+    const wired = wiringSteps(generator, wiringKeyOf(project)).length > 0;
     const failed = refuse.get(generator.name);
     if (failed) {
       refusedBy.set(generator.name, failed.reason);

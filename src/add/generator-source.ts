@@ -1,5 +1,5 @@
 import type { Adoption, ProjectFacts, ProjectReader, Refusal } from '../engine/generator.js';
-import type { Framework } from '../engine/wiring/types.js';
+import type { Framework, WiringKey } from '../engine/wiring/types.js';
 import type { Policy } from '../policy/index.js';
 import type { TooOld } from './fit-versions.js';
 
@@ -55,7 +55,7 @@ export interface AddableGenerator {
   dependencies?: (context: any) => readonly string[];
   devDependencies?: (context: any) => readonly string[];
   env?: (context: any) => readonly { name: string; description?: string }[];
-  wiring?: Partial<Record<Framework, WiringDeclaration | readonly WiringDeclaration[]>>;
+  wiring?: Partial<Record<WiringKey, WiringDeclaration | readonly WiringDeclaration[]>>;
   /** The smallest edit of a project's own file where this generator would write one (GeneratorDeclaration). */
   adoptExisting?: (
     path: string,
@@ -78,8 +78,8 @@ export interface GeneratorSource {
   render(generator: AddableGenerator, context: TemplateContext, srcDir: string): Promise<Map<string, string>>;
 }
 
-export function wiringSteps(generator: AddableGenerator, framework: Framework): readonly WiringDeclaration[] {
-  const wiring = generator.wiring?.[framework];
+export function wiringSteps(generator: AddableGenerator, key: WiringKey): readonly WiringDeclaration[] {
+  const wiring = generator.wiring?.[key];
   if (!wiring) return [];
   return Array.isArray(wiring) ? (wiring as readonly WiringDeclaration[]) : [wiring as WiringDeclaration];
 }

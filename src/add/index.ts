@@ -21,6 +21,8 @@ export interface AddOptions extends PlanOptions {
   install?: boolean;
   /** The generators to use; the real registry unless a test passes its own. */
   source?: GeneratorSource;
+  /** A last check of the verified plan before anything is written (`--verify=start`); it throws to refuse. */
+  beforeWrite?: (plan: AddPlan) => Promise<void>;
 }
 
 export interface AddResult extends AddPlan {
@@ -99,6 +101,7 @@ export async function addModules(
     return { ...(await planModules(projectRoot, names, options)), written: false, installed: false };
   const plan = await verifiedPlan(projectRoot, names, options);
   if (plan.changes.length === 0) return { ...plan, written: false, installed: false };
+  await options.beforeWrite?.(plan);
   writeChanges(projectRoot, plan.changes, { verified: true });
   let installed = false;
   if (options.install && 'importLine' in plan.project)

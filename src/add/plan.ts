@@ -11,7 +11,7 @@ import {
   detectProject,
   projectSourceFiles,
   readPackageJson,
-  unwiredModules,
+  wiringKeyOf,
   type ProjectLayout,
 } from './detect.js';
 import { projectFacts } from './facts.js';
@@ -27,7 +27,7 @@ import {
 } from './generator-source.js';
 import { contentHash, readManifest, serializeManifest } from './manifest-store.js';
 import { completeImports, packageImports, withImportSuffix, type RenderedModule } from './imports.js';
-import { addDependencies, addEnvNames, ignoreDotEnv, type EnvName } from './project-files.js';
+import { addDependencies, addEnvNames, envExampleFile, ignoreDotEnv, type EnvName } from './project-files.js';
 import { resolveAnswers, type AnswerOptions } from './prompts.js';
 import { exportedNames, srcPrefix, wireGenerators } from './wire-plan.js';
 
@@ -63,6 +63,8 @@ export interface AddPlan {
   /** Modules not added, each with the reason (an answer already there, a version that does not fit). */
   refused: Refused[];
   notes: string[];
+  /** The variables the modules read, with a development value or marked secret (for `--verify=start`). */
+  env?: { name: string; secret?: boolean; example?: string }[];
 }
 
 export interface Refused {
@@ -143,10 +145,7 @@ export async function planChanges(
       hint: 'secure add --list shows them; for example `secure add headers cors rate-limit`.',
     });
   const resolved = resolveGenerators(source, names);
-  const project = detectProject(root, {
-    entry: options.entry,
-    unwiredOnly: resolved.every((generator) => unwiredModules.includes(generator.name)),
-  });
+  const project = detectProject(root, { entry: options.entry });
   const projectReader = {
     root,
     read: (path: string) =>
@@ -219,6 +218,7 @@ export async function planChanges(
   const recordedManifest = readManifest(root);
   const manifest: Manifest = structuredClone(recordedManifest);
   const envNames: EnvName[] = [];
+  const envVariables: NonNullable<AddPlan['env']> = [];
   const exporters = new Map<string, string>();
   const renderedModules = new Map<string, RenderedModule>();
 
@@ -235,9 +235,9 @@ export async function planChanges(
         );
       if (!mergedFiles.has(path)) renderedModules.set(path, { generator: generator.name, text });
     }
-    envNames.push(
-      ...(generator.env?.(context) ?? []).map(({ name, description }) => ({ name, description })),
-    );
+    const variables = generator.env?.(context) ?? [];
+    envNames.push(...variables.map(({ name, description }) => ({ name, description })));
+    envVariables.push(...variables);
   }
 
   // A module imported by generated code comes along with it, from whichever generator holds its template.
@@ -323,7 +323,7 @@ export async function planChanges(
   );
   const wirable = selected.filter(
     (generator) =>
-      !wiringSteps(generator, project.framework).some((step) =>
+      !wiringSteps(generator, wiringKeyOf(project)).some((step) =>
         ['.ts', '.js'].some((extension) =>
           foreign.has(`${srcPrefix(project.srcDir)}${step.module}${extension}`),
         ),
@@ -362,8 +362,9 @@ export async function planChanges(
   propose('package.json', pkgEdit.text);
   for (const { name, theirs, ours } of pkgEdit.kept)
     notes.push(`kept your ${name}@${theirs} (the generated code is tested with ${ours})`);
-  const envExample = addEnvNames(current('.env.example'), envNames);
-  if (envExample !== undefined) propose('.env.example', envExample);
+  const envFile = envExampleFile((path) => current(path) !== undefined);
+  const envExample = addEnvNames(current(envFile), envNames);
+  if (envExample !== undefined) propose(envFile, envExample);
   const gitignore = ignoreDotEnv(current('.gitignore'));
   if (gitignore !== undefined) propose('.gitignore', gitignore);
   propose(manifestPath, serializeManifest(manifest, recordedManifest));
@@ -390,5 +391,6 @@ export async function planChanges(
     conflicts,
     refused,
     notes,
+    env: envVariables,
   };
 }

@@ -102,6 +102,21 @@ export function addEnvNames(text: string | undefined, variables: EnvName[]): str
   return existing + separator + lines.join('');
 }
 
+/** Names projects give the committed list of their variables, `.env.example` first. */
+const envExampleNames = [
+  '.env.example',
+  '.env.template',
+  '.env.sample',
+  '.env.dist',
+  'example.env',
+  'env.example',
+];
+
+/** The project's own list of variables (`.env.template`...), or `.env.example` when it has none: never a second one. */
+export function envExampleFile(exists: (path: string) => boolean): string {
+  return envExampleNames.find(exists) ?? '.env.example';
+}
+
 /** Makes sure `.env` is ignored (and so never committed); leaves a .gitignore that already does alone. */
 export function ignoreDotEnv(text: string | undefined): string | undefined {
   const existing = text ?? '';

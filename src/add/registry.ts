@@ -8,9 +8,17 @@ export const generatorSource: GeneratorSource = {
   generators: generators.filter((generator) => !generator.scaffoldOnly) as readonly AddableGenerator[],
   versionsFor,
   upgradesFor,
-  // Loaded on use: every `secure` command declares `add`, only `add` renders (handlebars stays unloaded).
+  // Through the plopfile's actions, loaded on use: every `secure` command declares `add`, only `add` renders
+  // (node-plop and handlebars stay unloaded for `secure check`).
   render: async (generator: AddableGenerator, context: TemplateContext, srcDir: string) => {
-    const { renderGenerator } = await import('../engine/render.js');
-    return renderGenerator(generator.name, context as unknown as RenderContext, { srcDir });
+    const [{ runGenerators }, { default: plopfile }] = await Promise.all([
+      import('../engine/plop-runner.js'),
+      import('../../generators/plopfile.js'),
+    ]);
+    const rendered = await runGenerators(plopfile, [generator.name], {
+      context: context as unknown as RenderContext,
+      srcDir,
+    });
+    return new Map([...rendered.values()].map(({ path, content }) => [path, content]));
   },
 };

@@ -1,3 +1,4 @@
+import { wiringKeyOf } from './detect.js';
 import { wiringSteps, type GeneratorSource } from './generator-source.js';
 import type { AddPlan, Refused } from './plan.js';
 
@@ -11,7 +12,7 @@ import type { AddPlan, Refused } from './plan.js';
 function wiringNames(source: GeneratorSource, plan: AddPlan, name: string): string[] {
   const generator = source.generators.find((each) => each.name === name);
   if (!generator || !('framework' in plan.project)) return [];
-  const names = wiringSteps(generator, plan.project.framework).flatMap((step) => step.imports);
+  const names = wiringSteps(generator, wiringKeyOf(plan.project)).flatMap((step) => step.imports);
   // The config module also adds the validating call at start (wire-plan.ts: startupCheck).
   return name === 'config' ? [...names, 'getSettings'] : names;
 }

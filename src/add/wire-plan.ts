@@ -4,7 +4,7 @@ import { Node, type SourceFile } from 'ts-morph';
 import { parseDeclaredCall } from '../engine/wiring/ensure-use.js';
 import type { WireRequest } from '../engine/wiring/types.js';
 import { hasTarget, openSource, wireSource } from '../engine/wiring/wire.js';
-import { candidateFiles, projectSourceFiles, toPosix, type ProjectLayout } from './detect.js';
+import { candidateFiles, projectSourceFiles, toPosix, wiringKeyOf, type ProjectLayout } from './detect.js';
 import { wiringSteps, type AddableGenerator, type WiringDeclaration } from './generator-source.js';
 import { placeStartupCall } from './startup-call.js';
 
@@ -29,7 +29,7 @@ export function wireGenerators(
   const byFile = new Map<string, { generator: string; request: WireRequest }[]>();
   let socketFile: string | null | undefined;
   for (const generator of selected) {
-    for (const step of wiringSteps(generator, project.framework)) {
+    for (const step of wiringSteps(generator, wiringKeyOf(project))) {
       const file = targetFile(step, project, () => {
         if (socketFile === undefined) socketFile = findSocketIoFile(project) ?? null;
         return socketFile;

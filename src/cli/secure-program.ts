@@ -1,18 +1,19 @@
 import { Command, Option } from 'commander';
-import { generatorSource } from '../add/registry.js';
-import { addCommand, addCommandOptions, type AddCommandOptions } from './commands/add.js';
-import { checkCommand, formats, type CheckCommandOptions } from './commands/check.js';
-import { checklistCommand, checklistFormats, type ChecklistCommandOptions } from './commands/checklist.js';
-import { initCommand, type InitCommandOptions } from './commands/init.js';
 import { canPrompt } from '../add/prompts.js';
-import { presetNames } from '../policy/index.js';
+import { presetNames } from '../policy/preset-names.js';
+import type { AddCommandOptions } from './commands/add.js';
+import type { CheckCommandOptions } from './commands/check.js';
+import type { ChecklistCommandOptions } from './commands/checklist.js';
 import type { FixCommandOptions } from './commands/fix.js';
-import { listFormats, listRulesAndGenerators } from './commands/list.js';
+import type { InitCommandOptions } from './commands/init.js';
+import { checkFormats, checklistFormats, listFormats } from './choices.js';
 import { severities } from './format/report.js';
 import type { Output } from './output.js';
 import { packageVersion } from './package-info.js';
 import { setExitCode } from './run.js';
 
+// Each command's code is imported when that command runs: the rules, Babel, the fixer's recast and
+// jscodeshift, ts-morph and zod would otherwise load for every command, `secure --version` included.
 /** The `secure` command line: flags in, one handler per command, an exit code out. */
 export function secureProgram(output: Output, cwd: string = process.cwd()): Command {
   const program = new Command('secure')
@@ -22,17 +23,28 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
     .version(packageVersion, '-v, --version')
     .allowExcessArguments(false);
 
-  addCommandOptions(
-    program
-      .command('add')
-      .description(
-        'add security modules (auth, cors, headers, rate-limit, ...) to an existing Express or Fastify app',
-      )
-      .argument('[modules...]', 'modules to add (secure add --list shows them)')
-      .allowUnknownOption(false),
-    generatorSource,
-  ).action(async function (this: Command, modules: string[], options: AddCommandOptions) {
-    setExitCode(this, await addCommand(output, cwd, modules, options, generatorSource));
+  const add = program
+    .command('add')
+    .description(
+      'add security modules (auth, cors, headers, rate-limit, ...) to an existing Express or Fastify app',
+    )
+    .argument('[modules...]', 'modules to add (secure add --list shows them)')
+    .usage('[options] [modules...]')
+    .allowUnknownOption(false)
+    .action(async function (this: Command, modules: string[], options: AddCommandOptions) {
+      const { addCommand } = await import('./commands/add.js');
+      const { generatorSource } = await import('../add/registry.js');
+      setExitCode(this, await addCommand(output, cwd, modules, options, generatorSource));
+    });
+  // The generators' prompts are `secure add`'s options (`--ws socket.io`): declared once add is chosen
+  // (to run it, or for `secure add --help`), before its arguments are parsed.
+  const declareAddOptions = async () => {
+    const { addCommandOptions } = await import('./commands/add.js');
+    const { generatorSource } = await import('../add/registry.js');
+    addCommandOptions(add, generatorSource);
+  };
+  program.hook('preSubcommand', async (_program, subcommand) => {
+    if (subcommand === add) await declareAddOptions();
   });
 
   const collect = (value: string, previous: string[]) => [...previous, value];
@@ -43,7 +55,7 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
     .exitOverride()
     .description('report violations of the security rules (exit 1 when there are findings, see --fail-on)')
     .argument('[paths...]', 'files or folders to check (default: the current folder)')
-    .addOption(new Option('--format <format>', 'output format').choices(formats).default('pretty'))
+    .addOption(new Option('--format <format>', 'output format').choices(checkFormats).default('pretty'))
     .option('--rule <id>', 'run only this rule (repeatable)', collect, [])
     .option('--baseline <file>', 'hide the findings recorded in this baseline file')
     .option('--write-baseline <file>', 'record the current findings as the baseline and exit 0')
@@ -78,6 +90,7 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
       [],
     )
     .action(async function (this: Command, paths: string[], options: CheckCommandOptions) {
+      const { checkCommand } = await import('./commands/check.js');
       setExitCode(this, await checkCommand(output, cwd, paths, options));
     });
 
@@ -106,7 +119,6 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
       'files that cannot be read or parsed are reported and the rest fixed, without failing the run (exit 2 otherwise, after fixing the rest)',
     )
     .action(async function (this: Command, paths: string[], options: FixCommandOptions) {
-      // Loaded on demand: the fixer brings recast and jscodeshift, which check and list never need.
       const { fixCommand } = await import('./commands/fix.js');
       setExitCode(this, await fixCommand(output, cwd, paths, options));
     });
@@ -117,7 +129,8 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
     .exitOverride()
     .description('list the rules and the generators')
     .addOption(new Option('--format <format>', 'output format').choices(listFormats).default('pretty'))
-    .action(function (this: Command, options: { format: (typeof listFormats)[number] }) {
+    .action(async function (this: Command, options: { format: (typeof listFormats)[number] }) {
+      const { listRulesAndGenerators } = await import('./commands/list.js');
       setExitCode(this, listRulesAndGenerators(output, options));
     });
 
@@ -147,6 +160,7 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
       [],
     )
     .action(async function (this: Command, paths: string[], options: ChecklistCommandOptions) {
+      const { checklistCommand } = await import('./commands/checklist.js');
       setExitCode(this, await checklistCommand(output, cwd, paths, options));
     });
 
@@ -164,7 +178,21 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
     .option('-y, --yes', 'take the defaults (preset rules, no origins) instead of asking')
     .option('-d, --dry-run', 'print the files that would be written and write nothing')
     .action(async function (this: Command, options: InitCommandOptions) {
+      const { initCommand } = await import('./commands/init.js');
       setExitCode(this, await initCommand(output, cwd, options, output.interactive && canPrompt()));
+    });
+
+  // Commander's own help command prints a command's help without the hook: `secure help add` would miss
+  // add's options.
+  program.helpCommand(false);
+  program
+    .command('help')
+    .argument('[command]', 'the command to explain')
+    .description('display help for command')
+    .action(async (name?: string) => {
+      const command = program.commands.find((candidate) => candidate.name() === name);
+      if (command === add) await declareAddOptions();
+      (command ?? program).help();
     });
 
   return program;

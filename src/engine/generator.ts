@@ -24,8 +24,8 @@ export interface GeneratorDeclaration {
   devDependencies?: (context: TemplateContext) => readonly string[];
   /** Variables the rendered code reads, for .env.example (names only, never a value). */
   env?: (context: TemplateContext) => readonly EnvVariable[];
-  /** How `secure add` wires the module into an existing app entry, per framework. */
-  wiring?: Partial<Record<Framework, WiringStep>>;
+  /** How `secure add` wires the module into an existing app entry, per framework (`nest`: NestJS on Express). */
+  wiring?: Partial<Record<Framework | 'nest', WiringStep>>;
   /**
    * For a file the project already has where this generator would write one (its own Dockerfile): the smallest
    * edit that makes it hold the rules, or the same text, with notes saying what was done or why not. Without
@@ -138,8 +138,12 @@ export interface ProjectFacts {
   language: 'ts' | 'js';
   /** Server-rendered pages: a view engine, a static folder or res.render. */
   html: boolean;
+  /** A NestJS app on Express: templates/<generator>/nest/ files replace the Express ones of the same path. */
+  nest?: boolean;
   /** The HTTP methods the app's routes use, upper case. */
   routeMethods: readonly string[];
+  /** The database connection variable the app reads (MONGODB_URI, DATABASE_URL), if any. */
+  databaseVariable?: string;
   /** Installed versions of the packages a module meets (helmet, cors, express-rate-limit, @fastify/*, bcryptjs). */
   installed: Readonly<Record<string, string>>;
   /** How it installs, builds and starts, for a new Dockerfile (generators/docker.ts: readDockerProject). */

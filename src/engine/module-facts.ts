@@ -33,6 +33,11 @@ export interface ModuleFacts {
   corsMethods: string[];
   /** The express-rate-limit major the generated limiter is written for (the installed one when usable). */
   expressRateLimitMajor: 6 | 7 | 8;
+  /**
+   * The proxy trust test comes from proxy-addr (as Express's own): node:net's BlockList is missing from Node
+   * before 14.18 and from @types/node before 15, so a project targeting 14 could neither run nor build it.
+   */
+  proxyAddrTrust: boolean;
   /** The bcrypt package the password module imports: the project's own bcryptjs (same API subset), else bcrypt. */
   bcryptPackage: 'bcrypt' | 'bcryptjs';
   /** The steps of an existing project's new Dockerfile; false for a scaffolded app (its own Dockerfile). */
@@ -144,6 +149,7 @@ export function moduleFacts(
       (method) => method === 'GET' || method === 'POST' || routeMethods.has(method),
     ),
     expressRateLimitMajor: expressRateLimitMajor(project, context.redis),
+    proxyAddrTrust: (project?.nodeMajor ?? 20) < 15,
     bcryptPackage: project?.installed.bcryptjs !== undefined ? 'bcryptjs' : 'bcrypt',
     docker:
       project?.docker && context.policy

@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
 import type { FileAnalysis, SelectedRules } from './analyze-file.js';
-import { identityIn, projectWithStaged, readForFix, stageFileFix, type FileFixRequest } from './fix-stage.js';
+import type { FileFixRequest } from './fix-stage.js';
 import type { WorkItem } from './process-file.js';
 import type { Finding, ProjectInfo } from './rule.js';
-import { staticProblem } from './verify/index.js';
 
 /**
  * Plans what `secure add <generators>` would change in a project, in memory (B's programmatic add API):
@@ -69,6 +68,9 @@ export async function markFixableWithPlannedModules(
   planner: GeneratorRunner,
 ): Promise<void> {
   const groups = generatorsByProject(analyzed);
+  // The fixer (recast, jscodeshift) and the verifier (TypeScript) load only for a check with such findings.
+  const { identityIn, projectWithStaged, readForFix, stageFileFix } = await import('./fix-stage.js');
+  const { staticProblem } = await import('./verify/index.js');
   for (const [root, { generators }] of groups) {
     const files = [...analyzed.values()].filter(
       ({ item, analysis }) =>

@@ -28,7 +28,7 @@ import {
   type ProjectFinding,
 } from './run-check.js';
 import type { GeneratorRunner } from './planned-modules.js';
-import { redetect, verifyTypes } from './verify/fix-rounds.js';
+import { redetect, verifyGeneratorFiles, verifyTypes } from './verify/fix-rounds.js';
 import { staticProblem, type TypeScriptVerifier } from './verify/index.js';
 
 export type { DependencyOutcome, FileChange, GeneratorOutcome } from './fix-stage.js';
@@ -94,6 +94,7 @@ export async function runFix(options: FixOptions): Promise<FixOutcome> {
   const refusals: Refusals = { findings: new Map(), generators: new Map() };
   const verifiers = new Map<string, TypeScriptVerifier | undefined>();
   let staged = stageAll(check, options, plans, refusals);
+  if (verifyGeneratorFiles(staged, refusals)) staged = stageAll(check, options, plans, refusals);
   // Each round refuses at least one more fix or generator, so this ends; three rounds cover what tsc finds.
   for (let round = 0; round < 3; round++) {
     if (!verifyTypes(staged, check, verifiers, refusals)) break;

@@ -1,12 +1,12 @@
 import { z } from 'zod';
+import { presetNames, type PresetName } from './preset-names.js';
 
 /**
  * The shape of the security policy. Defaults live in defaults.ts (the one copy of every number);
  * this file only says what a value may be. Maximums that come from the security rules are enforced
  * in load.ts against the rules preset, so an override can tighten a rule but never loosen it.
  */
-export const presetNames = ['rules', 'asvs'] as const;
-export type PresetName = (typeof presetNames)[number];
+export { presetNames, type PresetName };
 
 const origin = z
   .string()

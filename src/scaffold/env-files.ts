@@ -40,3 +40,22 @@ export function dotEnv(variables: readonly EnvVariable[], context: TemplateConte
   }
   return `${lines.join('\n')}\n`;
 }
+
+const assignedName = (line: string) => /^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=/.exec(line)?.[1];
+
+/**
+ * A .env already in the folder (`--force`) holds the user's settings and secrets, which nothing could give
+ * back once replaced: it is kept as it is, and only the variables it lacks are appended from ours (a fresh
+ * secret among them), so that the new app starts. Undefined when it lacks none.
+ */
+export function mergeDotEnv(existing: string, ours: string): string | undefined {
+  const present = new Set(existing.split(/\r?\n/).map(assignedName).filter(Boolean));
+  const missing = ours.split('\n').filter((line) => {
+    const name = assignedName(line);
+    return name !== undefined && !present.has(name);
+  });
+  if (missing.length === 0) return undefined;
+  const eol = existing.includes('\r\n') ? '\r\n' : '\n';
+  const separator = existing === '' || existing.endsWith('\n') ? '' : eol;
+  return `${existing}${separator}# Added by create-secure-app${eol}${missing.join(eol)}${eol}`;
+}

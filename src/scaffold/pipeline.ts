@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Output } from '../cli/output.js';
 import type { Answers } from '../engine/generator.js';
@@ -16,7 +16,8 @@ import {
   type TargetDirectory,
 } from './options.js';
 import { askDirectory, completeAnswers } from './prompts.js';
-import { renderProject, type ProjectFile } from './render-project.js';
+import { mergeDotEnv } from './env-files.js';
+import { renderProjectThroughPlop, type ProjectFile } from './render-project.js';
 import { assertWritableTarget, writeProject, type WriteOutcome } from './write.js';
 
 export interface ScaffoldEnvironment {
@@ -79,15 +80,19 @@ export async function scaffold(
   // 2. prompts
   const answers = await completeAnswers(given, promptEnvironment);
 
-  // 3. render: everything in memory before anything touches the disk
-  const files = renderProject(answers, target.appName);
+  // 3. render: through the plopfile into a staging folder, before anything touches the target; a .env there
+  // (--force) is kept
+  const { files, keptDotEnv } = keepUsersDotEnv(
+    await renderProjectThroughPlop(answers, target.appName),
+    target.path,
+  );
   const result: ScaffoldResult = { target, answers, files, written: false, installed: false, git: 'skipped' };
 
   if (flags.dryRun) {
     output.out(`Would create ${plural(files.length, 'file')} in ${target.path}:`);
     for (const file of files)
       output.out(
-        `  ${file.path}${existsSync(join(target.path, file.path)) ? '  (replaces the existing file)' : ''}`,
+        `  ${file.path}${file.path === keptDotEnv ? '  (yours is kept; the variables it lacks are added)' : existsSync(join(target.path, file.path)) ? '  (replaces the existing file)' : ''}`,
       );
     output.out('Nothing was written (--dry-run).');
     return result;
@@ -100,10 +105,13 @@ export async function scaffold(
   output.out(
     `${output.colors.green('✔')} Created ${plural(files.length, 'file')} in ${target.path} (${describe(answers)})`,
   );
-  if (written.replaced.length > 0)
+  const replaced = written.replaced.filter((path) => path !== keptDotEnv);
+  if (replaced.length > 0)
     output.out(
-      `${output.colors.yellow('!')} Replaced ${plural(written.replaced.length, 'existing file')} (--force): ${written.replaced.join(', ')}`,
+      `${output.colors.yellow('!')} Replaced ${plural(replaced.length, 'existing file')} (--force): ${replaced.join(', ')}`,
     );
+  if (keptDotEnv)
+    output.out(`${output.colors.yellow('!')} Kept your ${keptDotEnv}; the variables it lacked are added`);
 
   // 5. install: a failure or Ctrl-C up to here removes the folder this run created (see afterFailure)
   const python = answers.framework === 'fastapi';
@@ -146,6 +154,25 @@ export async function scaffold(
   }
   printNextSteps(output, target, packageManager, result.installed, environment.cwd, port);
   return result;
+}
+
+/**
+ * The user's .env in the target (--force): their values stay, ours are appended for the names they lack. The
+ * file is still written (through the same all-or-nothing move), so a missing variable cannot stop the app.
+ */
+function keepUsersDotEnv(
+  files: ProjectFile[],
+  target: string,
+): { files: ProjectFile[]; keptDotEnv?: string } {
+  const dotEnv = files.find((file) => file.path === '.env' || file.path.endsWith('/.env'));
+  const path = dotEnv && join(target, dotEnv.path);
+  if (!dotEnv || !path || !existsSync(path)) return { files };
+  const theirs = readFileSync(path, 'utf8');
+  const content = mergeDotEnv(theirs, dotEnv.content) ?? theirs;
+  return {
+    files: files.map((file) => (file === dotEnv ? { ...file, content } : file)),
+    keptDotEnv: dotEnv.path,
+  };
 }
 
 /** Why a folder typed at the prompt cannot be used, so that the prompt asks again; undefined when it can. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Answers, EnvVariable, TemplateContext } from '../engine/generator.js';
+import type { Answers, EnvVariable, GeneratorDeclaration, TemplateContext } from '../engine/generator.js';
 import { manifestPath, type Manifest } from '../engine/manifest.js';
 import { renderGenerators, type RenderedFile } from '../engine/render.js';
 import { packageVersion } from '../cli/package-info.js';
@@ -21,34 +21,67 @@ export interface ProjectFile {
 
 const sha256 = (content: string) => `sha256-${createHash('sha256').update(content).digest('hex')}`;
 
+/** What a new project renders: the generators (in order), their context and where their code goes. */
+interface ProjectRendering {
+  context: TemplateContext;
+  generators: GeneratorDeclaration[];
+  srcDir: string;
+  /** A Node app gets a package.json; the FastAPI backend has none. */
+  packageJson: boolean;
+}
+
+function projectRendering(answers: Answers, appName: string, policy?: Policy): ProjectRendering {
+  const context = templateContextFor(answers, appName, policy);
+  if (answers.framework === 'fastapi') {
+    // The interactive prompt offers every --ws choice; plain `ws` has no FastAPI template.
+    if (answers.ws === 'ws') throw usageError('FastAPI apps take --ws socket.io or --ws none, not ws');
+    // Python under backend/, compose.yaml and the env files at the root.
+    return {
+      context: fastApiContext(context),
+      generators: [fastApiApp],
+      srcDir: 'backend',
+      packageJson: false,
+    };
+  }
+  const generators = withRequirements(['app']).filter((generator) => generator.when?.(context) ?? true);
+  return { context, generators, srcDir: 'src', packageJson: true };
+}
+
 /**
  * Everything the new project will contain, rendered in memory: nothing is written here. `policy` defaults to
  * the chosen preset; a secure.config.json policy renders into the same templates.
  */
 export function renderProject(answers: Answers, appName: string, policy?: Policy): ProjectFile[] {
-  const context = templateContextFor(answers, appName, policy);
-  if (answers.framework === 'fastapi') {
-    // The interactive prompt offers every --ws choice; plain `ws` has no FastAPI template.
-    if (answers.ws === 'ws') throw usageError('FastAPI apps take --ws socket.io or --ws none, not ws');
-    return renderFastApiProject(fastApiContext(context));
-  }
-  const generators = withRequirements(['app']).filter((generator) => generator.when?.(context) ?? true);
-  const rendered = renderGenerators(
-    generators.map((generator) => generator.name),
-    context,
-  );
-  const variables = envVariablesOf(generators, context);
-
-  const files: ProjectFile[] = [...rendered.values()].map(({ path, content }) => ({ path, content }));
-  files.push({ path: 'package.json', content: createPackageJson(generators, context) });
-  return withEnvAndManifest(files, rendered.values(), variables, context);
+  const rendering = projectRendering(answers, appName, policy);
+  const names = rendering.generators.map((generator) => generator.name);
+  return projectFiles(rendering, renderGenerators(names, rendering.context, { srcDir: rendering.srcDir }));
 }
 
-/** The FastAPI backend: Python under backend/, compose.yaml and the env files at the root. No package.json. */
-function renderFastApiProject(context: ReturnType<typeof fastApiContext>): ProjectFile[] {
-  const rendered = [...renderGenerators([fastApiApp.name], context, { srcDir: 'backend' }).values()];
-  const files: ProjectFile[] = rendered.map(({ path, content }) => ({ path, content }));
-  return withEnvAndManifest(files, rendered, envVariablesOf([fastApiApp], context), context);
+/**
+ * The same project, its generated files written by the plopfile's actions into a staging folder and read
+ * back (what create-secure-app runs): byte for byte what renderProject returns.
+ */
+export async function renderProjectThroughPlop(
+  answers: Answers,
+  appName: string,
+  policy?: Policy,
+): Promise<ProjectFile[]> {
+  const rendering = projectRendering(answers, appName, policy);
+  const [{ runGenerators }, { default: plopfile }] = await Promise.all([
+    import('../engine/plop-runner.js'),
+    import('../../generators/plopfile.js'),
+  ]);
+  const names = rendering.generators.map((generator) => generator.name);
+  const { context, srcDir } = rendering;
+  return projectFiles(rendering, await runGenerators(plopfile, names, { context, srcDir }));
+}
+
+function projectFiles(rendering: ProjectRendering, rendered: Map<string, RenderedFile>): ProjectFile[] {
+  const { context, generators } = rendering;
+  const files: ProjectFile[] = [...rendered.values()].map(({ path, content }) => ({ path, content }));
+  if (rendering.packageJson)
+    files.push({ path: 'package.json', content: createPackageJson(generators, context) });
+  return withEnvAndManifest(files, rendered.values(), envVariablesOf(generators, context), context);
 }
 
 function withEnvAndManifest(

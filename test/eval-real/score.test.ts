@@ -91,4 +91,12 @@ describe('tables', () => {
     expect(isTestPath('config/env/test.js')).toBe(false);
     expect(isTestPath('src/latest/index.js')).toBe(false);
   });
+
+  it('knows pytest files outside test folders, and not modules that only end in "test"', () => {
+    expect(isTestPath('app/test_security.py')).toBe(true);
+    expect(isTestPath('backend/conftest.py')).toBe(true);
+    expect(isTestPath('app/crud_test.py')).toBe(true);
+    expect(isTestPath('app/contest.py')).toBe(false);
+    expect(isTestPath('app/latest.py')).toBe(false);
+  });
 });

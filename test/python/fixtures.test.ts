@@ -12,6 +12,11 @@ const describeRules = pythonRules.filter(
   (rule) => loadPythonFixtures(join(codemodsDir, rule.meta.id)).length > 0,
 );
 
+/** The lines a fixture marks with a trailing `# ruleid` comment: one finding is expected on each. */
+const markedLines = (text: string) =>
+  text.split('\n').flatMap((line, index) => (/#\s*ruleid\b/.test(line) ? [index + 1] : []));
+const findingLines = (findings: { line: number }[]) => [...new Set(findings.map((finding) => finding.line))];
+
 // Outcomes as ast-grep names them: reported (bad code found), validated (good code silent).
 describe.each(describeRules.map((rule) => [rule.meta.id, rule] as const))('rule %s on Python', (id, rule) => {
   const fixtures = loadPythonFixtures(join(codemodsDir, id));
@@ -37,6 +42,10 @@ describe.each(describeRules.map((rule) => [rule.meta.id, rule] as const))('rule 
         const result = runPythonRule(rule, fixture.text, fixture.relativePath, fixture.root);
         expect(result.parseError).toBeUndefined();
         expect(result.findings.length).toBeGreaterThan(0);
+        if (markedLines(fixture.text).length > 0)
+          expect(findingLines(result.findings), 'the lines marked `# ruleid`').toEqual(
+            markedLines(fixture.text),
+          );
         expect(result.findings.filter((finding) => finding.fixable)).toEqual([]);
         expect(result.findings.every((finding) => finding.unfixableReason)).toBe(true);
         expect(result.output).toBe(fixture.text);

@@ -54,7 +54,16 @@ const routeMethods = new Set([
   'listen',
 ]);
 /** Functions that take the app to serve it, not to configure it. */
-const servingCalls = new Set(['createServer', 'serverless', 'handle', 'supertest', 'request']);
+const servingCalls = new Set([
+  'createServer',
+  'createSecureServer',
+  // require('http').Server(app): the legacy spelling of createServer
+  'Server',
+  'serverless',
+  'handle',
+  'supertest',
+  'request',
+]);
 /** A local module named for routes: `./routes`, `./app/routes/index`, `./routes/user.routes.js`, `./authRoutes`. */
 const routesModuleName = /(?:^|[.\-_]|[a-z0-9](?=R))[Rr]out(?:es?|er|ing)(?:\.[cm]?[jt]s)?$/;
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { SgNode } from '@ast-grep/napi';
 import type { PythonContext } from '../../../src/engine/languages/python-detector.js';
@@ -13,22 +13,34 @@ import {
 } from './syntax.js';
 
 /**
- * The ASGI apps a module creates (`app = FastAPI()`, `Starlette(routes=...)`) and the controls wired on them, for the
- * app-level rules (security headers, rate limits). A control may be wired by middleware class, decorator, package
+ * The web apps a module creates (`app = FastAPI()`, `Starlette(routes=...)`, `Flask(__name__)`, `connexion.App(...)`,
+ * aiohttp's `web.Application()`) and the controls wired on them, for the app-level rules (security headers, rate
+ * limits). A control may be wired by middleware class, decorator, package
  * or a local module named for it; the rules report only a module where none of these is seen.
  */
 export interface PythonApp {
   /** The `FastAPI(...)` call, where a finding is reported. */
   call: SgNode;
   name: string;
-  framework: 'FastAPI' | 'Starlette';
+  framework: 'FastAPI' | 'Starlette' | 'Flask' | 'Quart' | 'connexion' | 'aiohttp';
 }
 
 const appClasses: Record<string, PythonApp['framework']> = {
   'fastapi.FastAPI': 'FastAPI',
   'fastapi.applications.FastAPI': 'FastAPI',
   'starlette.applications.Starlette': 'Starlette',
+  'flask.Flask': 'Flask',
+  'quart.Quart': 'Quart',
+  // connexion wraps a Flask (or, from 3.0, Starlette) app built from an OpenAPI file
+  'connexion.App': 'connexion',
+  'connexion.FlaskApp': 'connexion',
+  'connexion.AsyncApp': 'connexion',
+  'aiohttp.web.Application': 'aiohttp',
+  'aiohttp.web_app.Application': 'aiohttp',
 };
+
+/** What the app-level detectors' prefilters look for: a module that may create one of the apps above. */
+export const mayCreateApp = /FastAPI|Starlette|Flask|Quart|connexion|Application/;
 
 /** Apps created in this module, except sub-apps mounted into another (the parent's middleware covers them). */
 export function appsCreated(root: SgNode): PythonApp[] {
@@ -78,8 +90,15 @@ export function wiresControl(context: PythonContext, apps: PythonApp[], signs: C
       const imported = imports.get(callee.split('.')[0]);
       const helper = localModuleText(context, imported);
       if (helper !== undefined && helperWires(helper, signs)) return true;
-      // A setup helper this module cannot read may wire anything: silent, as the JS rules are for `configure(app)`
-      if (helper === undefined && imported !== undefined && setupHelper.test(callee)) return true;
+      // A setup helper of the project's that this module cannot read may wire anything: silent, as the JS rules are
+      // for `configure(app)`. A package's helper (aiohttp_jinja2's `setup(app)`) wires what its package does.
+      if (
+        helper === undefined &&
+        imported !== undefined &&
+        setupHelper.test(callee) &&
+        !isInstalledPackage(context, imported)
+      )
+        return true;
     }
     // app.add_middleware(SecurityHeadersMiddleware), Middleware(RateLimitMiddleware), FastAPI(middleware=[...])
     if (/(?:^|\.)(?:add_middleware|Middleware)$/.test(callee)) {
@@ -113,6 +132,24 @@ function helperWires(text: string, signs: ControlSigns): boolean {
 }
 
 /**
+ * Whether an absolute import names a package from outside the project: no folder or module of that name at the
+ * project root or in a folder between it and the file (`aiohttp_jinja2.setup`, unlike `app.core.setup`).
+ */
+function isInstalledPackage(context: PythonContext, imported: string): boolean {
+  if (imported.startsWith('.')) return false;
+  const top = imported.split('.')[0];
+  return projectBases(context).every(
+    (base) => !existsSync(join(base, top)) && !existsSync(join(base, `${top}.py`)),
+  );
+}
+
+function projectBases(context: PythonContext): string[] {
+  const root = context.project.root;
+  const inside = relative(root, dirname(context.file)).split(sep).filter(Boolean);
+  return [root, ...inside.map((_, depth) => join(root, ...inside.slice(0, depth + 1)))];
+}
+
+/**
  * The text of the local module a name is imported from (`app.http_security.install_security` ->
  * `app/http_security/__init__.py`), looked up from the file's folder for relative imports, else from the project
  * root and each folder between it and the file (`backend/app/...` layouts); undefined when none is found.
@@ -127,12 +164,7 @@ function localModuleText(context: PythonContext, imported: string | undefined): 
     let base = dirname(context.file);
     for (let level = 1; level < dots; level++) base = dirname(base);
     bases.push(base);
-  } else {
-    const root = context.project.root;
-    bases.push(root);
-    const inside = relative(root, dirname(context.file)).split(sep).filter(Boolean);
-    for (let depth = 1; depth <= inside.length; depth++) bases.push(join(root, ...inside.slice(0, depth)));
-  }
+  } else bases.push(...projectBases(context));
   for (const base of bases) {
     const path = join(base, ...segments);
     for (const candidate of [`${path}.py`, join(path, '__init__.py')]) {
@@ -150,7 +182,12 @@ export function reportApps(
   context: PythonContext,
   apps: PythonApp[],
   message: (app: PythonApp) => string,
-  unfixableReason: string,
+  unfixableReason: (app: PythonApp) => string,
 ): void {
-  for (const app of apps) context.report(reportOf(context, app.call, message(app), { unfixableReason }));
+  for (const app of apps)
+    context.report(reportOf(context, app.call, message(app), { unfixableReason: unfixableReason(app) }));
 }
+
+/** Flask and the frameworks built on it take Flask extensions (Flask-Limiter, Flask-Talisman). */
+export const isFlaskLike = (app: PythonApp): boolean =>
+  app.framework === 'Flask' || app.framework === 'Quart' || app.framework === 'connexion';

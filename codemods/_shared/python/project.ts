@@ -61,3 +61,15 @@ function pythonSourcesText(root: string): string {
 export function hasPythonRefreshFlow(root: string, fileText: string): boolean {
   return hasRefreshFlow(root, fileText) || hasRefreshFlow(root, pythonSourcesText(root));
 }
+
+/**
+ * Whether the project hashes passwords with a slow hash anywhere (bcrypt, argon2, scrypt, pbkdf2, passlib, pwdlib,
+ * Werkzeug's or Django's helpers): a project that never does keeps them in clear, so its password stores and
+ * comparisons are findings.
+ */
+const slowHash =
+  /\b(?:bcrypt|argon2|scrypt|pbkdf2\w*|passlib|pwdlib|CryptContext|hashpw|generate_password_hash|check_password_hash|make_password|set_password|werkzeug\.security|django\.contrib\.auth)\b/;
+
+export function projectHashesPasswords(root: string, fileText: string): boolean {
+  return slowHash.test(fileText) || slowHash.test(pythonSourcesText(root));
+}

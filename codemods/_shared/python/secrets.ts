@@ -53,12 +53,21 @@ export function assignmentPosition(assignment: SgNode): PythonSite['position'] {
   return isSettingsClass(owner) ? 'settings-field' : 'class';
 }
 
+/**
+ * The name a value is stored under: `SECRET_KEY = ...`, `app.secret_key = ...`, and a mapping entry with a literal
+ * key, `app.config["SECRET_KEY"] = ...` (Flask's config, a settings dict).
+ */
+function assignedName(left: SgNode | null): string | undefined {
+  if (left?.kind() === 'subscript') return stringValue(left.field('subscript'));
+  return dottedName(left)?.split('.').at(-1);
+}
+
 /** Every named site whose value is one string literal (a computed value is read at run time: not a literal). */
 export function literalSites(root: SgNode): PythonSite[] {
   const sites: PythonSite[] = [];
   for (const assignment of root.findAll({ rule: { kind: 'assignment' } })) {
     const right = assignment.field('right');
-    const name = dottedName(assignment.field('left'))?.split('.').at(-1);
+    const name = assignedName(assignment.field('left'));
     if (!right || !name || stringValue(right) === undefined) continue;
     sites.push({ name, value: unwrap(right), position: assignmentPosition(assignment), assignment });
   }
@@ -89,6 +98,30 @@ export function literalSites(root: SgNode): PythonSite[] {
 /** A settings field or an env fallback that holds nothing: `= ""`, `= "none"`. */
 export const noValue = /^(?:|none|null|nil|false|disabled|off|n\/a|-)$/i;
 
+/**
+ * The frameworks' session and token signing keys: `SECRET_KEY` (Flask, Django, Starlette), `app.secret_key`,
+ * `JWT_SECRET_KEY`, and the app's own variants (`SECRET_KEY_HMAC`), but not a name for where the key is
+ * (`SECRET_KEY_FILE`).
+ */
+const signingKeyName = /^(?:(?:jwt|session|flask|django|app)_?)?secret_?key(?:_[a-z0-9]+)*$/i;
+const notAKeyValue = /_(?:file|path|name|env|var|len|length|header|field|url)$/i;
+export const isSigningKeyName = (name: string): boolean =>
+  signingKeyName.test(name) && !notAKeyValue.test(name);
+
+/**
+ * A literal under a signing key's name is the key in use, however short or odd (`'random'`, a phrase with
+ * punctuation), unless it is a placeholder, a default credential (default-password's), a label, an env variable's
+ * name, a path or URL, or a sentence.
+ */
+function signingKeyValue(value: string): boolean {
+  const trimmed = value.trim();
+  if (trimmed.length < 4 || isPlaceholder(trimmed) || isDefaultCredential(trimmed)) return false;
+  if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(trimmed)) return false;
+  if (/^\p{Lu}\p{Ll}+(?: \p{L}+)*[.:!?]?$/u.test(trimmed)) return false;
+  if (/^(?:[a-z][a-z0-9+.-]*:\/\/|\.{0,2}\/|~\/)/i.test(trimmed)) return false;
+  return !/^[A-Za-z]+(?:,? [A-Za-z']+){2,}[.!?]?$/.test(trimmed);
+}
+
 export interface SecretValue {
   /** `A password is hard-coded in \`DB_PASSWORD\``. */
   what: string;
@@ -106,6 +139,8 @@ export function secretValue(name: string, value: string): SecretValue | undefine
   if (format) return { what: `${format[0].toUpperCase()}${format.slice(1)} is hard-coded`, envName };
   if (urlPassword(value) !== undefined)
     return { what: `A password is hard-coded in the URL of \`${name}\``, envName };
+  if (isSigningKeyName(name))
+    return signingKeyValue(value) ? { what: `A key is hard-coded in \`${name}\``, envName } : undefined;
   const kind = secretKind(name);
   if (!kind || value.trim().length < minimumLength[kind]) return undefined;
   if (isPlaceholder(value) || isNonSecretShape(value, name) || isDefaultCredential(value)) return undefined;

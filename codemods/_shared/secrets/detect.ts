@@ -48,6 +48,8 @@ export function isEnvFallback(valueNode: Node, ancestors: readonly Node[]): bool
     (parent.operator === '||' || parent.operator === '??')
   )
     return envRead(unwrapCast(parent.left)) !== undefined || envFallbackChain(parent.left);
+  if (parent.type === 'AssignmentExpression' && parent.right === valueNode)
+    return guardedEnvDefault(parent, ancestors.slice(0, -1)) !== undefined;
   if (parent.type === 'AssignmentPattern' && parent.right === valueNode) {
     const declarator = ancestors.findLast((node) => node.type === 'VariableDeclarator') as
       | AnyNode
@@ -55,6 +57,48 @@ export function isEnvFallback(valueNode: Node, ancestors: readonly Node[]): bool
     return Boolean(declarator && isProcessEnv(declarator.init));
   }
   return false;
+}
+
+/** `!process.env.X`, `process.env.X === undefined`, `typeof process.env.X === 'undefined'`: the variable X is unset. */
+function unsetTest(test: AnyNode): string | undefined {
+  const condition = unwrapCast(test);
+  if (condition.type === 'UnaryExpression' && condition.operator === '!')
+    return envRead(unwrapCast(condition.argument));
+  if (condition.type !== 'BinaryExpression' || !/^[!=]==?$/.test(condition.operator)) return undefined;
+  if (!condition.operator.startsWith('=')) return undefined;
+  for (const [read, other] of [
+    [condition.left, condition.right],
+    [condition.right, condition.left],
+  ] as AnyNode[][]) {
+    const inner = read.type === 'UnaryExpression' && read.operator === 'typeof' ? read.argument : read;
+    const undefinedValue =
+      (other.type === 'Identifier' && other.name === 'undefined') ||
+      other.type === 'NullLiteral' ||
+      (other.type === 'StringLiteral' && (other.value === 'undefined' || other.value === ''));
+    const name = envRead(unwrapCast(inner));
+    if (name && undefinedValue) return name;
+  }
+  return undefined;
+}
+
+/**
+ * Handles: if (!process.env.JWT_SECRET) process.env.JWT_SECRET = 'x'; (braces or not): a fallback written as a
+ * statement, the same as `process.env.JWT_SECRET || 'x'`. Returns the variable's name.
+ */
+export function guardedEnvDefault(assignment: AnyNode, ancestors: readonly Node[]): string | undefined {
+  if (assignment.operator !== '=' && assignment.operator !== '||=' && assignment.operator !== '??=')
+    return undefined;
+  const name = envRead(assignment.left);
+  if (!name) return undefined;
+  if (assignment.operator !== '=') return name;
+  let index = ancestors.length - 1;
+  if (ancestors[index]?.type !== 'ExpressionStatement') return undefined;
+  index--;
+  const block = ancestors[index] as AnyNode | undefined;
+  if (block?.type === 'BlockStatement') index--;
+  const guard = ancestors[index] as AnyNode | undefined;
+  if (guard?.type !== 'IfStatement' || guard.alternate) return undefined;
+  return unsetTest(guard.test) === name ? name : undefined;
 }
 
 /** `process.env.A || process.env.B || 'x'` */
@@ -211,7 +255,7 @@ export function secretLiteral(node: Node, ancestors: readonly Node[]): SecretLit
  * signs its cookies or tokens, however short it is (like jwt.sign's argument). A default credential there is
  * default-password's.
  */
-function isLibrarySecretOption(site: LiteralSite, ancestors: readonly Node[]): boolean {
+export function isLibrarySecretOption(site: LiteralSite, ancestors: readonly Node[]): boolean {
   if (site.position !== 'property' || !/^(?:secret|secretOrKey|secretOrPrivateKey)$/.test(site.name))
     return false;
   const index = ancestors.findLastIndex((node) => node.type === 'ObjectExpression');

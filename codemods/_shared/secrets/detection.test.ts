@@ -156,3 +156,12 @@ describe('paths', () => {
     expect(isClientPath('src/server/routes.ts')).toBe(false);
   });
 });
+
+describe('values outside ASCII', () => {
+  it('are labels under a name, but a secret as a library secret option', () => {
+    expect(isNonSecretShape('Contraseña actual', 'password')).toBe(true);
+    expect(isNonSecretShape('ñasddfilhpaf78h78032h780g', 'secret')).toBe(true);
+    expect(isNonSecretShape('ñasddfilhpaf78h78032h780g', 'secret', true)).toBe(false);
+    expect(isNonSecretShape('Contraseña actual', 'secret', true)).toBe(true);
+  });
+});

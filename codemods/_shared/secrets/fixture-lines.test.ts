@@ -28,6 +28,7 @@ const expected: Record<string, Record<string, number[]>> = {
     'named-constants': [1, 2, 7],
     'response-with-credential-format': [9],
     'same-name-different-values': [2, 7],
+    'secret-from-package-json': [6, 7],
     'secret-name-spellings': [2, 3, 4, 5],
     'seed-records': [3, 4],
     'session-secret': [8],
@@ -39,6 +40,8 @@ const expected: Record<string, Record<string, number[]>> = {
     'default-credentials': [3, 5],
     'destructured-default': [1],
     'env-fallbacks': [3, 4, 8],
+    'env-helper-fallbacks': [5, 8, 9],
+    'guarded-env-default': [3, 5, 7, 12],
     'tutorial-secrets': [6, 9],
   },
   'log-secret': {

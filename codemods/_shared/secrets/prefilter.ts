@@ -159,7 +159,23 @@ function hasKeyQualifierBefore(text: string, lineStart: number, keyIndex: number
  * on its own line (a name's parts are separated by `inName`, which never crosses a newline), so a name pattern
  * can only start on these lines: trying it there finds exactly what a search of the whole text finds.
  */
-export function linesWithSecretWords(text: string): number[] {
+export function linesWithSecretWords(text: string): readonly number[] {
+  if (text === linesText) return lines;
+  linesText = text;
+  lines = secretWordLines(text);
+  return lines;
+}
+
+// The rules of the secrets family ask about the same file one after another (hardcoded-secret and
+// frontend-secret the same question): the last file's answers are kept, so each scan runs once per file.
+let linesText: string | undefined;
+let lines: readonly number[] = [];
+let literalText: string | undefined;
+let literalAnswer = false;
+
+function secretWordLines(text: string): number[] {
+  // One case-insensitive pass that fails on most files, before the search that stops at every `key`.
+  if (!secretWord.test(text)) return [];
   const starts: number[] = [];
   nameWordAnyCase.lastIndex = 0;
   for (let match = nameWordAnyCase.exec(text); match; match = nameWordAnyCase.exec(text)) {
@@ -199,6 +215,14 @@ const strongSignal = new RegExp(
 
 /** What secretLiteral (detect.ts) may report in this text: a known key format, a URL password, a named secret. */
 export function mayHoldSecretLiteral(text: string): boolean {
+  if (text !== literalText) {
+    literalText = text;
+    literalAnswer = secretLiteralSignal(text);
+  }
+  return literalAnswer;
+}
+
+function secretLiteralSignal(text: string): boolean {
   if (strongSignal.test(text)) return true;
   const lines = linesWithSecretWords(text);
   return lines.length > 0 && matchesFromLines(literalUnderSecretName, text, lines);

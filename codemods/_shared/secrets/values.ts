@@ -61,7 +61,8 @@ const technicalNames =
 export function isNonSecretShape(value: string, name?: string, anyLength = false): boolean {
   const trimmed = value.trim();
   if (trimmed.length < 6 && !anyLength) return true;
-  if (/[^\x20-\x7e]/.test(trimmed)) return true; // i18n labels and messages
+  // i18n labels and messages; a library's secret option holds a secret whatever its letters ('ñasddf...')
+  if (/[^\x20-\x7e]/.test(trimmed) && !(anyLength && !/\s/.test(trimmed))) return true;
   if (technicalNames.test(trimmed)) return true;
   if (/^\$(?:2[abxy]?|argon2(?:id|i|d)?|scrypt|pbkdf2[-\w]*)\$/.test(trimmed)) return true; // a hash, not a password
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(trimmed)) return true; // an env var name

@@ -1,12 +1,12 @@
 import { Option, type Command } from 'commander';
-import type { AddResult } from '../../add/index.js';
+import type { AddPlan, AddResult } from '../../add/index.js';
+import type { StartVerified } from '../../add/verify-start.js';
 import type { GeneratorSource, PromptDeclaration } from '../../add/generator-source.js';
 import { canPrompt, flagOf, type Answers } from '../../add/prompts.js';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gitRoot } from '../../engine/git.js';
 import { ExitCode, SecureError, usageError } from '../../errors.js';
-import { loadPolicy } from '../../policy/index.js';
 import type { Output } from '../output.js';
 
 export interface AddCommandOptions {
@@ -17,6 +17,8 @@ export interface AddCommandOptions {
   dryRun?: boolean;
   install?: boolean;
   upgrade?: boolean;
+  /** `--verify=start`: start the app with the changes in a temporary copy and probe it before writing. */
+  verify?: 'start';
   /** `--config`: the secure.config.json the modules render from, instead of the project's own. */
   config?: string;
   [promptAnswer: string]: unknown;
@@ -45,9 +47,12 @@ export function addCommandOptions(command: Command, source: GeneratorSource): Co
     .option('-d, --dry-run', 'print a unified diff of every change and write nothing')
     .option('--install', "run the project's package manager after adding dependencies")
     .option('--upgrade', 'move a package installed below what a module needs to its tested version')
-    .option(
-      '-c, --config <file>',
-      "render the modules from this secure.config.json instead of the project's",
+    .option('-c, --config <file>', "render the modules from this secure.config.json instead of the project's")
+    .addOption(
+      new Option(
+        '--verify <check>',
+        'start: before writing, start the app from a temporary copy with the changes and probe one route',
+      ).choices(['start']),
     );
   for (const prompt of uniquePrompts(source)) {
     const flag = flagOf(prompt);
@@ -78,7 +83,7 @@ function listModules(output: Output, source: GeneratorSource): number {
   return ExitCode.ok;
 }
 
-function report(output: Output, result: AddResult, dryRun: boolean): void {
+function report(output: Output, result: AddResult, dryRun: boolean, started?: StartVerified): void {
   const { colors } = output;
   const { project } = result;
   if ('importLine' in project)
@@ -93,7 +98,7 @@ function report(output: Output, result: AddResult, dryRun: boolean): void {
       colors.dim(
         project.otherFramework
           ? `${project.otherFramework} project: modules written, nothing wired (${moduleSystem}, source folder ${project.srcDir})`
-          : `${project.framework}${project.frameworkMajor ? ` ${project.frameworkMajor}` : ''} app \`${project.appName}\` in ${project.entry} (${moduleSystem}, source folder ${project.srcDir})`,
+          : `${project.nest ? `NestJS${project.nest.major === undefined ? '' : ` ${project.nest.major}`} on ` : ''}${project.framework}${project.frameworkMajor ? ` ${project.frameworkMajor}` : ''} app \`${project.appName}\` in ${project.entry} (${moduleSystem}, source folder ${project.srcDir})`,
       ),
     );
   }
@@ -113,6 +118,10 @@ function report(output: Output, result: AddResult, dryRun: boolean): void {
     output.out(conflict.diff.trimEnd());
   }
   if (dryRun) return;
+  if (started)
+    output.out(
+      `  ${colors.green('started')} ${started.command} with the changes: GET ${started.route} answered ${started.status}${started.installed.length ? ` (installed for the trial only: ${started.installed.join(', ')})` : ''}`,
+    );
   if ('importLine' in project) {
     if (result.written)
       output.out(
@@ -153,9 +162,21 @@ export async function addCommand(
   assertAddable(cwd, modules, options);
   // Loaded here, not at the top: ts-morph and TypeScript would slow every other `secure` command's start.
   const { addModules, formatPlanDiff } = await import('../../add/index.js');
+  const { loadPolicy } = await import('../../policy/index.js');
+  const policy = options.config ? loadPolicy(cwd, resolve(cwd, options.config)) : undefined;
+  let started: StartVerified | undefined;
   const result = await addModules(cwd, modules, {
     source,
-    ...(options.config ? { policy: loadPolicy(cwd, resolve(cwd, options.config)) } : {}),
+    ...(policy ? { policy } : {}),
+    ...(options.verify === 'start' && !options.dryRun
+      ? {
+          beforeWrite: async (plan: AddPlan) => {
+            output.err(output.colors.dim('Starting the app with the changes in a temporary copy...'));
+            const { verifyByStarting } = await import('../../add/verify-start.js');
+            started = await verifyByStarting(cwd, plan, { policy: policy ?? loadPolicy(cwd) });
+          },
+        }
+      : {}),
     entry: options.entry,
     yes: options.yes,
     force: options.force,
@@ -178,7 +199,7 @@ export async function addCommand(
     const diff = formatPlanDiff(result);
     if (diff) output.out(diff.trimEnd());
   }
-  report(output, result, Boolean(options.dryRun));
+  report(output, result, Boolean(options.dryRun), started);
   // A module whose code failed verification was left out: the rest is written, and the run did not succeed.
   return result.conflicts.length > 0 || result.refused.some((refusal) => refusal.failedVerification)
     ? ExitCode.findings

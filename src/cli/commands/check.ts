@@ -28,8 +28,9 @@ import { colorsWanted, reportDestination } from '../format/report-file.js';
 import { formatSarif } from '../format/sarif.js';
 import type { Output } from '../output.js';
 import { packageVersion } from '../package-info.js';
+import { checkFormats } from '../choices.js';
 
-export const formats = ['pretty', 'json', 'sarif', 'github', 'junit'] as const;
+export const formats = checkFormats;
 export type Format = (typeof formats)[number];
 
 /** The formats read by tools rather than people: one document, printed once the run ends. */

@@ -7,9 +7,10 @@ import { displayPath, plural } from '../format/report.js';
 import { formatChecklistJson, formatChecklistMarkdown } from '../format/checklist-document.js';
 import type { Output } from '../output.js';
 import { packageVersion } from '../package-info.js';
+import { checklistFormats } from '../choices.js';
 import { checkProject, checkVerdict } from './check.js';
 
-export const checklistFormats = ['pretty', 'json', 'markdown'] as const;
+export { checklistFormats };
 
 export interface ChecklistCommandOptions {
   format?: (typeof checklistFormats)[number];

@@ -2,8 +2,9 @@ import { rules } from '../../../codemods/index.js';
 import { generators } from '../../../generators/index.js';
 import { formatListJson } from '../format/list-json.js';
 import type { Output } from '../output.js';
+import { listFormats } from '../choices.js';
 
-export const listFormats = ['pretty', 'json'] as const;
+export { listFormats };
 
 export function listRulesAndGenerators(
   output: Output,

@@ -11,8 +11,35 @@ import type { CheckResult } from '../run-check.js';
 import { splitRules } from '../run-check.js';
 import type { Rule } from '../rule.js';
 import { isTypeScriptFile, TypeScriptVerifier } from './typescript.js';
+import { staticProblem } from './index.js';
 
 const toPosix = (path: string) => path.split(sep).join('/');
+
+/**
+ * The files a generator's plan writes (the module, the wiring in the app's entry, package.json) get the same
+ * static checks as an in-file fix before they are staged: each parses and reads nothing before its
+ * declaration. tsc covers TypeScript; a JavaScript project has only these. A failing file refuses the
+ * generators of its project. True when something was refused (stage again).
+ */
+export function verifyGeneratorFiles(staged: StagedRun, refusals: Refusals): boolean {
+  let refusedSomething = false;
+  for (const change of staged.changes.values()) {
+    const root = change.generatorRoot;
+    if (root === undefined || refusals.generators.has(root)) continue;
+    const problem = staticProblem({
+      path: change.path,
+      before: change.created ? undefined : change.before.replace(/^\uFEFF/, ''),
+      after: change.after.replace(/^\uFEFF/, ''),
+    });
+    if (!problem) continue;
+    refusals.generators.set(
+      root,
+      `${toPosix(relative(root, change.path))}: ${problem}; the module was not added, run \`secure add\` and fix by hand`,
+    );
+    refusedSomething = true;
+  }
+  return refusedSomething;
+}
 
 /**
  * `tsc --noEmit` over the staged TypeScript of each project that has a tsconfig.json, against the project

@@ -1,6 +1,7 @@
 import { parseFailure } from '../check-source.js';
 import { treeLanguageOfPath } from '../languages/index.js';
 import { isSourceFile, parseSource } from '../parse.js';
+import { moduleSystemProblem } from './module-system.js';
 import { earlyUses, newEarlyUses } from './use-before-declaration.js';
 import { isTypeScriptFile, TypeScriptVerifier } from './typescript.js';
 
@@ -16,8 +17,9 @@ export interface StagedText {
 }
 
 /**
- * The checks that need no compiler: the file still parses (JSON and Python files too), and no module-level statement
- * now reads a const/let/class/require binding before its declaration runs. Undefined when it passes.
+ * The checks that need no compiler: the file still parses (JSON and Python files too), no module-level statement
+ * now reads a const/let/class/require binding before its declaration runs, and a JavaScript file keeps the
+ * module system it loads under. Undefined when it passes.
  */
 export function staticProblem(file: StagedText): string | undefined {
   if (file.path.endsWith('.json')) {
@@ -45,7 +47,7 @@ export function staticProblem(file: StagedText): string | undefined {
     before = undefined;
   }
   const added = newEarlyUses(before ? earlyUses(before.program) : [], earlyUses(after.program));
-  if (added.length === 0) return undefined;
+  if (added.length === 0) return moduleSystemProblem(file.path, before, after);
   const first = added[0];
   return `the change would use ${first.name} on line ${first.line} before its declaration on line ${first.declaredLine} runs (a ReferenceError at start)`;
 }

@@ -1,4 +1,5 @@
 import { Node, SyntaxKind, type SourceFile, type Statement, type VariableDeclaration } from 'ts-morph';
+import { findNestApp } from './nest-app.js';
 import type { Framework } from './types.js';
 
 /** Where an app (or a socket.io server) is created: its variable, and the statement list that holds it. */
@@ -109,13 +110,15 @@ function findCreated(
   return undefined;
 }
 
-/** The Express app or Fastify instance this file creates, if it creates one. */
+/** The Express app or Fastify instance this file creates, if it creates one (a NestJS app on Express too). */
 export function findApp(sourceFile: SourceFile, framework: Framework): Instance | undefined {
   const exportNames = framework === 'fastify' ? ['fastify', 'default', 'Fastify'] : ['default'];
-  return findCreated(
-    sourceFile,
-    localNamesOf(sourceFile, factoryModules[framework], exportNames),
-    factoryModules[framework],
+  return (
+    findCreated(
+      sourceFile,
+      localNamesOf(sourceFile, factoryModules[framework], exportNames),
+      factoryModules[framework],
+    ) ?? (framework === 'express' ? findNestApp(sourceFile) : undefined)
   );
 }
 

@@ -21,3 +21,5 @@ export interface WireRequest {
 }
 
 export type Framework = 'express' | 'fastify';
+/** Which of a generator's wiring declarations applies: the framework's, or NestJS's (on its Express adapter). */
+export type WiringKey = Framework | 'nest';

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { planModules } from '../../src/add/index.js';
+import { changed, project } from './small-project.js';
+
+const app = {
+  'package.json': JSON.stringify({ dependencies: { express: '^4.21.2' } }),
+  'app.js': `const express = require('express');\nconst app = express();\nmodule.exports = app;\n`,
+};
+
+describe("secure add: the variables go to the project's own env example file", () => {
+  it.each(['.env.template', '.env.sample', '.env.dist', 'example.env'])(
+    'adds them to %s and writes no .env.example beside it',
+    async (name) => {
+      const root = project({ ...app, [name]: 'NODE_ENV=development\nPORT=8080\n' });
+      const plan = await planModules(root, ['cors'], { yes: true });
+      expect(plan.changes.map((change) => change.path)).not.toContain('.env.example');
+      const listed = changed(plan, name)!;
+      expect(listed.startsWith('NODE_ENV=development\nPORT=8080\n')).toBe(true);
+      expect(listed).toMatch(/^CORS_ORIGINS=$/m);
+      expect(listed.match(/^PORT=/gm)).toHaveLength(1);
+    },
+  );
+
+  it('writes .env.example when the project has no such file, and prefers it when both exist', async () => {
+    const none = await planModules(project(app), ['cors'], { yes: true });
+    expect(changed(none, '.env.example')).toMatch(/^CORS_ORIGINS=$/m);
+    const both = await planModules(
+      project({ ...app, '.env.example': '', '.env.sample': 'A=1\n' }),
+      ['cors'],
+      {
+        yes: true,
+      },
+    );
+    expect(changed(both, '.env.example')).toMatch(/^CORS_ORIGINS=$/m);
+    expect(changed(both, '.env.sample')).toBeUndefined();
+  });
+});
