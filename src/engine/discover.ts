@@ -263,20 +263,24 @@ export interface DiscoverOptions {
   gitRoot?: string;
   /** `--ignore-pattern`: gitignore-syntax patterns relative to cwd, on top of the .secureignore files. */
   ignorePatterns?: readonly string[];
+  /** The files git tracks under `gitRoot` (relative, with `/`), when the caller has them or will need them too. */
+  trackedFiles?(): readonly string[];
+  /** Told each file as it is found, in the order of `files`: analysis can start while the walk goes on. */
+  onFile?(file: DiscoveredFile): void;
 }
 
 /**
  * What git tracks, asked once and only when an ignore rule first matches: a tracked file is never hidden
  * by .gitignore (git itself keeps tracking it, and a tracked `.env.example` is exactly what a check is for).
  */
-function trackedLookup(gitRoot: string | undefined) {
+function trackedLookup(gitRoot: string | undefined, listTracked: (root: string) => readonly string[]) {
   let files: Set<string> | undefined;
   let folders: Set<string> | undefined;
   const load = () => {
     files = new Set();
     folders = new Set();
     if (!gitRoot) return;
-    for (const file of trackedFiles(gitRoot)) {
+    for (const file of listTracked(gitRoot)) {
       const path = join(gitRoot, file);
       files.add(path);
       for (let dir = dirname(path); dir.length > gitRoot.length && !folders.has(dir); dir = dirname(dir))
@@ -320,9 +324,11 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
       skipped.splice(index, 1);
     }
     seen.add(path);
-    files.push(explicit ? { path, kind, explicit } : { path, kind });
+    const file: DiscoveredFile = explicit ? { path, kind, explicit } : { path, kind };
+    files.push(file);
+    options.onFile?.(file);
   };
-  const tracked = trackedLookup(options.gitRoot);
+  const tracked = trackedLookup(options.gitRoot, options.trackedFiles ?? trackedFiles);
   const ignoredFolder = (path: string, layers: IgnoreLayer[]) =>
     isIgnored(layers, path, true) && !tracked.folder(path);
   const ignoredFile = (path: string, layers: IgnoreLayer[]) =>

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { SelectedRules } from './analyze-file.js';
 import {
   parseHandedOver,
@@ -12,10 +13,12 @@ import {
 import { textRulesOf, type ProjectInfo } from './rule.js';
 
 const chunkSize = 32;
-/** Below this many files a worker's start-up (loading the parser and the rules) costs more than it saves. */
+/** Files to read per worker: below this, a worker's start-up (loading the rules) costs more than it saves. */
 export const workerThreshold = 400;
 /** Texts read ahead and waiting for the parsing thread: bounded so that memory stays flat on any repository. */
 const maxWaitingBytes = 64 * 1024 * 1024;
+/** Chunks sent to one worker and not yet answered: enough that it never waits for the busy main thread. */
+const maxInFlight = 8;
 /**
  * A thread new to Babel parses at half speed for its first few megabytes while the JIT warms up: a worker
  * joins the parsing only when this much text is still waiting, about a second of the main thread's work
@@ -37,174 +40,283 @@ async function fromRegistry(rules: SelectedRules): Promise<boolean> {
   return [...rules.source, ...rules.text].every((rule) => known.has(rule));
 }
 
-function newWorker(script: string, rules: SelectedRules, projects: ReadonlyMap<string, ProjectInfo>): Worker {
-  return new Worker(script, { workerData: { ruleIds: [...rules.ids], projects: [...projects.values()] } });
-}
-
 export interface PoolOptions {
   rules: SelectedRules;
-  projects: ReadonlyMap<string, ProjectInfo>;
-  /** Extra worker threads besides the main thread; 0 = everything in-process. */
-  workers: number;
-  /** Told how many workers really started (none when running from TypeScript sources). */
-  onWorkers?(count: number): void;
+  /**
+   * Extra worker threads besides the main thread; 0 = everything in-process. `auto`: one per spare core,
+   * the n-th started once n × `workerThreshold` files need reading.
+   */
+  workers: number | 'auto';
   /** Overrides `helpThresholdBytes` (tests use 0 to make the workers parse). */
   helpThresholdBytes?: number;
 }
 
+/** A task for a worker: files to read, or handed-over texts to parse, with the projects it has not seen yet. */
+export type WorkerTask = { id: number; projects: ProjectInfo[] } & (
+  | { read: WorkItem[] }
+  | { parse: { item: WorkItem; handed: ToParse }[] }
+);
+export interface WorkerReply {
+  id: number;
+  results: (WorkResult | ToParse)[];
+}
+
+interface Thread {
+  worker: Worker;
+  port: MessagePort;
+  /** Item indices of each chunk sent and not yet answered, by task id. */
+  inFlight: Map<number, number[]>;
+  nextId: number;
+  /** Project roots this worker was already told about. */
+  known: Set<string>;
+  helping: boolean;
+  finished: boolean;
+}
+
+type OnResult = (index: number, result: WorkResult) => void;
+
 /**
- * Reading and prefiltering run in reader workers, parsing in the main thread. Babel needs a few hundred
- * milliseconds of JIT warm-up in every thread that runs it, and on a 2-core machine the compiler's own
- * background threads want the second core too: two parsing threads were slower than one on a million lines. A reader needs
- * no warm-up, and takes the reading, hashing, prefilters and text rules off the parsing thread. The main
- * thread also reads chunks itself whenever no handed-over text is waiting, so nothing idles at the start
- * or if a worker is slow. Results are handed over as they come, with their item index.
+ * Reading, prefiltering and the text rules run in worker threads from the moment discovery has found enough
+ * files: the main thread hands each chunk over as soon as it is found, so both cores work while it walks
+ * the tree. Parsing runs in the main thread: Babel needs a few hundred milliseconds of JIT warm-up in every
+ * thread that runs it, so a worker joins the parsing only when megabytes of text wait. The main thread also
+ * reads chunks itself whenever no handed-over text is waiting, so nothing idles if a worker is slow.
  */
-export async function analyzeAll(
-  items: readonly WorkItem[],
-  options: PoolOptions,
-  onResult: (index: number, result: WorkResult) => void,
-): Promise<void> {
-  let next = 0;
-  const take = (): number[] => {
-    const indices: number[] = [];
-    while (indices.length < chunkSize && next < items.length) indices.push(next++);
-    return indices;
-  };
+export class CheckPool {
+  /** Every file added, in discovery order: the indices results are given with. */
+  readonly items: WorkItem[] = [];
+  private readonly projects = new Map<string, ProjectInfo>();
+  /** The next item no thread has taken yet. */
+  private next = 0;
+  private toRead = 0;
+  private discovering = true;
+  /** Results that arrived while discovery ran, handed on once `finish` is called. */
+  private early: [number, WorkResult][] = [];
+  private onResult: OnResult = (index, result) => this.early.push([index, result]);
   // A queue taken from the front by the main thread (`head`) and from the back by a helping worker.
-  const waiting: { index: number; handed: ToParse }[] = [];
-  let head = 0;
-  let waitingBytes = 0;
-  const waitingCount = () => waiting.length - head;
-  let wake: (() => void) | undefined;
-  const wakeMain = () => {
-    wake?.();
-    wake = undefined;
-  };
-  const refills: (() => void)[] = [];
-  const helpThreshold = options.helpThresholdBytes ?? helpThresholdBytes;
+  private waiting: { index: number; handed: ToParse }[] = [];
+  private head = 0;
+  private waitingBytes = 0;
+  private readonly threads: Thread[] = [];
+  private readonly exits: Promise<void>[] = [];
+  private running = 0;
+  private failed: unknown;
+  private wake: (() => void) | undefined;
+
+  private constructor(
+    private readonly options: PoolOptions,
+    private readonly script: string | undefined,
+  ) {
+    if (script && typeof options.workers === 'number')
+      for (let count = 0; count < options.workers; count++) this.spawn();
+  }
+
+  static async open(options: PoolOptions): Promise<CheckPool> {
+    const script = options.workers !== 0 && (await fromRegistry(options.rules)) ? workerScript() : undefined;
+    return new CheckPool(options, script);
+  }
+
+  /** Worker threads started so far. */
+  get workers(): number {
+    return this.threads.length;
+  }
+
+  /** Adds a file as discovery finds it; a full chunk goes to a worker at once. */
+  add(item: WorkItem, project: ProjectInfo): void {
+    this.items.push(item);
+    this.projects.set(item.root, project);
+    if (!(item.unchanged && item.cachedHash)) this.toRead++;
+    if (
+      this.script &&
+      this.options.workers === 'auto' &&
+      this.threads.length < Math.min(availableParallelism() - 1, Math.floor(this.toRead / workerThreshold))
+    )
+      this.spawn();
+    if (this.threads.length > 0 && this.items.length - this.next >= chunkSize) this.poll();
+  }
+
+  /** Takes in what the workers answered so far, without waiting, and gives them more to read. */
+  private poll(): void {
+    for (const thread of this.threads) {
+      for (let reply = receiveMessageOnPort(thread.port); reply; reply = receiveMessageOnPort(thread.port))
+        this.answered(thread, reply.message as WorkerReply);
+      this.refill(thread);
+    }
+  }
+
+  private spawn(): void {
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(this.script!, {
+      workerData: { ruleIds: [...this.options.rules.ids], port: port2 },
+      transferList: [port2],
+    });
+    const thread: Thread = {
+      worker,
+      port: port1,
+      inFlight: new Map(),
+      nextId: 0,
+      known: new Set(),
+      helping: false,
+      finished: false,
+    };
+    this.threads.push(thread);
+    this.running++;
+    this.exits.push(
+      new Promise<void>((resolve, reject) => {
+        port1.on('message', (reply: WorkerReply) => {
+          this.answered(thread, reply);
+          this.refill(thread);
+          this.wakeMain();
+        });
+        worker.on('error', (error) => {
+          this.failed ??= error;
+          reject(error);
+          this.wakeMain();
+        });
+        worker.on('exit', () => resolve());
+      }),
+    );
+  }
+
+  private answered(thread: Thread, reply: WorkerReply): void {
+    const indices = thread.inFlight.get(reply.id)!;
+    thread.inFlight.delete(reply.id);
+    reply.results.forEach((result, position) => {
+      if (result.status === 'to-parse') {
+        this.waiting.push({ index: indices[position], handed: result });
+        this.waitingBytes += result.text.length;
+      } else this.onResult(indices[position], result);
+    });
+  }
+
+  private waitingCount(): number {
+    return this.waiting.length - this.head;
+  }
+
+  private wakeMain(): void {
+    this.wake?.();
+    this.wake = undefined;
+  }
+
+  /** The next chunk of item indices; while discovery runs, only full chunks. */
+  private take(): number[] {
+    if (this.discovering && this.items.length - this.next < chunkSize) return [];
+    const indices: number[] = [];
+    while (indices.length < chunkSize && this.next < this.items.length) indices.push(this.next++);
+    return indices;
+  }
+
+  private post(thread: Thread, indices: number[], task: { read: WorkItem[] } | { parse: object[] }): void {
+    const id = thread.nextId++;
+    thread.inFlight.set(id, indices);
+    const projects: ProjectInfo[] = [];
+    for (const index of indices) {
+      const root = this.items[index].root;
+      if (thread.known.has(root)) continue;
+      thread.known.add(root);
+      projects.push(this.projects.get(root)!);
+    }
+    thread.port.postMessage({ id, projects, ...task });
+  }
+
   /** A batch of waiting texts for a worker to parse: about 256 KB, and never the last one. */
-  const takeFromBack = (): { index: number; handed: ToParse }[] => {
+  private takeFromBack(): { index: number; handed: ToParse }[] {
     const batch: { index: number; handed: ToParse }[] = [];
     let bytes = 0;
-    while (waitingCount() > 1 && bytes < 256 * 1024) {
-      const entry = waiting.pop()!;
-      waitingBytes -= entry.handed.text.length;
+    while (this.waitingCount() > 1 && bytes < 256 * 1024) {
+      const entry = this.waiting.pop()!;
+      this.waitingBytes -= entry.handed.text.length;
       bytes += entry.handed.text.length;
       batch.push(entry);
     }
     return batch;
-  };
-
-  const script = options.workers > 0 && (await fromRegistry(options.rules)) ? workerScript() : undefined;
-  const threads = script
-    ? Array.from({ length: options.workers }, () => newWorker(script, options.rules, options.projects))
-    : [];
-  options.onWorkers?.(threads.length);
-  const workers: Promise<void>[] = [];
-  // Kept in step with the workers' lives synchronously: the main loop sleeps only while one is running.
-  let running = 0;
-  let failed: unknown;
-  for (const worker of threads) {
-    running++;
-    workers.push(
-      new Promise<void>((resolve, reject) => {
-        // Several chunks in flight, so that the reader never waits for the busy main thread to answer.
-        const inFlight = new Map<number, number[]>();
-        let nextId = 0;
-        let finished = false;
-        let helping = false;
-        const finish = () => {
-          if (finished) return;
-          finished = true;
-          void worker.terminate().then(() => {
-            running--;
-            resolve();
-            wakeMain();
-          });
-        };
-        const post = (indices: number[], message: object) => {
-          const id = nextId++;
-          inFlight.set(id, indices);
-          worker.postMessage({ id, ...message });
-        };
-        const refill = () => {
-          while (!finished && inFlight.size < 8 && waitingBytes < maxWaitingBytes) {
-            const indices = take();
-            if (indices.length === 0) break;
-            post(indices, { read: indices.map((index) => items[index]) });
-          }
-          // Everything is read: when enough parses still wait to pay for the worker's own warm-up, it
-          // helps with them, from the back of the queue, while the main thread works from the front.
-          if (next >= items.length && waitingBytes >= helpThreshold) helping = true;
-          while (!finished && helping && inFlight.size < 2 && waitingCount() > 1) {
-            const batch = takeFromBack();
-            post(
-              batch.map((entry) => entry.index),
-              { parse: batch.map((entry) => ({ item: items[entry.index], handed: entry.handed })) },
-            );
-          }
-          if (inFlight.size === 0 && next >= items.length) finish();
-        };
-        refills.push(refill);
-        worker.on('message', (message: { id: number; results: (WorkResult | ToParse)[] }) => {
-          const indices = inFlight.get(message.id)!;
-          inFlight.delete(message.id);
-          message.results.forEach((result, position) => {
-            if (result.status === 'to-parse') {
-              waiting.push({ index: indices[position], handed: result });
-              waitingBytes += result.text.length;
-            } else onResult(indices[position], result);
-          });
-          refill();
-          wakeMain();
-        });
-        worker.on('error', (error) => {
-          failed ??= error;
-          reject(error);
-          wakeMain();
-        });
-        refill();
-      }),
-    );
   }
-  const settled = Promise.all(workers);
-  settled.catch(() => undefined);
-  const processed = (index: number, result: WorkResult | ToParse): WorkResult =>
-    result.status === 'to-parse'
-      ? parseHandedOver(items[index], result, options.rules, options.projects)
-      : result;
 
-  for (;;) {
-    if (failed) throw failed;
-    if (waitingCount() > 0) {
-      // The oldest first, so that results (and the output) flow in discovery order.
-      for (let count = 0; count < 8 && waitingCount() > 0; count++) {
-        const { index, handed } = waiting[head];
-        waiting[head++] = undefined as never;
-        waitingBytes -= handed.text.length;
-        onResult(index, processed(index, handed));
-      }
-      // Drop the taken entries once they are the larger part, so that the array does not grow for ever.
-      if (head > 1024 && head * 2 > waiting.length) {
-        waiting.splice(0, head);
-        head = 0;
-      }
-      for (const refill of refills) refill();
-    } else {
-      const indices = take();
-      if (indices.length > 0) {
-        for (const index of indices)
-          onResult(index, processed(index, processFile(items[index], options.rules, options.projects)));
-      } else if (running > 0) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        continue;
-      } else break;
+  private refill(thread: Thread): void {
+    while (!thread.finished && thread.inFlight.size < maxInFlight && this.waitingBytes < maxWaitingBytes) {
+      const indices = this.take();
+      if (indices.length === 0) break;
+      this.post(thread, indices, { read: indices.map((index) => this.items[index]) });
     }
-    // Let the workers' messages in between chunks.
-    if (workers.length > 0) await new Promise((resolve) => setImmediate(resolve));
+    if (this.discovering) return;
+    // Everything is read: when enough parses still wait to pay for the worker's own warm-up, it helps
+    // with them, from the back of the queue, while the main thread works from the front.
+    const allTaken = this.next >= this.items.length;
+    if (allTaken && this.waitingBytes >= (this.options.helpThresholdBytes ?? helpThresholdBytes))
+      thread.helping = true;
+    while (!thread.finished && thread.helping && thread.inFlight.size < 2 && this.waitingCount() > 1) {
+      const batch = this.takeFromBack();
+      this.post(
+        thread,
+        batch.map((entry) => entry.index),
+        { parse: batch.map((entry) => ({ item: this.items[entry.index], handed: entry.handed })) },
+      );
+    }
+    if (thread.inFlight.size === 0 && allTaken && !thread.finished) {
+      thread.finished = true;
+      void thread.worker.terminate().then(() => {
+        this.running--;
+        this.wakeMain();
+      });
+    }
   }
-  await settled;
+
+  private processed(index: number, result: WorkResult | ToParse): WorkResult {
+    return result.status === 'to-parse'
+      ? parseHandedOver(this.items[index], result, this.options.rules, this.projects)
+      : result;
+  }
+
+  /** Stops every worker: discovery failed, or so did the analysis. */
+  async close(): Promise<void> {
+    await Promise.all(this.threads.map((thread) => thread.worker.terminate()));
+  }
+
+  /**
+   * Discovery is over: analyzes the rest, the main thread parsing what the workers handed over (the
+   * oldest first) and reading chunks itself when nothing waits. Results come with their item index.
+   */
+  async finish(onResult: OnResult): Promise<void> {
+    this.discovering = false;
+    this.onResult = onResult;
+    for (const [index, result] of this.early) onResult(index, result);
+    this.early = [];
+    for (const thread of this.threads) this.refill(thread);
+    const exited = Promise.all(this.exits);
+    exited.catch(() => undefined);
+    for (;;) {
+      if (this.failed) throw this.failed;
+      if (this.waitingCount() > 0) {
+        for (let count = 0; count < 8 && this.waitingCount() > 0; count++) {
+          const { index, handed } = this.waiting[this.head];
+          this.waiting[this.head++] = undefined as never;
+          this.waitingBytes -= handed.text.length;
+          onResult(index, this.processed(index, handed));
+        }
+        // Drop the taken entries once they are the larger part, so that the array does not grow for ever.
+        if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+          this.waiting.splice(0, this.head);
+          this.head = 0;
+        }
+        for (const thread of this.threads) this.refill(thread);
+      } else {
+        const indices = this.take();
+        if (indices.length > 0) {
+          for (const index of indices)
+            onResult(
+              index,
+              this.processed(index, processFile(this.items[index], this.options.rules, this.projects)),
+            );
+        } else if (this.running > 0) {
+          await new Promise<void>((resolve) => {
+            this.wake = resolve;
+          });
+          continue;
+        } else break;
+      }
+      // Let the workers' messages in between chunks.
+      if (this.threads.length > 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await exited;
+  }
 }

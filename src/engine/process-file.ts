@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { analyzeFile, type FileAnalysis, type SelectedRules } from './analyze-file.js';
 import { contentHash } from './cache.js';
 import { BOM, candidateRules } from './check-source.js';
@@ -22,15 +22,22 @@ export interface WorkItem {
   explicit?: boolean;
 }
 
+/** Size and mtime of the bytes read, kept with a cached analysis (from the read itself: no second stat). */
+export interface FileStats {
+  size: number;
+  mtimeMs: number;
+}
+
 export type WorkResult =
   | { status: 'cached'; hash: string }
-  | { status: 'analyzed'; hash?: string; analysis: FileAnalysis }
+  | { status: 'analyzed'; hash?: string; stats?: FileStats; analysis: FileAnalysis }
   | { status: 'unreadable'; message: string };
 
 /** A file a reader found some rule's prefilter to pass: the parse is left to the thread that parses. */
 export interface ToParse {
   status: 'to-parse';
   hash?: string;
+  stats?: FileStats;
   text: string;
   /** Ids of the source rules whose prefilter passed. */
   ruleIds: string[];
@@ -48,8 +55,11 @@ export function processFile(
 ): WorkResult | ToParse {
   if (item.unchanged && item.cachedHash) return { status: 'cached', hash: item.cachedHash };
   let bytes: Buffer;
+  let stats: FileStats | undefined;
   try {
-    bytes = readFileSync(item.path);
+    // With the cache on, the size and mtime stored with the analysis come from the read's own fstat.
+    if (item.hash) ({ bytes, stats } = readWithStats(item.path));
+    else bytes = readFileSync(item.path);
   } catch (error) {
     return { status: 'unreadable', message: (error as NodeJS.ErrnoException).code ?? String(error) };
   }
@@ -71,9 +81,29 @@ export function processFile(
         text,
         ruleIds: candidates.map((rule) => rule.meta.id),
         ...(hash ? { hash } : {}),
+        ...(stats ? { stats } : {}),
       };
   }
-  return analyzed(item, text, hash, rules, projects, candidates);
+  return { ...analyzed(item, text, hash, rules, projects, candidates), ...(stats ? { stats } : {}) };
+}
+
+/** What readFileSync does (open, fstat, read, close), keeping the fstat. */
+function readWithStats(path: string): { bytes: Buffer; stats: FileStats } {
+  const fd = openSync(path, 'r');
+  try {
+    const { size, mtimeMs } = fstatSync(fd);
+    // Larger than the limit: a byte past it is enough to skip the file as too large.
+    const bytes = Buffer.allocUnsafe(Math.min(size, checkLimits.maxFileBytes + 1));
+    let length = 0;
+    while (length < bytes.length) {
+      const read = readSync(fd, bytes, length, bytes.length - length, length);
+      if (read === 0) break;
+      length += read;
+    }
+    return { bytes: bytes.subarray(0, length), stats: { size, mtimeMs } };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Finishes a file a reader handed over (`to-parse`). */
@@ -85,7 +115,10 @@ export function parseHandedOver(
 ): WorkResult {
   const ids = new Set(handed.ruleIds);
   const candidates = rules.source.filter((rule) => ids.has(rule.meta.id));
-  return analyzed(item, handed.text, handed.hash, rules, projects, candidates);
+  return {
+    ...analyzed(item, handed.text, handed.hash, rules, projects, candidates),
+    ...(handed.stats ? { stats: handed.stats } : {}),
+  };
 }
 
 function analyzed(
@@ -95,7 +128,7 @@ function analyzed(
   rules: SelectedRules,
   projects: ReadonlyMap<string, ProjectInfo>,
   candidates: ReturnType<typeof candidateRules> | undefined,
-): WorkResult {
+): WorkResult & { status: 'analyzed' } {
   const project = projects.get(item.root)!;
   return {
     status: 'analyzed',

@@ -1,20 +1,19 @@
 import { statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { SecureError } from '../errors.js';
 import type { FileAnalysis, SelectedRules } from './analyze-file.js';
 import { fingerprints } from './baseline.js';
 import { AnalysisCache, cacheDirectory } from './cache.js';
-import { discoverFiles, type DiscoveredFile, type SkippedEntry } from './discover.js';
+import { discoverFiles, type Discovery, type SkippedEntry } from './discover.js';
 import { changedFiles, gitRoot as findGitRoot, stagedFiles, trackedFiles } from './git.js';
-import { analyzeAll, workerThreshold } from './pool.js';
+import { CheckPool } from './pool.js';
 import {
   generatorsByProject,
   loadGeneratorRunner,
   markFixableWithPlannedModules,
   type GeneratorRunner,
 } from './planned-modules.js';
-import type { WorkItem } from './process-file.js';
+import type { WorkItem, WorkResult } from './process-file.js';
 import { ProjectResolver } from './project.js';
 import { isTestFile } from './test-files.js';
 import {
@@ -39,7 +38,7 @@ export interface CheckOptions {
   /** Use the content-hash cache (default true). */
   cache?: boolean;
   toolVersion: string;
-  /** Extra worker threads; default: one per spare core on runs of at least `workerThreshold` files. */
+  /** Extra worker threads; default: one per spare core, the n-th started once n × `workerThreshold` files need reading. */
   workers?: number;
   /** Hide findings whose fingerprint is in this set (paths relative to `base`). */
   baseline?: { base: string; fingerprints: ReadonlySet<string> };
@@ -155,13 +154,11 @@ function isDirectory(path: string): boolean {
 
 /**
  * The main thread analyzes too, so one worker uses both cores of a 2-core machine; more cores, more
- * workers. SECURE_WORKERS overrides (0 = all in-process).
+ * workers (the pool decides as files are found). SECURE_WORKERS overrides (0 = all in-process).
  */
-function defaultWorkers(fileCount: number, env: NodeJS.ProcessEnv): number {
+function workersFromEnv(env: NodeJS.ProcessEnv): number | 'auto' {
   const forced = env.SECURE_WORKERS === undefined ? Number.NaN : Number(env.SECURE_WORKERS);
-  if (Number.isInteger(forced) && forced >= 0) return forced;
-  if (fileCount < workerThreshold) return 0;
-  return Math.max(1, Math.min(availableParallelism() - 1, Math.floor(fileCount / workerThreshold)));
+  return Number.isInteger(forced) && forced >= 0 ? forced : 'auto';
 }
 
 /** SECURE_WORKER_PARSE_BYTES: how much waiting text makes the workers parse too (tests set 0). */
@@ -178,64 +175,78 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const selected = splitRules(options.rules);
   const requested = (options.paths.length > 0 ? options.paths : ['.']).map((path) => resolve(cwd, path));
 
-  const discovery = discoverFiles({
-    cwd,
-    paths: options.paths,
-    gitRoot,
-    ignorePatterns: options.ignorePatterns,
-  });
-  let discovered: DiscoveredFile[] = discovery.files;
+  let changed: Set<string> | undefined;
   if (options.changed || options.staged) {
     const flag = options.staged ? '--staged' : '--changed';
     if (!gitRoot)
       throw new SecureError('USAGE', `${flag} needs a git repository, and this folder is not in one`, {
         hint: `Run without ${flag}, or inside a git work tree.`,
       });
-    const changed = new Set(options.staged ? stagedFiles(gitRoot) : changedFiles(gitRoot));
-    discovered = discovered.filter((file) => changed.has(file.path));
+    changed = new Set(options.staged ? stagedFiles(gitRoot) : changedFiles(gitRoot));
   }
 
   const resolver = new ProjectResolver(gitRoot, cwd, options.configFile);
-  const items: WorkItem[] = discovered.map((file) => {
-    const root = resolver.rootOf(file.path);
-    resolver.info(root);
-    return {
-      path: file.path,
-      relativePath: toPosix(relative(root, file.path)),
-      kind: file.kind,
-      root,
-      hash: false,
-      ...(file.explicit ? { explicit: true } : {}),
-    };
+  const cacheDir =
+    options.cache === false ? undefined : cacheDirectory(gitRoot ?? cwd, options.env ?? process.env);
+  const cache = cacheDir ? AnalysisCache.open(cacheDir, [...selected.ids], options.toolVersion) : undefined;
+  const pool = await CheckPool.open({
+    rules: selected,
+    workers: options.workers ?? workersFromEnv(options.env ?? process.env),
+    ...workerParseThreshold(options.env ?? process.env),
   });
+  const items = pool.items;
+  // One `git ls-files` per run, shared by discovery's ignore checks and the project rules.
+  let tracked: readonly string[] | undefined;
+  const trackedHere = () => (tracked ??= gitRoot ? trackedFiles(gitRoot) : []);
+  // Each file goes to the pool as the walk finds it: the workers read while the main thread walks.
+  let discovery: Discovery;
+  try {
+    discovery = discoverFiles({
+      cwd,
+      paths: options.paths,
+      gitRoot,
+      ignorePatterns: options.ignorePatterns,
+      trackedFiles: trackedHere,
+      onFile: (file) => {
+        if (changed && !changed.has(file.path)) return;
+        const root = resolver.rootOf(file.path);
+        const project = resolver.info(root);
+        const item: WorkItem = {
+          path: file.path,
+          relativePath: toPosix(relative(root, file.path)),
+          kind: file.kind,
+          root,
+          hash: false,
+          ...(file.explicit ? { explicit: true } : {}),
+        };
+        // A file named on the command line is analyzed apart (never skipped as generated): not from, nor
+        // into, the cache that folder walks share.
+        if (cache && !item.explicit) {
+          item.hash = true;
+          const known = cache.knownHash(item.path, project);
+          if (known) {
+            item.cachedHash = known;
+            const stats = statOf(item.path);
+            if (stats && cache.unchangedOnDisk(item.path, stats)) item.unchanged = true;
+          }
+        }
+        pool.add(item, project);
+      },
+    });
+  } catch (error) {
+    await pool.close();
+    throw error;
+  }
   // The project a requested folder itself belongs to, so project rules run even where no file was found.
   for (const path of requested) {
     if (isDirectory(path)) resolver.info(resolver.rootOf(join(path, 'package.json')));
   }
   const projects = new Map(resolver.roots().map((root) => [root, resolver.info(root)]));
 
-  const cacheDir =
-    options.cache === false ? undefined : cacheDirectory(gitRoot ?? cwd, options.env ?? process.env);
-  const cache = cacheDir ? AnalysisCache.open(cacheDir, [...selected.ids], options.toolVersion) : undefined;
-  if (cache) {
-    for (const item of items) {
-      // A file named on the command line is analyzed apart (never skipped as generated): not from, nor
-      // into, the cache that folder walks share.
-      if (item.explicit) continue;
-      item.hash = true;
-      const known = cache.knownHash(item.path, projects.get(item.root)!);
-      if (known) {
-        item.cachedHash = known;
-        const stats = statOf(item.path);
-        if (stats && cache.unchangedOnDisk(item.path, stats)) item.unchanged = true;
-      }
-    }
-  }
-
   const result: CheckResult = {
-    workers: options.workers ?? defaultWorkers(items.length, options.env ?? process.env),
+    workers: 0,
     findings: [],
-    files: items.length,
+    files: 0,
     parsed: 0,
     cached: 0,
     minified: 0,
@@ -290,60 +301,54 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     }
   };
 
-  await analyzeAll(
-    items,
-    {
-      rules: selected,
-      projects,
-      workers: result.workers,
-      ...workerParseThreshold(options.env ?? process.env),
-      onWorkers: (count) => {
-        result.workers = count;
-      },
-    },
-    (index, workResult) => {
-      const item = items[index];
-      if (workResult.status === 'unreadable') {
-        result.unreadable.push({ file: item.path, message: workResult.message });
-        result.skipped.push({ path: item.path, reason: 'unreadable', detail: workResult.message });
-        record(index, { path: item.path, findings: [], unreadable: workResult.message });
-        return;
-      }
-      let analysis: FileAnalysis;
-      const fromCache = workResult.status === 'cached';
-      if (fromCache) analysis = cache!.get(item.path)!;
-      else {
-        analysis = workResult.analysis;
-        if (cache && workResult.hash && !analysis.ruleError)
-          cache.set(item.path, workResult.hash, projects.get(item.root)!, analysis, statOf(item.path));
-      }
-      if (analysis.skipped) {
-        if (analysis.skipped === 'generated') result.minified++;
-        result.skipped.push({ path: item.path, reason: analysis.skipped });
-      } else if (analysis.parseError) {
-        result.parseErrors.push({ file: item.path, ...analysis.parseError });
-        result.skipped.push({
-          path: item.path,
-          reason: 'unparsable',
-          detail: analysis.parseError.message,
-          line: analysis.parseError.line,
-          column: analysis.parseError.column,
-        });
-      } else {
-        checked++;
-        if (fromCache) result.cached++;
-        else if (analysis.parsed) result.parsed++;
-      }
-      for (const id of analysis.rulesRun ?? []) result.rulesRun.set(id, (result.rulesRun.get(id) ?? 0) + 1);
-      result.suppressed += analysis.suppressed;
-      if (analysis.ruleError) result.ruleErrors.push({ file: item.path, message: analysis.ruleError });
-      const findings = keepFinding(
-        apartFromTests(analysis.findings, item.relativePath, projects.get(item.root)!),
-      );
-      if (findings.length > 0) result.analyzed.set(item.path, { item, analysis: { ...analysis, findings } });
-      record(index, { path: item.path, findings, analysis });
-    },
-  );
+  const takeResult = (index: number, workResult: WorkResult) => {
+    const item = items[index];
+    if (workResult.status === 'unreadable') {
+      result.unreadable.push({ file: item.path, message: workResult.message });
+      result.skipped.push({ path: item.path, reason: 'unreadable', detail: workResult.message });
+      record(index, { path: item.path, findings: [], unreadable: workResult.message });
+      return;
+    }
+    let analysis: FileAnalysis;
+    const fromCache = workResult.status === 'cached';
+    if (fromCache) analysis = cache!.get(item.path)!;
+    else {
+      analysis = workResult.analysis;
+      if (cache && workResult.hash && !analysis.ruleError)
+        cache.set(item.path, workResult.hash, projects.get(item.root)!, analysis, workResult.stats);
+    }
+    if (analysis.skipped) {
+      if (analysis.skipped === 'generated') result.minified++;
+      result.skipped.push({ path: item.path, reason: analysis.skipped });
+    } else if (analysis.parseError) {
+      result.parseErrors.push({ file: item.path, ...analysis.parseError });
+      result.skipped.push({
+        path: item.path,
+        reason: 'unparsable',
+        detail: analysis.parseError.message,
+        line: analysis.parseError.line,
+        column: analysis.parseError.column,
+      });
+    } else {
+      checked++;
+      if (fromCache) result.cached++;
+      else if (analysis.parsed) result.parsed++;
+    }
+    for (const id of analysis.rulesRun ?? []) result.rulesRun.set(id, (result.rulesRun.get(id) ?? 0) + 1);
+    result.suppressed += analysis.suppressed;
+    if (analysis.ruleError) result.ruleErrors.push({ file: item.path, message: analysis.ruleError });
+    const findings = keepFinding(
+      apartFromTests(analysis.findings, item.relativePath, projects.get(item.root)!),
+    );
+    if (findings.length > 0) result.analyzed.set(item.path, { item, analysis: { ...analysis, findings } });
+    record(index, { path: item.path, findings, analysis });
+  };
+  try {
+    await pool.finish(takeResult);
+  } finally {
+    await pool.close();
+  }
+  result.workers = pool.workers;
   cache?.save();
   if (options.planModules !== false && generatorsByProject(result.analyzed).size > 0) {
     const planner = options.planModules ?? (await loadGeneratorRunner());
@@ -352,12 +357,19 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   result.files = checked;
   result.skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
-  await runProjectRules(selected.project, projects, requested, gitRoot, result, (findings, project) =>
-    keepFinding(
-      findings.flatMap((finding) =>
-        apartFromTests([finding], toPosix(relative(project.root, finding.file)), project),
+  await runProjectRules(
+    selected.project,
+    projects,
+    requested,
+    gitRoot,
+    trackedHere,
+    result,
+    (findings, project) =>
+      keepFinding(
+        findings.flatMap((finding) =>
+          apartFromTests([finding], toPosix(relative(project.root, finding.file)), project),
+        ),
       ),
-    ),
   );
   return result;
 }
@@ -367,11 +379,14 @@ async function runProjectRules(
   projects: ReadonlyMap<string, ProjectInfo>,
   requested: readonly string[],
   gitRoot: string | undefined,
+  listTracked: () => readonly string[],
   result: CheckResult,
   keepFinding: (findings: Finding[], project: ProjectInfo) => Finding[],
 ): Promise<void> {
   if (rules.length === 0) return;
-  const tracked = gitRoot ? trackedByProject(gitRoot, [...projects.keys()]) : new Map<string, string[]>();
+  const tracked = gitRoot
+    ? trackedByProject(gitRoot, [...projects.keys()], listTracked())
+    : new Map<string, string[]>();
   for (const project of projects.values()) {
     // Project rules speak about a whole project: they run when the check covers its root.
     if (!requested.some((path) => isWithin(path, project.root))) continue;
@@ -415,7 +430,11 @@ async function runProjectRules(
  * the repository and one pass over it: a monorepo of hundreds of packages would otherwise cost hundreds of
  * git processes, or hundreds of passes over the list.
  */
-function trackedByProject(gitRoot: string, roots: readonly string[]): Map<string, string[]> {
+function trackedByProject(
+  gitRoot: string,
+  roots: readonly string[],
+  trackedInRepository: readonly string[],
+): Map<string, string[]> {
   const byRoot = new Map<string, string[]>(roots.map((root) => [root, []]));
   const prefixOf = new Map<string, string>();
   for (const root of roots) {
@@ -436,7 +455,7 @@ function trackedByProject(gitRoot: string, roots: readonly string[]): Map<string
     ownerOfDir.set(dir, owner);
     return owner;
   };
-  for (const file of trackedFiles(gitRoot)) {
+  for (const file of trackedInRepository) {
     const prefix = ownerOf(file.slice(0, Math.max(0, file.lastIndexOf('/'))));
     if (prefix === undefined) continue;
     byRoot.get(prefixOf.get(prefix)!)!.push(prefix === '' ? file : file.slice(prefix.length + 1));
