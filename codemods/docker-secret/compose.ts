@@ -60,20 +60,23 @@ export function composeVariables(text: string): ComposeVariable[] {
     while (path.length > 0 && path.at(-1)!.indent >= indent) path.pop();
     const keys = path.map((entry) => entry.key);
     const inEnvironment = keys.length === 3 && keys[0] === 'services' && keys[2] === 'environment';
-    // Handles: - MYSQL_ROOT_PASSWORD=root (the list form)
-    const listed = /^(\s*-\s+)(["']?)([A-Za-z_][\w.]*)=(.*?)\2\s*$/.exec(line);
-    if (listed) {
-      if (!inEnvironment) return;
-      const offset = listed[1].length + listed[2].length + listed[3].length + 1;
-      const { value, length } = unquote(listed[4]);
+    /** One variable of this service, its value starting at `offset` (0-based) in the line. */
+    const variable = (name: string, raw: string, offset: number) => {
+      const { value, length } = unquote(raw);
       found.push({
-        name: listed[3],
+        name,
         value,
         line: index + 1,
         column: offset + 1,
         endColumn: offset + length + 1,
         service: keys[1],
       });
+    };
+    // Handles: - MYSQL_ROOT_PASSWORD=root (the list form)
+    const listed = /^(\s*-\s+)(["']?)([A-Za-z_][\w.]*)=(.*?)\2\s*$/.exec(line);
+    if (listed) {
+      if (!inEnvironment) return;
+      variable(listed[3], listed[4], listed[1].length + listed[2].length + listed[3].length + 1);
       return;
     }
     const mapping = /^(\s*)(["']?)([\w.-]+)\2\s*:(?:\s+(.*?))?\s*$/.exec(line);
@@ -82,16 +85,11 @@ export function composeVariables(text: string): ComposeVariable[] {
     // Handles: MYSQL_ROOT_PASSWORD: root (the mapping form)
     if (inEnvironment) {
       if (raw === '') return;
-      const offset = line.length - line.trimStart().length + line.trimStart().indexOf(raw, mapping[3].length);
-      const { value, length } = unquote(raw);
-      found.push({
-        name: mapping[3],
-        value,
-        line: index + 1,
-        column: offset + 1,
-        endColumn: offset + length + 1,
-        service: keys[1],
-      });
+      variable(
+        mapping[3],
+        raw,
+        line.length - line.trimStart().length + line.trimStart().indexOf(raw, mapping[3].length),
+      );
       return;
     }
     if (raw === '' || /^[|>]/.test(raw)) path.push({ indent, key: mapping[3] });
