@@ -8,6 +8,7 @@ import { secretAssignment } from '../_shared/secrets/assignment.js';
 import { hasRealValue, parseDotenv, type DotenvEntry } from '../_shared/secrets/dotenv.js';
 import { isSecretName } from '../_shared/secrets/names.js';
 import { isTestPath } from '../_shared/secrets/paths.js';
+import { projectDependencies } from '../_shared/project/files.js';
 import { isHighEntropy, urlPassword } from '../_shared/secrets/values.js';
 
 /** Files meant to be committed: templates without values, and dotenv-vault's encrypted file. */
@@ -52,17 +53,8 @@ const replaceMe = /^(?:please[-_ ]?)?change[-_ ]?(?:this|me|it)(?:[-_ ]?(?:pleas
 const committedEnvFrameworks = ['vite', 'next', 'react-scripts', 'nuxt', '@sveltejs/kit', 'astro'];
 
 function usesCommittedEnvFramework(root: string, path: string): boolean {
-  const manifest = join(root, dirname(path), 'package.json');
-  if (!existsSync(manifest)) return false;
-  try {
-    const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as Record<
-      string,
-      Record<string, string> | undefined
-    >;
-    return committedEnvFrameworks.some((name) => pkg.dependencies?.[name] ?? pkg.devDependencies?.[name]);
-  } catch {
-    return false;
-  }
+  const dependencies = projectDependencies(join(root, dirname(path)));
+  return committedEnvFrameworks.some((name) => dependencies.has(name));
 }
 
 /**

@@ -21,7 +21,8 @@ import {
 } from '../_shared/sql/pieces.js';
 import { looksLikeSql, planParameters, skeleton, type RewrittenPiece } from '../_shared/sql/sql-text.js';
 import { prismaTemplate, sqlTextNode } from './rewrite.js';
-import { projectDependencies, typeormPlaceholders } from '../_shared/sql/project-dialect.js';
+import { projectDependencies } from '../_shared/project/files.js';
+import { typeormPlaceholders } from '../_shared/sql/project-dialect.js';
 import { placementFor, sqlite3Runners, unknownDriverReason, type Sink } from './placement.js';
 import { mayHoldSqlInjection } from './prefilter.js';
 

@@ -67,3 +67,17 @@ export function projectFile(root: string, relativePath: string): string | undefi
     return undefined;
   }
 }
+
+/** The project's package.json dependencies (all kinds), or an empty set. */
+export function projectDependencies(root: string): Set<string> {
+  try {
+    const manifest = JSON.parse(projectFile(root, 'package.json') ?? '{}');
+    return new Set(
+      ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].flatMap((key) =>
+        Object.keys(manifest[key] ?? {}),
+      ),
+    );
+  } catch {
+    return new Set();
+  }
+}

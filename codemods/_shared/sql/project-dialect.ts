@@ -1,19 +1,5 @@
 import { projectFile, projectSources } from '../project/files.js';
 
-/** The project's package.json dependencies (all kinds), or an empty set. */
-export function projectDependencies(root: string): Set<string> {
-  try {
-    const manifest = JSON.parse(projectFile(root, 'package.json') ?? '{}');
-    return new Set(
-      ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].flatMap((key) =>
-        Object.keys(manifest[key] ?? {}),
-      ),
-    );
-  } catch {
-    return new Set();
-  }
-}
-
 const typeormType = /\btype\s*:\s*['"](postgres|cockroachdb|mysql|mariadb|sqlite|better-sqlite3)['"]/g;
 
 /**
