@@ -117,6 +117,17 @@ function fastDigest(call: SgNode, imports: Map<string, string>): string | undefi
 // Handles: hashlib.sha256(password.encode()).hexdigest(), hashlib.new("md5", password.encode()),
 // h = hashlib.md5(); h.update(password.encode())
 function checkDigests(context: PythonContext, imports: Map<string, string>): void {
+  const reportFastHash = (call: SgNode, digest: string) =>
+    context.report(
+      reportOf(
+        context,
+        call,
+        `password hashed with ${digest}, a fast hash without a work factor; ${replacement(context.policy)}`,
+        {
+          unfixableReason: migrationReason,
+        },
+      ),
+    );
   const digestVariables = new Map<string, string>();
   for (const call of context.root.findAll({ rule: { kind: 'call' } })) {
     const digest = fastDigest(call, imports);
@@ -126,16 +137,7 @@ function checkDigests(context: PythonContext, imports: Map<string, string>): voi
         ? argumentAt(call, 1, 'data')
         : argumentAt(call, 0, 'string');
     if (carriesPassword(data)) {
-      context.report(
-        reportOf(
-          context,
-          call,
-          `password hashed with ${digest}, a fast hash without a work factor; ${replacement(context.policy)}`,
-          {
-            unfixableReason: migrationReason,
-          },
-        ),
-      );
+      reportFastHash(call, digest);
       continue;
     }
     const assignment = call.parent();
@@ -147,16 +149,7 @@ function checkDigests(context: PythonContext, imports: Map<string, string>): voi
     if (!callee?.endsWith('.update')) continue;
     const digest = digestVariables.get(callee.slice(0, -'.update'.length));
     if (!digest || !carriesPassword(positionalArguments(call)[0])) continue;
-    context.report(
-      reportOf(
-        context,
-        call,
-        `password hashed with ${digest}, a fast hash without a work factor; ${replacement(context.policy)}`,
-        {
-          unfixableReason: migrationReason,
-        },
-      ),
-    );
+    reportFastHash(call, digest);
   }
 }
 
