@@ -27,7 +27,7 @@ export const config: GeneratorDeclaration = {
       description: 'comma-separated host names this API answers to (others get 400)',
       example: 'localhost,127.0.0.1',
     },
-    ...(context.project && !context.project.scaffolded
+    ...(context.project && moduleFacts(context).ownDatabaseVariable
       ? databaseOf(context.project)
       : context.db === 'postgres'
         ? [
