@@ -87,7 +87,8 @@ const expressRateLimitByMajor: Readonly<Record<number, string>> = { 6: '6.11.2',
 /** Installed majors older than these lack the API the generated code calls. */
 const minimumMajors: Readonly<Partial<Record<PackageName, number>>> = {
   'express-rate-limit': 6,
-  helmet: 7,
+  // 4 to 6 are used with their own option names (module-facts: legacyHelmet).
+  helmet: 4,
   // z.email(), z.url() and the error shapes the templates read are zod 4's.
   zod: 4,
   'fastify-plugin': 4,

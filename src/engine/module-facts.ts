@@ -34,6 +34,11 @@ export interface ModuleFacts {
   /** The express-rate-limit major the generated limiter is written for (the installed one when usable). */
   expressRateLimitMajor: 6 | 7 | 8;
   /**
+   * An installed helmet before 7 (4, 5 or 6), used with its own option names (`hsts`, `xssFilter`); false when
+   * the generated code runs on helmet 7 or later.
+   */
+  legacyHelmet: false | 4 | 5 | 6;
+  /**
    * The proxy trust test comes from proxy-addr (as Express's own): node:net's BlockList is missing from Node
    * before 14.18 and from @types/node before 15, so a project targeting 14 could neither run nor build it.
    */
@@ -136,6 +141,11 @@ function expressRateLimitMajor(
   return 8;
 }
 
+function legacyHelmet(project: ProjectFacts | undefined): ModuleFacts['legacyHelmet'] {
+  const installed = installedMajor(project, 'helmet');
+  return installed === 4 || installed === 5 || installed === 6 ? installed : false;
+}
+
 export function moduleFacts(
   context: Pick<TemplateContext, 'project' | 'redis'> & { policy?: Policy },
 ): ModuleFacts {
@@ -154,6 +164,7 @@ export function moduleFacts(
       (method) => method === 'GET' || method === 'POST' || routeMethods.has(method),
     ),
     expressRateLimitMajor: expressRateLimitMajor(project, context.redis),
+    legacyHelmet: legacyHelmet(project),
     proxyAddrTrust: (project?.nodeMajor ?? 20) < 15,
     ownDatabaseVariable: project !== undefined && project.scaffolded !== true,
     bcryptPackage: project?.installed.bcryptjs !== undefined ? 'bcryptjs' : 'bcrypt',
