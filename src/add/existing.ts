@@ -5,7 +5,9 @@ import { findApp } from '../engine/wiring/find-app.js';
 import { openSource } from '../engine/wiring/wire.js';
 import { projectSourceFiles, toPosix, type ProjectLayout } from './detect.js';
 import { luscaHeaderLine, luscaHeaderUses } from './existing-lusca.js';
+import { lookForOwnLimiter } from './existing-rate-limit.js';
 import type { WiringDeclaration } from './generator-source.js';
+import { importSpecifier } from './wire-plan.js';
 
 /**
  * Look before adding: the security middleware a project already has for a module's concern. In the entry,
@@ -70,7 +72,16 @@ const concerns: Record<string, Concern> = {
 /** What the look found for one requested module. */
 export type ExistingAnswer =
   | { kind: 'refuse'; reason: string }
-  | { kind: 'replace'; place: string; what: string; replace: (text: string) => string };
+  | {
+      kind: 'replace';
+      place: string;
+      what: string;
+      replace: (text: string) => string;
+      /** What the user is told, when not "replaced your `what` (place) with the policy's". */
+      note?: string;
+      /** The replacement wires the module itself (the project's own registration now does its work). */
+      wiredInPlace?: boolean;
+    };
 
 /** `import cors from 'cors'`, `const cors = require('cors')`: the local names bound to a package. */
 function bindingsOf(sourceFile: SourceFile, packageName: string): { name: string; statement: Statement }[] {
@@ -182,6 +193,30 @@ export function lookForExisting(
     const elsewhere = usagesElsewhere(project, concern, packages, generated);
     const sourceFile = openSource(project.entry, entryText.replace(/^\uFEFF/, ''));
     const app = findApp(sourceFile, project.framework);
+    // Handles: const limiter = rateLimit({ windowMs, max }); app.use(limiter) - and nothing else limits requests.
+    const limiterPackages = packages.filter((packageName) => bindingsOf(sourceFile, packageName).length > 0);
+    if (
+      name === 'rate-limit' &&
+      project.framework === 'express' &&
+      !project.nest &&
+      wiring !== undefined &&
+      elsewhere.length === 0 &&
+      limiterPackages.length === 1 &&
+      limiterPackages[0] === 'express-rate-limit'
+    ) {
+      const own = lookForOwnLimiter({
+        project,
+        sourceFile,
+        app,
+        factoryNames: bindingsOf(sourceFile, 'express-rate-limit').map((binding) => binding.name),
+        module: wiring.module,
+        specifier: importSpecifier(project.entry, project.srcDir, wiring.module, project.importSuffix),
+      });
+      if (own) {
+        answers.set(name, own);
+        continue;
+      }
+    }
     const inEntry: string[] = [];
     const registrations: { statement: Statement; binding?: { name: string; statement: Statement } }[] = [];
     for (const packageName of packages) {

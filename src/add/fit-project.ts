@@ -60,6 +60,7 @@ export function fitProject(
     wiringOf('cors')?.statement,
   );
   const replacements = new Map<string, { replace: (text: string) => string; note: string }>();
+  const wiredInPlace = new Set<string>();
   for (const generator of resolved) {
     const wired = wiringSteps(generator, wiringKeyOf(project)).length > 0;
     const failed = refuse.get(generator.name);
@@ -98,8 +99,11 @@ export function fitProject(
     if (found?.kind === 'replace') {
       replacements.set(generator.name, {
         replace: found.replace,
-        note: `${generator.name}: replaced your \`${found.what}\` (${found.place}) with the policy's`,
+        note:
+          found.note ??
+          `${generator.name}: replaced your \`${found.what}\` (${found.place}) with the policy's`,
       });
+      if (found.wiredInPlace) wiredInPlace.add(generator.name);
     }
   }
   // A module needing a refused one cannot work without it.
@@ -132,6 +136,8 @@ export function fitProject(
     selected: resolved.filter((generator) => kept.has(generator.name)),
     refused,
     upgrades,
+    /** Modules whose work the project's own registration now does, reconfigured in place: not wired again. */
+    wiredInPlace,
     // Only a module that is added replaces the project's own registration (not one dropped with what it needs).
     replaceInEntry: (text: string) =>
       [...replacements]

@@ -323,6 +323,7 @@ export async function planChanges(
   );
   const wirable = selected.filter(
     (generator) =>
+      !fitted.wiredInPlace.has(generator.name) &&
       !wiringSteps(generator, wiringKeyOf(project)).some((step) =>
         ['.ts', '.js'].some((extension) =>
           foreign.has(`${srcPrefix(project.srcDir)}${step.module}${extension}`),

@@ -10,7 +10,7 @@ import { placeStartupCall } from './startup-call.js';
 
 /** How the plan wires generated modules into the user's files (imports and calls), computed in memory. */
 
-function importSpecifier(fromFile: string, srcDir: string, module: string, suffix: string): string {
+export function importSpecifier(fromFile: string, srcDir: string, module: string, suffix: string): string {
   const target = `${toPosix(join(srcDir, module))}${suffix}`;
   const path = toPosix(relative(dirname(fromFile), target));
   return path.startsWith('.') ? path : `./${path}`;

@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { writeChanges } from '../../src/add/apply.js';
 import { planModules, type AddPlan } from '../../src/add/index.js';
@@ -69,5 +70,103 @@ describe('secure add headers over an installed helmet 4', () => {
         reason: expect.stringMatching(/helmet 3\.23\.3 is installed/),
       }),
     ]);
+  });
+});
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'rate-limit-in-place');
+const fixture = (name: string) => readFileSync(join(fixtures, name), 'utf8');
+
+describe("secure add rate-limit over the app's own express-rate-limit", () => {
+  for (const situation of ['app-wide-and-per-route', 'per-route-only', 'inline-one-line']) {
+    it(`${situation}: the entry as the fixture's output, and a second run changes nothing`, async () => {
+      const root = project({
+        'package.json': expressJs({ 'express-rate-limit': '^8.1.0' }),
+        'app.js': fixture(`${situation}.input.js`),
+      });
+      const plan = await planModules(root, ['rate-limit'], { yes: true });
+      expect(plan.refused).toEqual([]);
+      expect(changed(plan, 'app.js')).toBe(fixture(`${situation}.output.js`));
+      await secondRunChangesNothing(root, plan, ['rate-limit']);
+    });
+  }
+});
+
+describe('secure add rate-limit refuses the limiters it cannot rewrite safely, and writes nothing for them', () => {
+  const refusals: [string, string, RegExp][] = [
+    [
+      'its own 429 handler',
+      `app.use(rateLimit({ windowMs: 60000, limit: 50, handler: (req, res) => res.status(429).end() }));`,
+      /`rateLimit\(\.\.\.\)` \(app\.js:5\) limits every request, and it answers with its own `handler`/,
+    ],
+    [
+      'options made elsewhere',
+      `const options = { windowMs: 60000, limit: 50 };\napp.use(rateLimit(options));`,
+      /app\.js:6\) limits every request, and its options are not written out where it is made/,
+    ],
+    [
+      'options spread from elsewhere',
+      `const base = { windowMs: 60000 };\napp.use(rateLimit({ ...base, limit: 50 }));`,
+      /its options spread `base`/,
+    ],
+    [
+      'two app-wide limiters',
+      `const slow = rateLimit({ windowMs: 60000, limit: 500 });\napp.use(slow);\napp.use(rateLimit({ windowMs: 1000, limit: 20 }));`,
+      /limits every request twice already \(`slow` \(app\.js:5\), `rateLimit\(\.\.\.\)` \(app\.js:7\)\)/,
+    ],
+  ];
+  for (const [situation, registration, reason] of refusals)
+    it(situation, async () => {
+      const entry = `const express = require('express');\nconst { rateLimit } = require('express-rate-limit');\n\nconst app = express();\n${registration}\napp.get('/items', (req, res) => res.json([]));\nmodule.exports = app;\n`;
+      const root = project({
+        'package.json': expressJs({ 'express-rate-limit': '^7.4.0' }),
+        'app.js': entry,
+      });
+      const plan = await planModules(root, ['rate-limit'], { yes: true });
+      expect(plan.refused).toEqual([
+        expect.objectContaining({ generator: 'rate-limit', reason: expect.stringMatching(reason) }),
+      ]);
+      expect(plan.changes.map((change) => change.path)).not.toContain('security/rate-limit.js');
+      expect(changed(plan, 'app.js') ?? entry).not.toMatch(/policyRateLimit|rateLimiter/);
+    });
+
+  it('leaves a limiter from rate-limiter-flexible beside it to the generic refusal', async () => {
+    const entry = `const express = require('express');\nconst { rateLimit } = require('express-rate-limit');\nconst { RateLimiterMemory } = require('rate-limiter-flexible');\n\nconst app = express();\napp.use(rateLimit({ windowMs: 60000, limit: 50 }));\nmodule.exports = { app, RateLimiterMemory };\n`;
+    const root = project({
+      'package.json': expressJs({ 'express-rate-limit': '^7.4.0', 'rate-limiter-flexible': '^5.0.0' }),
+      'app.js': entry,
+    });
+    const plan = await planModules(root, ['rate-limit'], { yes: true });
+    expect(plan.refused).toEqual([
+      expect.objectContaining({ reason: expect.stringContaining('rate-limiter-flexible in app.js:3') }),
+    ]);
+  });
+});
+
+describe('what secure add says about the limiters it met', () => {
+  it('names the limiter reconfigured in place, and on a second run that it already takes the policy', async () => {
+    const root = project({
+      'package.json': expressJs({ 'express-rate-limit': '^8.1.0' }),
+      'app.js': fixture('app-wide-and-per-route.input.js'),
+    });
+    const plan = await planModules(root, ['rate-limit'], { yes: true });
+    expect(plan.notes).toContain(
+      "rate-limit: your limiter `limiter` (app.js:12) now takes the policy's window, limit and 429 answer (`...policyRateLimit` from security/rate-limit); its other options and your per-route limiters are kept; `RATE_LIMIT_GLOBAL`, read only by its old limit, removed",
+    );
+    writeChanges(root, plan.changes);
+    const again = await planModules(root, ['rate-limit'], { yes: true });
+    expect(again.notes.join('\n')).toMatch(
+      /your limiter `limiter` \(app\.js:\d+\) already takes the policy's/,
+    );
+  });
+
+  it('names the per-route limiters it kept beside the policy limit it added', async () => {
+    const root = project({
+      'package.json': expressJs({ 'express-rate-limit': '^8.1.0' }),
+      'app.js': fixture('per-route-only.input.js'),
+    });
+    const plan = await planModules(root, ['rate-limit'], { yes: true });
+    expect(plan.notes).toContain(
+      "rate-limit: kept your limiters on single routes (`loginLimiter` (app.js:4)) and added the policy's limit for every request",
+    );
   });
 });
