@@ -77,15 +77,30 @@ const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'rate
 const fixture = (name: string) => readFileSync(join(fixtures, name), 'utf8');
 
 describe("secure add rate-limit over the app's own express-rate-limit", () => {
-  for (const situation of ['app-wide-and-per-route', 'per-route-only', 'inline-one-line']) {
+  const commonJs = { 'package.json': expressJs({ 'express-rate-limit': '^8.1.0' }) };
+  // An ES module in TypeScript, on express-rate-limit 6 (`max`, and a message of its own).
+  const typescriptEsm = {
+    'package.json': JSON.stringify({
+      type: 'module',
+      dependencies: { express: '^4.21.2', 'express-rate-limit': '^6.11.2' },
+      devDependencies: { typescript: '^5.6.2' },
+    }),
+    'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'nodenext', strict: true } }),
+  };
+  const situations: [string, string, Record<string, string>][] = [
+    ['app-wide-and-per-route', 'app.js', commonJs],
+    ['per-route-only', 'app.js', commonJs],
+    ['inline-one-line', 'app.js', commonJs],
+    ['crlf-double-quotes', 'app.js', commonJs],
+    ['inline-message-esm-ts', 'src/app.ts', typescriptEsm],
+  ];
+  for (const [situation, entry, files] of situations) {
     it(`${situation}: the entry as the fixture's output, and a second run changes nothing`, async () => {
-      const root = project({
-        'package.json': expressJs({ 'express-rate-limit': '^8.1.0' }),
-        'app.js': fixture(`${situation}.input.js`),
-      });
+      const extension = entry.slice(entry.lastIndexOf('.'));
+      const root = project({ ...files, [entry]: fixture(`${situation}.input${extension}`) });
       const plan = await planModules(root, ['rate-limit'], { yes: true });
       expect(plan.refused).toEqual([]);
-      expect(changed(plan, 'app.js')).toBe(fixture(`${situation}.output.js`));
+      expect(changed(plan, entry)).toBe(fixture(`${situation}.output${extension}`));
       await secondRunChangesNothing(root, plan, ['rate-limit']);
     });
   }
