@@ -73,7 +73,7 @@ describe('secure add headers over an installed helmet 4', () => {
   });
 });
 
-const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'rate-limit-in-place');
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'rate-limit-in-place');
 const fixture = (name: string) => readFileSync(join(fixtures, name), 'utf8');
 
 describe("secure add rate-limit over the app's own express-rate-limit", () => {
