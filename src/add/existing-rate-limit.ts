@@ -33,6 +33,8 @@ interface Limiter {
   /** `const loginLimiter = rateLimit(...)`: the name its routes use; undefined for `app.use(rateLimit(...))`. */
   name?: string;
   appWide: boolean;
+  /** The `app.use(...)` statement that puts it on every request. */
+  use?: Node;
 }
 
 /** `app.use(x)` alone in a statement of the app's own block: every request after it goes through x. */
@@ -72,10 +74,29 @@ function limitersOf(sourceFile: SourceFile, factoryNames: readonly string[], app
       const references = sourceFile
         .getDescendantsOfKind(SyntaxKind.Identifier)
         .filter((id) => id.getText() === name && id !== declaration.getNameNode());
-      return { call, name, appWide: references.some((id) => isAppWideUse(id, app)) };
+      const use = references.find((id) => isAppWideUse(id, app));
+      return { call, name, appWide: use !== undefined, use: use?.getParent()?.getParent() };
     }
-    return { call, appWide: isAppWideUse(call, app) };
+    const appWide = isAppWideUse(call, app);
+    return { call, appWide, use: appWide ? call.getParent()?.getParent() : undefined };
   });
+}
+
+const routeMethods = new Set(['get', 'post', 'put', 'patch', 'delete', 'all', 'route']);
+
+/** `app.get('/x', ...)` or `app.use('/api', router)` above `use`: routes the app-wide limiter never sees. */
+function routeAbove(app: Instance, use: Node): Node | undefined {
+  for (const statement of app.container.getStatements()) {
+    if (statement === use) return undefined;
+    const call = Node.isExpressionStatement(statement) ? statement.getExpression() : undefined;
+    if (!call || !Node.isCallExpression(call)) continue;
+    const callee = call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee) || callee.getExpression().getText() !== app.name) continue;
+    const [first] = call.getArguments();
+    const mountsPath = callee.getName() === 'use' && first !== undefined && Node.isStringLiteral(first);
+    if (routeMethods.has(callee.getName()) || mountsPath) return statement;
+  }
+  return undefined;
 }
 
 /** Why the options cannot be rewritten safely, or undefined when they can. */
@@ -256,6 +277,12 @@ export function lookForOwnLimiter(context: OwnLimiterContext): ExistingAnswer | 
       reason: `the app limits every request twice already (${appWide.map(describe).join(', ')}): keep yours, or leave one \`${app.name}.use(...)\` limiter and run again to give it the policy's window and limit`,
     };
   const [limiter] = appWide;
+  const route = limiter.use && routeAbove(app, limiter.use);
+  if (route)
+    return {
+      kind: 'refuse',
+      reason: `your limiter ${describe(limiter)} is put on every request after the routes at ${entry}:${lineOf(route)}, which it never limits: move its \`${app.name}.use(...)\` above them and run again, or keep yours`,
+    };
   const unsafe = unsafeOptions(limiter.call);
   if (unsafe)
     return {

@@ -128,6 +128,11 @@ describe('secure add rate-limit refuses the limiters it cannot rewrite safely, a
       `const slow = rateLimit({ windowMs: 60000, limit: 500 });\napp.use(slow);\napp.use(rateLimit({ windowMs: 1000, limit: 20 }));`,
       /limits every request twice already \(`slow` \(app\.js:5\), `rateLimit\(\.\.\.\)` \(app\.js:7\)\)/,
     ],
+    [
+      'a limiter put on the app after routes it never sees',
+      `app.get('/early', (req, res) => res.json([]));\napp.use(rateLimit({ windowMs: 60000, limit: 50 }));`,
+      /is put on every request after the routes at app\.js:5, which it never limits: move its `app\.use\(\.\.\.\)` above them/,
+    ],
   ];
   for (const [situation, registration, reason] of refusals)
     it(situation, async () => {
