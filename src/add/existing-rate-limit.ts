@@ -16,7 +16,7 @@ import type { ExistingAnswer } from './existing.js';
  * An Express app's own express-rate-limit, met by the rate-limit module. The limiter it registers app-wide
  * takes the policy's window, limit and 429 answer in place (`rateLimit({ ...policyRateLimit, ...its store, key
  * and headers })`), so every route has one policy limit and the project's other options stay; limiters it
- * puts on single routes (a stricter login limit) are kept as they are. With no app-wide limiter, the policy's
+ * puts on some routes only (a stricter login limit) are kept as they are. With no app-wide limiter, the policy's
  * is added app-wide beside them. A shape that cannot be rewritten safely is refused with the place.
  */
 
@@ -258,6 +258,7 @@ export function lookForOwnLimiter(context: OwnLimiterContext): ExistingAnswer | 
   if (!app || factoryNames.length === 0) return undefined;
   const entry = project.entry;
   const limiters = limitersOf(sourceFile, factoryNames, app);
+  if (limiters.length === 0) return undefined;
   const describe = (limiter: Limiter) =>
     `\`${limiter.name ?? 'rateLimit(...)'}\` (${entry}:${lineOf(limiter.call)})`;
   const appWide = limiters.filter((limiter) => limiter.appWide);
@@ -265,10 +266,10 @@ export function lookForOwnLimiter(context: OwnLimiterContext): ExistingAnswer | 
     const kept = limiters.map(describe).join(', ');
     return {
       kind: 'replace',
-      place: `${entry}:${limiters[0] ? lineOf(limiters[0].call) : 1}`,
+      place: `${entry}:${lineOf(limiters[0].call)}`,
       what: kept,
       replace: (text) => text,
-      note: `rate-limit: kept your limiters on single routes (${kept}) and added the policy's limit for every request`,
+      note: `rate-limit: kept your limiters on some routes (${kept}) and added the policy's limit for every request`,
     };
   }
   if (appWide.length > 1)

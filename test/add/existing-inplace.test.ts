@@ -186,7 +186,7 @@ describe('what secure add says about the limiters it met', () => {
     });
     const plan = await planModules(root, ['rate-limit'], { yes: true });
     expect(plan.notes).toContain(
-      "rate-limit: kept your limiters on single routes (`loginLimiter` (app.js:4)) and added the policy's limit for every request",
+      "rate-limit: kept your limiters on some routes (`loginLimiter` (app.js:4)) and added the policy's limit for every request",
     );
   });
 });
