@@ -51,8 +51,9 @@ export interface CheckOptions {
   /** `--ignore-pattern`: gitignore-syntax patterns (relative to cwd) never checked, like .secureignore lines. */
   ignorePatterns?: readonly string[];
   /**
-   * Report (and let fix repair) findings in test code too, marked `testFile`; by default they are only
-   * counted in `testFindings`, like Semgrep and ESLint users expect.
+   * Check (and let fix repair) test code too, its findings marked `testFile`. By default a file that is test
+   * code by its path or its project's test config is not read at all, only counted in `testFilesSkipped`
+   * (its findings would be hidden anyway); one named on the command line is checked all the same.
    */
   includeTests?: boolean;
   /**
@@ -93,8 +94,8 @@ export interface CheckResult {
   rulesRun: Map<string, number>;
   suppressed: number;
   baselined: number;
-  /** Findings in test code left out of `findings` (0 with includeTests, where they are marked instead). */
-  testFindings: number;
+  /** Test files not read because includeTests is off (0 with it, where their findings are marked instead). */
+  testFilesSkipped: number;
   parseErrors: { file: string; line: number; column: number; message: string }[];
   ruleErrors: { file: string; message: string }[];
   unreadable: { file: string; message: string }[];
@@ -200,6 +201,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const trackedHere = () => (tracked ??= gitRoot ? trackedFiles(gitRoot) : []);
   // Each file goes to the pool as the walk finds it: the workers read while the main thread walks.
   let discovery: Discovery;
+  let testFilesSkipped = 0;
   try {
     discovery = discoverFiles({
       cwd,
@@ -211,9 +213,15 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
         if (changed && !changed.has(file.path)) return;
         const root = resolver.rootOf(file.path);
         const project = resolver.info(root);
+        const relativePath = toPosix(relative(root, file.path));
+        // Their findings would only be hidden: not reading test code at all is most of a run's parsing.
+        if (!options.includeTests && !file.explicit && isTestFile(relativePath, project)) {
+          testFilesSkipped++;
+          return;
+        }
         const item: WorkItem = {
           path: file.path,
-          relativePath: toPosix(relative(root, file.path)),
+          relativePath,
           kind: file.kind,
           root,
           hash: false,
@@ -254,7 +262,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     rulesRun: new Map([...selected.ids].map((id) => [id, 0])),
     suppressed: 0,
     baselined: 0,
-    testFindings: 0,
+    testFilesSkipped,
     parseErrors: [],
     ruleErrors: [],
     unreadable: [],
@@ -264,13 +272,17 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     ...(gitRoot ? { gitRoot } : {}),
   };
 
-  // Test code's findings are marked, then shown only when asked for: fix never sees the hidden ones.
-  const apartFromTests = (findings: Finding[], relativePath: string, project: ProjectInfo): Finding[] => {
+  // Test code's findings are marked. Without includeTests only a test file named on the command line was
+  // read; a project rule's finding in test code is dropped (the rule skips test paths itself).
+  const named = new Set(requested);
+  const apartFromTests = (
+    findings: Finding[],
+    path: string,
+    relativePath: string,
+    project: ProjectInfo,
+  ): Finding[] => {
     if (findings.length === 0 || !isTestFile(relativePath, project)) return findings;
-    if (!options.includeTests) {
-      result.testFindings += findings.length;
-      return [];
-    }
+    if (!options.includeTests && !named.has(path)) return [];
     return findings.map((finding) => ({ ...finding, testFile: true }));
   };
   const keepFinding = (() => {
@@ -338,7 +350,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     result.suppressed += analysis.suppressed;
     if (analysis.ruleError) result.ruleErrors.push({ file: item.path, message: analysis.ruleError });
     const findings = keepFinding(
-      apartFromTests(analysis.findings, item.relativePath, projects.get(item.root)!),
+      apartFromTests(analysis.findings, item.path, item.relativePath, projects.get(item.root)!),
     );
     if (findings.length > 0) result.analyzed.set(item.path, { item, analysis: { ...analysis, findings } });
     record(index, { path: item.path, findings, analysis });
@@ -364,10 +376,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     gitRoot,
     trackedHere,
     result,
+    Boolean(options.includeTests),
     (findings, project) =>
       keepFinding(
         findings.flatMap((finding) =>
-          apartFromTests([finding], toPosix(relative(project.root, finding.file)), project),
+          apartFromTests([finding], finding.file, toPosix(relative(project.root, finding.file)), project),
         ),
       ),
   );
@@ -381,6 +394,7 @@ async function runProjectRules(
   gitRoot: string | undefined,
   listTracked: () => readonly string[],
   result: CheckResult,
+  includeTests: boolean,
   keepFinding: (findings: Finding[], project: ProjectInfo) => Finding[],
 ): Promise<void> {
   if (rules.length === 0) return;
@@ -390,6 +404,8 @@ async function runProjectRules(
   for (const project of projects.values()) {
     // Project rules speak about a whole project: they run when the check covers its root.
     if (!requested.some((path) => isWithin(path, project.root))) continue;
+    // A fixture app under test/ is test code as a whole: its files were not read, nor is the project judged.
+    if (project.testProject && !includeTests) continue;
     const trackedHere = tracked.get(project.root) ?? [];
     for (const rule of rules) {
       const reports: ProjectReport[] = [];
