@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { SecureError } from '../errors.js';
 import { checkLimits } from '../policy/check-limits.js';
 import { trackedFiles } from './git.js';
+import type { WorkTreeView } from './work-tree.js';
 import { treeLanguageOfPath, type TreeLanguageId } from './languages/index.js';
 import { isSourceFile } from './parse.js';
 
@@ -256,6 +257,25 @@ function inheritedExcludes(dir: string, options: DiscoverOptions): ExcludeLayer[
   return layers;
 }
 
+/**
+ * Whether an ignore line of the repository hides `dir` or a folder above it: its walk then drops those
+ * lines (`requested` above), which git's own listing cannot do. Outside the repository, always.
+ */
+function hiddenByIgnoreFiles(dir: string, gitRoot: string | undefined): boolean {
+  if (!gitRoot) return true;
+  const below = relative(gitRoot, dir);
+  if (below === '') return false;
+  if (below.startsWith('..') || isAbsolute(below)) return true;
+  // From the root down: as long as no folder above is hidden, its layers are whole (nothing dropped).
+  let folder = gitRoot;
+  for (const name of below.split(sep)) {
+    const next = join(folder, name);
+    if (isIgnored(inheritedLayers(folder, gitRoot), next, true)) return true;
+    folder = next;
+  }
+  return false;
+}
+
 export interface DiscoverOptions {
   cwd: string;
   /** Files or folders, relative to cwd; `.` when empty. */
@@ -265,6 +285,12 @@ export interface DiscoverOptions {
   ignorePatterns?: readonly string[];
   /** The files git tracks under `gitRoot` (relative, with `/`), when the caller has them or will need them too. */
   trackedFiles?(): readonly string[];
+  /**
+   * What git shows under `gitRoot` (work-tree.ts): in a folder holding a file git shows, git's answer
+   * replaces matching each path against the .gitignore files; elsewhere (nested repositories, ignored
+   * folders a user named) the ignore files decide as without it.
+   */
+  workTree?(): WorkTreeView | undefined;
   /** Told each file as it is found, in the order of `files`: analysis can start while the walk goes on. */
   onFile?(file: DiscoveredFile): void;
 }
@@ -329,10 +355,21 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
     options.onFile?.(file);
   };
   const tracked = trackedLookup(options.gitRoot, options.trackedFiles ?? trackedFiles);
-  const ignoredFolder = (path: string, layers: IgnoreLayer[]) =>
-    isIgnored(layers, path, true) && !tracked.folder(path);
-  const ignoredFile = (path: string, layers: IgnoreLayer[]) =>
-    isIgnored(layers, path, false) && !tracked.file(path);
+  // Git shows every file it tracks: where it shows none, nothing is tracked (no `git ls-files` needed).
+  const ignoredFolder = (path: string, layers: IgnoreLayer[], git: WorkTreeView | undefined) =>
+    !git?.folders.has(path) && isIgnored(layers, path, true) && (git !== undefined || !tracked.folder(path));
+  // Git lists every regular file and symbolic link it does not ignore: one it leaves out of a folder it
+  // shows files of is ignored.
+  const ignoredFile = (
+    path: string,
+    dir: string,
+    entry: Dirent,
+    layers: IgnoreLayer[],
+    git?: WorkTreeView,
+  ) =>
+    git?.folders.has(dir) && (entry.isFile() || entry.isSymbolicLink())
+      ? !git.files.has(path)
+      : isIgnored(layers, path, false) && !(git ? git.files.has(path) : tracked.file(path));
   const skip = (entry: SkippedEntry) => {
     if (seen.has(entry.path)) return;
     seen.add(entry.path);
@@ -347,6 +384,7 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
     layers: IgnoreLayer[],
     excludeLayers: ExcludeLayer[],
     requested: boolean,
+    git: WorkTreeView | undefined,
   ): void => {
     let entries: Dirent[];
     try {
@@ -380,8 +418,8 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
         else if (dependencyDirectories.has(entry.name)) skip({ path, reason: 'dependencies', folder: true });
         else if (packageRoot && buildOutputDirectories.has(entry.name))
           skip({ path, reason: 'build-output', folder: true });
-        else if (ignoredFolder(path, active)) skip({ path, reason: 'ignored', folder: true });
-        else walkDirectory(path, active, excludes, false);
+        else if (ignoredFolder(path, active, git)) skip({ path, reason: 'ignored', folder: true });
+        else walkDirectory(path, active, excludes, false, git);
         continue;
       }
       const kind = fileKind(path);
@@ -390,7 +428,7 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
       if (!kind && !generatedName) continue;
       const excluded = excludedBy(path, excludes, false);
       if (excluded) skip({ path, reason: 'ignored', detail: excluded });
-      else if (ignoredFile(path, active)) skip({ path, reason: 'ignored' });
+      else if (ignoredFile(path, dir, entry, active, git)) skip({ path, reason: 'ignored' });
       else if (entry.isSymbolicLink())
         skip({ path, reason: 'ignored', detail: 'symbolic link (not followed; check its target)' });
       else if (!entry.isFile()) skip({ path, reason: 'unreadable', detail: 'not a regular file' });
@@ -410,7 +448,13 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
       });
     }
     if (stats.isDirectory())
-      walkDirectory(path, inheritedLayers(path, options.gitRoot), inheritedExcludes(path, options), true);
+      walkDirectory(
+        path,
+        inheritedLayers(path, options.gitRoot),
+        inheritedExcludes(path, options),
+        true,
+        hiddenByIgnoreFiles(path, options.gitRoot) ? undefined : options.workTree?.(),
+      );
     else if (!stats.isFile()) skip({ path, reason: 'unreadable', detail: 'not a regular file' });
     else {
       const kind = explicitKind(path);

@@ -16,6 +16,7 @@ import {
 import type { WorkItem, WorkResult } from './process-file.js';
 import { ProjectResolver } from './project.js';
 import { isTestFile } from './test-files.js';
+import { workTreeListing, workTreeView, type WorkTreeListing, type WorkTreeView } from './work-tree.js';
 import {
   textRulesOf,
   type Finding,
@@ -196,9 +197,21 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     ...workerParseThreshold(options.env ?? process.env),
   });
   const items = pool.items;
-  // One `git ls-files` per run, shared by discovery's ignore checks and the project rules.
+  // One `git ls-files` per run, shared by discovery (what git ignores) and the project rules (what it tracks).
+  let listing: WorkTreeListing | undefined;
+  let listed = false;
+  const listWorkTree = () => {
+    if (!listed) listing = gitRoot ? workTreeListing(gitRoot) : undefined;
+    listed = true;
+    return listing;
+  };
   let tracked: readonly string[] | undefined;
-  const trackedHere = () => (tracked ??= gitRoot ? trackedFiles(gitRoot) : []);
+  const trackedHere = () => (tracked ??= gitRoot ? (listWorkTree()?.tracked ?? trackedFiles(gitRoot)) : []);
+  let view: WorkTreeView | undefined;
+  const workTree = () => {
+    const visible = listWorkTree()?.visible;
+    return visible && (view ??= workTreeView(gitRoot!, visible));
+  };
   // Each file goes to the pool as the walk finds it: the workers read while the main thread walks.
   let discovery: Discovery;
   let testFilesSkipped = 0;
@@ -209,6 +222,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       gitRoot,
       ignorePatterns: options.ignorePatterns,
       trackedFiles: trackedHere,
+      workTree,
       onFile: (file) => {
         if (changed && !changed.has(file.path)) return;
         const root = resolver.rootOf(file.path);
