@@ -393,7 +393,9 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
       skip({ path: dir, reason: 'unreadable', folder: true, detail: errorCode(error) });
       return;
     }
-    const has = (name: string) => entries.some((entry) => entry.name === name && entry.isFile());
+    const fileNames = new Set<string>();
+    for (const entry of entries) if (entry.isFile()) fileNames.add(entry.name);
+    const has = (name: string) => fileNames.has(name);
     if (!requested && has('pyvenv.cfg')) {
       skip({ path: dir, reason: 'python-venv', folder: true });
       return;
@@ -409,8 +411,10 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
     // A Python project's root too: `build/lib/` is setuptools' copy of the package.
     const packageRoot = has('package.json') || has('pyproject.toml') || has('setup.py');
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const prefix = dir.endsWith(sep) ? dir : dir + sep;
     for (const entry of entries) {
-      const path = join(dir, entry.name);
+      // `dir` is absolute and normalized: concatenation is what join would return, at a fraction of its cost.
+      const path = prefix + entry.name;
       if (entry.isDirectory()) {
         if (metadataDirectories.has(entry.name)) continue;
         const excluded = excludedBy(path, excludes, true);
