@@ -112,6 +112,19 @@ function benchCorpus(corpus) {
       twoRules,
     ),
   );
+  // Test files are not read by default: this row shows what reading them costs, for an honest comparison
+  // with ast-grep, which reads every file.
+  results.push(
+    withAccuracy(
+      secureCheck({
+        id: 'secure-2-rules-tests',
+        name: `secure check (${twoRules.length} rules, --include-tests)`,
+        rules: twoRules,
+        flags: ['--include-tests'],
+      }),
+      twoRules,
+    ),
+  );
   results.push(
     withAccuracy(
       secureCheck({ id: 'secure-all-rules', name: `secure check (all ${secureRules.length} rules)` }),

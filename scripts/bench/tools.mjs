@@ -104,7 +104,7 @@ export function availableSecureRules(execute) {
 }
 
 /** `cacheDir`: the content-hash cache lives in node_modules/.cache by default; a corpus has none. */
-export function secureCheck({ id, name, rules, paths = ['.'], cacheDir, cwd }) {
+export function secureCheck({ id, name, rules, paths = ['.'], cacheDir, cwd, flags = [] }) {
   const ruleArgs = rules ? rules.flatMap((rule) => ['--rule', rule]) : [];
   return {
     id,
@@ -120,6 +120,7 @@ export function secureCheck({ id, name, rules, paths = ['.'], cacheDir, cwd }) {
       '--allow-skipped',
       ...(cacheDir ? [] : ['--no-cache']),
       ...ruleArgs,
+      ...flags,
       ...paths,
     ],
     env: cacheDir ? { SECURE_CACHE_DIR: cacheDir } : {},

@@ -3,7 +3,7 @@
  * `node scripts/try-real/test-findings.mjs [names...]`: how findings in test code are kept apart on real apps
  * (projects-fix.json, pinned commits, exported into a temp folder and committed to a throw-away repository).
  * For each project: `secure check` with and without --include-tests (findings in production and test code,
- * fixable, hidden), and `secure fix --dry-run` (files and hunks, and whether any hunk touches test code).
+ * fixable, test files not checked), and `secure fix --dry-run` (files and hunks, and whether any hunk touches test code).
  * SECURE_BIN compares another build (a checkout of an earlier commit) on the same projects. Not in CI; needs
  * `npm run build` and the mirrors fetched.
  */
@@ -46,7 +46,11 @@ function checkCounts(dir, includeTests) {
     production: findings.length - inTests.length,
     tests: inTests.length,
     fixable: summary.fixable,
-    hidden: summary.testFindings ?? 0,
+    // Test files are not read without --include-tests; a build from before that counted their findings.
+    notChecked:
+      summary.testFilesSkipped !== undefined
+        ? `${summary.testFilesSkipped} test files not checked`
+        : `${summary.testFindings ?? 0} test findings hidden`,
     testRules: [...new Set(inTests.map((finding) => finding.rule))].sort().join(' '),
   };
 }
@@ -78,7 +82,7 @@ for (const project of projects) {
   const all = secure(dir, ['check', '--help']).includes('--include-tests') ? checkCounts(dir, true) : shown;
   const fix = dryRunCounts(dir);
   console.log(
-    `${project.name}: check ${shown.production} production + ${shown.tests} test findings shown, ${shown.fixable} fixable, ${shown.hidden} hidden; ` +
+    `${project.name}: check ${shown.production} production + ${shown.tests} test findings shown, ${shown.fixable} fixable, ${shown.notChecked}; ` +
       `--include-tests ${all.production} + ${all.tests} (${all.testRules || 'none'}); ` +
       `fix --dry-run ${fix.files} files, ${fix.hunks} hunks, ${fix.testFiles} test files: ${fix.summary}`,
   );

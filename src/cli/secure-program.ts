@@ -79,7 +79,7 @@ export function secureProgram(output: Output, cwd: string = process.cwd()): Comm
         severities,
       ),
     )
-    .option('--include-tests', 'also report findings in test files, marked as such (hidden by default)')
+    .option('--include-tests', 'also check test files, their findings marked as such (not read by default)')
     .option('--color', 'colour the report even when it does not go to a terminal')
     .option('--no-color', 'never colour the report')
     .option('-c, --config <file>', "use this secure.config.json as every project's policy instead of its own")

@@ -1,9 +1,21 @@
-import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import { readdirSync, statSync, type Dirent } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { SecureError } from '../errors.js';
 import { checkLimits } from '../policy/check-limits.js';
 import { trackedFiles } from './git.js';
+import {
+  hiddenByIgnoreFiles,
+  inheritedExcludes,
+  inheritedLayers,
+  isIgnored,
+  matchingLayer,
+  readIgnoreFile,
+  secureIgnoreFile,
+  trackedLookup,
+  type ExcludeLayer,
+  type IgnoreLayer,
+} from './ignore-layers.js';
+import type { WorkTreeView } from './work-tree.js';
 import { treeLanguageOfPath, type TreeLanguageId } from './languages/index.js';
 import { isSourceFile } from './parse.js';
 
@@ -150,112 +162,6 @@ function explicitKind(path: string): FileKind | undefined {
   return isSourceFile(name) ? 'source' : treeLanguageOfPath(name)?.id;
 }
 
-interface IgnoreLayer {
-  base: string;
-  matcher: Ignore;
-}
-
-/** The user's own exclusions for secure: unlike .gitignore, they hide tracked files too. */
-interface ExcludeLayer extends IgnoreLayer {
-  /** Where the pattern came from, for --verbose: `.secureignore` or `--ignore-pattern`. */
-  source: string;
-}
-
-export const secureIgnoreFile = '.secureignore';
-
-/** True when this one ignore-file line hides `folder` (relative to the line's file, with `/`) or a parent of it. */
-function hidesFolder(line: string, folder: string): boolean {
-  const pattern = line.trim();
-  if (pattern === '' || pattern.startsWith('#') || pattern.startsWith('!')) return false;
-  return ignore({ allowRelativePaths: true }).add(line).ignores(`${folder}/`);
-}
-
-/**
- * An ignore file's matcher. With `requested` (a folder below the file's own folder that the user asked
- * for), the lines that hide that folder are dropped: the user's request beats an enclosing repository's
- * ignore rules, while its other lines (`*.log`, `generated/`) still apply inside the folder.
- */
-function readIgnoreFile(path: string, requested?: string): Ignore | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-  if (requested) {
-    const lines = text.split(/\r?\n/);
-    const kept = lines.filter((line) => !hidesFolder(line, requested));
-    if (kept.length !== lines.length) text = kept.join('\n');
-  }
-  return ignore({ allowRelativePaths: true }).add(text);
-}
-
-function toSlashes(path: string): string {
-  return sep === '/' ? path : path.split(sep).join('/');
-}
-
-function matchingLayer<Layer extends IgnoreLayer>(
-  layers: readonly Layer[],
-  path: string,
-  isDirectory: boolean,
-): Layer | undefined {
-  for (const layer of layers) {
-    // Every walked path lies under the layer's folder: slicing is enough (and much cheaper than relative()).
-    const prefix = layer.base.endsWith(sep) ? layer.base : layer.base + sep;
-    if (!path.startsWith(prefix) || path.length <= prefix.length) continue;
-    const rel = toSlashes(path.slice(prefix.length));
-    if (layer.matcher.ignores(isDirectory ? `${rel}/` : rel)) return layer;
-  }
-  return undefined;
-}
-
-function isIgnored(layers: readonly IgnoreLayer[], path: string, isDirectory: boolean): boolean {
-  return matchingLayer(layers, path, isDirectory) !== undefined;
-}
-
-/**
- * The ignore files named `name` (.gitignore, and for it .git/info/exclude) that apply above `dir`, up to
- * the repository root.
- */
-function inheritedLayers(dir: string, gitRoot: string | undefined, name = '.gitignore'): IgnoreLayer[] {
-  if (!gitRoot) {
-    const own = readIgnoreFile(join(dir, name));
-    return own ? [{ base: dir, matcher: own }] : [];
-  }
-  const below = (base: string) => (base === dir ? undefined : toSlashes(relative(base, dir)));
-  const layers: IgnoreLayer[] = [];
-  const exclude =
-    name === '.gitignore'
-      ? readIgnoreFile(join(gitRoot, '.git', 'info', 'exclude'), below(gitRoot))
-      : undefined;
-  if (exclude) layers.push({ base: gitRoot, matcher: exclude });
-  const chain: string[] = [];
-  for (let current = dir; ; current = resolve(current, '..')) {
-    chain.unshift(current);
-    if (current === gitRoot || current === resolve(current, '..')) break;
-  }
-  for (const folder of chain) {
-    const matcher = readIgnoreFile(join(folder, name), below(folder));
-    if (matcher) layers.push({ base: folder, matcher });
-  }
-  return layers;
-}
-
-/** The .secureignore files above `dir` and the --ignore-pattern lines (relative to cwd). */
-function inheritedExcludes(dir: string, options: DiscoverOptions): ExcludeLayer[] {
-  const layers: ExcludeLayer[] = inheritedLayers(dir, options.gitRoot, secureIgnoreFile).map((layer) => ({
-    ...layer,
-    source: secureIgnoreFile,
-  }));
-  if (options.ignorePatterns?.length)
-    layers.push({
-      base: options.cwd,
-      matcher: ignore({ allowRelativePaths: true }).add(options.ignorePatterns),
-      source: '--ignore-pattern',
-    });
-  return layers;
-}
-
 export interface DiscoverOptions {
   cwd: string;
   /** Files or folders, relative to cwd; `.` when empty. */
@@ -265,39 +171,14 @@ export interface DiscoverOptions {
   ignorePatterns?: readonly string[];
   /** The files git tracks under `gitRoot` (relative, with `/`), when the caller has them or will need them too. */
   trackedFiles?(): readonly string[];
+  /**
+   * What git shows under `gitRoot` (work-tree.ts): in a folder holding a file git shows, git's answer
+   * replaces matching each path against the .gitignore files; elsewhere (nested repositories, ignored
+   * folders a user named) the ignore files decide as without it.
+   */
+  workTree?(): WorkTreeView | undefined;
   /** Told each file as it is found, in the order of `files`: analysis can start while the walk goes on. */
   onFile?(file: DiscoveredFile): void;
-}
-
-/**
- * What git tracks, asked once and only when an ignore rule first matches: a tracked file is never hidden
- * by .gitignore (git itself keeps tracking it, and a tracked `.env.example` is exactly what a check is for).
- */
-function trackedLookup(gitRoot: string | undefined, listTracked: (root: string) => readonly string[]) {
-  let files: Set<string> | undefined;
-  let folders: Set<string> | undefined;
-  const load = () => {
-    files = new Set();
-    folders = new Set();
-    if (!gitRoot) return;
-    for (const file of listTracked(gitRoot)) {
-      const path = join(gitRoot, file);
-      files.add(path);
-      for (let dir = dirname(path); dir.length > gitRoot.length && !folders.has(dir); dir = dirname(dir))
-        folders.add(dir);
-    }
-  };
-  return {
-    file(path: string): boolean {
-      if (!files) load();
-      return files!.has(path);
-    },
-    /** A folder that holds at least one tracked file. */
-    folder(path: string): boolean {
-      if (!folders) load();
-      return folders!.has(path);
-    },
-  };
 }
 
 export interface Discovery {
@@ -329,10 +210,21 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
     options.onFile?.(file);
   };
   const tracked = trackedLookup(options.gitRoot, options.trackedFiles ?? trackedFiles);
-  const ignoredFolder = (path: string, layers: IgnoreLayer[]) =>
-    isIgnored(layers, path, true) && !tracked.folder(path);
-  const ignoredFile = (path: string, layers: IgnoreLayer[]) =>
-    isIgnored(layers, path, false) && !tracked.file(path);
+  // Git shows every file it tracks: where it shows none, nothing is tracked (no `git ls-files` needed).
+  const ignoredFolder = (path: string, layers: IgnoreLayer[], git: WorkTreeView | undefined) =>
+    !git?.folders.has(path) && isIgnored(layers, path, true) && (git !== undefined || !tracked.folder(path));
+  // Git lists every regular file and symbolic link it does not ignore: one it leaves out of a folder it
+  // shows files of is ignored.
+  const ignoredFile = (
+    path: string,
+    dir: string,
+    entry: Dirent,
+    layers: IgnoreLayer[],
+    git?: WorkTreeView,
+  ) =>
+    git?.folders.has(dir) && (entry.isFile() || entry.isSymbolicLink())
+      ? !git.files.has(path)
+      : isIgnored(layers, path, false) && !(git ? git.files.has(path) : tracked.file(path));
   const skip = (entry: SkippedEntry) => {
     if (seen.has(entry.path)) return;
     seen.add(entry.path);
@@ -347,6 +239,7 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
     layers: IgnoreLayer[],
     excludeLayers: ExcludeLayer[],
     requested: boolean,
+    git: WorkTreeView | undefined,
   ): void => {
     let entries: Dirent[];
     try {
@@ -355,7 +248,9 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
       skip({ path: dir, reason: 'unreadable', folder: true, detail: errorCode(error) });
       return;
     }
-    const has = (name: string) => entries.some((entry) => entry.name === name && entry.isFile());
+    const fileNames = new Set<string>();
+    for (const entry of entries) if (entry.isFile()) fileNames.add(entry.name);
+    const has = (name: string) => fileNames.has(name);
     if (!requested && has('pyvenv.cfg')) {
       skip({ path: dir, reason: 'python-venv', folder: true });
       return;
@@ -371,8 +266,10 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
     // A Python project's root too: `build/lib/` is setuptools' copy of the package.
     const packageRoot = has('package.json') || has('pyproject.toml') || has('setup.py');
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const prefix = dir.endsWith(sep) ? dir : dir + sep;
     for (const entry of entries) {
-      const path = join(dir, entry.name);
+      // `dir` is absolute and normalized: concatenation is what join would return, at a fraction of its cost.
+      const path = prefix + entry.name;
       if (entry.isDirectory()) {
         if (metadataDirectories.has(entry.name)) continue;
         const excluded = excludedBy(path, excludes, true);
@@ -380,8 +277,8 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
         else if (dependencyDirectories.has(entry.name)) skip({ path, reason: 'dependencies', folder: true });
         else if (packageRoot && buildOutputDirectories.has(entry.name))
           skip({ path, reason: 'build-output', folder: true });
-        else if (ignoredFolder(path, active)) skip({ path, reason: 'ignored', folder: true });
-        else walkDirectory(path, active, excludes, false);
+        else if (ignoredFolder(path, active, git)) skip({ path, reason: 'ignored', folder: true });
+        else walkDirectory(path, active, excludes, false, git);
         continue;
       }
       const kind = fileKind(path);
@@ -390,7 +287,7 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
       if (!kind && !generatedName) continue;
       const excluded = excludedBy(path, excludes, false);
       if (excluded) skip({ path, reason: 'ignored', detail: excluded });
-      else if (ignoredFile(path, active)) skip({ path, reason: 'ignored' });
+      else if (ignoredFile(path, dir, entry, active, git)) skip({ path, reason: 'ignored' });
       else if (entry.isSymbolicLink())
         skip({ path, reason: 'ignored', detail: 'symbolic link (not followed; check its target)' });
       else if (!entry.isFile()) skip({ path, reason: 'unreadable', detail: 'not a regular file' });
@@ -410,7 +307,13 @@ export function discoverFiles(options: DiscoverOptions): Discovery {
       });
     }
     if (stats.isDirectory())
-      walkDirectory(path, inheritedLayers(path, options.gitRoot), inheritedExcludes(path, options), true);
+      walkDirectory(
+        path,
+        inheritedLayers(path, options.gitRoot),
+        inheritedExcludes(path, options),
+        true,
+        hiddenByIgnoreFiles(path, options.gitRoot) ? undefined : options.workTree?.(),
+      );
     else if (!stats.isFile()) skip({ path, reason: 'unreadable', detail: 'not a regular file' });
     else {
       const kind = explicitKind(path);

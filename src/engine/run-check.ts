@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { SecureError } from '../errors.js';
 import type { FileAnalysis, SelectedRules } from './analyze-file.js';
 import { fingerprints } from './baseline.js';
@@ -7,6 +7,7 @@ import { AnalysisCache, cacheDirectory } from './cache.js';
 import { discoverFiles, type Discovery, type SkippedEntry } from './discover.js';
 import { changedFiles, gitRoot as findGitRoot, stagedFiles, trackedFiles } from './git.js';
 import { CheckPool } from './pool.js';
+import { runProjectRules, toPosix } from './project-rules.js';
 import {
   generatorsByProject,
   loadGeneratorRunner,
@@ -16,6 +17,7 @@ import {
 import type { WorkItem, WorkResult } from './process-file.js';
 import { ProjectResolver } from './project.js';
 import { isTestFile } from './test-files.js';
+import { workTreeListing, workTreeView, type WorkTreeListing, type WorkTreeView } from './work-tree.js';
 import {
   textRulesOf,
   type Finding,
@@ -51,8 +53,9 @@ export interface CheckOptions {
   /** `--ignore-pattern`: gitignore-syntax patterns (relative to cwd) never checked, like .secureignore lines. */
   ignorePatterns?: readonly string[];
   /**
-   * Report (and let fix repair) findings in test code too, marked `testFile`; by default they are only
-   * counted in `testFindings`, like Semgrep and ESLint users expect.
+   * Check (and let fix repair) test code too, its findings marked `testFile`. By default a file that is test
+   * code by its path or its project's test config is not read at all, only counted in `testFilesSkipped`
+   * (its findings would be hidden anyway); one named on the command line is checked all the same.
    */
   includeTests?: boolean;
   /**
@@ -93,8 +96,8 @@ export interface CheckResult {
   rulesRun: Map<string, number>;
   suppressed: number;
   baselined: number;
-  /** Findings in test code left out of `findings` (0 with includeTests, where they are marked instead). */
-  testFindings: number;
+  /** Test files not read because includeTests is off (0 with it, where their findings are marked instead). */
+  testFilesSkipped: number;
   parseErrors: { file: string; line: number; column: number; message: string }[];
   ruleErrors: { file: string; message: string }[];
   unreadable: { file: string; message: string }[];
@@ -124,15 +127,6 @@ export function splitRules(rules: readonly Rule[]): SelectedRules & { project: P
     project: rules.filter((rule): rule is ProjectRule => rule.kind === 'project'),
     ids: new Set(rules.map((rule) => rule.meta.id)),
   };
-}
-
-function toPosix(path: string): string {
-  return path.split(sep).join('/');
-}
-
-function isWithin(parent: string, child: string): boolean {
-  const rel = relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel));
 }
 
 function statOf(path: string): { size: number; mtimeMs: number } | undefined {
@@ -195,11 +189,24 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     ...workerParseThreshold(options.env ?? process.env),
   });
   const items = pool.items;
-  // One `git ls-files` per run, shared by discovery's ignore checks and the project rules.
+  // One `git ls-files` per run, shared by discovery (what git ignores) and the project rules (what it tracks).
+  let listing: WorkTreeListing | undefined;
+  let listed = false;
+  const listWorkTree = () => {
+    if (!listed) listing = gitRoot ? workTreeListing(gitRoot) : undefined;
+    listed = true;
+    return listing;
+  };
   let tracked: readonly string[] | undefined;
-  const trackedHere = () => (tracked ??= gitRoot ? trackedFiles(gitRoot) : []);
+  const trackedHere = () => (tracked ??= gitRoot ? (listWorkTree()?.tracked ?? trackedFiles(gitRoot)) : []);
+  let view: WorkTreeView | undefined;
+  const workTree = () => {
+    const visible = listWorkTree()?.visible;
+    return visible && (view ??= workTreeView(gitRoot!, visible));
+  };
   // Each file goes to the pool as the walk finds it: the workers read while the main thread walks.
   let discovery: Discovery;
+  let testFilesSkipped = 0;
   try {
     discovery = discoverFiles({
       cwd,
@@ -207,13 +214,20 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       gitRoot,
       ignorePatterns: options.ignorePatterns,
       trackedFiles: trackedHere,
+      workTree,
       onFile: (file) => {
         if (changed && !changed.has(file.path)) return;
         const root = resolver.rootOf(file.path);
         const project = resolver.info(root);
+        const relativePath = toPosix(relative(root, file.path));
+        // Their findings would only be hidden: not reading test code at all is most of a run's parsing.
+        if (!options.includeTests && !file.explicit && isTestFile(relativePath, project)) {
+          testFilesSkipped++;
+          return;
+        }
         const item: WorkItem = {
           path: file.path,
-          relativePath: toPosix(relative(root, file.path)),
+          relativePath,
           kind: file.kind,
           root,
           hash: false,
@@ -254,7 +268,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     rulesRun: new Map([...selected.ids].map((id) => [id, 0])),
     suppressed: 0,
     baselined: 0,
-    testFindings: 0,
+    testFilesSkipped,
     parseErrors: [],
     ruleErrors: [],
     unreadable: [],
@@ -264,13 +278,17 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     ...(gitRoot ? { gitRoot } : {}),
   };
 
-  // Test code's findings are marked, then shown only when asked for: fix never sees the hidden ones.
-  const apartFromTests = (findings: Finding[], relativePath: string, project: ProjectInfo): Finding[] => {
+  // Test code's findings are marked. Without includeTests only a test file named on the command line was
+  // read; a project rule's finding in test code is dropped (the rule skips test paths itself).
+  const named = new Set(requested);
+  const apartFromTests = (
+    findings: Finding[],
+    path: string,
+    relativePath: string,
+    project: ProjectInfo,
+  ): Finding[] => {
     if (findings.length === 0 || !isTestFile(relativePath, project)) return findings;
-    if (!options.includeTests) {
-      result.testFindings += findings.length;
-      return [];
-    }
+    if (!options.includeTests && !named.has(path)) return [];
     return findings.map((finding) => ({ ...finding, testFile: true }));
   };
   const keepFinding = (() => {
@@ -338,7 +356,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     result.suppressed += analysis.suppressed;
     if (analysis.ruleError) result.ruleErrors.push({ file: item.path, message: analysis.ruleError });
     const findings = keepFinding(
-      apartFromTests(analysis.findings, item.relativePath, projects.get(item.root)!),
+      apartFromTests(analysis.findings, item.path, item.relativePath, projects.get(item.root)!),
     );
     if (findings.length > 0) result.analyzed.set(item.path, { item, analysis: { ...analysis, findings } });
     record(index, { path: item.path, findings, analysis });
@@ -364,101 +382,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     gitRoot,
     trackedHere,
     result,
+    Boolean(options.includeTests),
     (findings, project) =>
       keepFinding(
         findings.flatMap((finding) =>
-          apartFromTests([finding], toPosix(relative(project.root, finding.file)), project),
+          apartFromTests([finding], finding.file, toPosix(relative(project.root, finding.file)), project),
         ),
       ),
   );
   return result;
-}
-
-async function runProjectRules(
-  rules: readonly ProjectRule[],
-  projects: ReadonlyMap<string, ProjectInfo>,
-  requested: readonly string[],
-  gitRoot: string | undefined,
-  listTracked: () => readonly string[],
-  result: CheckResult,
-  keepFinding: (findings: Finding[], project: ProjectInfo) => Finding[],
-): Promise<void> {
-  if (rules.length === 0) return;
-  const tracked = gitRoot
-    ? trackedByProject(gitRoot, [...projects.keys()], listTracked())
-    : new Map<string, string[]>();
-  for (const project of projects.values()) {
-    // Project rules speak about a whole project: they run when the check covers its root.
-    if (!requested.some((path) => isWithin(path, project.root))) continue;
-    const trackedHere = tracked.get(project.root) ?? [];
-    for (const rule of rules) {
-      const reports: ProjectReport[] = [];
-      result.rulesRun.set(rule.meta.id, (result.rulesRun.get(rule.meta.id) ?? 0) + trackedHere.length);
-      await rule.check({
-        project,
-        trackedFiles: trackedHere,
-        report: (report) => reports.push(report),
-      });
-      for (const report of reports) {
-        const file = resolve(project.root, report.file);
-        const fixable = Boolean(report.fix) && rule.meta.fixable;
-        const finding: Finding = {
-          rule: rule.meta.id,
-          file,
-          line: report.line ?? 1,
-          column: 1,
-          endLine: report.line ?? 1,
-          endColumn: 1,
-          message: report.message,
-          severity: rule.meta.severity,
-          fixable,
-          ...(!fixable && report.unfixableReason ? { unfixableReason: report.unfixableReason } : {}),
-          lineHash: `${rule.meta.id}:${toPosix(relative(project.root, file))}`,
-        };
-        const [kept] = keepFinding([finding], project);
-        if (!kept) continue;
-        result.findings.push(kept);
-        result.projectFindings.push({ rule, report, finding: kept });
-      }
-    }
-  }
-}
-
-/**
- * The files git tracks, per project root (relative to it, with `/`). A file belongs to the nearest project
- * above it, so a workspace package speaks for its own files and its parent does not. One `git ls-files` for
- * the repository and one pass over it: a monorepo of hundreds of packages would otherwise cost hundreds of
- * git processes, or hundreds of passes over the list.
- */
-function trackedByProject(
-  gitRoot: string,
-  roots: readonly string[],
-  trackedInRepository: readonly string[],
-): Map<string, string[]> {
-  const byRoot = new Map<string, string[]>(roots.map((root) => [root, []]));
-  const prefixOf = new Map<string, string>();
-  for (const root of roots) {
-    const prefix = toPosix(relative(gitRoot, root));
-    // A project outside this work tree (a path given on the command line) asks its own repository.
-    if (prefix.startsWith('..') || isAbsolute(prefix)) byRoot.set(root, trackedFiles(root));
-    else prefixOf.set(prefix, root);
-  }
-  // The folder (relative to the git root) of the project that owns each folder, found once per folder.
-  const ownerOfDir = new Map<string, string | undefined>();
-  const ownerOf = (dir: string): string | undefined => {
-    if (ownerOfDir.has(dir)) return ownerOfDir.get(dir);
-    const owner = prefixOf.has(dir)
-      ? dir
-      : dir === ''
-        ? undefined
-        : ownerOf(dir.slice(0, Math.max(0, dir.lastIndexOf('/'))));
-    ownerOfDir.set(dir, owner);
-    return owner;
-  };
-  for (const file of trackedInRepository) {
-    const prefix = ownerOf(file.slice(0, Math.max(0, file.lastIndexOf('/'))));
-    if (prefix === undefined) continue;
-    byRoot.get(prefixOf.get(prefix)!)!.push(prefix === '' ? file : file.slice(prefix.length + 1));
-  }
-  return byRoot;
 }

@@ -148,8 +148,9 @@ describe('findings in test files are kept apart', () => {
     const report = JSON.parse(check.stdout);
     expect(report.findings).toEqual([]);
     expect(report.summary.fixable).toBe(0);
-    // The sql-injection finding of the test file is counted, not shown; no header or rate-limit finding at all.
-    expect(report.summary.testFindings).toBe(1);
+    // The test file (and its sql-injection) is not read, only counted; no header or rate-limit finding at all.
+    expect(report.summary.testFilesSkipped).toBe(1);
+    expect(report.summary.files).toBe(2);
     expect(check.exitCode).toBe(0);
 
     const dryRun = await secure(root, ['fix', '--dry-run']);
@@ -158,15 +159,15 @@ describe('findings in test files are kept apart', () => {
     expect(dryRun.stdout).toContain('Dry run: 0 files would change (0 fixes)');
     const fix = await secure(root, ['fix']);
     expect(fix.exitCode, fix.stderr).toBe(0);
-    expect(fix.stdout).toContain('1 finding in test files left alone: --include-tests fixes them too');
+    expect(fix.stdout).toContain('1 test file left alone: --include-tests fixes them too');
     expect(git(root, 'status', '--porcelain')).toBe('');
   });
 
-  it('pretty counts them; --include-tests shows them marked in pretty, JSON, SARIF and GitHub, never the test app', async () => {
+  it('pretty counts the test files not checked; --include-tests shows their findings marked in pretty, JSON, SARIF and GitHub, never the test app', async () => {
     const root = tempProject(helmetedAppWithTestHarness);
     const pretty = await secure(root, ['check']);
     expect(pretty.stdout).toMatch(
-      /^No findings\. .*; 1 finding in test files, not shown: --include-tests\.$/m,
+      /^No findings\. 2 files checked .*; 1 test file not checked: --include-tests checks it\.$/m,
     );
 
     const shown = await secure(root, ['check', '--include-tests']);
@@ -180,7 +181,8 @@ describe('findings in test files are kept apart', () => {
     expect(json.findings).toEqual([
       expect.objectContaining({ rule: 'sql-injection', file: 'src/__tests__/users.test.js', testFile: true }),
     ]);
-    expect(json.summary.testFindings).toBe(0);
+    expect(json.summary.testFilesSkipped).toBe(0);
+    expect(json.summary.files).toBe(3);
 
     const sarif = JSON.parse((await secure(root, ['check', '--include-tests', '--format', 'sarif'])).stdout);
     expect(sarif.runs[0].results.map((result: any) => [result.ruleId, result.properties])).toEqual([
@@ -192,7 +194,7 @@ describe('findings in test files are kept apart', () => {
     );
     const hidden = JSON.parse((await secure(root, ['check', '--format', 'sarif'])).stdout);
     expect(hidden.runs[0].results).toEqual([]);
-    expect(hidden.runs[0].invocations[0].properties).toEqual({ testFindings: 1 });
+    expect(hidden.runs[0].invocations[0].properties).toEqual({ testFilesSkipped: 1 });
   });
 
   it('fix edits a test file only with --include-tests', async () => {
@@ -236,11 +238,76 @@ app.listen(3000);
     });
     const report = JSON.parse((await secure(root, ['check', '--format', 'json'])).stdout);
     expect(report.findings).toEqual([]);
-    expect(report.summary.testFindings).toBeGreaterThan(0);
+    // Its server.js and Dockerfile are not read.
+    expect(report.summary.testFilesSkipped).toBe(2);
     const shown = JSON.parse((await secure(root, ['check', '--include-tests', '--format', 'json'])).stdout);
     // The fixture app's own headers and rate limit are not judged: only its Dockerfile is reported, as test code.
     expect(shown.findings.map((finding: any) => [finding.rule, finding.file, finding.testFile])).toEqual([
       expect.arrayContaining(['test/fixtures/legacy/Dockerfile', true]),
     ]);
+  });
+});
+
+describe('test code is not read unless asked for', () => {
+  const withBrokenTest = {
+    ...helmetedAppWithTestHarness,
+    // Would fail the run as unparsable (exit 2) if it were read: its query call passes the prefilter.
+    'test/broken.test.js': 'const rows = await db.query(`SELECT * FROM t WHERE id = ${id}`\n',
+  };
+
+  it('a test file that does not parse does not fail the run; --include-tests reads it and says so', async () => {
+    const root = tempProject(withBrokenTest);
+    const check = await secure(root, ['check', '--format', 'json']);
+    expect(check.exitCode, check.stderr).toBe(0);
+    expect(JSON.parse(check.stdout).summary.testFilesSkipped).toBe(2);
+    const included = await secure(root, ['check', '--include-tests']);
+    expect(included.exitCode).toBe(2);
+    expect(included.stderr).toMatch(/^error: test\/broken\.test\.js:2:\d+ does not parse/m);
+  });
+
+  it('a test file named on the command line is checked, its findings marked', async () => {
+    const root = tempProject(helmetedAppWithTestHarness);
+    const named = await secure(root, ['check', 'src/__tests__/users.test.js', '--format', 'json']);
+    expect(named.exitCode, named.stderr).toBe(1);
+    const report = JSON.parse(named.stdout);
+    expect(report.findings.map((finding: any) => [finding.rule, finding.file, finding.testFile])).toEqual([
+      ['sql-injection', 'src/__tests__/users.test.js', true],
+    ]);
+    expect(report.summary.testFilesSkipped).toBe(0);
+  });
+
+  it('a folder of test code alone is never reported as checked and clean', async () => {
+    const root = tempProject(helmetedAppWithTestHarness);
+    const pretty = await secure(root, ['check', 'src/__tests__']);
+    expect(pretty.exitCode).toBe(2);
+    expect(pretty.stdout).not.toMatch(/No findings/);
+    expect(pretty.stderr).toMatch(
+      /^error: no file checked in src\/__tests__: looked for .*; 1 test file not checked: --include-tests checks it$/m,
+    );
+    const included = await secure(root, ['check', 'src/__tests__', '--include-tests']);
+    expect(included.exitCode).toBe(1);
+    expect(included.stdout).toMatch(/^src\/__tests__\/users\.test\.js:9:\d+ .*sql-injection/m);
+  });
+
+  it('the cache serves both modes: each run finds what a run without the cache finds', async () => {
+    const root = tempProject(helmetedAppWithTestHarness);
+    const cached = (args: string[]) =>
+      runBin(secureBin, ['check', '--format', 'json', ...args], {
+        cwd: root,
+        env: { SECURE_CACHE_DIR: join(root, '.cache-secure') },
+      });
+    const findingsOf = (stdout: string) =>
+      JSON.parse(stdout).findings.map((finding: any) => `${finding.rule} ${finding.file}:${finding.line}`);
+    const fresh = {
+      production: findingsOf((await secure(root, ['check', '--format', 'json'])).stdout),
+      all: findingsOf((await secure(root, ['check', '--format', 'json', '--include-tests'])).stdout),
+    };
+    expect(fresh.all).toEqual(['sql-injection src/__tests__/users.test.js:9']);
+    for (const args of [[], ['--include-tests'], [], ['--include-tests']]) {
+      const run = await cached(args);
+      expect(findingsOf(run.stdout), args.join(' ')).toEqual(args.length > 0 ? fresh.all : fresh.production);
+    }
+    const warm = JSON.parse((await cached(['--include-tests'])).stdout).summary;
+    expect(warm.cached).toBe(warm.files);
   });
 });

@@ -22,6 +22,7 @@ import {
   plural,
   severities,
   skippedSummary,
+  testFilesNotChecked,
   type ReportContext,
 } from '../format/report.js';
 import { colorsWanted, reportDestination } from '../format/report-file.js';
@@ -68,7 +69,7 @@ export interface CheckCommandOptions {
   config?: string;
   /** `--ignore-pattern` (repeatable): never check what these gitignore-syntax patterns match. */
   ignorePattern?: string[];
-  /** Also report findings in test code, marked as such (hidden and counted by default). */
+  /** Also check test code, its findings marked as such (not read, only counted, by default). */
   includeTests?: boolean;
 }
 
@@ -274,8 +275,10 @@ export function checkVerdict(
       .map((path) => (path === '.' ? cwd : path))
       .join(', ');
     const skipped = skippedSummary(result.skipped);
+    // Only test code here: say so, rather than "found none" or a clean run that read nothing.
+    const tests = result.testFilesSkipped ? `; ${testFilesNotChecked(result.testFilesSkipped)}` : '';
     output.err(
-      `${colors.red('error:')} no file checked in ${where}: looked for ${checkedKinds}${skipped ? `, and skipped ${skipped}${options.verbose ? '' : ' (--verbose lists them)'}` : ', and found none'}`,
+      `${colors.red('error:')} no file checked in ${where}: looked for ${checkedKinds}${skipped ? `, and skipped ${skipped}${options.verbose ? '' : ' (--verbose lists them)'}` : result.testFilesSkipped ? '' : ', and found none'}${tests}`,
     );
     return 'nothing-checked';
   }

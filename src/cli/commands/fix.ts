@@ -186,10 +186,10 @@ export async function fixCommand(
     outcome.projectFixes.filter((fix) => !fix.error).length +
     outcome.generators.reduce((sum, group) => sum + (group.error ? 0 : group.findings.length), 0);
   const files = outcome.changes.length;
-  if (outcome.check.testFindings > 0) {
+  if (outcome.check.testFilesSkipped > 0) {
     output.out('');
     output.out(
-      `${colors.yellow('note:')} ${plural(outcome.check.testFindings, 'finding')} in test files left alone: --include-tests fixes them too`,
+      `${colors.yellow('note:')} ${plural(outcome.check.testFilesSkipped, 'test file')} left alone: --include-tests fixes them too`,
     );
   }
   output.out('');

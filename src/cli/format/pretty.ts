@@ -4,7 +4,14 @@ import type { Finding } from '../../engine/rule.js';
 import type { CheckResult, FileResult } from '../../engine/run-check.js';
 import type { Output } from '../output.js';
 import { ruleDocsPath } from './rule-docs.js';
-import { countBySeverity, displayPath, plural, skippedSummary, type ReportContext } from './report.js';
+import {
+  countBySeverity,
+  displayPath,
+  plural,
+  skippedSummary,
+  testFilesNotChecked,
+  type ReportContext,
+} from './report.js';
 
 function frame(text: string, finding: Finding, colors: boolean): string {
   const sameLine = finding.endLine === finding.line;
@@ -96,7 +103,8 @@ export function prettyPrinter(output: Output, context: ReportContext, colorsOn: 
       );
       const skipped = skippedSummary(result.skipped);
       if (result.files === 0 && options.changed && result.findings.length === 0) {
-        output.out(`No ${options.changed} files to check (${seconds}s).`);
+        const tests = result.testFilesSkipped ? `; ${testFilesNotChecked(result.testFilesSkipped)}` : '';
+        output.out(`No ${options.changed} files to check (${seconds}s)${tests}.`);
         return;
       }
       const scanned =
@@ -108,9 +116,7 @@ export function prettyPrinter(output: Output, context: ReportContext, colorsOn: 
         options.belowSeverity
           ? `${plural(options.belowSeverity.count, 'finding')} below ${options.belowSeverity.level} not shown (--severity)`
           : '',
-        result.testFindings
-          ? `${plural(result.testFindings, 'finding')} in test files, not shown: --include-tests`
-          : '',
+        result.testFilesSkipped ? testFilesNotChecked(result.testFilesSkipped) : '',
       ]
         .filter(Boolean)
         .join(', ');

@@ -35,8 +35,8 @@ export function summary(result: CheckResult, context: ReportContext) {
     cached: result.cached,
     suppressed: result.suppressed,
     baselined: result.baselined,
-    /** Findings in test files left out of the report (shown, each with testFile, with --include-tests). */
-    testFindings: result.testFindings,
+    /** Test files not read (checked, their findings marked testFile, with --include-tests). */
+    testFilesSkipped: result.testFilesSkipped,
     parseErrors: result.parseErrors.map((error) => ({
       ...error,
       file: displayPath(context.cwd, error.file),
@@ -69,6 +69,11 @@ const skipPhrases: Record<SkipReason, (plural: boolean) => string> = {
 
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** `84 test files not checked: --include-tests checks them` (pretty summary and the nothing-checked error). */
+export function testFilesNotChecked(count: number): string {
+  return `${plural(count, 'test file')} not checked: --include-tests checks ${count === 1 ? 'it' : 'them'}`;
 }
 
 /** Files that could not be checked at all: they fail the run unless the user accepts them. */

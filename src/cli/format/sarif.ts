@@ -138,8 +138,8 @@ export function formatSarif(result: CheckResult, context: ReportContext): string
               result.ruleErrors.length === 0 &&
               !result.skipped.some((entry) => isCheckFailure(entry)),
             toolExecutionNotifications: result.skipped.map((entry) => skippedNotification(entry, context)),
-            // Findings in test files, left out of `results` unless --include-tests.
-            ...(result.testFindings ? { properties: { testFindings: result.testFindings } } : {}),
+            // Test files not read (so absent from `results`) unless --include-tests.
+            ...(result.testFilesSkipped ? { properties: { testFilesSkipped: result.testFilesSkipped } } : {}),
           },
         ],
       },
