@@ -35,7 +35,7 @@ const expected: Record<string, Record<string, number[]>> = {
     'short-library-secrets': [7, 10],
   },
   'default-password': {
-    'backdoor-comparison': [2, 7],
+    'backdoor-comparison': [2, 7, 11],
     'conditional-and-cast-fallbacks': [5, 8, 9, 10],
     'default-credentials': [3, 5],
     'destructured-default': [1],
