@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { checkSource } from '../../src/engine/check-source.js';
 import { fixSource } from '../../src/engine/analyze-source.js';
 import type { ProjectInfo, SourceRule } from '../../src/engine/rule.js';
 import { rulesPreset } from '../../src/policy/index.js';
@@ -57,5 +58,46 @@ describe('default-password under strictNullChecks', () => {
     const result = fix(text, project(true));
     expect(result.changed).toBe(false);
     expect(result.unfixed[0].unfixableReason).toMatch(/several variables/);
+  });
+});
+
+describe('default-password reports a database URL with a default password only where nothing else configures it', () => {
+  function projectWith(files: Record<string, string>): ProjectInfo {
+    const root = mkdtempSync(join(tmpdir(), 'default-password-url-'));
+    roots.push(root);
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    return { root, policy: rulesPreset, moduleSystem: 'cjs' };
+  }
+  const config = "module.exports = { db: 'postgres://postgres:postgres@postgres_db/shop' };\n";
+  const lines = (info: ProjectInfo) =>
+    checkSource(config, join(info.root, 'config.js'), [rule as SourceRule], info).findings.map(
+      (finding) => finding.line,
+    );
+
+  it('reports the URL when no file of the project reads a database setting from the environment', () => {
+    const info = projectWith({ 'config.js': config, 'app.js': 'const port = process.env.PORT || 3000;\n' });
+    expect(lines(info)).toEqual([1]);
+  });
+
+  it('stays silent when another file reads the database settings from the environment', () => {
+    for (const read of [
+      'const url = process.env.DATABASE_URL;\n',
+      "const host = env('DB_HOST');\n",
+      'const { PG_PASSWORD } = process.env;\n',
+    ]) {
+      const info = projectWith({ 'config.js': config, 'src/db.js': read });
+      expect(lines(info)).toEqual([]);
+    }
+  });
+
+  it('counts only production code: a test reading DATABASE_URL does not make the literal a local default', () => {
+    const info = projectWith({
+      'config.js': config,
+      'test/db.test.js': 'const url = process.env.DATABASE_URL;\n',
+    });
+    expect(lines(info)).toEqual([1]);
   });
 });

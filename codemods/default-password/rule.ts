@@ -27,6 +27,7 @@ import {
 } from '../_shared/secrets/prefilter.js';
 import { lookupExpression, planReplacement, rotateNote } from '../_shared/secrets/replacement.js';
 import { isDefaultCredential, knownKeyFormat, urlPassword } from '../_shared/secrets/values.js';
+import { checkDatabaseUrl, mayHoldDefaultDatabaseUrl } from './database-url.js';
 
 type AnyNode = Node & Record<string, any>;
 
@@ -379,6 +380,7 @@ const rule: SourceRule = {
     mayHoldDefaultCredential(text) ||
     mayFallBackToLiteral(text) ||
     mayCompareWithDefault(text) ||
+    mayHoldDefaultDatabaseUrl(text) ||
     letterEscape.test(text),
   appliesTo: (path) => !isTestPath(path),
   create(context) {
@@ -388,7 +390,11 @@ const rule: SourceRule = {
       AssignmentPattern: (node) => checkDestructuringDefault(node, context),
       AssignmentExpression: (node) => checkGuardedAssignment(node, context),
       CallExpression: (node) => checkEnvHelperFallback(node, context),
-      StringLiteral: (node) => checkDefaultCredential(node, context),
+      StringLiteral: (node) => {
+        checkDefaultCredential(node, context);
+        checkDatabaseUrl(node, context);
+      },
+      TemplateLiteral: (node) => checkDatabaseUrl(node, context),
       BinaryExpression: (node) => checkComparison(node, context),
     };
   },
