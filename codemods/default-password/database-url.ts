@@ -4,7 +4,8 @@ import { projectSources } from '../_shared/project/files.js';
 import { stringValue } from '../_shared/secrets/locate.js';
 import { isTestPath } from '../_shared/secrets/paths.js';
 import { anyCase } from '../_shared/secrets/prefilter.js';
-import { defaultCredentials, isDefaultCredential, urlPassword } from '../_shared/secrets/values.js';
+import { isDefaultCredential, urlPassword } from '../_shared/secrets/values.js';
+import { defaultCredentialWord, sourceOf } from './seeded-accounts.js';
 
 /**
  * A database URL whose password is a default one (`postgres://postgres:postgres@db`) or the user's own name
@@ -15,14 +16,10 @@ import { defaultCredentials, isDefaultCredential, urlPassword } from '../_shared
  */
 
 const databaseScheme = String.raw`(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver)`;
-const defaultWord = `(?:${[...defaultCredentials]
-  .sort((a, b) => b.length - a.length)
-  .map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-  .join('|')})`;
 const loopback = String.raw`(?:localhost|127\.|\[::1\]|0\.0\.0\.0)`;
 /** A database URL with a default password (or the user's name) and a host off the loopback interface. */
 const defaultDatabaseUrl = new RegExp(
-  String.raw`${databaseScheme}://([^:@/\s'"\`]*):(?:${defaultWord}|\1)@(?!${loopback})[^/:?#\s'"\`]`,
+  String.raw`${databaseScheme}://([^:@/\s'"\`]*):(?:${defaultCredentialWord}|\1)@(?!${loopback})[^/:?#\s'"\`]`,
   'i',
 );
 const urlParts = /^[a-z][a-z0-9+.-]*:\/\/([^:@/\s]*):([^@/\s]+)@([^/:?#\s]+)/i;
@@ -58,7 +55,7 @@ function projectReadsDatabaseEnv(root: string): boolean {
 // Handles: { server: 'postgres://postgres:postgres@postgres_db' }, new Redis('redis://app:app@cache:6379')
 export function checkDatabaseUrl(node: Node, context: SourceContext): void {
   const value = stringValue(node)?.trim();
-  if (value === undefined || !defaultDatabaseUrl.test(value)) return;
+  if (value === undefined || !defaultDatabaseUrl.test(sourceOf(node, context))) return;
   const [, user, password, host] = urlParts.exec(value) ?? [];
   if (password === undefined || new RegExp(`^${loopback}`, 'i').test(host)) return;
   const sameAsUser = user !== '' && password.toLowerCase() === user.toLowerCase();

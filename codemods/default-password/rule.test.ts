@@ -101,3 +101,32 @@ describe('default-password reports a database URL with a default password only w
     expect(lines(info)).toEqual([1]);
   });
 });
+
+describe("default-password reads the parameters of the project's own account helper", () => {
+  function projectWith(files: Record<string, string>): ProjectInfo {
+    const root = mkdtempSync(join(tmpdir(), 'default-password-seed-'));
+    roots.push(root);
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    return { root, policy: rulesPreset, moduleSystem: 'cjs' };
+  }
+  const seed = "const User = require('./models/User');\nUser.create('admin', 'password');\n";
+  const findings = (info: ProjectInfo) =>
+    checkSource(seed, join(info.root, 'seed.js'), [rule as SourceRule], info).findings;
+
+  it('reports a seed call whose argument the imported helper names a password', () => {
+    const model =
+      'class User {}\nUser.create = function (username, password) {\n  return new User(username, password);\n};\nmodule.exports = User;\n';
+    const found = findings(projectWith({ 'seed.js': seed, 'models/User.js': model }));
+    expect(found.map((finding) => `${finding.line}:${finding.column}`)).toEqual(['2:22']);
+    expect(found[0].message).toContain('`admin`');
+  });
+
+  it('stays silent when the helper takes no password there, or cannot be read', () => {
+    const roles = 'exports.create = function (name, label) {\n  return { name, label };\n};\n';
+    expect(findings(projectWith({ 'seed.js': seed, 'models/User.js': roles }))).toEqual([]);
+    expect(findings(projectWith({ 'seed.js': seed }))).toEqual([]);
+  });
+});

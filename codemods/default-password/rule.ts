@@ -28,6 +28,7 @@ import {
 import { lookupExpression, planReplacement, rotateNote } from '../_shared/secrets/replacement.js';
 import { isDefaultCredential, knownKeyFormat, urlPassword } from '../_shared/secrets/values.js';
 import { checkDatabaseUrl, mayHoldDefaultDatabaseUrl } from './database-url.js';
+import { checkSeededCall, checkSeededRecord, maySeedAccount } from './seeded-accounts.js';
 
 type AnyNode = Node & Record<string, any>;
 
@@ -381,6 +382,7 @@ const rule: SourceRule = {
     mayFallBackToLiteral(text) ||
     mayCompareWithDefault(text) ||
     mayHoldDefaultDatabaseUrl(text) ||
+    maySeedAccount(text) ||
     letterEscape.test(text),
   appliesTo: (path) => !isTestPath(path),
   create(context) {
@@ -389,7 +391,11 @@ const rule: SourceRule = {
       ConditionalExpression: (node) => checkConditional(node, context),
       AssignmentPattern: (node) => checkDestructuringDefault(node, context),
       AssignmentExpression: (node) => checkGuardedAssignment(node, context),
-      CallExpression: (node) => checkEnvHelperFallback(node, context),
+      CallExpression: (node) => {
+        checkEnvHelperFallback(node, context);
+        checkSeededCall(node, context);
+      },
+      ObjectExpression: (node) => checkSeededRecord(node, context),
       StringLiteral: (node) => {
         checkDefaultCredential(node, context);
         checkDatabaseUrl(node, context);

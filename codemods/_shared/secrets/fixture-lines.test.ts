@@ -37,6 +37,7 @@ const expected: Record<string, Record<string, number[]>> = {
   'default-password': {
     'backdoor-comparison': [2, 7, 11],
     'database-url-default-password': [3, 4, 6, 7],
+    'seeded-accounts': [8, 9, 12, 16],
     'conditional-and-cast-fallbacks': [5, 8, 9, 10],
     'default-credentials': [3, 5],
     'destructured-default': [1],
