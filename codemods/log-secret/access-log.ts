@@ -56,32 +56,69 @@ function logsUrl(format: AnyNode | undefined): boolean {
 const queryRead = /\b(?:req|request|ctx)\.query(?:\.([A-Za-z_$][\w$]*)|\[\s*['"]([^'"]+)['"]\s*\])/g;
 const decodedFromQuery =
   /\.(?:decode|verify)\(\s*(?:req|request|ctx)\.query(?:\.([A-Za-z_$][\w$]*)|\[\s*['"]([^'"]+)['"]\s*\])/g;
+/** `const { token, page } = req.query`: the names read. */
+const destructuredQuery = /\{([^{}]*)\}\s*=\s*(?:req|request|ctx)\.query\b/g;
+/** `params = url.parse(req.url, true).query`, `const q = req.query;`: a name the query object is kept under. */
+const queryAlias =
+  /\b([A-Za-z_$][\w$]*)\s*=\s*(?:url\.parse\(\s*(?:req|request)\.url\s*,\s*true\s*\)|(?:req|request|ctx))\.query\s*[;\n]/g;
 /** Query parameters that carry credentials by convention even when the name alone is not a secret's. */
 const credentialParameter = /^(?:token|access_?token|id_?token|api_?key|key|sig|signature|otp|auth)$/i;
+/** Personal data the security rules keep out of logs (PII): phone numbers, card and account numbers, SSNs. */
+const personalParameter =
+  /^(?:phone(?:_?number)?|mobile(?:_?number)?|tel|ssn|social_?security(?:_?number)?|card_?number|cc_?number|credit_?card|cvv|cvc|iban)$/i;
 
-const credentialsByRoot = new Map<string, string | undefined>();
+interface QueryRead {
+  name: string;
+  index: number;
+  /** Passed to jwt.decode/verify: a token whatever its name. */
+  decoded: boolean;
+}
 
-/** The first place the project reads a credential from a query string: `req.query.token (core/auth.js:49)`. */
-function queryCredential(root: string): string | undefined {
-  if (credentialsByRoot.has(root)) return credentialsByRoot.get(root);
-  let found: string | undefined;
+const escape = (text: string) => text.replace(/[$]/g, '\\$&');
+
+/** Every query parameter this source reads: directly, destructured, or through a name the query object is kept under. */
+function queryReads(text: string): QueryRead[] {
+  const reads: QueryRead[] = [];
+  for (const match of text.matchAll(decodedFromQuery))
+    reads.push({ name: match[1] ?? match[2], index: match.index, decoded: true });
+  for (const match of text.matchAll(queryRead))
+    reads.push({ name: match[1] ?? match[2], index: match.index, decoded: false });
+  for (const match of text.matchAll(destructuredQuery))
+    for (const part of match[1].split(',')) {
+      const name = /^\s*([A-Za-z_$][\w$]*)/.exec(part)?.[1];
+      if (name) reads.push({ name, index: match.index, decoded: false });
+    }
+  for (const alias of new Set([...text.matchAll(queryAlias)].map((match) => match[1])))
+    for (const match of text.matchAll(new RegExp(`(?<![\\w$.])${escape(alias)}\\.([A-Za-z_$][\\w$]*)`, 'g')))
+      reads.push({ name: match[1], index: match.index, decoded: false });
+  return reads.sort((a, b) => a.index - b.index);
+}
+
+const sensitiveByRoot = new Map<string, string | undefined>();
+
+/**
+ * The first place the project reads a credential, else personal data, from a query string:
+ * `req.query.token` (core/auth.js:49), a credential.
+ */
+function querySensitive(root: string): string | undefined {
+  if (sensitiveByRoot.has(root)) return sensitiveByRoot.get(root);
+  let credential: string | undefined;
+  let personal: string | undefined;
   for (const source of projectSources(root)) {
+    if (credential) break;
     if (isTestPath(source.path) || !source.text.includes('query')) continue;
-    for (const pattern of [decodedFromQuery, queryRead]) {
-      for (const match of source.text.matchAll(pattern)) {
-        const name = match[1] ?? match[2];
-        const credential =
-          pattern === decodedFromQuery || isSecretName(name) || credentialParameter.test(name);
-        if (!credential) continue;
-        const line = source.text.slice(0, match.index).split('\n').length;
-        found = `\`req.query.${name}\` (${source.path}:${line})`;
+    for (const read of queryReads(source.text)) {
+      const place = `\`${read.name}\` (${source.path}:${source.text.slice(0, read.index).split('\n').length})`;
+      if (read.decoded || isSecretName(read.name) || credentialParameter.test(read.name)) {
+        credential = `the query parameter ${place} takes a credential`;
         break;
       }
-      if (found) break;
+      if (!personal && personalParameter.test(read.name))
+        personal = `the query parameter ${place} takes personal data`;
     }
-    if (found) break;
   }
-  credentialsByRoot.set(root, found);
+  const found = credential ?? personal;
+  sensitiveByRoot.set(root, found);
   return found;
 }
 
@@ -159,10 +196,10 @@ export function accessLogLeak(call: AnyNode, context: SourceContext): AccessLogL
     };
   }
   if (logger !== 'morgan' || !logsUrl(call.arguments[0])) return undefined;
-  const credential = queryCredential(root);
-  if (!credential) return undefined;
+  const sensitive = querySensitive(root);
+  if (!sensitive) return undefined;
   return {
-    message: `Logs every request URL with its query string, and ${credential} takes a credential there: it is written to the access log`,
+    message: `Logs every request URL with its query string, and ${sensitive}: it is written to the access log`,
     remedy:
       'log the path without its query string (a custom morgan format), or take the credential from a header or the body',
   };

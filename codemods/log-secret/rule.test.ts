@@ -54,7 +54,7 @@ describe('log-secret reports access logs that record credentials from query stri
       const root = project({ 'app.js': text, 'core/auth.js': resetRoute });
       const findings = check(root, text);
       expect(findings.map((finding) => finding.line)).toEqual([4]);
-      expect(findings[0].message).toContain('req.query.token` (core/auth.js:2)');
+      expect(findings[0].message).toContain('`token` (core/auth.js:2) takes a credential');
     }
   });
 
@@ -68,8 +68,23 @@ describe('log-secret reports access logs that record credentials from query stri
     expect(check(root, text).map((finding) => finding.line)).toEqual([4]);
   });
 
+  it('reports a token destructured from the query, and personal data read through a kept query object', () => {
+    const text = app("'combined'");
+    const destructured =
+      'exports.verify = (req, res) => {\n  const { email, token } = req.query;\n  res.json(check(email, token));\n};\n';
+    expect(check(project({ 'app.js': text, 'verify.js': destructured }), text)[0].message).toContain(
+      '`token` (verify.js:2) takes a credential',
+    );
+    const buy =
+      "router.all('/buy', (req, res) => {\n  const params = req.method === 'GET' ? null : req.body;\n  const query = url.parse(req.url, true).query;\n  order(query.mail, query.phone);\n});\n";
+    const findings = check(project({ 'app.js': text, 'routes/buy.js': buy }), text);
+    expect(findings.map((finding) => finding.line)).toEqual([4]);
+    expect(findings[0].message).toContain('`phone` (routes/buy.js:4) takes personal data');
+  });
+
   it('stays silent when no credential comes in a query string, or the format leaves the URL out', () => {
-    const search = 'exports.search = (req, res) => res.json(find(req.query.q, req.query.page));\n';
+    const search =
+      'exports.search = (req, res) => res.json(find(req.query.q, req.query.page));\nexports.byMail = (req, res) => {\n  const query = req.query;\n  res.json(findUser(query.email, query.address));\n};\n';
     const quiet = app("'combined'");
     expect(check(project({ 'app.js': quiet, 'search.js': search }), quiet)).toEqual([]);
     const noUrl = app("':method :status :response-time ms'");
