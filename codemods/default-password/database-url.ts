@@ -41,7 +41,8 @@ export function mayHoldDefaultDatabaseUrl(text: string): boolean {
 
 const readsDatabaseEnvByRoot = new Map<string, boolean>();
 
-function projectReadsDatabaseEnv(root: string): boolean {
+/** Whether any production JS/TS file of the project reads a database setting from the environment. */
+export function projectReadsDatabaseEnv(root: string): boolean {
   let answer = readsDatabaseEnvByRoot.get(root);
   if (answer === undefined) {
     answer = projectSources(root).some(

@@ -6,6 +6,7 @@ import { checkSource } from '../../src/engine/check-source.js';
 import { fixSource } from '../../src/engine/analyze-source.js';
 import type { ProjectInfo, SourceRule } from '../../src/engine/rule.js';
 import { rulesPreset } from '../../src/policy/index.js';
+import { runRule } from '../../test/helpers/rule-fixtures.js';
 import rule from './rule.js';
 
 const roots: string[] = [];
@@ -128,5 +129,35 @@ describe("default-password reads the parameters of the project's own account hel
     const roles = 'exports.create = function (name, label) {\n  return { name, label };\n};\n';
     expect(findings(projectWith({ 'seed.js': seed, 'models/User.js': roles }))).toEqual([]);
     expect(findings(projectWith({ 'seed.js': seed }))).toEqual([]);
+  });
+});
+
+describe("default-password reads an app's own config files only when nothing else configures the database", () => {
+  function projectWith(files: Record<string, string>): ProjectInfo {
+    const root = mkdtempSync(join(tmpdir(), 'default-password-config-'));
+    roots.push(root);
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    return { root, policy: rulesPreset, moduleSystem: 'cjs' };
+  }
+  const config = 'db:\n  user: postgres\n  password: postgres\n  host: postgres\n';
+  const lines = (info: ProjectInfo) =>
+    runRule(rule, config, 'config/dev.yaml', info).findings.map((finding) => finding.line);
+
+  it('reports the password of a config the app loads as it is', () => {
+    const app = "import yaml\nCONFIG = yaml.safe_load(open('config/dev.yaml'))\n";
+    expect(lines(projectWith({ 'config/dev.yaml': config, 'app.py': app }))).toEqual([3]);
+  });
+
+  it('stays silent when the code reads database settings from the environment (Python or JS)', () => {
+    const python = "import os\nPASSWORD = os.environ.get('DB_PASSWORD', '')\n";
+    expect(lines(projectWith({ 'config/dev.yaml': config, 'app.py': python }))).toEqual([]);
+    const settings =
+      'from pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    db_password: str\n';
+    expect(lines(projectWith({ 'config/dev.yaml': config, 'settings.py': settings }))).toEqual([]);
+    const js = 'module.exports = { password: process.env.DB_PASSWORD };\n';
+    expect(lines(projectWith({ 'config/dev.yaml': config, 'src/db.js': js }))).toEqual([]);
   });
 });

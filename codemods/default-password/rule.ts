@@ -27,6 +27,7 @@ import {
 } from '../_shared/secrets/prefilter.js';
 import { lookupExpression, planReplacement, rotateNote } from '../_shared/secrets/replacement.js';
 import { isDefaultCredential, knownKeyFormat, urlPassword } from '../_shared/secrets/values.js';
+import { defaultPasswordFiles } from './config-files.js';
 import { checkDatabaseUrl, mayHoldDefaultDatabaseUrl } from './database-url.js';
 import { checkSeededCall, checkSeededRecord, maySeedAccount } from './seeded-accounts.js';
 
@@ -385,6 +386,7 @@ const rule: SourceRule = {
     maySeedAccount(text) ||
     letterEscape.test(text),
   appliesTo: (path) => !isTestPath(path),
+  textFiles: defaultPasswordFiles,
   create(context) {
     return {
       LogicalExpression: (node) => checkFallback(node, context),
