@@ -27,6 +27,9 @@ import {
 } from '../_shared/secrets/prefilter.js';
 import { lookupExpression, planReplacement, rotateNote } from '../_shared/secrets/replacement.js';
 import { isDefaultCredential, knownKeyFormat, urlPassword } from '../_shared/secrets/values.js';
+import { defaultPasswordFiles } from './config-files.js';
+import { checkDatabaseUrl, mayHoldDefaultDatabaseUrl } from './database-url.js';
+import { checkSeededCall, checkSeededRecord, maySeedAccount } from './seeded-accounts.js';
 
 type AnyNode = Node & Record<string, any>;
 
@@ -285,9 +288,12 @@ function checkIsEnvDestructuring(ancestors: readonly Node[]): boolean {
   );
 }
 
-// Handles: if (password === 'admin'), a backdoor no env variable can close
+/** A value the client sent: `req.body.password`, `request.query.pwd`, `ctx.request.body.password`. */
+const requestInput = /^(?:req|request|ctx(?:\.request)?)\.(?:body|query|params|headers)\./;
+
+// Handles: if (password === 'admin'), if (req.body.password !== '12345'): a backdoor no env variable can close
 function checkComparison(node: AnyNode, context: SourceContext): void {
-  if (node.operator !== '===' && node.operator !== '==') return;
+  if (!['===', '==', '!==', '!='].includes(node.operator)) return;
   for (const [value, other] of [
     [node.right, node.left],
     [node.left, node.right],
@@ -296,6 +302,8 @@ function checkComparison(node: AnyNode, context: SourceContext): void {
     const name = memberPath(other)?.split('.').pop();
     if (text === undefined || !name || !isDefaultCredential(text)) continue;
     if (!isSecretName(name) || envRead(other)) continue;
+    // `config.password !== 'changeme'` is how a deployment check refuses the default; a request's password is a login
+    if (node.operator.startsWith('!') && !requestInput.test(memberPath(other) ?? '')) continue;
     context.report({
       node,
       message: `\`${name}\` is compared with a default credential`,
@@ -350,7 +358,7 @@ function mayFallBackToLiteral(text: string): boolean {
   return patternOfProcessEnv.test(text) && literalUnderSecretName.test(text);
 }
 
-/** checkComparison: `password === 'admin'`, with a secret's name on the other side. */
+/** checkComparison: `password === 'admin'` (or `!==`), with a secret's name on the other side. */
 function mayCompareWithDefault(text: string): boolean {
   return comparedWithDefaultCredential.test(text) && secretWord.test(text) && secretName.test(text);
 }
@@ -374,16 +382,27 @@ const rule: SourceRule = {
     mayHoldDefaultCredential(text) ||
     mayFallBackToLiteral(text) ||
     mayCompareWithDefault(text) ||
+    mayHoldDefaultDatabaseUrl(text) ||
+    maySeedAccount(text) ||
     letterEscape.test(text),
   appliesTo: (path) => !isTestPath(path),
+  textFiles: defaultPasswordFiles,
   create(context) {
     return {
       LogicalExpression: (node) => checkFallback(node, context),
       ConditionalExpression: (node) => checkConditional(node, context),
       AssignmentPattern: (node) => checkDestructuringDefault(node, context),
       AssignmentExpression: (node) => checkGuardedAssignment(node, context),
-      CallExpression: (node) => checkEnvHelperFallback(node, context),
-      StringLiteral: (node) => checkDefaultCredential(node, context),
+      CallExpression: (node) => {
+        checkEnvHelperFallback(node, context);
+        checkSeededCall(node, context);
+      },
+      ObjectExpression: (node) => checkSeededRecord(node, context),
+      StringLiteral: (node) => {
+        checkDefaultCredential(node, context);
+        checkDatabaseUrl(node, context);
+      },
+      TemplateLiteral: (node) => checkDatabaseUrl(node, context),
       BinaryExpression: (node) => checkComparison(node, context),
     };
   },

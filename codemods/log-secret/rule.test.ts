@@ -54,7 +54,7 @@ describe('log-secret reports access logs that record credentials from query stri
       const root = project({ 'app.js': text, 'core/auth.js': resetRoute });
       const findings = check(root, text);
       expect(findings.map((finding) => finding.line)).toEqual([4]);
-      expect(findings[0].message).toContain('req.query.token` (core/auth.js:2)');
+      expect(findings[0].message).toContain('`token` (core/auth.js:2) takes a credential');
     }
   });
 
@@ -68,8 +68,23 @@ describe('log-secret reports access logs that record credentials from query stri
     expect(check(root, text).map((finding) => finding.line)).toEqual([4]);
   });
 
+  it('reports a token destructured from the query, and personal data read through a kept query object', () => {
+    const text = app("'combined'");
+    const destructured =
+      'exports.verify = (req, res) => {\n  const { email, token } = req.query;\n  res.json(check(email, token));\n};\n';
+    expect(check(project({ 'app.js': text, 'verify.js': destructured }), text)[0].message).toContain(
+      '`token` (verify.js:2) takes a credential',
+    );
+    const buy =
+      "router.all('/buy', (req, res) => {\n  const params = req.method === 'GET' ? null : req.body;\n  const query = url.parse(req.url, true).query;\n  order(query.mail, query.phone);\n});\n";
+    const findings = check(project({ 'app.js': text, 'routes/buy.js': buy }), text);
+    expect(findings.map((finding) => finding.line)).toEqual([4]);
+    expect(findings[0].message).toContain('`phone` (routes/buy.js:4) takes personal data');
+  });
+
   it('stays silent when no credential comes in a query string, or the format leaves the URL out', () => {
-    const search = 'exports.search = (req, res) => res.json(find(req.query.q, req.query.page));\n';
+    const search =
+      'exports.search = (req, res) => res.json(find(req.query.q, req.query.page));\nexports.byMail = (req, res) => {\n  const query = req.query;\n  res.json(findUser(query.email, query.address));\n};\n';
     const quiet = app("'combined'");
     expect(check(project({ 'app.js': quiet, 'search.js': search }), quiet)).toEqual([]);
     const noUrl = app("':method :status :response-time ms'");
@@ -78,5 +93,71 @@ describe('log-secret reports access logs that record credentials from query stri
     expect(check(project({ 'app.js': fn, 'core/auth.js': resetRoute }), fn)).toEqual([]);
     const testOnly = app("'dev'");
     expect(check(project({ 'app.js': testOnly, 'test/auth.test.js': resetRoute }), testOnly)).toEqual([]);
+  });
+});
+
+describe('log-secret reports pino-http logging the headers that carry credentials', () => {
+  const roots: string[] = [];
+  afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
+
+  function project(files: Record<string, string>): string {
+    const root = mkdtempSync(join(tmpdir(), 'log-secret-pino-'));
+    roots.push(root);
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    return root;
+  }
+  const app = (setup: string) =>
+    `import express from 'express';\nimport pinoHttp from 'pino-http';\nconst app = express();\n${setup}\nexport default app;\n`;
+  const check = (root: string, text: string) =>
+    runRule(rule, text, 'src/app.ts', { root, policy: rulesPreset, moduleSystem: 'esm' }).findings;
+  const bearerAuth =
+    "export function tokenOf(req) {\n  return req.headers.authorization?.replace('Bearer ', '');\n}\n";
+
+  it('reports pino-http with the default request serializer in an app that reads the Authorization header', () => {
+    for (const setup of [
+      'app.use(pinoHttp());',
+      "app.use(pinoHttp({ logger, customSuccessMessage: () => 'done' }));",
+      'const options = { autoLogging: true };\napp.use(pinoHttp(options));',
+    ]) {
+      const text = app(setup);
+      const root = project({ 'src/app.ts': text, 'src/auth.ts': bearerAuth });
+      const findings = check(root, text);
+      const useLine = text.split('\n').findIndex((line) => line.startsWith('app.use(')) + 1;
+      expect(findings.map((finding) => finding.line)).toEqual([useLine]);
+      expect(findings[0].message).toContain('src/auth.ts:2');
+      expect(findings[0].fixable).toBe(false);
+    }
+  });
+
+  it('reports express-pino-logger required in a session app', () => {
+    const text =
+      "const express = require('express');\nconst session = require('express-session');\nconst logger = require('express-pino-logger');\nconst app = express();\napp.use(logger());\n";
+    expect(check(project({ 'src/app.ts': text }), text).map((finding) => finding.line)).toEqual([5]);
+  });
+
+  it('stays silent when the headers are redacted or serialized, or no credential comes in a header', () => {
+    const redacted = app("app.use(pinoHttp({ redact: ['req.headers.authorization'] }));");
+    expect(check(project({ 'src/app.ts': redacted, 'src/auth.ts': bearerAuth }), redacted)).toEqual([]);
+    const serialized = app('app.use(pinoHttp({ serializers: { req: (req) => ({ url: req.url }) } }));');
+    expect(check(project({ 'src/app.ts': serialized, 'src/auth.ts': bearerAuth }), serialized)).toEqual([]);
+    const ownLogger = app('app.use(pinoHttp({ logger }));');
+    const loggerModule =
+      "import pino from 'pino';\nexport const logger = pino({ redact: ['req.headers.authorization'] });\n";
+    expect(
+      check(
+        project({ 'src/app.ts': ownLogger, 'src/auth.ts': bearerAuth, 'src/logger.ts': loggerModule }),
+        ownLogger,
+      ),
+    ).toEqual([]);
+    const spread = app('app.use(pinoHttp({ ...defaults }));');
+    expect(check(project({ 'src/app.ts': spread, 'src/auth.ts': bearerAuth }), spread)).toEqual([]);
+    const publicApi = app('app.use(pinoHttp());');
+    const search = 'export const search = (req, res) => res.json(find(req.query.q));\n';
+    expect(check(project({ 'src/app.ts': publicApi, 'src/search.ts': search }), publicApi)).toEqual([]);
+    const testOnly = app('app.use(pinoHttp());');
+    expect(check(project({ 'src/app.ts': testOnly, 'test/auth.test.ts': bearerAuth }), testOnly)).toEqual([]);
   });
 });

@@ -325,15 +325,9 @@ const rule: SourceRule = {
     return {
       CallExpression: (node) => {
         check(node, context, cli);
-        // Handles: app.use(morgan('combined')) in an app that takes tokens in query strings
+        // Handles: app.use(morgan('combined')) in an app that takes tokens in query strings, pinoHttp() with no redact
         const leak = accessLogLeak(node, context);
-        if (leak)
-          context.report({
-            node,
-            message: leak,
-            unfixableReason:
-              'log the path without its query string (a custom morgan format), or take the credential from a header or the body',
-          });
+        if (leak) context.report({ node, message: leak.message, unfixableReason: leak.remedy });
       },
       OptionalCallExpression: (node) => check(node, context, cli),
     };

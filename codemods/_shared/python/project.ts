@@ -24,7 +24,7 @@ const maxFiles = 5000;
 const maxBytes = 1024 * 1024;
 const textByRoot = new Map<string, string>();
 
-function pythonSourcesText(root: string): string {
+export function pythonSourcesText(root: string): string {
   const cached = textByRoot.get(root);
   if (cached !== undefined) return cached;
   const texts: string[] = [];

@@ -35,7 +35,11 @@ const expected: Record<string, Record<string, number[]>> = {
     'short-library-secrets': [7, 10],
   },
   'default-password': {
-    'backdoor-comparison': [2, 7],
+    'backdoor-comparison': [2, 7, 11],
+    'database-url-default-password': [3, 4, 6, 7],
+    'seeded-accounts': [8, 9, 12, 16],
+    'app-config-default-password': [4, 10],
+    'config-json-default-password': [2],
     'conditional-and-cast-fallbacks': [5, 8, 9, 10],
     'default-credentials': [3, 5],
     'destructured-default': [1],

@@ -249,7 +249,7 @@ export const envReadOfSecret = new RegExp(
   String.raw`(?<![\w$])env['"\`]?\]?(?:${gap}|[!)]|as\s[^;\n]*?\))*(?:\??\.|\[)${gap}*['"\`]?[^'"\`\n\]]*?(?:${secretHeads.join('|')})${trail}${wordEnd}`,
 );
 
-/** A default credential as one side of `==` or `===` (checkComparison), in parentheses or not. */
+/** A default credential as one side of `==`, `===`, `!=` or `!==` (checkComparison), in parentheses or not. */
 export const comparedWithDefaultCredential = new RegExp(
-  String.raw`${defaultCredentialLiteral}(?:${gap}|\))*===?|===?(?:${gap}|\()*${defaultCredentialLiteral}`,
+  String.raw`${defaultCredentialLiteral}(?:${gap}|\))*[!=]==?|[!=]==?(?:${gap}|\()*${defaultCredentialLiteral}`,
 );
