@@ -6,6 +6,7 @@ import { generateSecret } from '../scaffold/env-files.js';
 import type { AddPlan } from './plan.js';
 import { startCommand, type StartCommand } from './verify-start-command.js';
 import { makeTrialCopy } from './verify-start-copy.js';
+import { routeToProbe } from './verify-start-routes.js';
 import {
   firstErrorLine,
   freePort,
@@ -91,17 +92,6 @@ function sourceFiles(dir: string, entry: string, srcDir: string): string[] {
   };
   if (existsSync(join(dir, srcDir))) walk(srcDir);
   return files;
-}
-
-/**
- * GET `/` when the app declares it, else the first literal GET route (no parameters) in its code, else `/`
- * (an unknown path still goes through every middleware, so the headers are there on the 404).
- */
-export function routeToProbe(texts: readonly string[]): string {
-  const routes: string[] = [];
-  for (const text of texts)
-    for (const match of text.matchAll(/\.get\(\s*(['"`])(\/[^'"`:*?(){}\s]*)\1/g)) routes.push(match[2]);
-  return routes.includes('/') ? '/' : (routes[0] ?? '/');
 }
 
 function headerProblem(answer: { headers: Record<string, unknown> }, policy: Policy): string | undefined {
@@ -193,10 +183,13 @@ export async function verifyByStarting(
     if ('problem' in started) throw failWith(started.problem, started.stderr);
     const { app, host } = started;
     try {
-      const texts = sourceFiles(copy.dir, project.entry, project.srcDir).map((file) =>
-        readFileSync(join(copy.dir, file), 'utf8'),
+      const files = new Map(
+        sourceFiles(copy.dir, project.entry, project.srcDir).map((file) => [
+          file,
+          readFileSync(join(copy.dir, file), 'utf8'),
+        ]),
       );
-      const route = routeToProbe(texts);
+      const route = routeToProbe(files, project.entry, project.nest !== undefined);
       let answer;
       try {
         answer = await get(host, port, route, timeoutMs);
