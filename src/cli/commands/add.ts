@@ -122,16 +122,17 @@ function report(output: Output, result: AddResult, dryRun: boolean, started?: St
     output.out(
       `  ${colors.green('started')} ${started.command} with the changes: GET ${started.route} answered ${started.status}${started.installed.length ? ` (installed for the trial only: ${started.installed.join(', ')})` : ''}`,
     );
+  const envFile = result.envFile ?? '.env.example';
   if ('importLine' in project) {
     if (result.written)
       output.out(
-        `Next: install the dependencies (${result.changes.some((change) => change.path === 'requirements.txt') ? 'pip install -r requirements.txt' : 'uv sync, or pip install -e .'}), then set the variables listed in .env.example in .env.`,
+        `Next: install the dependencies (${result.changes.some((change) => change.path === 'requirements.txt') ? 'pip install -r requirements.txt' : 'uv sync, or pip install -e .'}), then set the variables listed in ${envFile} in .env.`,
       );
   } else if (result.changes.some((change) => change.path === 'package.json') && !result.installed)
     output.out(
-      `Next: run \`npm install\` (or pass --install), then set the variables listed in .env.example in .env.`,
+      `Next: run \`npm install\` (or pass --install), then set the variables listed in ${envFile} in .env.`,
     );
-  else if (result.written) output.out('Next: set the variables listed in .env.example in .env.');
+  else if (result.written) output.out(`Next: set the variables listed in ${envFile} in .env.`);
 }
 
 /** A bad --entry is a usage error; writing outside git (nothing to review or undo) needs --force, as in fix. */
