@@ -42,7 +42,7 @@ describe("secure add: the variables go to the project's own env example file", (
   it.each([
     ['.env.sample', '.env.sample'],
     [undefined, '.env.example'],
-  ])('the next steps name the file the variables went to (%s)', async (own, named) => {
+  ])('the next steps name the file the variables went to (own list: %s)', async (own, named) => {
     const root = project({ ...app, ...(own ? { [own]: 'PORT=8080\n' } : {}) });
     const output = memoryOutput();
     const code = await runProgram(secureProgram(output, root), ['add', 'cors', '--yes', '--force'], output);
@@ -51,5 +51,18 @@ describe("secure add: the variables go to the project's own env example file", (
       new RegExp(`set the variables listed in ${named.replace('.', '\\.')} in \\.env\\.$`),
     );
     expect(output.stdout.join('\n')).not.toMatch(own ? /\.env\.example/ : /\.env\.sample/);
+  });
+
+  it('names no list when the modules added read no variable', async () => {
+    const root = project({ ...app, '.env.sample': 'PORT=8080\n' });
+    const output = memoryOutput();
+    const code = await runProgram(
+      secureProgram(output, root),
+      ['add', 'logging', '--yes', '--force'],
+      output,
+    );
+    expect(code).toBe(0);
+    expect(output.stdout.at(-1)).toMatch(/^Next: run `npm install`/);
+    expect(output.stdout.join('\n')).not.toMatch(/variables listed/);
   });
 });
