@@ -16,9 +16,12 @@ interface FileRoutes {
   /** `GET` paths with no parameter, by the variable they are declared on (a router, the app, a plugin's `fastify`). */
   routes: { receiver: string; path: string }[];
   mounts: { receiver: string; prefix: string; target: Target }[];
-  /** Local names bound to relative imports and requires: `routes` → `'../api/routes/v1'`. */
+  /** Local names bound to imports and requires: `routes` → `'../api/routes/v1'` (packages never resolve to a file). */
   imports: Map<string, string>;
 }
+
+/** `axios.get('/users', config)` asks another server: never a route of this app. */
+const httpClients = new Set(['axios', 'http', 'https', 'got', 'superagent', 'request', 'supertest', 'ky']);
 
 const sourceExtensions = ['.ts', '.js', '.mts', '.mjs', '.cts', '.cjs'];
 
@@ -92,7 +95,7 @@ function readImports(file: ts.SourceFile, imports: Map<string, string>): void {
     if (!ts.isImportDeclaration(statement)) continue;
     const specifier = literal(statement.moduleSpecifier);
     const clause = statement.importClause;
-    if (!specifier?.startsWith('.') || !clause) continue;
+    if (specifier === undefined || !clause) continue;
     if (clause.name) imports.set(clause.name.text, specifier);
     const bindings = clause.namedBindings;
     if (bindings && ts.isNamespaceImport(bindings)) imports.set(bindings.name.text, specifier);
@@ -101,11 +104,28 @@ function readImports(file: ts.SourceFile, imports: Map<string, string>): void {
   }
 }
 
+/** A call of an imported function (or a required file) with a variable, or an object of them, as argument. */
+function handsTheApp(call: ts.CallExpression): boolean {
+  let callee = call.expression;
+  if (ts.isPropertyAccessExpression(callee)) callee = callee.expression;
+  if (!ts.isIdentifier(callee) && !isRequire(callee)) return false;
+  return call.arguments.some(
+    (argument) =>
+      ts.isIdentifier(argument) ||
+      (ts.isObjectLiteralExpression(argument) &&
+        argument.properties.some(
+          (property) =>
+            ts.isShorthandPropertyAssignment(property) ||
+            (ts.isPropertyAssignment(property) && ts.isIdentifier(property.initializer)),
+        )),
+  );
+}
+
 /** `require('./routes')`, `import('./routes')`, `routes`, `routes()`, `routes.router`: where the mount goes. */
 function targetOf(node: ts.Expression, facts: FileRoutes): Target | undefined {
   if (isRequire(node) || isDynamicImport(node)) {
     const specifier = literal(node.arguments[0]);
-    return specifier?.startsWith('.') ? { kind: 'file', specifier } : undefined;
+    return specifier === undefined ? undefined : { kind: 'file', specifier };
   }
   if (ts.isIdentifier(node)) {
     const specifier = facts.imports.get(node.text);
@@ -126,9 +146,8 @@ function readFile(text: string): FileRoutes {
     const named = (name: string) => scope.get(name) ?? name;
     if (ts.isVariableDeclaration(node) && node.initializer && isRequire(node.initializer)) {
       const specifier = literal(node.initializer.arguments[0])!;
-      if (specifier.startsWith('.') && ts.isIdentifier(node.name))
-        facts.imports.set(node.name.text, specifier);
-      if (specifier.startsWith('.') && ts.isObjectBindingPattern(node.name))
+      if (ts.isIdentifier(node.name)) facts.imports.set(node.name.text, specifier);
+      if (ts.isObjectBindingPattern(node.name))
         for (const element of node.name.elements)
           if (ts.isIdentifier(element.name)) facts.imports.set(element.name.text, specifier);
     }
@@ -137,7 +156,13 @@ function readFile(text: string): FileRoutes {
       const method = ts.isPropertyAccessExpression(node.expression) ? node.expression.name.text : undefined;
       const [first, second] = node.arguments;
       const path = literal(first);
-      if (receiver && method === 'get' && path !== undefined && node.arguments.length >= 2)
+      if (
+        receiver &&
+        method === 'get' &&
+        path !== undefined &&
+        node.arguments.length >= 2 &&
+        !httpClients.has(receiver)
+      )
         facts.routes.push({ receiver: named(receiver), path });
       const chained = routeChain(node);
       if (method === 'get' && chained) facts.routes.push({ ...chained, receiver: named(chained.receiver) });
@@ -151,7 +176,8 @@ function readFile(text: string): FileRoutes {
               target: target.kind === 'name' ? { kind: 'name', name: named(target.name) } : target,
             });
         }
-      if (receiver && method === 'use' && first && path === undefined) {
+      // Only `app.use(router)`: in `app.use(config.prefix, router)` the first argument is a prefix not known here.
+      if (receiver && method === 'use' && first && path === undefined && node.arguments.length === 1) {
         const target = targetOf(first, facts);
         if (target?.kind === 'file') facts.mounts.push({ receiver: named(receiver), prefix: '', target });
       }
@@ -172,14 +198,10 @@ function readFile(text: string): FileRoutes {
         if (prefix !== undefined && target?.kind === 'file')
           facts.mounts.push({ receiver: named(receiver), prefix, target });
       }
-      // `require('./routes')(app)` or `routes(app)`: the file declares its routes on the app it is handed.
-      const callee = node.expression;
-      if (node.arguments.some((argument) => ts.isIdentifier(argument))) {
-        const target = isRequire(callee) || ts.isIdentifier(callee) ? targetOf(callee, facts) : undefined;
-        const handed = node.arguments.find(ts.isIdentifier);
-        if (target?.kind === 'file' && handed)
-          facts.mounts.push({ receiver: named(handed.text), prefix: '', target });
-      }
+      // `require('./routes')(app)`, `routes(app)`, `loaders.default({ expressApp: app })`: the file declares its
+      // routes on the app it is handed, under no prefix of its own.
+      const target = handsTheApp(node) ? targetOf(node.expression, facts) : undefined;
+      if (target?.kind === 'file') facts.mounts.push({ receiver: '', prefix: '', target });
     }
     ts.forEachChild(node, (child) => visit(child, scope));
   };
@@ -187,20 +209,51 @@ function readFile(text: string): FileRoutes {
   return facts;
 }
 
-/** The file a relative specifier names, among the sources read: `./routes`, `./routes.js` for `routes.ts`, `./v1/index`. */
-function resolve(from: string, specifier: string, files: ReadonlyMap<string, string>): string | undefined {
-  const base = posix.normalize(posix.join(posix.dirname(from), specifier));
-  const stem = base.replace(/\.[cm]?js$/, '');
-  const candidates = [
-    base,
-    ...sourceExtensions.map((extension) => `${stem}${extension}`),
-    ...sourceExtensions.map((extension) => `${base}/index${extension}`),
-  ];
-  return candidates.find((candidate) => files.has(candidate));
+/** tsconfig's `paths`, relative to the project root: `@/*` → `src/*`. */
+export interface PathAlias {
+  pattern: string;
+  targets: string[];
+}
+
+/** Where a specifier may point, before extensions: relative to the importing file, or through a tsconfig alias. */
+function basesOf(from: string, specifier: string, aliases: readonly PathAlias[]): string[] {
+  if (specifier.startsWith('.')) return [posix.normalize(posix.join(posix.dirname(from), specifier))];
+  for (const { pattern, targets } of aliases) {
+    const [head, tail = ''] = pattern.split('*');
+    const wildcard = pattern.includes('*');
+    if (wildcard ? !specifier.startsWith(head) || !specifier.endsWith(tail) : specifier !== pattern) continue;
+    const matched = wildcard ? specifier.slice(head.length, specifier.length - tail.length) : '';
+    return targets.map((target) => posix.normalize(target.replace('*', matched)));
+  }
+  return [];
+}
+
+/** The file a specifier names, among the sources read: `./routes`, `./routes.js` for `routes.ts`, `./v1/index`, `@/api/x`. */
+function resolve(
+  from: string,
+  specifier: string,
+  files: ReadonlyMap<string, string>,
+  aliases: readonly PathAlias[],
+): string | undefined {
+  for (const base of basesOf(from, specifier, aliases)) {
+    const stem = base.replace(/\.[cm]?js$/, '');
+    const candidates = [
+      base,
+      ...sourceExtensions.map((extension) => `${stem}${extension}`),
+      ...sourceExtensions.map((extension) => `${base}/index${extension}`),
+    ];
+    const found = candidates.find((candidate) => files.has(candidate));
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** Every probeable GET path of an Express or Fastify app, with its mount prefixes, in the order they are mounted. */
-function mountedRoutes(files: ReadonlyMap<string, string>, entry: string): string[] {
+function mountedRoutes(
+  files: ReadonlyMap<string, string>,
+  entry: string,
+  aliases: readonly PathAlias[],
+): string[] {
   const parsed = new Map<string, FileRoutes>();
   const factsOf = (path: string) => {
     if (!parsed.has(path)) parsed.set(path, readFile(files.get(path)!));
@@ -223,7 +276,7 @@ function mountedRoutes(files: ReadonlyMap<string, string>, entry: string): strin
       found.push(joinPaths(base, localPrefix(route.receiver), route.path).replace(/(.)\/$/, '$1'));
     for (const mount of facts.mounts) {
       if (mount.target.kind !== 'file') continue;
-      const target = resolve(path, mount.target.specifier, files);
+      const target = resolve(path, mount.target.specifier, files, aliases);
       if (target) walk(target, joinPaths(base, localPrefix(mount.receiver), mount.prefix));
     }
   };
@@ -324,7 +377,11 @@ function nestRoutes(files: ReadonlyMap<string, string>): string[] {
  * else `/` (an unknown path still goes through every middleware, so the headers are there on the 404).
  * `files` maps each source path (relative to the project, `/` separators) to its text.
  */
-export function routeToProbe(files: ReadonlyMap<string, string>, entry: string, nest = false): string {
-  const routes = nest ? nestRoutes(files) : mountedRoutes(files, entry);
+export function routeToProbe(
+  files: ReadonlyMap<string, string>,
+  entry: string,
+  options: { nest?: boolean; aliases?: readonly PathAlias[] } = {},
+): string {
+  const routes = options.nest ? nestRoutes(files) : mountedRoutes(files, entry, options.aliases ?? []);
   return routes.includes('/') ? '/' : (routes[0] ?? '/');
 }

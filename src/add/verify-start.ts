@@ -1,12 +1,13 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
+import { ts } from 'ts-morph';
 import { SecureError } from '../errors.js';
 import type { Policy } from '../policy/index.js';
 import { generateSecret } from '../scaffold/env-files.js';
 import type { AddPlan } from './plan.js';
 import { startCommand, type StartCommand } from './verify-start-command.js';
 import { makeTrialCopy } from './verify-start-copy.js';
-import { routeToProbe } from './verify-start-routes.js';
+import { routeToProbe, type PathAlias } from './verify-start-routes.js';
 import {
   firstErrorLine,
   freePort,
@@ -92,6 +93,22 @@ function sourceFiles(dir: string, entry: string, srcDir: string): string[] {
   };
   if (existsSync(join(dir, srcDir))) walk(srcDir);
   return files;
+}
+
+/** tsconfig.json's `paths` (`"@/*": ["src/*"]`), relative to the project root; none without a tsconfig. */
+function pathAliases(dir: string): PathAlias[] {
+  const path = join(dir, 'tsconfig.json');
+  if (!existsSync(path)) return [];
+  const options = (
+    ts.readConfigFile(path, ts.sys.readFile).config as
+      | { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } }
+      | undefined
+  )?.compilerOptions;
+  const baseUrl = options?.baseUrl ?? '.';
+  return Object.entries(options?.paths ?? {}).map(([pattern, targets]) => ({
+    pattern,
+    targets: targets.map((target) => posix.normalize(posix.join(baseUrl, target))),
+  }));
 }
 
 function headerProblem(answer: { headers: Record<string, unknown> }, policy: Policy): string | undefined {
@@ -189,7 +206,10 @@ export async function verifyByStarting(
           readFileSync(join(copy.dir, file), 'utf8'),
         ]),
       );
-      const route = routeToProbe(files, project.entry, project.nest !== undefined);
+      const route = routeToProbe(files, project.entry, {
+        nest: project.nest !== undefined,
+        aliases: pathAliases(copy.dir),
+      });
       let answer;
       try {
         answer = await get(host, port, route, timeoutMs);

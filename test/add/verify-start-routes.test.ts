@@ -86,6 +86,53 @@ app.listen(3000);
     expect(routeToProbe(app, 'index.js')).toBe('/ping');
   });
 
+  it('resolves an import through tsconfig paths (`@/api/...` for src/api/...)', () => {
+    const app = files({
+      'src/server.ts': `import express from 'express';
+import { healthCheckRouter } from '@/api/healthCheck/healthCheckRouter';
+const app = express();
+app.use('/health-check', healthCheckRouter);
+export { app };
+`,
+      'src/api/healthCheck/healthCheckRouter.ts': `import express, { type Router } from 'express';
+export const healthCheckRouter: Router = express.Router();
+healthCheckRouter.get('/', (_req, res) => res.json({ ok: true }));
+`,
+    });
+    expect(routeToProbe(app, 'src/server.ts', { aliases: [{ pattern: '@/*', targets: ['src/*'] }] })).toBe(
+      '/health-check',
+    );
+    // Without the alias the import is a package: nothing is guessed.
+    expect(routeToProbe(app, 'src/server.ts')).toBe('/');
+  });
+
+  it('follows a loader handed the app in an object, and its routes on that app', () => {
+    const app = files({
+      'src/app.ts': `import express from 'express';
+async function startServer() {
+  const app = express();
+  await require('./loaders').default({ expressApp: app });
+  app.listen(3000);
+}
+`,
+      'src/loaders/index.ts': `import expressLoader from './express';
+export default async ({ expressApp }) => {
+  await expressLoader({ app: expressApp });
+};
+`,
+      'src/loaders/express.ts': `import routes from '../api';
+import config from '../config';
+export default ({ app }) => {
+  app.use(config.api.prefix, routes());
+  app.get('/status', (req, res) => res.status(200).end());
+};
+`,
+      'src/api/index.ts': `export default () => { const app = Router(); app.get('/users/me', me); return app; };`,
+      'src/config/index.ts': `export default { api: { prefix: '/api' } };`,
+    });
+    expect(routeToProbe(app, 'src/app.ts')).toBe('/status');
+  });
+
   it('never guesses a prefix that is not a literal, nor a route in a file no mount reaches', () => {
     const app = files({
       'src/app.js': `const express = require('express');
@@ -188,7 +235,7 @@ await app.listen(3000);
 `,
       'src/users/users.controller.ts': controller("'users'", "'active'"),
     });
-    expect(routeToProbe(app, 'src/main.ts', true)).toBe('/api/users/active');
+    expect(routeToProbe(app, 'src/main.ts', { nest: true })).toBe('/api/users/active');
   });
 
   it('adds the URI version a controller declares', () => {
@@ -199,24 +246,24 @@ app.enableVersioning({ type: VersioningType.URI });
 `,
       'src/users/users.controller.ts': controller("{ path: 'users', version: '1' }", ''),
     });
-    expect(routeToProbe(app, 'src/main.ts', true)).toBe('/api/v1/users');
+    expect(routeToProbe(app, 'src/main.ts', { nest: true })).toBe('/api/v1/users');
   });
 
   it('with a prefix read from config, asks only for a route the prefix excludes', () => {
     const app = files({
       'src/main.ts': `const app = await NestFactory.create(AppModule);
-app.setGlobalPrefix(configService.getOrThrow('app.apiPrefix'), { exclude: ['/'] });
+app.setGlobalPrefix(configService.getOrThrow('app.apiPrefix'), { exclude: ['info'] });
 `,
       'src/users/users.controller.ts': controller("'users'", "'active'"),
       'src/home/home.controller.ts': `@Controller()
 export class HomeController {
-  @Get() appInfo() { return {}; }
+  @Get('info') appInfo() { return {}; }
 }
 `,
     });
-    expect(routeToProbe(app, 'src/main.ts', true)).toBe('/');
+    expect(routeToProbe(app, 'src/main.ts', { nest: true })).toBe('/info');
     app.delete('src/home/home.controller.ts');
     // No route with a known path: / still runs every middleware.
-    expect(routeToProbe(app, 'src/main.ts', true)).toBe('/');
+    expect(routeToProbe(app, 'src/main.ts', { nest: true })).toBe('/');
   });
 });
