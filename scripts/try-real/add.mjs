@@ -247,11 +247,12 @@ export function printTable(rows, seconds) {
     const outcome = (add) => `${add.added.join(', ') || 'nothing'} (exit ${add.exit})`;
     const refusedOf = (add) =>
       [...add.refused].map(([module, reason]) => `${module}: ${reason}`).join('; ') || 'none';
-    const refused = !row.add
-      ? '-'
-      : row.add.retry
-        ? `all: ${row.add.failed}; then ${refusedOf(row.add.retry)}`
-        : refusedOf(row.add);
+    // A retry refused for the reason the whole run was: that reason once.
+    const retried = (add) =>
+      refusedOf(add.retry).includes(add.failed.replace(/^error: not added: [\w-]+: /, ''))
+        ? `every module, then the HTTP modules alone: ${refusedOf(add.retry)}`
+        : `all: ${add.failed}; then ${refusedOf(add.retry)}`;
+    const refused = !row.add ? '-' : row.add.retry ? retried(row.add) : refusedOf(row.add);
     const added = !row.add ? '-' : row.add.retry ? `retry: ${outcome(row.add.retry)}` : outcome(row.add);
     const probes = row.probes ?? {};
     lines.push(
@@ -274,9 +275,10 @@ export function printTable(rows, seconds) {
     );
   }
   console.log(lines.join('\n'));
+  console.log('');
   for (const row of rows)
     console.log(
-      `\n${row.name} (${duration(row.seconds ?? 0)}): ${row.root ?? '-'} (diff: ${row.root}.add.diff)`,
+      `${row.name} (${duration(row.seconds ?? 0)}): ${row.root ?? '-'} (diff: ${row.root}.add.diff)`,
     );
   if (seconds !== undefined) console.log(`\n${rows.length} projects in ${duration(seconds)}`);
 }
