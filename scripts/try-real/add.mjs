@@ -214,6 +214,19 @@ async function tryProject(project, options, row) {
 
 const cell = (text) => String(text ?? '-').replaceAll('|', '\\|');
 
+/**
+ * The private PostgreSQL, or (when this machine cannot run one) where the project's default would be: the
+ * project is still installed, built and tested, and its boot reads `exited 1: needs PostgreSQL ...`.
+ */
+async function databaseFor(name) {
+  try {
+    return await startPostgres(name);
+  } catch (error) {
+    console.error(`no private PostgreSQL: ${error instanceof Error ? error.message : String(error)}`);
+    return { env: { host: '127.0.0.1', port: '5432', user: 'postgres', database: name }, stop() {} };
+  }
+}
+
 /** `{pghost}`, `{pgport}`, `{pguser}`, `{pgdatabase}` in a project's env: the private PostgreSQL it runs with. */
 function withDatabase(project, database) {
   const fill = (value) =>
@@ -306,7 +319,7 @@ export async function runAdd(argv) {
     const projectStarted = Date.now();
     let database;
     try {
-      database = project.postgres ? await startPostgres(project.postgres) : undefined;
+      database = project.postgres ? await databaseFor(project.postgres) : undefined;
       await tryProject(database ? withDatabase(project, database.env) : project, options, row);
     } catch (error) {
       // A project this machine cannot take (not fetched, cannot export) is a row with the reason, never dropped.
