@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bootApp, bootEnv, freePort } from './boot.mjs';
 import { exportProject } from './export.mjs';
+import { startPostgres } from './postgres.mjs';
 import { probeApp } from './probe.mjs';
 import {
   addOutcome,
@@ -23,8 +24,10 @@ import {
  * and booted; `secure add` runs with every module; then it is installed, built, tested and booted again with the
  * env the printed next steps name, and probed over real HTTP on 127.0.0.1 (headers, Origin, Host, 429).
  * When the run with every module writes nothing, the reason is kept and the HTTP modules are added alone.
- * Prints the table and where each project lies with its diff (`<project>.add.diff` beside it) to read.
- * Nothing of the projects is ever written into this repository.
+ * Prints the table for the note in Markdown (each refused module with its reason), then where each project
+ * lies with its diff (`<project>.add.diff` beside it) to read and how long it took, and the whole run's time.
+ * A project that boots only with PostgreSQL gets a private one (postgres.mjs). Nothing of the projects is ever
+ * written into this repository.
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..');
@@ -110,18 +113,30 @@ function startCommand(root, project) {
   return pkg.scripts?.start ? ['npm', 'run', 'start', '--silent'] : undefined;
 }
 
+/** The file `secure add`'s next steps say to copy into .env (`.env.template` when the project has one). */
+function namedEnvFile(output) {
+  return /set the variables listed in (\S+) in \.env\./.exec(output)?.[1];
+}
+
+/**
+ * A project that cannot boot here before or after (its database is not on this machine: `needs` in
+ * add-projects.json) says so beside the status, so the table does not read as a failure of the add.
+ */
+const bootStatus = (status, project) =>
+  project.needs && !status.startsWith('answers') ? `${status}: needs ${project.needs}` : status;
+
 /** Boots the app; with `policy`, probes it over HTTP while it runs. Always stops what it started. */
-async function bootAndProbe(root, project, policy) {
+async function bootAndProbe(root, project, policy, envFiles = project.envFiles) {
   const command = startCommand(root, project);
   if (!command) return { status: 'no start command' };
   // `port`: an app that listens on one port whatever PORT says (the NestJS starter's `app.listen(3000)`).
   const port = project.port ?? (await freePort());
-  const env = bootEnv(root, port, project.env, project.envFiles);
+  const env = bootEnv(root, port, project.env, envFiles);
   const route = project.route ?? '/';
   const binPath = nodeBinFor(project.node);
   const app = await bootApp(root, { command, env, port, stubs: project.stubs, path: route, binPath });
   try {
-    if (app.status !== 'answers') return { status: app.status, output: app.output() };
+    if (app.status !== 'answers') return { status: bootStatus(app.status, project), output: app.output() };
     if (!policy) return { status: `answers (${app.first.status})`, output: app.output() };
     const target = { route, host: `127.0.0.1:${port}`, origin: allowedOrigin, policy };
     const probes = await probeApp(port, { ...target, preflightMethod: project.preflight });
@@ -131,9 +146,9 @@ async function bootAndProbe(root, project, policy) {
   }
 }
 
-async function tryProject(project, options) {
+async function tryProject(project, options, row) {
   const root = exportProject(project);
-  const row = { name: project.name, root };
+  row.root = root;
   console.error(`# ${project.name} (${project.covers}) in ${root}`);
   dropUnreachable(root, project.drop);
   run('git', ['init', '-q'], root);
@@ -173,13 +188,17 @@ async function tryProject(project, options) {
     );
     row.add = { ...row.add, retry: { exit: added.code, ...addOutcome(added.output, httpModules) } };
   }
+  // The files the add created are in the diff to read too (intent-to-add: nothing is staged).
+  run('git', ['add', '-A', '--intent-to-add'], root);
   writeFileSync(`${root}.add.diff`, run('git', ['diff', 'HEAD'], root).output);
   row.changed = run('git', ['status', '--porcelain'], root).output.trim().split('\n').filter(Boolean).length;
   // Installed here with npm, as before: `--install` would pick the lockfile's manager, maybe not on this machine.
   if (!options.skipInstall) install(root, { scripts: options.scripts || project.installScripts });
   standInFiles(root, project.emptyFiles);
   const builtAfter = build(root, 'after');
-  const bootAfter = await bootAndProbe(root, project, options.policy);
+  const envFile = namedEnvFile(added.output);
+  const envFiles = [...new Set([...(project.envFiles ?? []), ...(envFile ? [envFile] : [])])];
+  const bootAfter = await bootAndProbe(root, project, options.policy, envFiles);
   row.after = {
     build: status(builtAfter),
     boot: bootAfter.status,
@@ -195,7 +214,32 @@ async function tryProject(project, options) {
 
 const cell = (text) => String(text ?? '-').replaceAll('|', '\\|');
 
-export function printTable(rows) {
+/**
+ * The private PostgreSQL, or (when this machine cannot run one) where the project's default would be: the
+ * project is still installed, built and tested, and its boot reads `exited 1: needs PostgreSQL ...`.
+ */
+async function databaseFor(name) {
+  try {
+    return await startPostgres(name);
+  } catch (error) {
+    console.error(`no private PostgreSQL: ${error instanceof Error ? error.message : String(error)}`);
+    return { env: { host: '127.0.0.1', port: '5432', user: 'postgres', database: name }, stop() {} };
+  }
+}
+
+/** `{pghost}`, `{pgport}`, `{pguser}`, `{pgdatabase}` in a project's env: the private PostgreSQL it runs with. */
+function withDatabase(project, database) {
+  const fill = (value) =>
+    Object.entries(database).reduce((text, [name, actual]) => text.replaceAll(`{pg${name}}`, actual), value);
+  const env = Object.fromEntries(
+    Object.entries(project.env ?? {}).map(([name, value]) => [name, fill(value)]),
+  );
+  return { ...project, env };
+}
+
+const duration = (seconds) => `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+
+export function printTable(rows, seconds) {
   const columns = [
     'project',
     'framework',
@@ -214,12 +258,14 @@ export function printTable(rows) {
   for (const row of rows) {
     const triple = (side) => (side ? `${side.build} / ${side.boot} / ${side.tests}` : '-');
     const outcome = (add) => `${add.added.join(', ') || 'nothing'} (exit ${add.exit})`;
-    const refusedOf = (add) => [...add.refused.keys()].join(', ') || 'none';
-    const refused = !row.add
-      ? '-'
-      : row.add.retry
-        ? `all: ${row.add.failed}; then ${refusedOf(row.add.retry)}`
-        : refusedOf(row.add);
+    const refusedOf = (add) =>
+      [...add.refused].map(([module, reason]) => `${module}: ${reason}`).join('; ') || 'none';
+    // A retry refused for the reason the whole run was: that reason once.
+    const retried = (add) =>
+      refusedOf(add.retry).includes(add.failed.replace(/^error: not added: [\w-]+: /, ''))
+        ? `every module, then the HTTP modules alone: ${refusedOf(add.retry)}`
+        : `all: ${add.failed}; then ${refusedOf(add.retry)}`;
+    const refused = !row.add ? '-' : row.add.retry ? retried(row.add) : refusedOf(row.add);
     const added = !row.add ? '-' : row.add.retry ? `retry: ${outcome(row.add.retry)}` : outcome(row.add);
     const probes = row.probes ?? {};
     lines.push(
@@ -242,15 +288,12 @@ export function printTable(rows) {
     );
   }
   console.log(lines.join('\n'));
-  for (const row of rows) {
-    console.log(`\n${row.name}: ${row.root} (diff: ${row.root}.add.diff)`);
-    for (const [module, reason] of row.add?.refused ?? []) console.log(`  refused ${module}: ${reason}`);
-    if (row.add?.retry) {
-      console.log(`  every module: ${row.add.failed}`);
-      for (const [module, reason] of row.add.retry.refused)
-        console.log(`  retry refused ${module}: ${reason}`);
-    }
-  }
+  console.log('');
+  for (const row of rows)
+    console.log(
+      `${row.name} (${duration(row.seconds ?? 0)}): ${row.root ?? '-'} (diff: ${row.root}.add.diff)`,
+    );
+  if (seconds !== undefined) console.log(`\n${rows.length} projects in ${duration(seconds)}`);
 }
 
 export async function runAdd(argv) {
@@ -270,15 +313,24 @@ export async function runAdd(argv) {
   // The numbers the probes expect come from the one copy of them, the policy the generated code renders.
   options.policy = (await import(join(repoRoot, 'dist', 'src', 'policy', 'index.js'))).rulesPreset;
   const rows = [];
+  const started = Date.now();
   for (const project of projects.filter((each) => named.length === 0 || named.includes(each.name))) {
+    const row = { name: project.name };
+    const projectStarted = Date.now();
+    let database;
     try {
-      rows.push(await tryProject(project, options));
+      database = project.postgres ? await databaseFor(project.postgres) : undefined;
+      await tryProject(database ? withDatabase(project, database.env) : project, options, row);
     } catch (error) {
       // A project this machine cannot take (not fetched, cannot export) is a row with the reason, never dropped.
-      rows.push({ name: project.name, note: error instanceof Error ? error.message : String(error) });
+      row.note = error instanceof Error ? error.message : String(error);
+    } finally {
+      database?.stop();
     }
+    row.seconds = Math.round((Date.now() - projectStarted) / 1000);
+    rows.push(row);
   }
-  printTable(rows);
+  printTable(rows, Math.round((Date.now() - started) / 1000));
   writeFileSync(join(process.env.TMPDIR ?? '/tmp', 'try-real-add.json'), JSON.stringify(rows, replacer, 2));
   return rows;
 }

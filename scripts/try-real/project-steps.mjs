@@ -99,6 +99,9 @@ export function ownTests(root, project) {
   const counts = [failed ? `${failed} failed` : '', passed !== undefined ? `${passed} passed` : '']
     .filter(Boolean)
     .join(', ');
+  // jest exits 1 when the suite it is given holds no test (an app whose tests are all end-to-end elsewhere).
+  if (result.code !== 0 && /^No tests found/m.test(result.output))
+    return { status: 'none (its test script finds no test)', output: result.output };
   const summary = result.code === 0 ? 'ok' : result.timedOut ? 'timed out' : 'fail';
   return { status: counts ? `${summary} (${counts})` : status(result), output: result.output };
 }
@@ -121,7 +124,8 @@ export function describeProject(root) {
 /** What `secure add` says it did: the modules it refused (with the reason) and those it wrote. */
 export function addOutcome(output, requested) {
   const refused = new Map();
-  for (const match of output.matchAll(/^\s*(?:note )?not added: ([\w-]+): (.*)$/gm))
+  // `error: not added: ...` when every module was refused (exit 1), `note not added: ...` beside the others.
+  for (const match of output.matchAll(/^\s*(?:note |error: )?not added: ([\w-]+): (.*)$/gm))
     refused.set(match[1], match[2]);
   const upToDate = [...output.matchAll(/^\s*up to date ([\w-]+):/gm)].map((match) => match[1]);
   // A run that refused everything (or crashed) wrote nothing: no module counts as added.

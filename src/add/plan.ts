@@ -65,6 +65,8 @@ export interface AddPlan {
   notes: string[];
   /** The variables the modules read, with a development value or marked secret (for `--verify=start`). */
   env?: { name: string; secret?: boolean; example?: string }[];
+  /** The committed list of variables the next steps name: the project's own `.env.template`..., else `.env.example`. */
+  envFile?: string;
 }
 
 export interface Refused {
@@ -393,5 +395,6 @@ export async function planChanges(
     refused,
     notes,
     env: envVariables,
+    envFile,
   };
 }

@@ -126,17 +126,25 @@ export function get(host: string, port: number, path: string, timeoutMs: number)
   });
 }
 
+/** Terminal colour codes (`\x1b[37m`), which some loggers print even into a pipe. */
+const colourCode = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
 /**
  * The line of the app's stderr a person would read first: the error (`ReferenceError: ...`), not the code
- * frame Node prints above it; else the first line printed.
+ * frame Node prints above it nor a rule of `====` around a banner; else the first line printed. A line that
+ * ends with a colon (`Missing environment variables:`) takes the next one along, which names what is missing.
  */
 export function firstErrorLine(stderr: string): string | undefined {
   const lines = stderr
+    .replace(colourCode, '')
     .split(/\r?\n/)
     .map((line) => line.trim())
-    .filter(Boolean);
-  return (
-    lines.find((line) => /^(?:Uncaught )?[A-Z]\w*(?:Error|Exception)\b|^\w*Error:|^error\b/i.test(line)) ??
-    lines[0]
+    .filter((line) => /[\p{L}\p{N}]/u.test(line));
+  const index = lines.findIndex((line) =>
+    /^(?:Uncaught )?[A-Z]\w*(?:Error|Exception)\b|^\w*Error:|^error\b/i.test(line),
   );
+  const at = index === -1 ? 0 : index;
+  const line = lines[at];
+  if (line === undefined) return undefined;
+  return line.endsWith(':') && lines[at + 1] !== undefined ? `${line} ${lines[at + 1]}` : line;
 }

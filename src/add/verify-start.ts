@@ -1,11 +1,13 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
+import { ts } from 'ts-morph';
 import { SecureError } from '../errors.js';
 import type { Policy } from '../policy/index.js';
 import { generateSecret } from '../scaffold/env-files.js';
 import type { AddPlan } from './plan.js';
 import { startCommand, type StartCommand } from './verify-start-command.js';
 import { makeTrialCopy } from './verify-start-copy.js';
+import { routeToProbe, type PathAlias } from './verify-start-routes.js';
 import {
   firstErrorLine,
   freePort,
@@ -93,15 +95,20 @@ function sourceFiles(dir: string, entry: string, srcDir: string): string[] {
   return files;
 }
 
-/**
- * GET `/` when the app declares it, else the first literal GET route (no parameters) in its code, else `/`
- * (an unknown path still goes through every middleware, so the headers are there on the 404).
- */
-export function routeToProbe(texts: readonly string[]): string {
-  const routes: string[] = [];
-  for (const text of texts)
-    for (const match of text.matchAll(/\.get\(\s*(['"`])(\/[^'"`:*?(){}\s]*)\1/g)) routes.push(match[2]);
-  return routes.includes('/') ? '/' : (routes[0] ?? '/');
+/** tsconfig.json's `paths` (`"@/*": ["src/*"]`), relative to the project root; none without a tsconfig. */
+function pathAliases(dir: string): PathAlias[] {
+  const path = join(dir, 'tsconfig.json');
+  if (!existsSync(path)) return [];
+  const options = (
+    ts.readConfigFile(path, ts.sys.readFile).config as
+      | { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } }
+      | undefined
+  )?.compilerOptions;
+  const baseUrl = options?.baseUrl ?? '.';
+  return Object.entries(options?.paths ?? {}).map(([pattern, targets]) => ({
+    pattern,
+    targets: targets.map((target) => posix.normalize(posix.join(baseUrl, target))),
+  }));
 }
 
 function headerProblem(answer: { headers: Record<string, unknown> }, policy: Policy): string | undefined {
@@ -193,10 +200,16 @@ export async function verifyByStarting(
     if ('problem' in started) throw failWith(started.problem, started.stderr);
     const { app, host } = started;
     try {
-      const texts = sourceFiles(copy.dir, project.entry, project.srcDir).map((file) =>
-        readFileSync(join(copy.dir, file), 'utf8'),
+      const files = new Map(
+        sourceFiles(copy.dir, project.entry, project.srcDir).map((file) => [
+          file,
+          readFileSync(join(copy.dir, file), 'utf8'),
+        ]),
       );
-      const route = routeToProbe(texts);
+      const route = routeToProbe(files, project.entry, {
+        nest: project.nest !== undefined,
+        aliases: pathAliases(copy.dir),
+      });
       let answer;
       try {
         answer = await get(host, port, route, timeoutMs);

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { planModules } from '../../src/add/index.js';
+import { memoryOutput } from '../../src/cli/output.js';
+import { runProgram } from '../../src/cli/run.js';
+import { secureProgram } from '../../src/cli/secure-program.js';
 import { changed, project } from './small-project.js';
 
 const app = {
@@ -33,5 +36,33 @@ describe("secure add: the variables go to the project's own env example file", (
     );
     expect(changed(both, '.env.example')).toMatch(/^CORS_ORIGINS=$/m);
     expect(changed(both, '.env.sample')).toBeUndefined();
+  });
+
+  // Before, the next steps named .env.example, a file the run had not written, whatever file it had.
+  it.each([
+    ['.env.sample', '.env.sample'],
+    [undefined, '.env.example'],
+  ])('the next steps name the file the variables went to (own list: %s)', async (own, named) => {
+    const root = project({ ...app, ...(own ? { [own]: 'PORT=8080\n' } : {}) });
+    const output = memoryOutput();
+    const code = await runProgram(secureProgram(output, root), ['add', 'cors', '--yes', '--force'], output);
+    expect(code).toBe(0);
+    expect(output.stdout.at(-1)).toMatch(
+      new RegExp(`set the variables listed in ${named.replace('.', '\\.')} in \\.env\\.$`),
+    );
+    expect(output.stdout.join('\n')).not.toMatch(own ? /\.env\.example/ : /\.env\.sample/);
+  });
+
+  it('names no list when the modules added read no variable', async () => {
+    const root = project({ ...app, '.env.sample': 'PORT=8080\n' });
+    const output = memoryOutput();
+    const code = await runProgram(
+      secureProgram(output, root),
+      ['add', 'logging', '--yes', '--force'],
+      output,
+    );
+    expect(code).toBe(0);
+    expect(output.stdout.at(-1)).toMatch(/^Next: run `npm install`/);
+    expect(output.stdout.join('\n')).not.toMatch(/variables listed/);
   });
 });

@@ -122,16 +122,19 @@ function report(output: Output, result: AddResult, dryRun: boolean, started?: St
     output.out(
       `  ${colors.green('started')} ${started.command} with the changes: GET ${started.route} answered ${started.status}${started.installed.length ? ` (installed for the trial only: ${started.installed.join(', ')})` : ''}`,
     );
+  // The modules added read no variable (logging alone, docker): no list to copy.
+  const envStep =
+    result.env?.length === 0
+      ? undefined
+      : `set the variables listed in ${result.envFile ?? '.env.example'} in .env`;
   if ('importLine' in project) {
     if (result.written)
       output.out(
-        `Next: install the dependencies (${result.changes.some((change) => change.path === 'requirements.txt') ? 'pip install -r requirements.txt' : 'uv sync, or pip install -e .'}), then set the variables listed in .env.example in .env.`,
+        `Next: install the dependencies (${result.changes.some((change) => change.path === 'requirements.txt') ? 'pip install -r requirements.txt' : 'uv sync, or pip install -e .'}), then ${envStep}.`,
       );
   } else if (result.changes.some((change) => change.path === 'package.json') && !result.installed)
-    output.out(
-      `Next: run \`npm install\` (or pass --install), then set the variables listed in .env.example in .env.`,
-    );
-  else if (result.written) output.out('Next: set the variables listed in .env.example in .env.');
+    output.out(`Next: run \`npm install\` (or pass --install)${envStep ? `, then ${envStep}` : ''}.`);
+  else if (result.written && envStep) output.out(`Next: ${envStep}.`);
 }
 
 /** A bad --entry is a usage error; writing outside git (nothing to review or undo) needs --force, as in fix. */
