@@ -58,19 +58,26 @@ console.log(JSON.stringify(verdicts));`;
   return JSON.parse(stdout) as Record<string, unknown>;
 }
 
-describe.each(['4.0.8', '4.1.3'])('secure add config on a TypeScript %s project', (typescript) => {
+// TypeScript 4.0 with @types/node 14.11 (no `node:` modules, no global URL), as santiq/bulletproof-nodejs has;
+// TypeScript 4.1 with @types/node 14.18, as microsoft/TypeScript-Node-Starter has.
+describe.each([
+  ['4.0.8', '14.11.2'],
+  ['4.1.3', '14.18.63'],
+])('secure add config on a TypeScript %s project with @types/node %s', (typescript, nodeTypes) => {
   let root: string;
   beforeAll(async () => {
     root = project({
       'package.json': JSON.stringify({
         name: 'old-api',
         dependencies: { express: '4.21.2' },
-        devDependencies: { typescript, '@types/node': '14.18.63' },
+        devDependencies: { typescript, '@types/node': nodeTypes },
       }),
       // No skipLibCheck: the compiler reads every declaration file the new module imports.
       'tsconfig.json': JSON.stringify({
         compilerOptions: {
           target: 'es2017',
+          // No DOM: URL is what @types/node declares, or nothing.
+          lib: ['es2017'],
           module: 'commonjs',
           strict: true,
           // express's types are not installed: the app's own imports stay untyped, the new module is checked.
@@ -90,7 +97,9 @@ describe.each(['4.0.8', '4.1.3'])('secure add config on a TypeScript %s project'
     'validates with joi, says why, and the project’s own tsc builds it without skipLibCheck',
     slow,
     async () => {
-      const plan = await planModules(root, ['config'], { yes: true });
+      // The modules that import the config, but headers: helmet's types are .d.cts files, read from TypeScript 4.7.
+      const modules = ['config', 'cors', 'trusted-host', 'rate-limit'];
+      const plan = await planModules(root, modules, { yes: true });
       expect(plan.refused).toEqual([]);
       const config = changed(plan, 'src/security/config.ts') ?? '';
       expect(config).toContain("import Joi from 'joi';");
