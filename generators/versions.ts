@@ -83,9 +83,9 @@ const joseForRequire = { jose: '5.10.0' } as const satisfies Partial<Record<Pack
 
 /**
  * The config module's validator for a TypeScript project whose compiler is older than 5. Measured with the
- * project's own tsc and no skipLibCheck: zod 4's declarations need TypeScript 5, zod 3's need 4.1 (every 3.x
- * release fails on 4.0 with "Type alias 'deoptional' circularly references itself"), and joi 17 compiles on
- * 4.0 and later (joi 18 imports @standard-schema/spec types, which 4.0 cannot read). One validator for every
+ * project's own tsc and no skipLibCheck: zod 4's declarations need TypeScript 5; zod 3.0 to 3.19 compile on 4.1
+ * and 3.20 to 3.23 do not; every 3.x fails on 4.0 ("Type alias 'deoptional' circularly references itself");
+ * joi 17 compiles on 4.0 and later (joi 18 imports @standard-schema/spec types, absent there). One validator for every
  * TypeScript 4 project, so the config module has two versions, not three: zod (TypeScript 5, JavaScript, a
  * new app) and joi, the same rules and messages.
  */
