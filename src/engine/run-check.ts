@@ -15,6 +15,7 @@ import {
   type GeneratorRunner,
 } from './planned-modules.js';
 import type { WorkItem, WorkResult } from './process-file.js';
+import { PolicyLoaderNeeded, preparePolicyLoader } from '../policy/lazy-load.js';
 import { ProjectResolver } from './project.js';
 import { isTestFile } from './test-files.js';
 import { workTreeListing, workTreeView, type WorkTreeListing, type WorkTreeView } from './work-tree.js';
@@ -164,6 +165,18 @@ function workerParseThreshold(env: NodeJS.ProcessEnv): { helpThresholdBytes?: nu
 }
 
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
+  if (options.configFile) await preparePolicyLoader();
+  try {
+    return await runCheckOnce(options);
+  } catch (error) {
+    // A secure.config.json met mid-walk: nothing was reported yet, so load its validator and start over.
+    if (!(error instanceof PolicyLoaderNeeded)) throw error;
+    await preparePolicyLoader();
+    return runCheckOnce(options);
+  }
+}
+
+async function runCheckOnce(options: CheckOptions): Promise<CheckResult> {
   const cwd = resolve(options.cwd);
   const gitRoot = findGitRoot(cwd);
   const selected = splitRules(options.rules);
@@ -247,13 +260,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
         pool.add(item, project);
       },
     });
+    // The project a requested folder itself belongs to, so project rules run even where no file was found.
+    for (const path of requested) {
+      if (isDirectory(path)) resolver.info(resolver.rootOf(join(path, 'package.json')));
+    }
   } catch (error) {
     await pool.close();
     throw error;
-  }
-  // The project a requested folder itself belongs to, so project rules run even where no file was found.
-  for (const path of requested) {
-    if (isDirectory(path)) resolver.info(resolver.rootOf(join(path, 'package.json')));
   }
   const projects = new Map(resolver.roots().map((root) => [root, resolver.info(root)]));
 
