@@ -3,8 +3,9 @@ import { trackedFiles } from './git.js';
 import type { Finding, ProjectInfo, ProjectReport, ProjectRule } from './rule.js';
 import type { CheckResult } from './run-check.js';
 
+/** Called once per walked and per tracked file: on POSIX the path already is one, and is returned as is. */
 export function toPosix(path: string): string {
-  return path.split(sep).join('/');
+  return sep === '/' ? path : path.split(sep).join('/');
 }
 
 function isWithin(parent: string, child: string): boolean {
