@@ -8,6 +8,12 @@ export function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
 }
 
+/** `relative(root, path)`, by slicing when the path lies inside root (once per walked file: no re-normalizing). */
+export function pathBelow(root: string, path: string): string {
+  const prefix = root.endsWith(sep) ? root : root + sep;
+  return path.startsWith(prefix) ? path.slice(prefix.length) : relative(root, path);
+}
+
 function isWithin(parent: string, child: string): boolean {
   const rel = relative(parent, child);
   return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel));

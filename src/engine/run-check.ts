@@ -7,7 +7,7 @@ import { AnalysisCache, cacheDirectory } from './cache.js';
 import { discoverFiles, type Discovery, type SkippedEntry } from './discover.js';
 import { changedFiles, gitRoot as findGitRoot, stagedFiles, trackedFiles } from './git.js';
 import { CheckPool } from './pool.js';
-import { runProjectRules, toPosix } from './project-rules.js';
+import { pathBelow, runProjectRules, toPosix } from './project-rules.js';
 import {
   generatorsByProject,
   loadGeneratorRunner,
@@ -232,7 +232,7 @@ async function runCheckOnce(options: CheckOptions): Promise<CheckResult> {
         if (changed && !changed.has(file.path)) return;
         const root = resolver.rootOf(file.path);
         const project = resolver.info(root);
-        const relativePath = toPosix(relative(root, file.path));
+        const relativePath = toPosix(pathBelow(root, file.path));
         // Their findings would only be hidden: not reading test code at all is most of a run's parsing.
         if (!options.includeTests && !file.explicit && isTestFile(relativePath, project)) {
           testFilesSkipped++;
