@@ -6,7 +6,7 @@ import { fingerprints } from './baseline.js';
 import { AnalysisCache, cacheDirectory } from './cache.js';
 import { discoverFiles, type Discovery, type SkippedEntry } from './discover.js';
 import { changedFiles, gitRoot as findGitRoot, stagedFiles, trackedFiles } from './git.js';
-import { CheckPool } from './pool.js';
+import { CheckPool, workerParseThreshold, workersFromEnv } from './pool.js';
 import { pathBelow, runProjectRules, toPosix } from './project-rules.js';
 import {
   generatorsByProject,
@@ -145,23 +145,6 @@ function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * The main thread analyzes too, so one worker uses both cores of a 2-core machine; more cores, more
- * workers (the pool decides as files are found). SECURE_WORKERS overrides (0 = all in-process).
- */
-function workersFromEnv(env: NodeJS.ProcessEnv): number | 'auto' {
-  const forced = env.SECURE_WORKERS === undefined ? Number.NaN : Number(env.SECURE_WORKERS);
-  return Number.isInteger(forced) && forced >= 0 ? forced : 'auto';
-}
-
-/** SECURE_WORKER_PARSE_BYTES: how much waiting text makes the workers parse too (tests set 0). */
-function workerParseThreshold(env: NodeJS.ProcessEnv): { helpThresholdBytes?: number } {
-  const bytes = Number(env.SECURE_WORKER_PARSE_BYTES);
-  return env.SECURE_WORKER_PARSE_BYTES !== undefined && Number.isInteger(bytes) && bytes >= 0
-    ? { helpThresholdBytes: bytes }
-    : {};
 }
 
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
