@@ -320,3 +320,20 @@ export class CheckPool {
     await exited;
   }
 }
+
+/**
+ * The main thread analyzes too, so one worker uses both cores of a 2-core machine; more cores, more
+ * workers (the pool decides as files are found). SECURE_WORKERS overrides (0 = all in-process).
+ */
+export function workersFromEnv(env: NodeJS.ProcessEnv): number | 'auto' {
+  const forced = env.SECURE_WORKERS === undefined ? Number.NaN : Number(env.SECURE_WORKERS);
+  return Number.isInteger(forced) && forced >= 0 ? forced : 'auto';
+}
+
+/** SECURE_WORKER_PARSE_BYTES: how much waiting text makes the workers parse too (tests set 0). */
+export function workerParseThreshold(env: NodeJS.ProcessEnv): { helpThresholdBytes?: number } {
+  const bytes = Number(env.SECURE_WORKER_PARSE_BYTES);
+  return env.SECURE_WORKER_PARSE_BYTES !== undefined && Number.isInteger(bytes) && bytes >= 0
+    ? { helpThresholdBytes: bytes }
+    : {};
+}

@@ -3,8 +3,15 @@ import { trackedFiles } from './git.js';
 import type { Finding, ProjectInfo, ProjectReport, ProjectRule } from './rule.js';
 import type { CheckResult } from './run-check.js';
 
+/** Called once per walked and per tracked file: on POSIX the path already is one, and is returned as is. */
 export function toPosix(path: string): string {
-  return path.split(sep).join('/');
+  return sep === '/' ? path : path.split(sep).join('/');
+}
+
+/** `relative(root, path)`, by slicing when the path lies inside root (once per walked file: no re-normalizing). */
+export function pathBelow(root: string, path: string): string {
+  const prefix = root.endsWith(sep) ? root : root + sep;
+  return path.startsWith(prefix) ? path.slice(prefix.length) : relative(root, path);
 }
 
 function isWithin(parent: string, child: string): boolean {

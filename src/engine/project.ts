@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { loadPolicy } from '../policy/index.js';
+import { policyOf } from '../policy/lazy-load.js';
 import { configModuleOf, manifestPath, type Manifest } from './manifest.js';
 import type { ProjectInfo } from './rule.js';
 import { isTestPath } from './test-files.js';
@@ -49,7 +49,8 @@ function testSetupFiles(root: string, pkg: { jest?: unknown } | undefined): stri
 
 /**
  * The facts the rules need about one project root. Policy errors (secure.config.json) are thrown; with
- * `configFile` (`--config`), that file is the policy instead of the project's own.
+ * `configFile` (`--config`), that file is the policy instead of the project's own. A config file needs
+ * `preparePolicyLoader()` first (PolicyLoaderNeeded otherwise).
  */
 export function projectInfo(root: string, configFile?: string): ProjectInfo {
   const pkg = readJson(join(root, 'package.json')) as { type?: string; jest?: unknown } | undefined;
@@ -59,7 +60,7 @@ export function projectInfo(root: string, configFile?: string): ProjectInfo {
   const setupFiles = testSetupFiles(root, pkg);
   return {
     root,
-    policy: loadPolicy(root, configFile),
+    policy: policyOf(root, configFile),
     moduleSystem: pkg?.type === 'module' ? 'esm' : 'cjs',
     ...(configModule ? { configModule: resolve(root, configModule) } : {}),
     ...(setupFiles.length > 0 ? { testSetupFiles: setupFiles } : {}),

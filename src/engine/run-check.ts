@@ -6,8 +6,8 @@ import { fingerprints } from './baseline.js';
 import { AnalysisCache, cacheDirectory } from './cache.js';
 import { discoverFiles, type Discovery, type SkippedEntry } from './discover.js';
 import { changedFiles, gitRoot as findGitRoot, stagedFiles, trackedFiles } from './git.js';
-import { CheckPool } from './pool.js';
-import { runProjectRules, toPosix } from './project-rules.js';
+import { CheckPool, workerParseThreshold, workersFromEnv } from './pool.js';
+import { pathBelow, runProjectRules, toPosix } from './project-rules.js';
 import {
   generatorsByProject,
   loadGeneratorRunner,
@@ -15,6 +15,7 @@ import {
   type GeneratorRunner,
 } from './planned-modules.js';
 import type { WorkItem, WorkResult } from './process-file.js';
+import { PolicyLoaderNeeded, preparePolicyLoader } from '../policy/lazy-load.js';
 import { ProjectResolver } from './project.js';
 import { isTestFile } from './test-files.js';
 import { workTreeListing, workTreeView, type WorkTreeListing, type WorkTreeView } from './work-tree.js';
@@ -146,24 +147,19 @@ function isDirectory(path: string): boolean {
   }
 }
 
-/**
- * The main thread analyzes too, so one worker uses both cores of a 2-core machine; more cores, more
- * workers (the pool decides as files are found). SECURE_WORKERS overrides (0 = all in-process).
- */
-function workersFromEnv(env: NodeJS.ProcessEnv): number | 'auto' {
-  const forced = env.SECURE_WORKERS === undefined ? Number.NaN : Number(env.SECURE_WORKERS);
-  return Number.isInteger(forced) && forced >= 0 ? forced : 'auto';
-}
-
-/** SECURE_WORKER_PARSE_BYTES: how much waiting text makes the workers parse too (tests set 0). */
-function workerParseThreshold(env: NodeJS.ProcessEnv): { helpThresholdBytes?: number } {
-  const bytes = Number(env.SECURE_WORKER_PARSE_BYTES);
-  return env.SECURE_WORKER_PARSE_BYTES !== undefined && Number.isInteger(bytes) && bytes >= 0
-    ? { helpThresholdBytes: bytes }
-    : {};
-}
-
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
+  if (options.configFile) await preparePolicyLoader();
+  try {
+    return await runCheckOnce(options);
+  } catch (error) {
+    // A secure.config.json met mid-walk: nothing was reported yet, so load its validator and start over.
+    if (!(error instanceof PolicyLoaderNeeded)) throw error;
+    await preparePolicyLoader();
+    return runCheckOnce(options);
+  }
+}
+
+async function runCheckOnce(options: CheckOptions): Promise<CheckResult> {
   const cwd = resolve(options.cwd);
   const gitRoot = findGitRoot(cwd);
   const selected = splitRules(options.rules);
@@ -219,7 +215,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
         if (changed && !changed.has(file.path)) return;
         const root = resolver.rootOf(file.path);
         const project = resolver.info(root);
-        const relativePath = toPosix(relative(root, file.path));
+        const relativePath = toPosix(pathBelow(root, file.path));
         // Their findings would only be hidden: not reading test code at all is most of a run's parsing.
         if (!options.includeTests && !file.explicit && isTestFile(relativePath, project)) {
           testFilesSkipped++;
@@ -247,13 +243,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
         pool.add(item, project);
       },
     });
+    // The project a requested folder itself belongs to, so project rules run even where no file was found.
+    for (const path of requested) {
+      if (isDirectory(path)) resolver.info(resolver.rootOf(join(path, 'package.json')));
+    }
   } catch (error) {
     await pool.close();
     throw error;
-  }
-  // The project a requested folder itself belongs to, so project rules run even where no file was found.
-  for (const path of requested) {
-    if (isDirectory(path)) resolver.info(resolver.rootOf(join(path, 'package.json')));
   }
   const projects = new Map(resolver.roots().map((root) => [root, resolver.info(root)]));
 

@@ -4,9 +4,10 @@ import { z } from 'zod';
 import { SecureError } from '../errors.js';
 import { presets, rulesMaximums } from './defaults.js';
 import { issueSentence, jsonErrorLocation } from './issue-text.js';
+import { configFileName } from './lazy-load.js';
 import { policySchema, presetNames, type Policy, type PolicyOverrides } from './schema.js';
 
-export const configFileName = 'secure.config.json';
+export { configFileName };
 
 /** Every object of the policy schema made optional, recursively, still refusing unknown keys. */
 function deepPartial(schema: z.ZodType): z.ZodType {

@@ -55,6 +55,17 @@ describe('what each command loads (the built bin)', () => {
     expect(loaded).not.toContain('@ast-grep/napi');
   });
 
+  it('secure check validates a policy with zod only when a project has a secure.config.json', async () => {
+    const files = { 'package.json': '{"name":"loads"}', 'src/db.js': sqlInjection };
+    const withoutConfig = await packagesLoaded(
+      ['check', '--no-cache', '--format', 'json'],
+      tempProject(files),
+    );
+    expect(withoutConfig).not.toContain('zod');
+    const configured = tempProject({ ...files, 'secure.config.json': '{"jwt":{"accessTokenMinutes":15}}' });
+    expect(await packagesLoaded(['check', '--no-cache', '--format', 'json'], configured)).toContain('zod');
+  });
+
   it('the Python parser loads once a Python file passes a prefilter', async () => {
     const dir = tempProject({ 'requirements.txt': 'fastapi\n', 'app/db.py': pythonSqlInjection });
     const loaded = await packagesLoaded(['check', '--no-cache', '--format', 'json'], dir);

@@ -1,9 +1,13 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { projectInfo, ProjectResolver } from '../../src/engine/project.js';
+import { preparePolicyLoader } from '../../src/policy/lazy-load.js';
 import { tempProject } from '../helpers/temp-repo.js';
 
 describe('project facts', () => {
+  // runCheck loads the validator when it meets a secure.config.json; these tests call projectInfo directly.
+  beforeAll(preparePolicyLoader);
+
   it('reads the module system, the policy and the generated config module', () => {
     const dir = tempProject({
       'package.json': '{"type":"module"}',
