@@ -5,8 +5,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { upgradesFor } from '../../generators/versions.js';
 import { writeChanges } from '../../src/add/apply.js';
 import { planModules } from '../../src/add/index.js';
+import { facts } from './module-context.js';
 
 /**
  * A project that has zod 3 (3.23 or later, what zod-to-openapi 7 needs) gets config and validation written
@@ -152,4 +154,20 @@ describe('secure add with zod 3 installed', () => {
       ).toBe(JSON.stringify({ email: 'ann@example.com', password: 'Correct-horse-9' }));
     },
   );
+});
+
+describe('which installed zod the modules take', () => {
+  const zodUpgrade = (zod: string) =>
+    upgradesFor({ project: facts({ installed: { zod } }), moduleSystem: 'esm', redis: false }).find(
+      (upgrade) => upgrade.name === 'zod',
+    );
+  it('zod 3.23 and later, and zod 4, as they are', () => {
+    for (const zod of ['3.23.8', '^3.24.2', '3.25.76', '4.0.0', '4.6.7'])
+      expect(zodUpgrade(zod)).toBeUndefined();
+  });
+  it('zod 3.0 to 3.22 only with --upgrade, naming the minor it needs', () => {
+    for (const zod of ['3.22.4', '^3.21.0', '3.0.0'])
+      expect(zodUpgrade(zod)?.reason).toContain('zod 3.23 or later');
+    expect(zodUpgrade('2.0.0')?.reason).toContain('zod 3 or later');
+  });
 });
