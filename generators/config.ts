@@ -1,14 +1,23 @@
 import type { EnvVariable, GeneratorDeclaration, ProjectFacts } from '../src/engine/generator.js';
 import { moduleFacts } from '../src/engine/module-facts.js';
-import { refuseOldTypescript } from './versions.js';
+import { configValidator, minimumTypescriptMajorForZod } from './versions.js';
 
 export const config: GeneratorDeclaration = {
   name: 'config',
   description:
     'zod-validated settings from the environment (.env loaded, secrets masked, bad values refused)',
-  dependencies: (context) => ['zod', ...(moduleFacts(context).proxyAddrTrust ? ['proxy-addr'] : [])],
+  dependencies: (context) => [
+    configValidator(context),
+    ...(moduleFacts(context).proxyAddrTrust ? ['proxy-addr'] : []),
+  ],
   devDependencies: (context) => (moduleFacts(context).proxyAddrTrust ? ['@types/proxy-addr'] : []),
-  refuse: (context) => refuseOldTypescript(context),
+  // Says why the project gets joi where every other app gets zod: its compiler (generators/versions.ts).
+  nextSteps: (context) =>
+    configValidator(context) === 'joi'
+      ? [
+          `config validates with joi ${context.versions.joi}, not zod: this project compiles with TypeScript ${context.project?.installed.typescript}, and zod ${context.versions.zod}'s types need TypeScript ${minimumTypescriptMajorForZod} (the rules and messages are the same)`,
+        ]
+      : [],
   env: (context) => [
     { name: 'NODE_ENV', description: 'development, test or production', example: 'development' },
     { name: 'PORT', description: 'the port to listen on', example: String(context.policy.docker.port) },

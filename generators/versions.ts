@@ -81,6 +81,16 @@ const node18 = { pino: '9.14.0', 'pino-http': '10.5.0' } as const satisfies Part
  */
 const joseForRequire = { jose: '5.10.0' } as const satisfies Partial<Record<PackageName, string>>;
 
+/**
+ * The config module's validator for a TypeScript project whose compiler is older than 5. Measured with the
+ * project's own tsc and no skipLibCheck: zod 4's declarations need TypeScript 5; zod 3.0 to 3.19 compile on 4.1
+ * and 3.20 to 3.23 do not; every 3.x fails on 4.0 ("Type alias 'deoptional' circularly references itself");
+ * joi 17 compiles on 4.0 and later (joi 18 imports @standard-schema/spec types, absent there). One validator for every
+ * TypeScript 4 project, so the config module has two versions, not three: zod (TypeScript 5, JavaScript, a
+ * new app) and joi, the same rules and messages.
+ */
+const typescript4Validator = { joi: '17.13.3' } as const;
+
 /** An installed express-rate-limit 6 or 7 is used with its own API (src/engine/module-facts.ts); these pins match. */
 const expressRateLimitByMajor: Readonly<Record<number, string>> = { 6: '6.11.2', 7: '7.5.1' };
 
@@ -111,6 +121,7 @@ export function versionsFor(context: PinContext): Record<string, string> {
   if (project.expressMajor === 4) Object.assign(pins, express4);
   if (project.nodeMajor < 20) Object.assign(pins, node18);
   if (project.nodeMajor < 20 || context.moduleSystem === 'cjs') Object.assign(pins, joseForRequire);
+  if (compilesBeforeTypescript5(project)) Object.assign(pins, typescript4Validator);
   const rateLimitPin = expressRateLimitByMajor[moduleFacts(context).expressRateLimitMajor];
   if (rateLimitPin) pins['express-rate-limit'] = rateLimitPin;
   return pins;
@@ -175,13 +186,25 @@ function zodBefore323(installed: string | undefined): boolean {
   return major === 3 && minor !== undefined && minor < 23;
 }
 
-/** zod 4's declaration files need TypeScript 5 to compile (zod 3 needs 4.5, and is not what the templates call). */
+/** zod 4's declaration files need TypeScript 5 to compile (zod 3 needs 4.1, and is not what the templates call). */
 export const minimumTypescriptMajorForZod = 5;
 
+/** A TypeScript project whose installed compiler is older than zod 4 needs. */
+function compilesBeforeTypescript5(project: TemplateContext['project']): boolean {
+  if (project?.language !== 'ts') return false;
+  const major = installedMajor(project, 'typescript');
+  return major !== undefined && major < minimumTypescriptMajorForZod;
+}
+
+/** The package the config module validates with: joi where the project's pins carry it, else zod. */
+export function configValidator(context: Pick<TemplateContext, 'versions'>): 'joi' | 'zod' {
+  return context.versions.joi === undefined ? 'zod' : 'joi';
+}
+
 /**
- * The config and validation modules import zod, logging imports pino: in a TypeScript project compiling with an
- * older compiler, the project's own build would fail on their types (pino's do not parse with TypeScript 4.0),
- * so the module is refused before anything is written. The verifier cannot see it: the package is not installed
+ * The validation module imports zod, logging imports pino: in a TypeScript project compiling with an older
+ * compiler, the project's own build would fail on their types (pino's do not parse with TypeScript 4.0), so the
+ * module is refused before anything is written (the config module validates with joi there instead). The verifier cannot see it: the package is not installed
  * yet when it runs.
  */
 export function refuseOldTypescript(
@@ -189,9 +212,7 @@ export function refuseOldTypescript(
   dependency: 'zod' | 'pino' = 'zod',
 ): Refusal | undefined {
   const { project } = context;
-  if (project?.language !== 'ts') return undefined;
-  const major = installedMajor(project, 'typescript');
-  if (major === undefined || major >= minimumTypescriptMajorForZod) return undefined;
+  if (!project || !compilesBeforeTypescript5(project)) return undefined;
   const version = context.versions[dependency] ?? versions[dependency];
   return {
     reason: `this project compiles with TypeScript ${project.installed.typescript}, and the ${dependency} ${version} the module imports needs TypeScript ${minimumTypescriptMajorForZod} or later: the project's build would fail, so nothing was added`,

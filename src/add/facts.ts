@@ -64,6 +64,12 @@ const viewPackages = [
 /** The Node major the generated code targets when the project says nothing (the oldest our pins support). */
 export const defaultNodeMajor = 20;
 
+/**
+ * The first major that resolves every `node:` import (14 does from 14.18, and @types/node 14 declares them from
+ * 14.18): a project targeting an older one gets bare specifiers.
+ */
+export const nodeProtocolSinceMajor = 15;
+
 /** `>=18`, `^18 || ^20`, `18.x`: the lowest major of each alternative, the lowest of those. */
 function lowestMajorOfRange(range: string): number | undefined {
   const majors = range

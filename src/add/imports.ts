@@ -91,3 +91,23 @@ export function withImportSuffix(path: string, text: string, suffix: '' | '.ts')
   for (const { end, length } of edits) result = result.slice(0, end - length) + suffix + result.slice(end);
   return result;
 }
+
+/**
+ * The rendered module's `node:` imports without the prefix (`node:fs` becomes `fs`), for a project that
+ * targets Node 14: Node before 14.18 resolves no `node:` specifier, and neither do @types/node before 14.18
+ * nor Jest before 27. Only the specifiers change.
+ */
+export function withoutNodeProtocol(path: string, text: string): string {
+  const sourceFile = openSource(path, text);
+  const declarations = [...sourceFile.getImportDeclarations(), ...sourceFile.getExportDeclarations()];
+  const starts = declarations
+    .map((declaration) => declaration.getModuleSpecifier())
+    .filter((literal) => literal !== undefined)
+    .filter((literal) => literal.getLiteralValue().startsWith('node:'))
+    // After the opening quote.
+    .map((literal) => literal.getStart() + 1)
+    .sort((a, b) => b - a);
+  let result = text;
+  for (const start of starts) result = result.slice(0, start) + result.slice(start + 'node:'.length);
+  return result;
+}

@@ -14,7 +14,7 @@ import {
   wiringKeyOf,
   type ProjectLayout,
 } from './detect.js';
-import { projectFacts } from './facts.js';
+import { defaultNodeMajor, nodeProtocolSinceMajor, projectFacts } from './facts.js';
 import { fitProject } from './fit-project.js';
 import { readDockerProject } from '../../generators/docker.js';
 import { projectFormatter, toJavaScript } from './format.js';
@@ -26,7 +26,13 @@ import {
   type TemplateContext,
 } from './generator-source.js';
 import { contentHash, readManifest, serializeManifest } from './manifest-store.js';
-import { completeImports, packageImports, withImportSuffix, type RenderedModule } from './imports.js';
+import {
+  completeImports,
+  packageImports,
+  withImportSuffix,
+  withoutNodeProtocol,
+  type RenderedModule,
+} from './imports.js';
 import { addDependencies, addEnvNames, envExampleFile, ignoreDotEnv, type EnvName } from './project-files.js';
 import { resolveAnswers, type AnswerOptions } from './prompts.js';
 import { exportedNames, srcPrefix, wireGenerators } from './wire-plan.js';
@@ -266,10 +272,14 @@ export async function planChanges(
   for (const [renderedPath, { generator: generatorName, text: renderedText }] of renderedModules) {
     const javascript = !project.typescript && renderedPath.endsWith('.ts');
     const path = javascript ? renderedPath.replace(/\.ts$/, '.js') : renderedPath;
-    const suffixed =
+    const withSuffix =
       project.importSuffix === '.js'
         ? renderedText
         : withImportSuffix(renderedPath, renderedText, project.importSuffix);
+    const suffixed =
+      (context.project?.nodeMajor ?? defaultNodeMajor) < nodeProtocolSinceMajor
+        ? withoutNodeProtocol(renderedPath, withSuffix)
+        : withSuffix;
     const text = await format(
       path,
       await styled(

@@ -218,16 +218,32 @@ describe('older TypeScript compilers and erasableSyntaxOnly', () => {
     findGenerator(generator)?.refuse?.(moduleContext('express', project), {
       read: () => undefined,
     } as never);
-  it('refuses config and validation in a TypeScript 4 project, naming its compiler and the upgrade', () => {
+  it('refuses validation in a TypeScript 4 project, naming its compiler and the upgrade', () => {
     const old = facts({ installed: { typescript: '4.1.3' } });
-    for (const generator of ['config', 'validation']) {
-      expect(refusal(generator, old)?.reason).toContain('TypeScript 4.1.3');
-      expect(refusal(generator, old)?.hint).toMatch(/typescript@5\./);
-    }
+    expect(refusal('validation', old)?.reason).toContain('TypeScript 4.1.3');
+    expect(refusal('validation', old)?.hint).toMatch(/typescript@5\./);
   });
-  it('accepts TypeScript 5, a JavaScript project with an old compiler installed, and a new app', () => {
-    expect(refusal('config', facts({ installed: { typescript: '5.4.5' } }))).toBeUndefined();
-    expect(refusal('config', facts({ language: 'js', installed: { typescript: '4.9.5' } }))).toBeUndefined();
+  it('accepts validation with TypeScript 5, in a JavaScript project with an old compiler installed, and a new app', () => {
+    expect(refusal('validation', facts({ installed: { typescript: '5.4.5' } }))).toBeUndefined();
+    expect(
+      refusal('validation', facts({ language: 'js', installed: { typescript: '4.9.5' } })),
+    ).toBeUndefined();
     expect(refusal('validation', undefined as never)).toBeUndefined();
+  });
+  it('pins joi for the config of a TypeScript 4 project only: zod with TypeScript 5, in JavaScript, in a new app', () => {
+    const pins = (project?: ReturnType<typeof facts>) =>
+      versionsFor({ project, moduleSystem: 'cjs', redis: false });
+    expect(pins(facts({ installed: { typescript: '4.0.3' } })).joi).toMatch(/^17\./);
+    expect(pins(facts({ installed: { typescript: '5.4.5' } })).joi).toBeUndefined();
+    expect(pins(facts({ language: 'js', installed: { typescript: '4.9.5' } })).joi).toBeUndefined();
+    expect(pins(undefined).joi).toBeUndefined();
+    const old = facts({ installed: { typescript: '4.1.3' } });
+    const config = findGenerator('config');
+    const context = moduleContext('express', old, { versions: pins(old) });
+    expect(config?.refuse?.(context, { read: () => undefined } as never)).toBeUndefined();
+    expect(config?.dependencies?.(context)).toContain('joi');
+    expect(renderGenerator('config', context).get('src/security/config.ts')).toContain(
+      "import Joi from 'joi';",
+    );
   });
 });

@@ -1,0 +1,151 @@
+import { execa } from 'execa';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { writeChanges } from '../../src/add/apply.js';
+import { planModules } from '../../src/add/index.js';
+import { changed, project } from './small-project.js';
+
+/**
+ * A TypeScript 4 project gets the config module validated with joi (zod's types need TypeScript 5), and its own
+ * compiler, with no skipLibCheck, builds it. The joi config keeps the zod config's rules and messages.
+ */
+
+const repoModules = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules');
+// Two npm installs and a compile on a busy 2-core machine.
+const slow = { timeout: 300_000 };
+
+const install = (root: string) =>
+  execa('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root });
+
+const secret = randomBytes(48).toString('base64url');
+/** Environments the config must refuse or accept, each tried on both versions of the config module. */
+const environments: Record<string, Record<string, string>> = {
+  empty: {},
+  'weak values': {
+    JWT_SECRET: 'changeme',
+    CORS_ORIGINS: 'https://*.example.com,null,https://app.example.com/path',
+    ALLOWED_HOSTS: 'api.example.com:443',
+    TRUST_PROXY: '1',
+  },
+  'a word for a secret': { JWT_SECRET: 'a'.repeat(40), ALLOWED_HOSTS: 'localhost' },
+  'production without a proxy': {
+    NODE_ENV: 'production',
+    JWT_SECRET: secret,
+    CORS_ORIGINS: 'http://app.example.com',
+    ALLOWED_HOSTS: 'api.example.com',
+  },
+  valid: {
+    JWT_SECRET: secret,
+    CORS_ORIGINS: 'http://localhost:5173, https://app.example.com',
+    ALLOWED_HOSTS: 'API.example.com,127.0.0.1',
+    TRUST_PROXY: 'loopback,10.0.0.0/8',
+    PORT: '8080',
+  },
+};
+
+/** What the config module at `modulePath` says about each environment: its problems, or its settings. */
+async function verdicts(root: string, modulePath: string): Promise<Record<string, unknown>> {
+  const script = `const { loadSettings } = require(${JSON.stringify(modulePath)});
+const verdicts = {};
+for (const [name, env] of Object.entries(${JSON.stringify(environments)})) {
+  try { verdicts[name] = loadSettings(env); } catch (error) { verdicts[name] = error.problems; }
+}
+console.log(JSON.stringify(verdicts));`;
+  const { stdout } = await execa('node', ['-e', script], { cwd: root });
+  return JSON.parse(stdout) as Record<string, unknown>;
+}
+
+// TypeScript 4.0 with @types/node 14.11 (no `node:` modules, no global URL), as santiq/bulletproof-nodejs has;
+// TypeScript 4.1 with @types/node 14.18, as microsoft/TypeScript-Node-Starter has.
+describe.each([
+  ['4.0.8', '14.11.2'],
+  ['4.1.3', '14.18.63'],
+])('secure add config on a TypeScript %s project with @types/node %s', (typescript, nodeTypes) => {
+  let root: string;
+  beforeAll(async () => {
+    root = project({
+      'package.json': JSON.stringify({
+        name: 'old-api',
+        dependencies: { express: '4.21.2' },
+        devDependencies: { typescript, '@types/node': nodeTypes },
+      }),
+      // No skipLibCheck: the compiler reads every declaration file the new module imports.
+      'tsconfig.json': JSON.stringify({
+        compilerOptions: {
+          target: 'es2017',
+          // No DOM: URL is what @types/node declares, or nothing.
+          lib: ['es2017'],
+          module: 'commonjs',
+          strict: true,
+          // express's types are not installed: the app's own imports stay untyped, the new module is checked.
+          noImplicitAny: false,
+          esModuleInterop: true,
+          outDir: 'dist',
+          rootDir: 'src',
+        },
+        include: ['src'],
+      }),
+      'src/app.ts': `import express from 'express';\n\nconst app = express();\napp.get('/items', (_request, response) => {\n  response.json([]);\n});\napp.listen(3000);\n`,
+    });
+    await install(root);
+  }, 300_000);
+
+  it(
+    'validates with joi, says why, and the project’s own tsc builds it without skipLibCheck',
+    slow,
+    async () => {
+      // The modules that import the config, but headers: helmet's types are .d.cts files, read from TypeScript 4.7.
+      const modules = ['config', 'cors', 'trusted-host', 'rate-limit'];
+      const plan = await planModules(root, modules, { yes: true });
+      expect(plan.refused).toEqual([]);
+      const config = changed(plan, 'src/security/config.ts') ?? '';
+      expect(config).toContain("import Joi from 'joi';");
+      expect(config).not.toContain('zod');
+      const pkg = JSON.parse(changed(plan, 'package.json') ?? '{}') as {
+        dependencies: Record<string, string>;
+      };
+      expect(pkg.dependencies.joi).toMatch(/^17\./);
+      expect(pkg.dependencies.zod).toBeUndefined();
+      expect(plan.notes.join('\n')).toContain(`joi ${pkg.dependencies.joi}, not zod`);
+      expect(plan.notes.join('\n')).toContain(`TypeScript ${typescript}`);
+
+      writeChanges(root, plan.changes);
+      await install(root);
+      const tsc = await execa('node', ['node_modules/typescript/bin/tsc', '-p', '.'], {
+        cwd: root,
+        reject: false,
+      });
+      expect(tsc.stdout).toBe('');
+      expect(tsc.exitCode).toBe(0);
+    },
+  );
+
+  it(
+    'refuses and accepts what the zod config does, with the same messages for the same rules',
+    slow,
+    async () => {
+      // The zod version of the same module, in a JavaScript project (no compiler involved).
+      const zodProject = project({
+        'package.json': JSON.stringify({ dependencies: { express: '^4.21.2' } }),
+        'app.js': `const express = require('express');\nconst app = express();\nmodule.exports = app;\n`,
+      });
+      writeChanges(zodProject, (await planModules(zodProject, ['config'], { yes: true })).changes);
+      mkdirSync(join(zodProject, 'node_modules'));
+      symlinkSync(join(repoModules, 'zod'), join(zodProject, 'node_modules', 'zod'));
+      const fromZod = await verdicts(zodProject, './security/config');
+      const fromJoi = await verdicts(root, './dist/security/config');
+
+      expect(fromJoi.valid).toEqual(fromZod.valid);
+      expect(fromJoi.valid).toMatchObject({ port: 8080, allowedHosts: ['api.example.com', '127.0.0.1'] });
+      // Every rule written in the template says the same words; zod and joi word their own type checks.
+      for (const name of ['empty', 'weak values', 'a word for a secret', 'production without a proxy'])
+        expect([name, fromJoi[name]]).toEqual([name, fromZod[name]]);
+      expect(readFileSync(join(root, 'src/security/config.ts'), 'utf8')).toContain(
+        'must be at least 32 bytes',
+      );
+    },
+  );
+});
