@@ -99,8 +99,8 @@ const minimumMajors: Readonly<Partial<Record<PackageName, number>>> = {
   'express-rate-limit': 6,
   // 4 to 6 are used with their own option names (module-facts: legacyHelmet).
   helmet: 4,
-  // z.email(), z.url() and the error shapes the templates read are zod 4's.
-  zod: 4,
+  // The templates call only what zod 3.23+ and zod 4 share (3.0 to 3.22: see zodBefore323).
+  zod: 3,
   'fastify-plugin': 4,
 };
 
@@ -160,6 +160,14 @@ export function upgradesFor(context: PinContext): Upgrade[] {
         reason: `the generated code needs ${name} ${minimum} or later`,
       });
   }
+  if (zodBefore323(project.installed.zod))
+    upgrades.push({
+      name: 'zod',
+      installed: project.installed.zod,
+      to: pins.zod,
+      minimum: 3,
+      reason: 'the generated code needs zod 3.23 or later (the `message` parameter of z.string())',
+    });
   const rateLimitMajor = installedMajor(project, 'express-rate-limit');
   if (context.redis && rateLimitMajor !== undefined && rateLimitMajor >= 6 && rateLimitMajor < 8)
     upgrades.push({
@@ -170,6 +178,12 @@ export function upgradesFor(context: PinContext): Upgrade[] {
       reason: 'the Redis store (rate-limit-redis 6) needs express-rate-limit 8.6 or later',
     });
   return upgrades;
+}
+
+/** zod 3.0 to 3.22 (their z.string() takes no `message`); a major alone is read as its newest minor. */
+function zodBefore323(installed: string | undefined): boolean {
+  const [major, minor] = (installed?.match(/\d+(?:\.\d+)?/)?.[0] ?? '').split('.').map(Number);
+  return major === 3 && minor !== undefined && minor < 23;
 }
 
 /** zod 4's declaration files need TypeScript 5 to compile (zod 3 needs 4.1, and is not what the templates call). */

@@ -278,17 +278,11 @@ export function lookForExisting(
       elsewhere.length === 0 &&
       registrations.length === 1 &&
       isRegistration(registrations[0].statement, app.name);
-    // Handles: cors({ origin, credentials: true }) - cookies sent cross-origin, which the allowlist turns off.
+    // Handles: cors({ origin, credentials: true }) - cookies sent cross-origin: the allowlist keeps sending
+    // them, to its own origins only (credentials with an exact-origin allowlist is what the rules allow).
     const keepsCredentials =
       name === 'cors' &&
       registrations.some(({ statement }) => /credentials\s*:\s*true/.test(statement.getText()));
-    if (replaceable && keepsCredentials) {
-      answers.set(name, {
-        kind: 'refuse',
-        reason: `your cors sends credentials (cookies) cross-origin (${project.entry}:${lineOf(registrations[0].statement)}); the policy's allowlist does not, and replacing it would break those requests: keep yours`,
-      });
-      continue;
-    }
     if (!replaceable) {
       answers.set(name, {
         kind: 'refuse',
@@ -300,15 +294,19 @@ export function lookForExisting(
     const place = `${project.entry}:${lineOf(statement)}`;
     const what = statement.getText();
     const awaited = /^await\s/.test(what);
-    const ours = wiring!.statement.replace(
-      /^(await\s+)?[A-Za-z_$][\w$]*\./,
-      `${awaited ? 'await ' : ''}${app!.name}.`,
-    );
+    const ours = wiring!.statement
+      .replace(/^(await\s+)?[A-Za-z_$][\w$]*\./, `${awaited ? 'await ' : ''}${app!.name}.`)
+      .replace(/\(settings\)/, keepsCredentials ? '(settings, { credentials: true })' : '(settings)');
     const semicolon = what.trimEnd().endsWith(';') ? '' : undefined;
     answers.set(name, {
       kind: 'replace',
       place,
       what: [what, ...alsoRemove].join(' '),
+      ...(keepsCredentials
+        ? {
+            note: `cors: replaced your \`${what}\` (${place}) with the CORS_ORIGINS allowlist; credentials (cookies) stay on, for those origins only`,
+          }
+        : {}),
       replace: (text) => {
         const file = openSource(project.entry, text.replace(/^\uFEFF/, ''));
         // Found again by its text: an earlier replacement may have moved it (never changed it).

@@ -86,14 +86,17 @@ describe('secure add: middleware the project already has', () => {
     expect(changed(plan, 'app.js')).toContain('securityHeaders');
   });
 
-  it("keeps the app's own helmet() when headers is dropped with config (zod 3 installed, the modules need 4)", async () => {
+  it("keeps the app's own helmet() when headers is dropped with config (zod 3.22 installed, the modules need 3.23)", async () => {
     const root = project({
-      'package.json': JSON.stringify(expressJs({ helmet: '^7.1.0', zod: '^3.23.8' })),
+      'package.json': JSON.stringify(expressJs({ helmet: '^7.1.0', zod: '3.22.4' })),
       'app.js': `const express = require('express');\nconst helmet = require('helmet');\n\nconst app = express();\napp.use(helmet());\nmodule.exports = app;\n`,
     });
     const plan = await planModules(root, ['headers'], { yes: true });
     expect(plan.refused).toEqual([
-      { generator: 'config', reason: expect.stringMatching(/^zod 3\.23\.8 is installed .*zod 4 or later/) },
+      {
+        generator: 'config',
+        reason: expect.stringMatching(/^zod 3\.22\.4 is installed .*zod 3\.23 or later/),
+      },
       { generator: 'headers', reason: 'it needs config, which is not added' },
     ]);
     expect(changed(plan, 'app.js')).toBeUndefined();
@@ -111,18 +114,24 @@ describe('secure add: middleware the project already has', () => {
     expect(paths(plan)).not.toContain('app.js');
   });
 
-  it('keeps a cors that sends credentials: the allowlist would turn cookies off', async () => {
+  it('replaces a cors that sends credentials by the allowlist, credentials kept (cookies only to CORS_ORIGINS)', async () => {
     const root = project({
       'package.json': JSON.stringify(expressJs({ cors: '^2.8.5' })),
       'app.js': `const express = require('express');\nconst cors = require('cors');\nconst app = express();\napp.use(cors({ origin: process.env.ORIGIN, credentials: true }));\nmodule.exports = app;\n`,
     });
     const plan = await planModules(root, ['cors'], { yes: true });
-    expect(plan.refused).toEqual([
-      {
-        generator: 'cors',
-        reason: expect.stringContaining('sends credentials (cookies) cross-origin (app.js:4)'),
-      },
-    ]);
+    expect(plan.refused).toEqual([]);
+    const app = changed(plan, 'app.js')!;
+    expect(app).toContain('app.use(corsMiddleware(settings, { credentials: true }));\nmodule.exports = app;');
+    expect(app).not.toMatch(/require\('cors'\)|origin: process\.env\.ORIGIN/);
+    expect(plan.notes.join('\n')).toContain('credentials (cookies) stay on, for those origins only');
+    // A cors without credentials gets the allowlist as it is: credentials stay off.
+    const plain = project({
+      'package.json': JSON.stringify(expressJs({ cors: '^2.8.5' })),
+      'app.js': `const express = require('express');\nconst cors = require('cors');\nconst app = express();\napp.use(cors({ origin: process.env.ORIGIN, credentials: false }));\nmodule.exports = app;\n`,
+    });
+    const plainPlan = await planModules(plain, ['cors'], { yes: true });
+    expect(changed(plainPlan, 'app.js')).toContain('app.use(corsMiddleware(settings));');
   });
 
   it('refuses auth next to an existing JWT setup instead of adding a second auth system', async () => {

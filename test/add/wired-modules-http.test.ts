@@ -104,6 +104,22 @@ app.use(onError);
 app.listen(Number(process.env.PORT), '127.0.0.1');
 `,
   },
+  // An app whose own cors sent cookies: `secure add` keeps its credentials on, for the allowlist only.
+  'express4-cookies': {
+    framework: 'express',
+    project: express4,
+    entry: `import express from 'express';
+import { corsMiddleware } from './security/cors.js';
+
+const settings = ${settings};
+const app = express();
+app.use(corsMiddleware(settings, { credentials: true }));
+app.get('/hello', (_request, response) => {
+  response.json({ hello: 'world' });
+});
+app.listen(Number(process.env.PORT), '127.0.0.1');
+`,
+  },
   'express4-pages': {
     framework: 'express',
     project: pages,
@@ -272,6 +288,24 @@ describe.each(['express4-api', 'fastify4-api'])('%s with its own 500 error handl
       }
     },
   );
+});
+
+it("credentials kept from the app's own cors go to allowlisted origins only", slow, async () => {
+  const app = await startApp(root, {
+    APP: 'express4-cookies',
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+  });
+  try {
+    const allowed = await probe(app.port, '/hello', { headers: { ...host, Origin: allowedOrigin } });
+    expect(allowed.status, app.output()).toBe(200);
+    expect(allowed.headers['access-control-allow-origin']).toBe(allowedOrigin);
+    expect(allowed.headers['access-control-allow-credentials']).toBe('true');
+    const foreign = await probe(app.port, '/hello', { headers: { ...host, Origin: 'https://evil.example' } });
+    expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
+  } finally {
+    await app.stop();
+  }
 });
 
 it('an HTML app: static assets never spend the budget, its pages still do', slow, async () => {
