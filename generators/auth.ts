@@ -33,9 +33,9 @@ export const auth: GeneratorDeclaration = {
     'auth: write a UserStore over your users table (findByEmail, findById, insert, updatePasswordHash), then `const auth = createAuth({ users })` from security/auth-setup',
     context.project?.nest
       ? // Nest adds its body parser when the app starts, after everything main.ts hands to app.use.
-        "auth: in main.ts mount `app.use('/auth', json(), auth.routes)` (json from express), and protect routes with `consumer.apply(auth.requireAuth).forRoutes(OrdersController)` in a module's configure(); security/README.md has the details"
+        "auth: in main.ts mount `app.use('/auth', json(), auth.routes)` (json from express), and protect routes with `consumer.apply(auth.requireAuth).forRoutes(OrdersController)` in a module's configure(); docs/secure-add-auth.md has the details"
       : context.express
-        ? "auth: mount `app.use('/auth', auth.routes)` after express.json(), and protect a route with `app.get('/orders', auth.requireAuth, handler)`; security/README.md has the details"
-        : "auth: mount `app.register(auth.routes, { prefix: '/auth' })`, and protect a route with `app.get('/orders', { preHandler: auth.requireAuth }, handler)`; security/README.md has the details",
+        ? "auth: mount `app.use('/auth', auth.routes)` after express.json(), and protect a route with `app.get('/orders', auth.requireAuth, handler)`; docs/secure-add-auth.md has the details"
+        : "auth: mount `app.register(auth.routes, { prefix: '/auth' })`, and protect a route with `app.get('/orders', { preHandler: auth.requireAuth }, handler)`; docs/secure-add-auth.md has the details",
   ],
 };

@@ -25,14 +25,14 @@ describe('auth modules', () => {
   it('an existing app gets the setup module and a README section; a scaffolded app, which wires auth itself, does not', () => {
     const existing = renderGenerators(['auth'], moduleContext('express', facts()));
     expect(existing.get('src/security/auth-setup.ts')?.content).toContain('export function createAuth(');
-    expect(existing.get('src/security/README.md')?.content).toContain(
+    expect(existing.get('docs/secure-add-auth.md')?.content).toContain(
       "app.get('/orders', auth.requireAuth, listOrders)",
     );
     const fastify = renderGenerators(['auth'], moduleContext('fastify', facts()));
-    expect(fastify.get('src/security/README.md')?.content).toContain('{ preHandler: auth.requireAuth }');
+    expect(fastify.get('docs/secure-add-auth.md')?.content).toContain('{ preHandler: auth.requireAuth }');
     const scaffolded = renderGenerators(['auth'], moduleContext('express'));
     expect(scaffolded.has('src/security/auth-setup.ts')).toBe(false);
-    expect(scaffolded.has('src/security/README.md')).toBe(false);
+    expect(scaffolded.has('docs/secure-add-auth.md')).toBe(false);
   });
 });
 
