@@ -167,7 +167,9 @@ async function tryProject(project, options, row) {
   row.before = {
     build: status(build(root, 'before')),
     boot: (await bootAndProbe(root, project)).status,
-    tests: options.tests ? ownTests(root, project).status : 'skipped',
+    tests: options.tests
+      ? ownTests(root, project, testEnv(root, project, project.envFiles)).status
+      : 'skipped',
   };
   // What the boot and the tests left behind (logs, dist/) is not part of the diff to read.
   commitAll(root, 'before secure add');
@@ -202,7 +204,7 @@ async function tryProject(project, options, row) {
   row.after = {
     build: status(builtAfter),
     boot: bootAfter.status,
-    tests: options.tests ? ownTests(root, project).status : 'skipped',
+    tests: options.tests ? ownTests(root, project, testEnv(root, project, envFiles)).status : 'skipped',
   };
   row.probes = bootAfter.probes;
   console.error(lastLines(added.output, 25));
@@ -210,6 +212,14 @@ async function tryProject(project, options, row) {
   if (!bootAfter.status.startsWith('answers'))
     console.error(`boot after:\n${lastLines(bootAfter.output ?? '', 15)}`);
   return row;
+}
+
+/** The next steps' variables for the project's own tests: no port to listen on, and its test NODE_ENV. */
+function testEnv(root, project, envFiles) {
+  const env = bootEnv(root, 0, project.env, envFiles);
+  delete env.PORT;
+  delete env.NODE_ENV;
+  return env;
 }
 
 const cell = (text) => String(text ?? '-').replaceAll('|', '\\|');

@@ -89,12 +89,13 @@ export function testCounts(output) {
 }
 
 /** The project's own `npm test`, summarised as `ok (12 passed)` / `fail (3 failed, 9 passed)`. */
-export function ownTests(root, project) {
+/** `env`: the variables the printed next steps name, as a user would have them in .env when running the tests. */
+export function ownTests(root, project, env = {}) {
   if (typeof project.tests === 'string') return { status: `not run: ${project.tests}` };
   const pkg = readJson(join(root, 'package.json'));
   if (!project.test && !pkg.scripts?.test) return { status: 'none' };
   const [command, ...args] = project.test ?? ['npm', 'test', '--silent'];
-  const result = run(command, args, root, 300_000, { NODE_ENV: 'test', ...project.testEnv });
+  const result = run(command, args, root, 300_000, { ...env, NODE_ENV: 'test', ...project.testEnv });
   const { passed, failed } = testCounts(result.output);
   const counts = [failed ? `${failed} failed` : '', passed !== undefined ? `${passed} passed` : '']
     .filter(Boolean)
