@@ -1,9 +1,14 @@
 import ignore from 'ignore';
+import { applyEdits, modify, type FormattingOptions } from 'jsonc-parser';
 
-/** The indentation package.json uses, so that our edit does not reformat the whole file. */
-function indentationOf(text: string): string | number {
-  const match = /^[ \t]+(?=")/m.exec(text);
-  return match ? match[0] : 2;
+/** How package.json is indented and ends its lines, so that our edit writes new lines the same way. */
+function formattingOf(text: string): FormattingOptions {
+  const indent = /^[ \t]+(?=")/m.exec(text)?.[0] ?? '  ';
+  return {
+    insertSpaces: !indent.startsWith('\t'),
+    tabSize: indent.startsWith('\t') ? 1 : indent.length,
+    eol: text.includes('\r\n') ? '\r\n' : '\n',
+  };
 }
 
 function isSorted(keys: string[]): boolean {
@@ -17,8 +22,9 @@ export interface DependencyEdit {
 }
 
 /**
- * Adds the dependencies that are missing at our pinned versions. Keeps the user's own ranges, key order
- * (sorted stays sorted, as npm writes it), indentation, line endings and final newline.
+ * Adds the dependencies that are missing at our pinned versions. Each is an edit of its own entry (jsonc-parser's
+ * modify): every other byte of package.json stays as the user wrote it (a one-line array, the key order, the
+ * indentation, line endings, the final newline); a sorted list stays sorted, as npm writes it.
  */
 export function addDependencies(
   text: string,
@@ -27,45 +33,36 @@ export function addDependencies(
   /** Packages whose range is replaced by ours, asked for with --upgrade. */
   upgrades: Record<string, string> = {},
 ): DependencyEdit {
-  const pkg = JSON.parse(text) as Record<string, unknown>;
+  const pkg = JSON.parse(text) as Record<string, Record<string, string> | undefined>;
+  const formattingOptions = formattingOf(text);
   const kept: DependencyEdit['kept'] = [];
-  let changed = false;
-  const has = (name: string) =>
-    (pkg.dependencies as Record<string, string> | undefined)?.[name] ??
-    (pkg.devDependencies as Record<string, string> | undefined)?.[name];
+  let edited = text;
+  const set = (path: string[], value: string, getInsertionIndex?: (keys: string[]) => number) => {
+    edited = applyEdits(edited, modify(edited, path, value, { formattingOptions, getInsertionIndex }));
+  };
+  const has = (name: string) => pkg.dependencies?.[name] ?? pkg.devDependencies?.[name];
   for (const [field, wanted] of [
     ['dependencies', dependencies],
     ['devDependencies', devDependencies],
   ] as const) {
-    const current = { ...((pkg[field] as Record<string, string> | undefined) ?? {}) };
-    let fieldChanged = false;
+    const sorted = isSorted(Object.keys(pkg[field] ?? {}));
     for (const [name, version] of Object.entries(wanted)) {
       const theirs = has(name);
       if (theirs !== undefined && upgrades[name] !== undefined && theirs !== upgrades[name]) {
-        for (const owner of ['dependencies', 'devDependencies'] as const) {
-          const list = pkg[owner] as Record<string, string> | undefined;
-          if (list?.[name] !== undefined) list[name] = upgrades[name];
-          if (owner === field && list?.[name] !== undefined) current[name] = upgrades[name];
-        }
-        changed = true;
+        for (const owner of ['dependencies', 'devDependencies'] as const)
+          if (pkg[owner]?.[name] !== undefined) {
+            set([owner, name], upgrades[name]);
+            pkg[owner][name] = upgrades[name];
+          }
       } else if (theirs === undefined) {
-        current[name] = version;
-        fieldChanged = true;
+        set([field, name], version, (present) =>
+          sorted ? present.filter((key) => key.localeCompare(name) < 0).length : present.length,
+        );
+        pkg[field] = { ...pkg[field], [name]: version };
       } else if (theirs !== version && field === 'dependencies') kept.push({ name, theirs, ours: version });
     }
-    if (!fieldChanged) continue;
-    changed = true;
-    const keys = Object.keys(current);
-    const wasSorted = isSorted(Object.keys((pkg[field] as Record<string, string> | undefined) ?? {}));
-    pkg[field] = Object.fromEntries(
-      (wasSorted ? keys.sort((a, b) => a.localeCompare(b)) : keys).map((k) => [k, current[k]]),
-    );
   }
-  if (!changed) return { text, kept };
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const trailing = /\r?\n$/.test(text) ? eol : '';
-  const body = JSON.stringify(pkg, null, indentationOf(text)).replaceAll('\n', eol);
-  return { text: body + trailing, kept };
+  return { text: edited, kept };
 }
 
 export interface EnvName {

@@ -304,6 +304,26 @@ describe('project files', () => {
     );
   });
 
+  it('changes only the dependency entries: a one-line array, tabs and an unsorted list stay as written', () => {
+    const text =
+      '{\n\t"name": "api",\n\t"tsup": { "entry": ["src", "!src/**/*.test.ts"] },\n' +
+      '\t"dependencies": {\n\t\t"zod": "^3.24.2",\n\t\t"express": "^4.21.0"\n\t}\n}';
+    const edit = addDependencies(text, { helmet: '8.3.0' }, { vitest: '4.1.0' });
+    expect(edit.text).toBe(
+      '{\n\t"name": "api",\n\t"tsup": { "entry": ["src", "!src/**/*.test.ts"] },\n' +
+        '\t"dependencies": {\n\t\t"zod": "^3.24.2",\n\t\t"express": "^4.21.0",\n\t\t"helmet": "8.3.0"\n\t},\n' +
+        '\t"devDependencies": {\n\t\t"vitest": "4.1.0"\n\t}\n}',
+    );
+    expect(addDependencies(edit.text, { helmet: '8.3.0' }, { vitest: '4.1.0' }).text).toBe(edit.text);
+  });
+
+  it('--upgrade replaces only the range it names', () => {
+    const text = '{\n  "dependencies": { "helmet": "^4.6.0", "cors": "^2.8.5" }\n}\n';
+    expect(addDependencies(text, { helmet: '8.3.0' }, {}, { helmet: '8.3.0' }).text).toBe(
+      '{\n  "dependencies": { "helmet": "8.3.0", "cors": "^2.8.5" }\n}\n',
+    );
+  });
+
   it('reports a dependency the user pins at another version instead of changing it', () => {
     const edit = addDependencies('{"dependencies":{"helmet":"^7.0.0"}}', { helmet: '8.3.0' }, {});
     expect(edit.text).toBe('{"dependencies":{"helmet":"^7.0.0"}}');
