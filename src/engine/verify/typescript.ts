@@ -44,6 +44,19 @@ function installIndependent(diagnostic: Diagnostic): boolean {
 /** `Cannot find module 'x'` and friends. */
 const missingModuleCodes = new Set([2307, 2792, 7016]);
 
+/**
+ * Packages a staged module imports before the install step ran are declared here as untyped (`any`), so that
+ * the rest of the module is still type-checked: a `Buffer` encoding the project's @types/node lacks is an
+ * error whether or not bcrypt is installed.
+ */
+const absentPackagesFile = '.secure-absent-packages.d.ts';
+
+/** The bare specifier a `Cannot find module 'x'` diagnostic names, or undefined for a relative one. */
+function absentPackage(diagnostic: Diagnostic): string | undefined {
+  if (!missingModuleCodes.has(Number(diagnostic.key.split(' ')[0]))) return undefined;
+  return /'([^./'][^']*)'/.exec(diagnostic.key)?.[1];
+}
+
 /** A diagnostic counted by what it says, not where: a fix moves lines. */
 interface Diagnostic {
   key: string;
@@ -93,8 +106,14 @@ export class TypeScriptVerifier {
     return new TypeScriptVerifier(ts, libFiles, config, root);
   }
 
-  private program(overlay: ReadonlyMap<string, string>): TS.Program {
+  private program(overlay: ReadonlyMap<string, string>, absent: readonly string[] = []): TS.Program {
     const { ts } = this;
+    if (absent.length > 0) {
+      const declarations = absent
+        .map((specifier) => `declare module ${JSON.stringify(specifier)};\n`)
+        .join('');
+      overlay = new Map([...overlay, [join(this.root, absentPackagesFile), declarations]]);
+    }
     // Declaration files are not ours to break; checking them (lib.dom.d.ts...) would be most of the cost.
     const options = {
       ...this.config.options,
@@ -128,7 +147,10 @@ export class TypeScriptVerifier {
     };
     const known = new Set(this.config.fileNames.map((file) => resolve(file)));
     const added = [...overlay.keys()].filter(
-      (path) => isTypeScriptFile(path) && !known.has(path) && path.startsWith(this.root),
+      (path) =>
+        (isTypeScriptFile(path) || path.endsWith(absentPackagesFile)) &&
+        !known.has(path) &&
+        path.startsWith(this.root),
     );
     this.programs += 1;
     const program = ts.createProgram({
@@ -197,14 +219,18 @@ export class TypeScriptVerifier {
     if (!options.files) {
       this.baselineAll ??= this.group(this.ts.getPreEmitDiagnostics(this.baseline()));
     } else this.baseline();
-    const program = this.program(overlay);
-    const after = options.files
-      ? new Map(options.files.map((file) => [file, this.fileDiagnostics(program, file)]))
-      : this.group(this.ts.getPreEmitDiagnostics(program));
-    // A package that is not installed (yet) is the install step's business, not a broken fix; a relative
-    // import that resolves nowhere is a broken fix.
-    const expectedMissing = (diagnostic: Diagnostic) =>
-      missingModuleCodes.has(Number(diagnostic.key.split(' ')[0])) && /'[^./'][^']*'/.test(diagnostic.key);
+    const diagnose = (program: TS.Program) =>
+      options.files
+        ? new Map(options.files.map((file) => [file, this.fileDiagnostics(program, file)]))
+        : this.group(this.ts.getPreEmitDiagnostics(program));
+    let after = diagnose(this.program(overlay));
+    // A package that is not installed (yet) is the install step's business, not a broken fix: it is declared
+    // untyped and the program checked again. A relative import that resolves nowhere is a broken fix.
+    const absent = new Set(
+      [...after.values()].flat().flatMap((diagnostic) => absentPackage(diagnostic) ?? []),
+    );
+    if (absent.size > 0) after = diagnose(this.program(overlay, [...absent].sort()));
+    const expectedMissing = (diagnostic: Diagnostic) => absentPackage(diagnostic) !== undefined;
     const result = new Map<string, string[]>();
     for (const [file, diagnostics] of after) {
       // A file that imports an uninstalled package sees its types as `{}`/any: its other errors say
