@@ -35,6 +35,17 @@ describe('TypeScript verification of a module whose packages are not installed y
     expect(check(module)).toBeUndefined();
   });
 
+  it('leaves alone the types the missing packages will declare', () => {
+    const module = [
+      "import Joi from 'joi';",
+      "import type { Options } from 'express-rate-limit';",
+      'export const limits: Partial<Options> = {};',
+      'export const same: Joi.CustomValidator = (value) => value;',
+      '',
+    ].join('\n');
+    expect(check(module)).toBeUndefined();
+  });
+
   it('reports a relative import that resolves nowhere', () => {
     expect(check("export { settings } from './config.js';\n")?.[0]).toMatch(
       /^line 1: TS2307 Cannot find module '\.\/config\.js'/,

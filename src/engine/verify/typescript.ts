@@ -41,6 +41,9 @@ function installIndependent(diagnostic: Diagnostic): boolean {
   return code < 2000 || libTargetCodes.has(code);
 }
 
+/** noImplicitAny's errors (7005, 7006, 7031...). */
+const implicitAny = (diagnostic: Diagnostic) => Math.floor(Number(diagnostic.key.split(' ')[0]) / 1000) === 7;
+
 /** `Cannot find module 'x'` and friends. */
 const missingModuleCodes = new Set([2307, 2792, 7016]);
 
@@ -61,6 +64,8 @@ function absentPackage(diagnostic: Diagnostic): string | undefined {
 interface Diagnostic {
   key: string;
   shown: string;
+  /** The source text the diagnostic points at (`Options` in `Partial<Options>`). */
+  span?: string;
 }
 
 /**
@@ -171,7 +176,11 @@ export class TypeScriptVerifier {
       const { line } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
       where = `line ${line + 1}: `;
     }
-    return { key: `${diagnostic.code} ${message}`, shown: `${where}TS${diagnostic.code} ${message}` };
+    const span =
+      diagnostic.file && diagnostic.start !== undefined && diagnostic.length !== undefined
+        ? diagnostic.file.text.slice(diagnostic.start, diagnostic.start + diagnostic.length)
+        : undefined;
+    return { key: `${diagnostic.code} ${message}`, shown: `${where}TS${diagnostic.code} ${message}`, span };
   }
 
   private group(diagnostics: readonly TS.Diagnostic[]): Map<string, Diagnostic[]> {
@@ -208,6 +217,40 @@ export class TypeScriptVerifier {
     return known;
   }
 
+  /** Per file, the local names its imports bind from the given packages. */
+  private namesImportedFrom(
+    packages: ReadonlySet<string>,
+    files: Iterable<string>,
+  ): Map<string, Set<string>> {
+    const { ts } = this;
+    const names = new Map<string, Set<string>>();
+    if (packages.size === 0 || !this.lastProgram) return names;
+    for (const file of files) {
+      const source = this.lastProgram.getSourceFile(file);
+      if (!source) continue;
+      const bound = new Set<string>();
+      for (const statement of source.statements) {
+        if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
+          if (!packages.has(statement.moduleSpecifier.text)) continue;
+          const clause = statement.importClause;
+          if (clause?.name) bound.add(clause.name.text);
+          const bindings = clause?.namedBindings;
+          if (bindings && ts.isNamespaceImport(bindings)) bound.add(bindings.name.text);
+          if (bindings && ts.isNamedImports(bindings))
+            for (const element of bindings.elements) bound.add(element.name.text);
+        } else if (
+          ts.isImportEqualsDeclaration(statement) &&
+          ts.isExternalModuleReference(statement.moduleReference) &&
+          ts.isStringLiteral(statement.moduleReference.expression) &&
+          packages.has(statement.moduleReference.expression.text)
+        )
+          bound.add(statement.name.text);
+      }
+      if (bound.size > 0) names.set(file, bound);
+    }
+    return names;
+  }
+
   /**
    * The diagnostics the staged files add, by absolute path (`''` for global ones). With `files`, only
    * those files are type-checked (cheap: the checker resolves what they use); without, the whole program.
@@ -231,6 +274,15 @@ export class TypeScriptVerifier {
     );
     if (absent.size > 0) after = diagnose(this.program(overlay, [...absent].sort()));
     const expectedMissing = (diagnostic: Diagnostic) => absentPackage(diagnostic) !== undefined;
+    // An untyped module has no types to name: `Joi.CustomValidator` reads "Namespace '"joi"' has no exported
+    // member", `Partial<Options>` "Cannot use namespace 'Options' as a type".
+    const untypedNames = this.namesImportedFrom(absent, after.keys());
+    // A callback typed by the package (`Joi.CustomValidator`) loses its parameter types: implicit any (7xxx).
+    const namesAbsent = (file: string, diagnostic: Diagnostic) =>
+      [...absent].some((specifier) => diagnostic.key.includes(`"${specifier}"`)) ||
+      (untypedNames.has(file) && implicitAny(diagnostic)) ||
+      (diagnostic.span !== undefined &&
+        (untypedNames.get(file)?.has(diagnostic.span.split('.')[0]) ?? false));
     const result = new Map<string, string[]>();
     for (const [file, diagnostics] of after) {
       // A file that imports an uninstalled package sees its types as `{}`/any: its other errors say
@@ -241,7 +293,9 @@ export class TypeScriptVerifier {
       const fresh = diagnostics.filter((diagnostic) => {
         const left = remaining.get(diagnostic.key) ?? 0;
         remaining.set(diagnostic.key, left - 1);
-        return left <= 0 && (!typesUnknown || installIndependent(diagnostic));
+        return (
+          left <= 0 && !namesAbsent(file, diagnostic) && (!typesUnknown || installIndependent(diagnostic))
+        );
       });
       if (fresh.length > 0)
         result.set(
