@@ -46,6 +46,20 @@ describe('TypeScript verification of a module whose packages are not installed y
     expect(check(module)).toBeUndefined();
   });
 
+  it('leaves alone what the untyped stand-in breeds: keyof any is string | number | symbol', () => {
+    const module = [
+      "import { z } from 'zod';",
+      'const schema = z.object({});',
+      'type Environment = z.infer<typeof schema>;',
+      'const mask: Record<string, true> = {};',
+      'export const pick = (name: keyof Environment) => {',
+      '  mask[name] = true;',
+      '};',
+      '',
+    ].join('\n');
+    expect(check(module)).toBeUndefined();
+  });
+
   it('reports a relative import that resolves nowhere', () => {
     expect(check("export { settings } from './config.js';\n")?.[0]).toMatch(
       /^line 1: TS2307 Cannot find module '\.\/config\.js'/,

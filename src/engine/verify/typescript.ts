@@ -41,8 +41,26 @@ function installIndependent(diagnostic: Diagnostic): boolean {
   return code < 2000 || libTargetCodes.has(code);
 }
 
-/** noImplicitAny's errors (7005, 7006, 7031...). */
-const implicitAny = (diagnostic: Diagnostic) => Math.floor(Number(diagnostic.key.split(' ')[0]) / 1000) === 7;
+/**
+ * Errors the install step may make go away: noImplicitAny's (7005, 7006, 7031...: a callback typed by a missing
+ * package) and "Cannot find name 'Buffer'. Do you need to install type definitions for node?" (2580, 2591...:
+ * the @types/node the plan adds).
+ */
+const installHintCodes = new Set([2580, 2581, 2582, 2591, 2592, 2593]);
+const untilInstalled = (diagnostic: Diagnostic) => {
+  const code = Number(diagnostic.key.split(' ')[0]);
+  return Math.floor(code / 1000) === 7 || installHintCodes.has(code);
+};
+
+/**
+ * In a file whose packages are not installed yet, the errors still worth reporting: a value that does not fit
+ * a type declared elsewhere (`toString('base64url')` against @types/node 14.11's BufferEncoding). Not when the
+ * message names a type an untyped stand-in breeds (`keyof any` is string | number | symbol).
+ */
+const checkedBeforeInstallCodes = new Set([2322, 2339, 2345, 2554]);
+const checkedBeforeInstall = (diagnostic: Diagnostic) =>
+  checkedBeforeInstallCodes.has(Number(diagnostic.key.split(' ')[0])) &&
+  !/\b(?:any|symbol|never|unknown)\b|\{\}/.test(diagnostic.key.slice(diagnostic.key.indexOf(' ')));
 
 /** `Cannot find module 'x'` and friends. */
 const missingModuleCodes = new Set([2307, 2792, 7016]);
@@ -277,24 +295,25 @@ export class TypeScriptVerifier {
     // An untyped module has no types to name: `Joi.CustomValidator` reads "Namespace '"joi"' has no exported
     // member", `Partial<Options>` "Cannot use namespace 'Options' as a type".
     const untypedNames = this.namesImportedFrom(absent, after.keys());
-    // A callback typed by the package (`Joi.CustomValidator`) loses its parameter types: implicit any (7xxx).
     const namesAbsent = (file: string, diagnostic: Diagnostic) =>
       [...absent].some((specifier) => diagnostic.key.includes(`"${specifier}"`)) ||
-      (untypedNames.has(file) && implicitAny(diagnostic)) ||
+      (untypedNames.has(file) && untilInstalled(diagnostic)) ||
       (diagnostic.span !== undefined &&
         (untypedNames.get(file)?.has(diagnostic.span.split('.')[0]) ?? false));
     const result = new Map<string, string[]>();
     for (const [file, diagnostics] of after) {
       // A file that imports an uninstalled package sees its types as `{}`/any: its other errors say
       // nothing about the fix until the install ran, except those no install changes (syntax, lib target).
-      const typesUnknown = diagnostics.some(expectedMissing);
+      const typesUnknown = untypedNames.has(file) || diagnostics.some(expectedMissing);
       const remaining = new Map<string, number>();
       for (const old of this.before(file)) remaining.set(old.key, (remaining.get(old.key) ?? 0) + 1);
       const fresh = diagnostics.filter((diagnostic) => {
         const left = remaining.get(diagnostic.key) ?? 0;
         remaining.set(diagnostic.key, left - 1);
         return (
-          left <= 0 && !namesAbsent(file, diagnostic) && (!typesUnknown || installIndependent(diagnostic))
+          left <= 0 &&
+          !namesAbsent(file, diagnostic) &&
+          (!typesUnknown || installIndependent(diagnostic) || checkedBeforeInstall(diagnostic))
         );
       });
       if (fresh.length > 0)
