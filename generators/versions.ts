@@ -91,8 +91,15 @@ const joseForRequire = { jose: '5.10.0' } as const satisfies Partial<Record<Pack
  */
 const typescript4Validator = { joi: '17.13.3' } as const;
 
-/** An installed express-rate-limit 6 or 7 is used with its own API (src/engine/module-facts.ts); these pins match. */
+/**
+ * An installed express-rate-limit 6 or 7 is used with its own API (src/engine/module-facts.ts); these pins match.
+ * 6.11.2 is also the pin where `require('node:net')` cannot load (Node before 14.18, Jest before 27): it requires
+ * 'net' and supports Node 14.
+ */
 const expressRateLimitByMajor: Readonly<Record<number, string>> = { 6: '6.11.2', 7: '7.5.1' };
+
+/** helmet for a TypeScript project compiling before 4.7 (module-facts: legacyHelmet 5): it ships a `.d.ts`. */
+const helmetByLegacyMajor: Readonly<Record<number, string>> = { 5: '5.1.1' };
 
 /** Installed majors older than these lack the API the generated code calls. */
 const minimumMajors: Readonly<Partial<Record<PackageName, number>>> = {
@@ -122,8 +129,11 @@ export function versionsFor(context: PinContext): Record<string, string> {
   if (project.nodeMajor < 20) Object.assign(pins, node18);
   if (project.nodeMajor < 20 || context.moduleSystem === 'cjs') Object.assign(pins, joseForRequire);
   if (compilesBeforeTypescript5(project)) Object.assign(pins, typescript4Validator);
-  const rateLimitPin = expressRateLimitByMajor[moduleFacts(context).expressRateLimitMajor];
+  const facts = moduleFacts(context);
+  const rateLimitPin = expressRateLimitByMajor[facts.expressRateLimitMajor];
   if (rateLimitPin) pins['express-rate-limit'] = rateLimitPin;
+  const helmetPin = facts.legacyHelmet ? helmetByLegacyMajor[facts.legacyHelmet] : undefined;
+  if (helmetPin) pins.helmet = helmetPin;
   return pins;
 }
 

@@ -41,6 +41,8 @@ export const metPackages = [
   'typescript',
   '@types/node',
   '@types/express',
+  // Jest before 27 cannot resolve require('node:net'): the rate limiter is pinned to a major without it.
+  'jest',
 ] as const;
 
 /** Packages that render HTML pages: a project using one is a server-rendered app, not only an API. */
@@ -64,11 +66,7 @@ const viewPackages = [
 /** The Node major the generated code targets when the project says nothing (the oldest our pins support). */
 export const defaultNodeMajor = 20;
 
-/**
- * The first major that resolves every `node:` import (14 does from 14.18, and @types/node 14 declares them from
- * 14.18): a project targeting an older one gets bare specifiers.
- */
-export const nodeProtocolSinceMajor = 15;
+export { nodeProtocolSinceMajor } from '../engine/module-facts.js';
 
 /** `>=18`, `^18 || ^20`, `18.x`: the lowest major of each alternative, the lowest of those. */
 function lowestMajorOfRange(range: string): number | undefined {

@@ -43,6 +43,8 @@ export interface ModuleFacts {
    * before 14.18 and from @types/node before 15, so a project targeting 14 could neither run nor build it.
    */
   proxyAddrTrust: boolean;
+  /** crypto.randomUUID exists: from Node 14.17 and @types/node 14.17, so not for a Node 14 target. */
+  randomUuid: boolean;
   /**
    * The config reads the database variable an existing app reads (or none), instead of the scaffold's
    * DATABASE_URL; false for a new app and for one create-secure-app made.
@@ -128,6 +130,23 @@ export function installedMajor(project: ProjectFacts | undefined, name: string):
   return majorOf(project?.installed[name]);
 }
 
+/**
+ * The first Node major that resolves every `node:` import (14 does from 14.18, and @types/node 14 declares them
+ * from 14.18): a project targeting an older one gets bare specifiers, and no package that requires `node:` ones.
+ */
+export const nodeProtocolSinceMajor = 15;
+
+/** Jest before 27 resolves no `node:` require, whatever the Node version (TypeScript-Node-Starter has Jest 26). */
+const jestNodeProtocolSinceMajor = 27;
+
+/** The project's code or its tests load in a runtime that cannot resolve `require('node:net')`. */
+function lacksNodeProtocol(project: ProjectFacts): boolean {
+  const jest = installedMajor(project, 'jest');
+  return (
+    project.nodeMajor < nodeProtocolSinceMajor || (jest !== undefined && jest < jestNodeProtocolSinceMajor)
+  );
+}
+
 function expressRateLimitMajor(
   project: ProjectFacts | undefined,
   redis: boolean,
@@ -138,12 +157,30 @@ function expressRateLimitMajor(
   // 6 is the first major with `standardHeaders` and `handler(request, response, next, options)`; older ones
   // are upgraded to our pin (generators/versions.ts: minimumMajors).
   if (installed === 6 || installed === 7) return installed;
+  // 7 and 8 require('node:net'); 6 requires 'net' and supports Node 14.
+  if (installed === undefined && project && lacksNodeProtocol(project)) return 6;
   return 8;
+}
+
+/** TypeScript reads `.d.cts` type files (helmet 6 to 8 ship only those) from 4.7 on. */
+const dctsSinceTypescript = [4, 7] as const;
+
+function compilesBeforeDcts(project: ProjectFacts): boolean {
+  if (project.language !== 'ts') return false;
+  const [major, minor] = (project.installed.typescript?.match(/\d+/g) ?? []).map(Number);
+  if (major === undefined) return false;
+  return (
+    major < dctsSinceTypescript[0] ||
+    (major === dctsSinceTypescript[0] && (minor ?? 0) < dctsSinceTypescript[1])
+  );
 }
 
 function legacyHelmet(project: ProjectFacts | undefined): ModuleFacts['legacyHelmet'] {
   const installed = installedMajor(project, 'helmet');
-  return installed === 4 || installed === 5 || installed === 6 ? installed : false;
+  if (installed === 4 || installed === 5 || installed === 6) return installed;
+  // helmet 5 is the last with a `.d.ts` an older compiler finds, and has the option names the template knows.
+  if (installed === undefined && project && compilesBeforeDcts(project)) return 5;
+  return false;
 }
 
 export function moduleFacts(
@@ -165,7 +202,8 @@ export function moduleFacts(
     ),
     expressRateLimitMajor: expressRateLimitMajor(project, context.redis),
     legacyHelmet: legacyHelmet(project),
-    proxyAddrTrust: (project?.nodeMajor ?? 20) < 15,
+    proxyAddrTrust: (project?.nodeMajor ?? 20) < nodeProtocolSinceMajor,
+    randomUuid: (project?.nodeMajor ?? 20) >= nodeProtocolSinceMajor,
     ownDatabaseVariable: project !== undefined && project.scaffolded !== true,
     bcryptPackage: project?.installed.bcryptjs !== undefined ? 'bcryptjs' : 'bcrypt',
     docker:

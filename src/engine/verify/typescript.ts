@@ -41,13 +41,49 @@ function installIndependent(diagnostic: Diagnostic): boolean {
   return code < 2000 || libTargetCodes.has(code);
 }
 
+/**
+ * Errors the install step may make go away: noImplicitAny's (7005, 7006, 7031...: a callback typed by a missing
+ * package) and "Cannot find name 'Buffer'. Do you need to install type definitions for node?" (2580, 2591...:
+ * the @types/node the plan adds).
+ */
+const installHintCodes = new Set([2580, 2581, 2582, 2591, 2592, 2593]);
+const untilInstalled = (diagnostic: Diagnostic) => {
+  const code = Number(diagnostic.key.split(' ')[0]);
+  return Math.floor(code / 1000) === 7 || installHintCodes.has(code);
+};
+
+/**
+ * In a file whose packages are not installed yet, the errors still worth reporting: a value that does not fit
+ * a type declared elsewhere (`toString('base64url')` against @types/node 14.11's BufferEncoding). Not when the
+ * message names a type an untyped stand-in breeds (`keyof any` is string | number | symbol).
+ */
+const checkedBeforeInstallCodes = new Set([2322, 2339, 2345, 2554]);
+const checkedBeforeInstall = (diagnostic: Diagnostic) =>
+  checkedBeforeInstallCodes.has(Number(diagnostic.key.split(' ')[0])) &&
+  !/\b(?:any|symbol|never|unknown)\b|\{\}/.test(diagnostic.key.slice(diagnostic.key.indexOf(' ')));
+
 /** `Cannot find module 'x'` and friends. */
 const missingModuleCodes = new Set([2307, 2792, 7016]);
+
+/**
+ * Packages a staged module imports before the install step ran are declared here as untyped (`any`), so that
+ * the rest of the module is still type-checked: a `Buffer` encoding the project's @types/node lacks is an
+ * error whether or not bcrypt is installed.
+ */
+const absentPackagesFile = '.secure-absent-packages.d.ts';
+
+/** The bare specifier a `Cannot find module 'x'` diagnostic names, or undefined for a relative one. */
+function absentPackage(diagnostic: Diagnostic): string | undefined {
+  if (!missingModuleCodes.has(Number(diagnostic.key.split(' ')[0]))) return undefined;
+  return /'([^./'][^']*)'/.exec(diagnostic.key)?.[1];
+}
 
 /** A diagnostic counted by what it says, not where: a fix moves lines. */
 interface Diagnostic {
   key: string;
   shown: string;
+  /** The source text the diagnostic points at (`Options` in `Partial<Options>`). */
+  span?: string;
 }
 
 /**
@@ -93,8 +129,14 @@ export class TypeScriptVerifier {
     return new TypeScriptVerifier(ts, libFiles, config, root);
   }
 
-  private program(overlay: ReadonlyMap<string, string>): TS.Program {
+  private program(overlay: ReadonlyMap<string, string>, absent: readonly string[] = []): TS.Program {
     const { ts } = this;
+    if (absent.length > 0) {
+      const declarations = absent
+        .map((specifier) => `declare module ${JSON.stringify(specifier)};\n`)
+        .join('');
+      overlay = new Map([...overlay, [join(this.root, absentPackagesFile), declarations]]);
+    }
     // Declaration files are not ours to break; checking them (lib.dom.d.ts...) would be most of the cost.
     const options = {
       ...this.config.options,
@@ -128,7 +170,10 @@ export class TypeScriptVerifier {
     };
     const known = new Set(this.config.fileNames.map((file) => resolve(file)));
     const added = [...overlay.keys()].filter(
-      (path) => isTypeScriptFile(path) && !known.has(path) && path.startsWith(this.root),
+      (path) =>
+        (isTypeScriptFile(path) || path.endsWith(absentPackagesFile)) &&
+        !known.has(path) &&
+        path.startsWith(this.root),
     );
     this.programs += 1;
     const program = ts.createProgram({
@@ -149,7 +194,11 @@ export class TypeScriptVerifier {
       const { line } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
       where = `line ${line + 1}: `;
     }
-    return { key: `${diagnostic.code} ${message}`, shown: `${where}TS${diagnostic.code} ${message}` };
+    const span =
+      diagnostic.file && diagnostic.start !== undefined && diagnostic.length !== undefined
+        ? diagnostic.file.text.slice(diagnostic.start, diagnostic.start + diagnostic.length)
+        : undefined;
+    return { key: `${diagnostic.code} ${message}`, shown: `${where}TS${diagnostic.code} ${message}`, span };
   }
 
   private group(diagnostics: readonly TS.Diagnostic[]): Map<string, Diagnostic[]> {
@@ -186,6 +235,40 @@ export class TypeScriptVerifier {
     return known;
   }
 
+  /** Per file, the local names its imports bind from the given packages. */
+  private namesImportedFrom(
+    packages: ReadonlySet<string>,
+    files: Iterable<string>,
+  ): Map<string, Set<string>> {
+    const { ts } = this;
+    const names = new Map<string, Set<string>>();
+    if (packages.size === 0 || !this.lastProgram) return names;
+    for (const file of files) {
+      const source = this.lastProgram.getSourceFile(file);
+      if (!source) continue;
+      const bound = new Set<string>();
+      for (const statement of source.statements) {
+        if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
+          if (!packages.has(statement.moduleSpecifier.text)) continue;
+          const clause = statement.importClause;
+          if (clause?.name) bound.add(clause.name.text);
+          const bindings = clause?.namedBindings;
+          if (bindings && ts.isNamespaceImport(bindings)) bound.add(bindings.name.text);
+          if (bindings && ts.isNamedImports(bindings))
+            for (const element of bindings.elements) bound.add(element.name.text);
+        } else if (
+          ts.isImportEqualsDeclaration(statement) &&
+          ts.isExternalModuleReference(statement.moduleReference) &&
+          ts.isStringLiteral(statement.moduleReference.expression) &&
+          packages.has(statement.moduleReference.expression.text)
+        )
+          bound.add(statement.name.text);
+      }
+      if (bound.size > 0) names.set(file, bound);
+    }
+    return names;
+  }
+
   /**
    * The diagnostics the staged files add, by absolute path (`''` for global ones). With `files`, only
    * those files are type-checked (cheap: the checker resolves what they use); without, the whole program.
@@ -197,25 +280,41 @@ export class TypeScriptVerifier {
     if (!options.files) {
       this.baselineAll ??= this.group(this.ts.getPreEmitDiagnostics(this.baseline()));
     } else this.baseline();
-    const program = this.program(overlay);
-    const after = options.files
-      ? new Map(options.files.map((file) => [file, this.fileDiagnostics(program, file)]))
-      : this.group(this.ts.getPreEmitDiagnostics(program));
-    // A package that is not installed (yet) is the install step's business, not a broken fix; a relative
-    // import that resolves nowhere is a broken fix.
-    const expectedMissing = (diagnostic: Diagnostic) =>
-      missingModuleCodes.has(Number(diagnostic.key.split(' ')[0])) && /'[^./'][^']*'/.test(diagnostic.key);
+    const diagnose = (program: TS.Program) =>
+      options.files
+        ? new Map(options.files.map((file) => [file, this.fileDiagnostics(program, file)]))
+        : this.group(this.ts.getPreEmitDiagnostics(program));
+    let after = diagnose(this.program(overlay));
+    // A package that is not installed (yet) is the install step's business, not a broken fix: it is declared
+    // untyped and the program checked again. A relative import that resolves nowhere is a broken fix.
+    const absent = new Set(
+      [...after.values()].flat().flatMap((diagnostic) => absentPackage(diagnostic) ?? []),
+    );
+    if (absent.size > 0) after = diagnose(this.program(overlay, [...absent].sort()));
+    const expectedMissing = (diagnostic: Diagnostic) => absentPackage(diagnostic) !== undefined;
+    // An untyped module has no types to name: `Joi.CustomValidator` reads "Namespace '"joi"' has no exported
+    // member", `Partial<Options>` "Cannot use namespace 'Options' as a type".
+    const untypedNames = this.namesImportedFrom(absent, after.keys());
+    const namesAbsent = (file: string, diagnostic: Diagnostic) =>
+      [...absent].some((specifier) => diagnostic.key.includes(`"${specifier}"`)) ||
+      (untypedNames.has(file) && untilInstalled(diagnostic)) ||
+      (diagnostic.span !== undefined &&
+        (untypedNames.get(file)?.has(diagnostic.span.split('.')[0]) ?? false));
     const result = new Map<string, string[]>();
     for (const [file, diagnostics] of after) {
       // A file that imports an uninstalled package sees its types as `{}`/any: its other errors say
       // nothing about the fix until the install ran, except those no install changes (syntax, lib target).
-      const typesUnknown = diagnostics.some(expectedMissing);
+      const typesUnknown = untypedNames.has(file) || diagnostics.some(expectedMissing);
       const remaining = new Map<string, number>();
       for (const old of this.before(file)) remaining.set(old.key, (remaining.get(old.key) ?? 0) + 1);
       const fresh = diagnostics.filter((diagnostic) => {
         const left = remaining.get(diagnostic.key) ?? 0;
         remaining.set(diagnostic.key, left - 1);
-        return left <= 0 && (!typesUnknown || installIndependent(diagnostic));
+        return (
+          left <= 0 &&
+          !namesAbsent(file, diagnostic) &&
+          (!typesUnknown || installIndependent(diagnostic) || checkedBeforeInstall(diagnostic))
+        );
       });
       if (fresh.length > 0)
         result.set(
