@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeChanges } from '../../src/add/apply.js';
 import { planModules } from '../../src/add/index.js';
-import { changed, project } from './small-project.js';
+import { changed, project, typescript4Project } from './small-project.js';
 
 /**
  * A TypeScript 4 project gets the config module validated with joi (zod's types need TypeScript 5), and its own
@@ -66,30 +66,7 @@ describe.each([
 ])('secure add config on a TypeScript %s project with @types/node %s', (typescript, nodeTypes) => {
   let root: string;
   beforeAll(async () => {
-    root = project({
-      'package.json': JSON.stringify({
-        name: 'old-api',
-        dependencies: { express: '4.21.2' },
-        devDependencies: { typescript, '@types/node': nodeTypes },
-      }),
-      // No skipLibCheck: the compiler reads every declaration file the new module imports.
-      'tsconfig.json': JSON.stringify({
-        compilerOptions: {
-          target: 'es2017',
-          // No DOM: URL is what @types/node declares, or nothing.
-          lib: ['es2017'],
-          module: 'commonjs',
-          strict: true,
-          // express's types are not installed: the app's own imports stay untyped, the new module is checked.
-          noImplicitAny: false,
-          esModuleInterop: true,
-          outDir: 'dist',
-          rootDir: 'src',
-        },
-        include: ['src'],
-      }),
-      'src/app.ts': `import express from 'express';\n\nconst app = express();\napp.get('/items', (_request, response) => {\n  response.json([]);\n});\napp.listen(3000);\n`,
-    });
+    root = typescript4Project(typescript, nodeTypes);
     await install(root);
   }, 300_000);
 

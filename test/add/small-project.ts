@@ -16,3 +16,34 @@ export function project(files: Record<string, string>): string {
 /** The text the plan gives a file, or undefined when it leaves the file alone. */
 export const changed = (plan: AddPlan, path: string) =>
   plan.changes.find((change) => change.path === path)?.after;
+
+/**
+ * An Express API in TypeScript 4 (no skipLibCheck, `lib: es2017`, no DOM), as santiq/bulletproof-nodejs (4.0.8,
+ * @types/node 14.11) and microsoft/TypeScript-Node-Starter (4.1.3, @types/node 14.18) have; not installed yet.
+ */
+export function typescript4Project(typescript: string, nodeTypes: string): string {
+  return project({
+    'package.json': JSON.stringify({
+      name: 'old-api',
+      dependencies: { express: '4.21.2' },
+      devDependencies: { typescript, '@types/node': nodeTypes },
+    }),
+    // No skipLibCheck: the compiler reads every declaration file the new modules import.
+    'tsconfig.json': JSON.stringify({
+      compilerOptions: {
+        target: 'es2017',
+        // No DOM: URL is what @types/node declares, or nothing.
+        lib: ['es2017'],
+        module: 'commonjs',
+        strict: true,
+        // express's types are not installed: the app's own imports stay untyped, the new modules are checked.
+        noImplicitAny: false,
+        esModuleInterop: true,
+        outDir: 'dist',
+        rootDir: 'src',
+      },
+      include: ['src'],
+    }),
+    'src/app.ts': `import express from 'express';\n\nconst app = express();\napp.get('/items', (_request, response) => {\n  response.json([]);\n});\napp.listen(3000);\n`,
+  });
+}

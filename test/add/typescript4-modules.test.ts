@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeChanges } from '../../src/add/apply.js';
 import { planModules } from '../../src/add/index.js';
-import { changed, project } from './small-project.js';
+import { changed, project, typescript4Project } from './small-project.js';
 
 /**
  * A TypeScript 4.0 project with @types/node 14.11, as santiq/bulletproof-nodejs has: helmet 6 to 8 ship their
@@ -24,28 +24,7 @@ const dependencies = (plan: Awaited<ReturnType<typeof planModules>>) =>
 describe('secure add headers, rate-limit and password on TypeScript 4.0 with @types/node 14.11', () => {
   let root: string;
   beforeAll(async () => {
-    root = project({
-      'package.json': JSON.stringify({
-        name: 'old-api',
-        dependencies: { express: '4.21.2' },
-        devDependencies: { typescript: '4.0.8', '@types/node': '14.11.2' },
-      }),
-      'tsconfig.json': JSON.stringify({
-        compilerOptions: {
-          target: 'es2017',
-          lib: ['es2017'],
-          module: 'commonjs',
-          strict: true,
-          // express's types are not installed: the app's own imports stay untyped, the new modules are checked.
-          noImplicitAny: false,
-          esModuleInterop: true,
-          outDir: 'dist',
-          rootDir: 'src',
-        },
-        include: ['src'],
-      }),
-      'src/app.ts': `import express from 'express';\n\nconst app = express();\napp.get('/items', (_request, response) => {\n  response.json([]);\n});\napp.listen(3000);\n`,
-    });
+    root = typescript4Project('4.0.8', '14.11.2');
     await install(root);
   }, 300_000);
 
