@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeChanges } from '../../src/add/apply.js';
 import { planModules } from '../../src/add/index.js';
-import { changed, project, typescript4Project } from './small-project.js';
+import { changed, npmInstall, project, typescript4Project, writeInstallAndCompile } from './small-project.js';
 
 /**
  * A TypeScript 4 project gets the config module validated with joi (zod's types need TypeScript 5), and its own
@@ -17,8 +17,7 @@ const repoModules = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'n
 // Two npm installs and a compile on a busy 2-core machine.
 const slow = { timeout: 300_000 };
 
-const install = (root: string) =>
-  execa('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root });
+const install = npmInstall;
 
 const secret = randomBytes(48).toString('base64url');
 /** Environments the config must refuse or accept, each tried on both versions of the config module. */
@@ -89,12 +88,7 @@ describe.each([
       expect(plan.notes.join('\n')).toContain(`joi ${pkg.dependencies.joi}, not zod`);
       expect(plan.notes.join('\n')).toContain(`TypeScript ${typescript}`);
 
-      writeChanges(root, plan.changes);
-      await install(root);
-      const tsc = await execa('node', ['node_modules/typescript/bin/tsc', '-p', '.'], {
-        cwd: root,
-        reject: false,
-      });
+      const tsc = await writeInstallAndCompile(root, plan);
       expect(tsc.stdout).toBe('');
       expect(tsc.exitCode).toBe(0);
     },

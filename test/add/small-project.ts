@@ -1,6 +1,8 @@
+import { execa } from 'execa';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { writeChanges } from '../../src/add/apply.js';
 import type { AddPlan } from '../../src/add/index.js';
 
 /** A project made of the given files in a fresh temporary folder. */
@@ -46,4 +48,15 @@ export function typescript4Project(typescript: string, nodeTypes: string): strin
     }),
     'src/app.ts': `import express from 'express';\n\nconst app = express();\napp.get('/items', (_request, response) => {\n  response.json([]);\n});\napp.listen(3000);\n`,
   });
+}
+
+/** `npm install` in a project, quietly. */
+export const npmInstall = (root: string) =>
+  execa('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root });
+
+/** Writes the plan, installs what it added and compiles with the project's own TypeScript: its output. */
+export async function writeInstallAndCompile(root: string, plan: AddPlan) {
+  writeChanges(root, plan.changes);
+  await npmInstall(root);
+  return execa('node', ['node_modules/typescript/bin/tsc', '-p', '.'], { cwd: root, reject: false });
 }

@@ -1,8 +1,7 @@
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeChanges } from '../../src/add/apply.js';
 import { planModules } from '../../src/add/index.js';
-import { changed, project, typescript4Project } from './small-project.js';
+import { changed, npmInstall, project, typescript4Project, writeInstallAndCompile } from './small-project.js';
 
 /**
  * A TypeScript 4.0 project with @types/node 14.11, as santiq/bulletproof-nodejs has: helmet 6 to 8 ship their
@@ -14,8 +13,7 @@ import { changed, project, typescript4Project } from './small-project.js';
 // Two npm installs and a compile on a busy 2-core machine.
 const slow = { timeout: 300_000 };
 
-const install = (root: string) =>
-  execa('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root });
+const install = npmInstall;
 
 const dependencies = (plan: Awaited<ReturnType<typeof planModules>>) =>
   (JSON.parse(changed(plan, 'package.json') ?? '{}') as { dependencies: Record<string, string> })
@@ -43,12 +41,7 @@ describe('secure add headers, rate-limit and password on TypeScript 4.0 with @ty
     expect(changed(plan, 'src/security/header-values.ts')).not.toContain('randomUUID()');
     expect(changed(plan, 'src/security/passwords.ts')).not.toContain("toString('base64url')");
 
-    writeChanges(root, plan.changes);
-    await install(root);
-    const tsc = await execa('node', ['node_modules/typescript/bin/tsc', '-p', '.'], {
-      cwd: root,
-      reject: false,
-    });
+    const tsc = await writeInstallAndCompile(root, plan);
     expect(tsc.stdout).toBe('');
     expect(tsc.exitCode).toBe(0);
     // The built modules load: helmet 5 takes the option names given, express-rate-limit 6 its options.
