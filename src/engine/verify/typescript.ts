@@ -65,13 +65,6 @@ const checkedBeforeInstall = (diagnostic: Diagnostic) =>
 /** `Cannot find module 'x'` and friends. */
 const missingModuleCodes = new Set([2307, 2792, 7016]);
 
-/**
- * Packages a staged module imports before the install step ran are declared here as untyped (`any`), so that
- * the rest of the module is still type-checked: a `Buffer` encoding the project's @types/node lacks is an
- * error whether or not bcrypt is installed.
- */
-const absentPackagesFile = '.secure-absent-packages.d.ts';
-
 /** The bare specifier a `Cannot find module 'x'` diagnostic names, or undefined for a relative one. */
 function absentPackage(diagnostic: Diagnostic): string | undefined {
   if (!missingModuleCodes.has(Number(diagnostic.key.split(' ')[0]))) return undefined;
@@ -129,14 +122,8 @@ export class TypeScriptVerifier {
     return new TypeScriptVerifier(ts, libFiles, config, root);
   }
 
-  private program(overlay: ReadonlyMap<string, string>, absent: readonly string[] = []): TS.Program {
+  private program(overlay: ReadonlyMap<string, string>): TS.Program {
     const { ts } = this;
-    if (absent.length > 0) {
-      const declarations = absent
-        .map((specifier) => `declare module ${JSON.stringify(specifier)};\n`)
-        .join('');
-      overlay = new Map([...overlay, [join(this.root, absentPackagesFile), declarations]]);
-    }
     // Declaration files are not ours to break; checking them (lib.dom.d.ts...) would be most of the cost.
     const options = {
       ...this.config.options,
@@ -170,10 +157,7 @@ export class TypeScriptVerifier {
     };
     const known = new Set(this.config.fileNames.map((file) => resolve(file)));
     const added = [...overlay.keys()].filter(
-      (path) =>
-        (isTypeScriptFile(path) || path.endsWith(absentPackagesFile)) &&
-        !known.has(path) &&
-        path.startsWith(this.root),
+      (path) => isTypeScriptFile(path) && !known.has(path) && path.startsWith(this.root),
     );
     this.programs += 1;
     const program = ts.createProgram({
@@ -284,37 +268,42 @@ export class TypeScriptVerifier {
       options.files
         ? new Map(options.files.map((file) => [file, this.fileDiagnostics(program, file)]))
         : this.group(this.ts.getPreEmitDiagnostics(program));
-    let after = diagnose(this.program(overlay));
-    // A package that is not installed (yet) is the install step's business, not a broken fix: it is declared
-    // untyped and the program checked again. A relative import that resolves nowhere is a broken fix.
+    const after = diagnose(this.program(overlay));
+    // A package that is not installed (yet) is the install step's business, not a broken fix; a relative
+    // import that resolves nowhere is a broken fix. An unresolved package is a silent `any` to the checker,
+    // so the rest of a file importing it is still checked. (A `declare module` stand-in was tried and
+    // bred errors of its own in the files taking types from it: "Cannot use namespace 'Logger' as a type".)
     const absent = new Set(
       [...after.values()].flat().flatMap((diagnostic) => absentPackage(diagnostic) ?? []),
     );
-    if (absent.size > 0) after = diagnose(this.program(overlay, [...absent].sort()));
     const expectedMissing = (diagnostic: Diagnostic) => absentPackage(diagnostic) !== undefined;
+    const importsAbsent = new Set(
+      [...after].filter(([, diagnostics]) => diagnostics.some(expectedMissing)).map(([file]) => file),
+    );
     // An untyped module has no types to name: `Joi.CustomValidator` reads "Namespace '"joi"' has no exported
     // member", `Partial<Options>` "Cannot use namespace 'Options' as a type".
-    const untypedNames = this.namesImportedFrom(absent, after.keys());
+    const untypedNames = this.namesImportedFrom(absent, importsAbsent);
     const namesAbsent = (file: string, diagnostic: Diagnostic) =>
+      expectedMissing(diagnostic) ||
       [...absent].some((specifier) => diagnostic.key.includes(`"${specifier}"`)) ||
-      (untypedNames.has(file) && untilInstalled(diagnostic)) ||
+      untilInstalled(diagnostic) ||
       (diagnostic.span !== undefined &&
         (untypedNames.get(file)?.has(diagnostic.span.split('.')[0]) ?? false));
     const result = new Map<string, string[]>();
     for (const [file, diagnostics] of after) {
-      // A file that imports an uninstalled package sees its types as `{}`/any: its other errors say
-      // nothing about the fix until the install ran, except those no install changes (syntax, lib target).
-      const typesUnknown = untypedNames.has(file) || diagnostics.some(expectedMissing);
+      const typesUnknown = importsAbsent.has(file);
       const remaining = new Map<string, number>();
       for (const old of this.before(file)) remaining.set(old.key, (remaining.get(old.key) ?? 0) + 1);
       const fresh = diagnostics.filter((diagnostic) => {
         const left = remaining.get(diagnostic.key) ?? 0;
         remaining.set(diagnostic.key, left - 1);
-        return (
-          left <= 0 &&
-          !namesAbsent(file, diagnostic) &&
-          (!typesUnknown || installIndependent(diagnostic) || checkedBeforeInstall(diagnostic))
-        );
+        if (left > 0) return false;
+        // A file that imports an uninstalled package sees its types as any: of its other errors, those no
+        // install changes (syntax, lib target) and a value that does not fit a type declared elsewhere.
+        return typesUnknown
+          ? !namesAbsent(file, diagnostic) &&
+              (installIndependent(diagnostic) || checkedBeforeInstall(diagnostic))
+          : true;
       });
       if (fresh.length > 0)
         result.set(
