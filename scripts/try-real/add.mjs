@@ -83,14 +83,22 @@ function nodeBinFor(major) {
  * from package.json (paths like `dependencies.bootstrap-social`, `overrides`) before the first commit, with the
  * lockfile that pins them, so the project installs from the registry. Listed in add-projects.json, never guessed.
  */
-function dropUnreachable(root, paths = []) {
-  if (paths.length === 0) return;
+function dropUnreachable(root, paths = [], emptyPackages = []) {
+  if (paths.length === 0 && emptyPackages.length === 0) return;
   const file = join(root, 'package.json');
   const pkg = readJson(file);
   for (const path of paths) {
     const [section, name] = path.split('.');
     if (name === undefined) delete pkg[section];
     else delete pkg[section]?.[name];
+  }
+  // A placeholder package the registry no longer serves (npm's `fs`, deep in a dependency's list): an
+  // empty local one stands in, through an override.
+  for (const name of emptyPackages) {
+    const folder = join(root, '.try-real-empty', name);
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'package.json'), `${JSON.stringify({ name, version: '0.0.0' })}\n`);
+    pkg.overrides = { ...pkg.overrides, [name]: `file:./.try-real-empty/${name}` };
   }
   writeFileSync(file, `${JSON.stringify(pkg, null, 2)}\n`);
   rmSync(join(root, 'package-lock.json'), { force: true });
@@ -150,7 +158,7 @@ async function tryProject(project, options, row) {
   const root = exportProject(project);
   row.root = root;
   console.error(`# ${project.name} (${project.covers}) in ${root}`);
-  dropUnreachable(root, project.drop);
+  dropUnreachable(root, project.drop, project.emptyPackages);
   run('git', ['init', '-q'], root);
   commitAll(root, 'export');
   if (!options.skipInstall) {
