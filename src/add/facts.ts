@@ -27,6 +27,7 @@ export const metPackages = [
   '@fastify/jwt',
   '@fastify/static',
   '@fastify/view',
+  '@nestjs/throttler',
   'fastify-plugin',
   'bcrypt',
   'bcryptjs',
@@ -168,5 +169,9 @@ export function projectFacts(project: ProjectLayout): ProjectFacts {
     ...(madeByScaffolder(root) ? { scaffolded: true } : { databaseVariable: databaseVariableOf(texts) }),
     installed,
     ...(project.nest ? { nest: true } : {}),
+    // Its own ThrottlerModule is reconfigured in place (nest/throttler.ts) instead of adding a second limiter.
+    ...(project.nest && texts.some((text) => /\bThrottlerModule\.forRoot\(/.test(text))
+      ? { nestThrottler: true }
+      : {}),
   };
 }
