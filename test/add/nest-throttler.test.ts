@@ -87,7 +87,11 @@ function nestApp(nestMajor: number, throttler: string, forRoot: string, options:
 
 describe('secure add rate-limit beside an app’s own @nestjs/throttler', () => {
   it('Nest 9, throttler 4: forRoot({ ttl: 60, limit: 10 }) takes the policy in seconds, in place, and no second limiter', async () => {
-    const root = nestApp(9, '^4.0.0', 'ThrottlerModule.forRoot({ ttl: 60, limit: 10, ignoreUserAgents: [/bot/] })');
+    const root = nestApp(
+      9,
+      '^4.0.0',
+      'ThrottlerModule.forRoot({ ttl: 60, limit: 10, ignoreUserAgents: [/bot/] })',
+    );
     const plan = await planModules(root, ['rate-limit'], { yes: true });
     expect(plan.refused).toEqual([]);
     expect(changed(plan, 'src/app.module.ts')).toContain(
@@ -158,6 +162,24 @@ describe('secure add rate-limit beside an app’s own @nestjs/throttler', () => 
     ])`);
   });
 
+  it('drops the lines of ttl and limit with their comments, as a Nest 9 app writes them', async () => {
+    const root = nestApp(
+      9,
+      '^4.0.0',
+      `ThrottlerModule.forRoot({
+      // one minute
+      ttl: 60, // Time to live (seconds)
+      limit: 5, // Request limit
+      ignoreUserAgents: [/bot/],
+    })`,
+    );
+    const plan = await planModules(root, ['rate-limit'], { yes: true });
+    expect(changed(plan, 'src/app.module.ts')).toContain(`ThrottlerModule.forRoot({
+      ...policyThrottler,
+      ignoreUserAgents: [/bot/],
+    })`);
+  });
+
   it.each([
     [
       'forRootAsync, configured from its own code',
@@ -186,6 +208,15 @@ describe('secure add rate-limit beside an app’s own @nestjs/throttler', () => 
       '^4.0.0',
       false,
       'the app sets up @nestjs/throttler (src/app.module.ts:6) but registers no ThrottlerGuard as APP_GUARD',
+    ],
+    [
+      'options sharing a line',
+      `ThrottlerModule.forRoot({
+      ttl: 60, limit: 10,
+    })`,
+      '^4.0.0',
+      true,
+      'with options sharing a line (or a one-line object holding a comment), which secure add cannot edit safely',
     ],
   ])('refuses rate-limit beside %s, naming the place', async (_case, forRoot, throttler, guard, reason) => {
     const root = nestApp(10, throttler, forRoot, { guard });

@@ -100,26 +100,56 @@ function throttlerOptions(call: CallExpression, listApi: boolean): ObjectLiteral
   return Node.isObjectLiteralExpression(only) ? only : 'its throttler is built in code, not written out';
 }
 
-/**
- * The options' text without `ttl` and `limit`, the policy's spread first (`{ ...policyThrottler, storage }`), laid
- * out as they were: on one line, or one property a line. Comments before a property move with it.
- */
-function withPolicy(options: ObjectLiteralExpression): string {
-  const kept = options
-    .getProperties()
-    .filter((property) => !(Node.isPropertyNamed(property) && ['ttl', 'limit'].includes(property.getName())))
-    .map((property) => property.getFullText().trim());
-  const properties = [`...${policyName}`, ...kept];
-  if (!options.getText().includes('\n')) return `{ ${properties.join(', ')} }`;
-  const indent = options.getProperties()[0]?.getIndentationText() ?? '';
-  const closing = /^[ \t]*/.exec(options.getText().split('\n').at(-1) ?? '')?.[0] ?? '';
-  return `{\n${properties.map((property) => `${indent}${property},`).join('\n')}\n${closing}}`;
-}
+const policyKeys = new Set(['ttl', 'limit']);
+const isPolicyKey = (property: Node) => Node.isPropertyNamed(property) && policyKeys.has(property.getName());
 
-/** A comment after the last property, which rewriting the object would drop. */
-function trailingComment(options: ObjectLiteralExpression): boolean {
-  const last = options.getProperties().at(-1);
-  return last !== undefined && /\/[/*]/.test(options.getText().slice(last.getEnd() - options.getStart(), -1));
+/**
+ * The options' text without `ttl` and `limit`, the policy's spread first: `{ ...policyThrottler, storage }`.
+ * Written one option a line, only the lines of `ttl` and `limit` go (with a comment on their own line end) and
+ * the spread takes a line above the first option: every other line stays as written. Undefined when an option
+ * shares a line with another, or a one-line object holds a comment: no safe edit.
+ */
+function withPolicy(options: ObjectLiteralExpression): string | undefined {
+  const properties = options.getProperties();
+  const spread = `...${policyName}`;
+  const text = options.getText();
+  if (properties.length === 0) return `{ ${spread} }`;
+  if (!text.includes('\n')) {
+    if (/\/[/*]/.test(text)) return undefined;
+    const kept = properties
+      .filter((property) => !isPolicyKey(property))
+      .map((property) => property.getText());
+    return `{ ${[spread, ...kept].join(', ')} }`;
+  }
+  const start = options.getStart();
+  const lines = options.getSourceFile().getFullText().slice(start, options.getEnd()).split('\n');
+  const lineOf = (position: number) =>
+    options.getSourceFile().getFullText().slice(start, position).split('\n').length - 1;
+  const lineUse = new Map<number, number>();
+  for (const property of properties)
+    for (let line = lineOf(property.getStart()); line <= lineOf(property.getEnd()); line++)
+      lineUse.set(line, (lineUse.get(line) ?? 0) + 1);
+  if ([...lineUse.keys()].some((line) => line === 0 || line === lines.length - 1 || lineUse.get(line)! > 1))
+    return undefined;
+  // Where a property's comments above it begin (its leading trivia, past the blank space).
+  const leadingLine = (property: Node) =>
+    lineOf(
+      property.getFullStart() + property.getFullText().length - property.getFullText().trimStart().length,
+    );
+  const dropped = new Set<number>();
+  for (const property of properties.filter(isPolicyKey))
+    for (let line = leadingLine(property); line <= lineOf(property.getEnd()); line++)
+      if (line >= lineOf(property.getStart()) || !lineUse.has(line)) dropped.add(line);
+  const first = properties[0];
+  const firstLine = Math.max(1, leadingLine(first));
+  const indent = /^[ \t]*/.exec(lines[lineOf(first.getStart())])![0];
+  const carriageReturn = lines[0].endsWith('\r') ? '\r' : '';
+  return lines
+    .flatMap((line, index) => [
+      ...(index === firstLine ? [`${indent}${spread},${carriageReturn}`] : []),
+      ...(dropped.has(index) ? [] : [line]),
+    ])
+    .join('\n');
 }
 
 /**
@@ -180,10 +210,10 @@ export function lookForThrottler(
       wiredInPlace: true,
       note: `rate-limit: your @nestjs/throttler (${place}) already takes the policy's window and limit`,
     };
-  if (trailingComment(options))
+  if (withPolicy(options) === undefined)
     return {
       kind: 'refuse',
-      reason: `the app sets up @nestjs/throttler ${installed} (${place}) with a comment after its last option, which secure add cannot move safely: put it above an option and run again, or keep yours`,
+      reason: `the app sets up @nestjs/throttler ${installed} (${place}) with options sharing a line (or a one-line object holding a comment), which secure add cannot edit safely: put each option on its own line and run again, or keep yours`,
     };
   const specifier = importSpecifier(path, project.srcDir, throttlerModule, project.importSuffix);
   const rewrite = (text: string): string => {
@@ -193,11 +223,13 @@ export function lookForThrottler(
     if (again.length !== 1) return text;
     const found = throttlerOptions(again[0], listApi);
     if (typeof found === 'string') return text;
+    const rewritten = withPolicy(found);
+    if (rewritten === undefined) return text;
     // Spliced as text: ts-morph's replaceWithText would indent the object's lines once more.
     const full = file.getFullText();
     const spliced = openSource(
       path,
-      full.slice(0, found.getStart()) + withPolicy(found) + full.slice(found.getEnd()),
+      full.slice(0, found.getStart()) + rewritten + full.slice(found.getEnd()),
     );
     const style = detectStyle(spliced, project.moduleSystem === 'esm' ? 'esm' : 'require');
     ensureImport(spliced, { moduleSpecifier: specifier, names: [policyName] }, style);
