@@ -9,6 +9,7 @@ import {
   type ProjectLayout,
 } from './detect.js';
 import { readManifest } from './manifest-store.js';
+import { setsUpThrottler } from './nest/throttler.js';
 import { routeMethodsOf } from './route-methods.js';
 
 export { routeMethodsOf };
@@ -170,8 +171,6 @@ export function projectFacts(project: ProjectLayout): ProjectFacts {
     installed,
     ...(project.nest ? { nest: true } : {}),
     // Its own ThrottlerModule is reconfigured in place (nest/throttler.ts) instead of adding a second limiter.
-    ...(project.nest && texts.some((text) => /\bThrottlerModule\.forRoot\(/.test(text))
-      ? { nestThrottler: true }
-      : {}),
+    ...(setsUpThrottler(project) ? { nestThrottler: true } : {}),
   };
 }

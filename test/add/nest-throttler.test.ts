@@ -117,6 +117,38 @@ describe('secure add rate-limit beside an app’s own @nestjs/throttler', () => 
     expect(again.notes.join('\n')).toContain('already takes the policy');
   });
 
+  it('finds an aliased ThrottlerModule in a module of its own, its guard provided as the string token', async () => {
+    const root = nestApp(9, '^4.0.0', 'AppThrottlerModule', { guard: false });
+    mkdirSync(join(root, 'src/throttler'));
+    writeFileSync(
+      join(root, 'src/throttler/throttler.module.ts'),
+      `import { Module } from '@nestjs/common';
+import { ThrottlerGuard, ThrottlerModule as _ThrottlerModule } from '@nestjs/throttler';
+
+@Module({
+  imports: [
+    _ThrottlerModule.forRoot({
+      ttl: 60,
+      limit: 10,
+    }),
+  ],
+  providers: [{ provide: 'APP_GUARD', useClass: ThrottlerGuard }],
+})
+export class AppThrottlerModule {}
+`,
+    );
+    const plan = await planModules(root, ['rate-limit'], { yes: true });
+    expect(plan.refused).toEqual([]);
+    expect(changed(plan, 'src/throttler/throttler.module.ts')).toContain(`    _ThrottlerModule.forRoot({
+      ...policyThrottler,
+    }),`);
+    expect(changed(plan, 'src/throttler/throttler.module.ts')).toContain(
+      "import { policyThrottler } from '../security/throttler';",
+    );
+    expect(changed(plan, 'src/security/throttler.ts')).toContain('{ ttl: windowSeconds, limit: max }');
+    expect(changed(plan, 'src/security/rate-limit.ts')).toBeUndefined();
+  });
+
   it('Nest 10, throttler 5: forRoot([{ ttl: 60000, limit: 10 }]) takes the policy in milliseconds', async () => {
     const root = nestApp(10, '^5.1.1', 'ThrottlerModule.forRoot([{ ttl: 60000, limit: 10 }])');
     const plan = await planModules(root, ['rate-limit'], { yes: true });

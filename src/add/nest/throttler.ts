@@ -59,6 +59,11 @@ function forRootCalls(project: ProjectLayout): ForRootCall[] {
   return found;
 }
 
+/** The app sets up its own @nestjs/throttler: rate-limit renders `policyThrottler` for it, not a limiter. */
+export function setsUpThrottler(project: ProjectLayout): boolean {
+  return project.nest !== undefined && forRootCalls(project).length > 0;
+}
+
 /**
  * Where ThrottlerGuard (or the app's subclass of it) guards every route: `{ provide: APP_GUARD, useClass: X }`
  * with X a ThrottlerGuard. Without it the module limits only the controllers that ask for the guard.
@@ -67,7 +72,7 @@ function globalGuardPlaces(project: ProjectLayout): string[] {
   const places: string[] = [];
   for (const absolute of projectSourceFiles(project.root)) {
     const text = readFileSync(absolute, 'utf8');
-    const match = /provide\s*:\s*APP_GUARD\s*,\s*useClass\s*:\s*\w*Throttler\w*/.exec(text);
+    const match = /provide\s*:\s*(['"]?)APP_GUARD\1\s*,\s*useClass\s*:\s*\w*Throttler\w*/.exec(text);
     if (match)
       places.push(
         `${toPosix(relative(project.root, absolute))}:${text.slice(0, match.index).split('\n').length}`,
