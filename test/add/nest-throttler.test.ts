@@ -92,11 +92,14 @@ describe('secure add rate-limit beside an app’s own @nestjs/throttler', () => 
       '^4.0.0',
       'ThrottlerModule.forRoot({ ttl: 60, limit: 10, ignoreUserAgents: [/bot/] })',
     );
-    const plan = await planModules(root, ['rate-limit'], { yes: true });
+    const plan = await planModules(root, ['rate-limit', 'cors'], { yes: true });
     expect(plan.refused).toEqual([]);
     expect(changed(plan, 'src/app.module.ts')).toContain(
       'ThrottlerModule.forRoot({ ...policyThrottler, ignoreUserAgents: [/bot/] })',
     );
+    // A browser app may read the throttler's own headers, not express-rate-limit's.
+    expect(changed(plan, 'src/security/cors.ts')).toContain("'X-RateLimit-Remaining'");
+    expect(changed(plan, 'src/security/cors.ts')).not.toContain("'RateLimit-Policy'");
     expect(changed(plan, 'src/app.module.ts')).toContain(
       "import { policyThrottler } from './security/throttler';",
     );
@@ -112,7 +115,7 @@ describe('secure add rate-limit beside an app’s own @nestjs/throttler', () => 
     );
     // A second run finds the policy in place and changes nothing.
     writeChanges(root, plan.changes);
-    const again = await planModules(root, ['rate-limit'], { yes: true });
+    const again = await planModules(root, ['rate-limit', 'cors'], { yes: true });
     expect(again.changes).toEqual([]);
     expect(again.notes.join('\n')).toContain('already takes the policy');
   });
