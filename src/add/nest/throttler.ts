@@ -168,7 +168,8 @@ export function lookForThrottler(
   const calls = forRootCalls(project);
   if (calls.length === 0) return undefined;
   const places = calls.map(({ path, line }) => `${path}:${line}`);
-  const keep = 'keep it, or remove it and run again to use the policy limiter';
+  const orRemove = 'remove it and run again to use the policy limiter';
+  const keep = `keep it, or ${orRemove}`;
   if (calls.length > 1)
     return {
       kind: 'refuse',
@@ -180,13 +181,13 @@ export function lookForThrottler(
   if (/Async$/.test(call.getExpression().getText()))
     return {
       kind: 'refuse',
-      reason: `the app configures @nestjs/throttler from its own code (\`forRootAsync\`, ${place}): set its limit to the policy's there, or ${keep.replace('keep it, or ', '')}`,
+      reason: `the app configures @nestjs/throttler from its own code (\`forRootAsync\`, ${place}): set its limit to the policy's there, or ${orRemove}`,
     };
   const guards = globalGuardPlaces(project);
   if (guards.length === 0)
     return {
       kind: 'refuse',
-      reason: `the app sets up @nestjs/throttler (${place}) but registers no ThrottlerGuard as APP_GUARD, so only the routes that ask for it are limited: register it for every route and run again, or remove it and run again to use the policy limiter`,
+      reason: `the app sets up @nestjs/throttler (${place}) but registers no ThrottlerGuard as APP_GUARD, so only the routes that ask for it are limited: register it for every route and run again, or ${orRemove}`,
     };
   const major = majorOf(installed);
   if (major === undefined)
@@ -199,7 +200,7 @@ export function lookForThrottler(
   if (typeof options === 'string')
     return {
       kind: 'refuse',
-      reason: `the app sets up @nestjs/throttler ${installed} (${place}) and ${options}: set its limit to the policy's there, or ${keep.replace('keep it, or ', '')}`,
+      reason: `the app sets up @nestjs/throttler ${installed} (${place}) and ${options}: set its limit to the policy's there, or ${orRemove}`,
     };
   // Handles: forRoot([{ ...policyThrottler }]) from an earlier run - nothing left to change.
   if (
