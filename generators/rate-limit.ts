@@ -1,3 +1,4 @@
+import { moduleFacts } from '../src/engine/module-facts.js';
 import type { GeneratorDeclaration } from '../src/engine/generator.js';
 
 export const rateLimit: GeneratorDeclaration = {
@@ -13,10 +14,15 @@ export const rateLimit: GeneratorDeclaration = {
       default: false,
     },
   ],
-  dependencies: (context) => [
-    ...(context.express ? ['express-rate-limit'] : ['@fastify/rate-limit', 'fastify-plugin']),
-    ...(context.redis ? ['ioredis', ...(context.express ? ['rate-limit-redis'] : [])] : []),
-  ],
+  dependencies: (context) =>
+    // A NestJS app's own @nestjs/throttler takes the policy in place (src/add/nest/throttler.ts), its storage
+    // kept: no second limiter.
+    moduleFacts(context).throttlerTtl
+      ? []
+      : [
+          ...(context.express ? ['express-rate-limit'] : ['@fastify/rate-limit', 'fastify-plugin']),
+          ...(context.redis ? ['ioredis', ...(context.express ? ['rate-limit-redis'] : [])] : []),
+        ],
   wiring: {
     express: {
       module: 'security/rate-limit',

@@ -20,6 +20,8 @@ const handler = {
     if (key === Symbol.iterator) return function* empty() {};
     if (key === '__esModule') return undefined;
     if (key === 'then') return settle;
+    // A version read at load and compared with semver (typegoose checks mongoose.version): newer than any.
+    if (key === 'version') return '99.0.0';
     return stub;
   },
   apply: () => stub,

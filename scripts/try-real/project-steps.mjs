@@ -50,6 +50,8 @@ export function install(root, { scripts = false } = {}) {
     '--no-audit',
     '--no-fund',
     '--legacy-peer-deps',
+    // A lockfile resolved from a mirror this machine cannot reach (registry.npmmirror.com) installs from ours.
+    '--replace-registry-host=always',
     ...(scripts ? [] : ['--ignore-scripts']),
   ];
   const env = { npm_config_nodedir: process.env.npm_config_nodedir ?? '/usr' };

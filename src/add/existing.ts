@@ -81,6 +81,8 @@ export type ExistingAnswer =
       note?: string;
       /** The replacement wires the module itself (the project's own registration now does its work). */
       wiredInPlace?: boolean;
+      /** Files other than the entry rewritten in place (a Nest module's `ThrottlerModule.forRoot`), by path. */
+      files?: Record<string, (text: string) => string>;
     };
 
 /** `import cors from 'cors'`, `const cors = require('cors')`: the local names bound to a package. */

@@ -9,6 +9,7 @@ import {
   type ProjectLayout,
 } from './detect.js';
 import { readManifest } from './manifest-store.js';
+import { setsUpThrottler } from './nest/throttler.js';
 import { routeMethodsOf } from './route-methods.js';
 
 export { routeMethodsOf };
@@ -27,6 +28,7 @@ export const metPackages = [
   '@fastify/jwt',
   '@fastify/static',
   '@fastify/view',
+  '@nestjs/throttler',
   'fastify-plugin',
   'bcrypt',
   'bcryptjs',
@@ -168,5 +170,7 @@ export function projectFacts(project: ProjectLayout): ProjectFacts {
     ...(madeByScaffolder(root) ? { scaffolded: true } : { databaseVariable: databaseVariableOf(texts) }),
     installed,
     ...(project.nest ? { nest: true } : {}),
+    // Its own ThrottlerModule is reconfigured in place (nest/throttler.ts) instead of adding a second limiter.
+    ...(setsUpThrottler(project) ? { nestThrottler: true } : {}),
   };
 }

@@ -59,7 +59,10 @@ export function fitProject(
     ),
     wiringOf('cors')?.statement,
   );
-  const replacements = new Map<string, { replace: (text: string) => string; note: string }>();
+  const replacements = new Map<
+    string,
+    { replace: (text: string) => string; note: string; files: Record<string, (text: string) => string> }
+  >();
   const wiredInPlace = new Set<string>();
   for (const generator of resolved) {
     const wired = wiringSteps(generator, wiringKeyOf(project)).length > 0;
@@ -99,6 +102,7 @@ export function fitProject(
     if (found?.kind === 'replace') {
       replacements.set(generator.name, {
         replace: found.replace,
+        files: found.files ?? {},
         note:
           found.note ??
           `${generator.name}: replaced your \`${found.what}\` (${found.place}) with the policy's`,
@@ -143,5 +147,11 @@ export function fitProject(
       [...replacements]
         .filter(([name]) => !refusedBy.has(name))
         .reduce((result, [, { replace }]) => replace(result), text),
+    /** The other files the added modules reconfigure in place: path -> its rewrite. */
+    replaceInFiles: new Map(
+      [...replacements]
+        .filter(([name]) => !refusedBy.has(name))
+        .flatMap(([, { files }]) => Object.entries(files)),
+    ),
   };
 }

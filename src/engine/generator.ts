@@ -140,6 +140,8 @@ export interface ProjectFacts {
   html: boolean;
   /** A NestJS app on Express: templates/<generator>/nest/ files replace the Express ones of the same path. */
   nest?: boolean;
+  /** The NestJS app sets up @nestjs/throttler with `ThrottlerModule.forRoot`: rate-limit reconfigures it in place. */
+  nestThrottler?: boolean;
   /** The HTTP methods the app's routes use, upper case. */
   routeMethods: readonly string[];
   /** The database connection variable the app reads (MONGODB_URI, DATABASE_URL), if any. */

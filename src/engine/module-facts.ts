@@ -39,6 +39,11 @@ export interface ModuleFacts {
    */
   legacyHelmet: false | 4 | 5 | 6;
   /**
+   * The unit of `ttl` in the app's own @nestjs/throttler, which rate-limit reconfigures in place: seconds before
+   * 5, milliseconds since; false when the app has none and the limiter is express-rate-limit.
+   */
+  throttlerTtl: false | 'seconds' | 'milliseconds';
+  /**
    * The proxy trust test comes from proxy-addr (as Express's own): node:net's BlockList is missing from Node
    * before 14.18 and from @types/node before 15, so a project targeting 14 could neither run nor build it.
    */
@@ -183,6 +188,15 @@ function legacyHelmet(project: ProjectFacts | undefined): ModuleFacts['legacyHel
   return false;
 }
 
+/** @nestjs/throttler 5 took `ttl` in milliseconds (and a list of throttlers); 1 to 4 take seconds. */
+export const throttlerMillisecondsSinceMajor = 5;
+
+function throttlerTtl(project: ProjectFacts | undefined): ModuleFacts['throttlerTtl'] {
+  const major = installedMajor(project, '@nestjs/throttler');
+  if (!project?.nestThrottler || major === undefined) return false;
+  return major >= throttlerMillisecondsSinceMajor ? 'milliseconds' : 'seconds';
+}
+
 export function moduleFacts(
   context: Pick<TemplateContext, 'project' | 'redis'> & { policy?: Policy },
 ): ModuleFacts {
@@ -202,6 +216,7 @@ export function moduleFacts(
     ),
     expressRateLimitMajor: expressRateLimitMajor(project, context.redis),
     legacyHelmet: legacyHelmet(project),
+    throttlerTtl: throttlerTtl(project),
     proxyAddrTrust: (project?.nodeMajor ?? 20) < nodeProtocolSinceMajor,
     randomUuid: (project?.nodeMajor ?? 20) >= nodeProtocolSinceMajor,
     ownDatabaseVariable: project !== undefined && project.scaffolded !== true,

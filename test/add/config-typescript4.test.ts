@@ -78,7 +78,8 @@ describe.each([
       const plan = await planModules(root, modules, { yes: true });
       expect(plan.refused).toEqual([]);
       const config = changed(plan, 'src/security/config.ts') ?? '';
-      expect(config).toContain("import Joi from 'joi';");
+      // joi has no default export: a CommonJS build without esModuleInterop (Nest CLI's tsconfig) needs the namespace.
+      expect(config).toContain("import * as Joi from 'joi';");
       expect(config).not.toContain('zod');
       const pkg = JSON.parse(changed(plan, 'package.json') ?? '{}') as {
         dependencies: Record<string, string>;

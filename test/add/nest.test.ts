@@ -217,11 +217,12 @@ bootstrap();
     ]);
   });
 
-  it('refuses rate-limit beside @nestjs/throttler, naming where it is set up', async () => {
+  // Its own ThrottlerModule.forRoot is reconfigured in place: nest-throttler.test.ts.
+  it('refuses rate-limit beside @nestjs/throttler set up where it cannot see, naming where it is imported', async () => {
     const root = nestApp(
       starterMain,
       {
-        'src/app.module.ts': `import { Module } from '@nestjs/common';\nimport { ThrottlerModule } from '@nestjs/throttler';\n\n@Module({ imports: [ThrottlerModule.forRoot([{ ttl: 60000, limit: 10 }])] })\nexport class AppModule {}\n`,
+        'src/app.module.ts': `import { Module } from '@nestjs/common';\nimport { ThrottlerGuard } from '@nestjs/throttler';\n\n@Module({ providers: [ThrottlerGuard] })\nexport class AppModule {}\n`,
       },
       { '@nestjs/throttler': '^6.0.0' },
     );

@@ -86,4 +86,40 @@ describe('secure add: generated code compiles in the project as it is', () => {
       expect(() => writeChanges(root, plan.changes)).not.toThrow();
     },
   );
+  it(
+    'the strictest checks a project may turn on (noUncheckedIndexedAccess, noUnused*, noImplicitReturns): the HTTP modules are written',
+    slow,
+    async () => {
+      // awesome-nest-boilerplate's tsconfig: the config module was refused there, and every module needing it.
+      const root = project(
+        {
+          'package.json': JSON.stringify({
+            dependencies: { express: '^4.21.2' },
+            devDependencies: { typescript: '^5.6.2', '@types/node': '^20.11.0' },
+          }),
+          'tsconfig.json': JSON.stringify({
+            compilerOptions: {
+              target: 'es2022',
+              module: 'commonjs',
+              strict: true,
+              noUncheckedIndexedAccess: true,
+              noUnusedLocals: true,
+              noUnusedParameters: true,
+              noImplicitReturns: true,
+              noFallthroughCasesInSwitch: true,
+              allowUnreachableCode: false,
+              esModuleInterop: true,
+            },
+            include: ['src'],
+          }),
+          'src/app.ts': `import express from 'express';\n\nconst app = express();\napp.get('/items', (_request, response) => {\n  response.json([]);\n});\nexport default app;\n`,
+        },
+        ['@types/node'],
+      );
+      const modules = ['config', 'logging', 'validation', 'cors', 'headers', 'trusted-host', 'rate-limit'];
+      const plan = await planModules(root, modules, { yes: true });
+      expect(plan.refused).toEqual([]);
+      expect(() => writeChanges(root, plan.changes)).not.toThrow();
+    },
+  );
 });

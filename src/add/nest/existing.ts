@@ -4,8 +4,9 @@ import { Node, type ObjectLiteralExpression, type PropertyAssignment } from 'ts-
 import type { Instance } from '../../engine/wiring/find-app.js';
 import { findNestApp, nestCreateCall } from '../../engine/wiring/nest-app.js';
 import { openSource } from '../../engine/wiring/wire.js';
-import { projectSourceFiles, toPosix, type ProjectLayout } from '../detect.js';
+import { installedVersion, projectSourceFiles, toPosix, type ProjectLayout } from '../detect.js';
 import type { ExistingAnswer } from '../existing.js';
+import { lookForThrottler } from './throttler.js';
 
 /**
  * Look before adding, NestJS's own ways: CORS switched on by `app.enableCors(...)` or by the `cors` option of
@@ -115,7 +116,8 @@ function corsElsewhere(project: ProjectLayout): string[] {
 /**
  * The generic answers, completed with NestJS's own: the entry's `enableCors` or `cors` option is replaced by
  * the policy's `app.enableCors(...)` (refused when it sends credentials, or when CORS is answered twice),
- * rate-limit is refused beside @nestjs/throttler, and headers beside Swagger UI pages.
+ * rate-limit reconfigures the app's own @nestjs/throttler in place (or is refused beside it, with its place),
+ * and headers are refused beside Swagger UI pages.
  */
 export function lookForNestExisting(
   project: ProjectLayout,
@@ -130,7 +132,12 @@ export function lookForNestExisting(
 
   if (requested.has('rate-limit') && generic.get('rate-limit')?.kind !== 'refuse') {
     const places = throttlerPlaces(project);
-    if (places.length > 0)
+    const own =
+      places.length > 0
+        ? lookForThrottler(project, installedVersion(project.root, '@nestjs/throttler'))
+        : undefined;
+    if (own) answers.set('rate-limit', own);
+    else if (places.length > 0)
       answers.set('rate-limit', {
         kind: 'refuse',
         reason: `the app already limits requests with @nestjs/throttler (${places.join(', ')}): keep it, or remove it and run again to use the policy limiter`,
