@@ -36,6 +36,16 @@ const environments: Record<string, Record<string, string>> = {
     CORS_ORIGINS: 'http://app.example.com',
     ALLOWED_HOSTS: 'api.example.com',
   },
+  // `cp .env.example .env`: every name, no value. Unset, so the defaults and "is required".
+  'blank values': { NODE_ENV: '', PORT: '', HOST: '', JWT_SECRET: '', ALLOWED_HOSTS: '', LOG_LEVEL: '' },
+  'blank optional values': {
+    JWT_SECRET: secret,
+    ALLOWED_HOSTS: 'localhost',
+    NODE_ENV: '',
+    PORT: '',
+    LOG_LEVEL: '',
+    TRUST_PROXY: '',
+  },
   valid: {
     JWT_SECRET: secret,
     CORS_ORIGINS: 'http://localhost:5173, https://app.example.com',
@@ -112,8 +122,20 @@ describe.each([
       expect(fromJoi.valid).toEqual(fromZod.valid);
       expect(fromJoi.valid).toMatchObject({ port: 8080, allowedHosts: ['api.example.com', '127.0.0.1'] });
       // Every rule written in the template says the same words; zod and joi word their own type checks.
-      for (const name of ['empty', 'weak values', 'a word for a secret', 'production without a proxy'])
+      for (const name of [
+        'empty',
+        'weak values',
+        'a word for a secret',
+        'production without a proxy',
+        'blank values',
+        'blank optional values',
+      ])
         expect([name, fromJoi[name]]).toEqual([name, fromZod[name]]);
+      expect(fromJoi['blank values']).toEqual([
+        'JWT_SECRET is required',
+        'ALLOWED_HOSTS must list at least one host name',
+      ]);
+      expect(fromJoi['blank optional values']).toMatchObject({ nodeEnv: 'development', logLevel: 'info' });
       expect(readFileSync(join(root, 'src/security/config.ts'), 'utf8')).toContain(
         'must be at least 32 bytes',
       );
