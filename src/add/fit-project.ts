@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProjectReader } from '../engine/generator.js';
+import { corsReplacedNote, corsVariableOf, generatedConfigText, keptCorsVariable } from './cors-variable.js';
 import { wiringKeyOf, type ProjectLayout } from './detect.js';
 import { lookForExisting } from './existing.js';
 import { lookForNestExisting } from './nest/existing.js';
@@ -116,7 +117,16 @@ export function fitProject(
           changed = true;
         }
   }
-  for (const [name, { note }] of replacements) if (!refusedBy.has(name)) notes.push(note);
+  // The app's own allowlist variable, when the cors module replaces the CORS that read it (or did so before).
+  const corsReplaced = replacements.has('cors') && !refusedBy.has('cors');
+  const ownAllowlist = corsReplaced ? corsVariableOf(root) : undefined;
+  if (ownAllowlist && 'plain' in ownAllowlist && ownAllowlist.plain) facts.corsVariable = ownAllowlist.name;
+  else {
+    const kept = facts.corsVariable ?? keptCorsVariable(generatedConfigText(root));
+    if (kept) facts.corsVariable = kept;
+  }
+  for (const [name, { note }] of replacements)
+    if (!refusedBy.has(name)) notes.push(name === 'cors' ? corsReplacedNote(note, ownAllowlist) : note);
   const refused: Refused[] = [...refusedBy].map(([generator, reason]) => ({
     generator,
     reason,

@@ -33,7 +33,13 @@ import {
   withoutNodeProtocol,
   type RenderedModule,
 } from './imports.js';
-import { addDependencies, addEnvNames, ignoreDotEnv, rootEnvExampleFiles, type EnvName } from './project-files.js';
+import {
+  addDependencies,
+  addEnvNames,
+  ignoreDotEnv,
+  rootEnvExampleFiles,
+  type EnvName,
+} from './project-files.js';
 import { resolveAnswers, type AnswerOptions } from './prompts.js';
 import { exportedNames, srcPrefix, wireGenerators } from './wire-plan.js';
 

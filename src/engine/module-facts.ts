@@ -47,6 +47,8 @@ export interface ModuleFacts {
   randomUuid: boolean;
   /** The command the config's messages give for a new secret, one that runs on the project's Node. */
   secretCommand: string;
+  /** The variable holding the CORS allowlist: CORS_ORIGINS, or the app's own plain list (APP_CORS_ORIGINS). */
+  corsVariable: string;
   /**
    * The config reads the database variable an existing app reads (or none), instead of the scaffold's
    * DATABASE_URL; false for a new app and for one create-secure-app made.
@@ -217,6 +219,7 @@ export function moduleFacts(
     proxyAddrTrust: (project?.nodeMajor ?? 20) < nodeProtocolSinceMajor,
     randomUuid: (project?.nodeMajor ?? 20) >= nodeProtocolSinceMajor,
     secretCommand: secretCommand(project?.nodeMajor ?? 20),
+    corsVariable: project?.corsVariable ?? 'CORS_ORIGINS',
     ownDatabaseVariable: project !== undefined && project.scaffolded !== true,
     bcryptPackage: project?.installed.bcryptjs !== undefined ? 'bcryptjs' : 'bcrypt',
     docker:

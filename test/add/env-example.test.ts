@@ -23,18 +23,15 @@ describe("secure add: the variables go to the project's own env example file", (
     '.env.local.example',
     '.env.example.local',
     '.env.tpl',
-  ])(
-    'adds them to %s and writes no .env.example beside it',
-    async (name) => {
-      const root = project({ ...app, [name]: 'NODE_ENV=development\nPORT=8080\n' });
-      const plan = await planModules(root, ['cors'], { yes: true });
-      expect(plan.changes.map((change) => change.path)).not.toContain('.env.example');
-      const listed = changed(plan, name)!;
-      expect(listed.startsWith('NODE_ENV=development\nPORT=8080\n')).toBe(true);
-      expect(listed).toMatch(/^CORS_ORIGINS=$/m);
-      expect(listed.match(/^PORT=/gm)).toHaveLength(1);
-    },
-  );
+  ])('adds them to %s and writes no .env.example beside it', async (name) => {
+    const root = project({ ...app, [name]: 'NODE_ENV=development\nPORT=8080\n' });
+    const plan = await planModules(root, ['cors'], { yes: true });
+    expect(plan.changes.map((change) => change.path)).not.toContain('.env.example');
+    const listed = changed(plan, name)!;
+    expect(listed.startsWith('NODE_ENV=development\nPORT=8080\n')).toBe(true);
+    expect(listed).toMatch(/^CORS_ORIGINS=$/m);
+    expect(listed.match(/^PORT=/gm)).toHaveLength(1);
+  });
 
   it('writes .env.example when the project has no such file', async () => {
     const none = await planModules(project(app), ['cors'], { yes: true });
