@@ -108,7 +108,11 @@ export function addEnvNames(text: string | undefined, variables: EnvName[]): str
  */
 const exampleWords = new Set(['example', 'sample', 'template', 'tpl', 'tmpl', 'dist']);
 
+/** `env.example.ts`, `env.sample.json`: code or data in another format, not a list of `NAME=` lines. */
+const otherFormat = /\.(?:[cm]?[jt]sx?|json5?|ya?ml|toml|py|sh|md|php|rb|go|rs|html|xml)$/i;
+
 export function isEnvExampleName(name: string): boolean {
+  if (otherFormat.test(name)) return false;
   const words = name.toLowerCase().replace(/^\./, '').split(/[._-]/);
   return words.includes('env') && words.some((word) => exampleWords.has(word));
 }

@@ -59,15 +59,21 @@ describe("secure add: the variables go to the project's own env example file", (
   });
 
   // Files an app loads: a `NAME=` line there would be a value, not a name to fill in.
-  it.each(['.env', '.env.local', '.env.development', '.development.env', '.env.defaults', '.env.test'])(
-    'leaves %s alone and writes .env.example',
-    async (name) => {
-      const root = project({ ...app, [name]: 'PORT=8080\n' });
-      const plan = await planModules(root, ['cors'], { yes: true });
-      expect(changed(plan, name)).toBeUndefined();
-      expect(changed(plan, '.env.example')).toMatch(/^CORS_ORIGINS=$/m);
-    },
-  );
+  it.each([
+    '.env',
+    '.env.local',
+    '.env.development',
+    '.development.env',
+    '.env.defaults',
+    '.env.test',
+    'env.example.ts',
+    '.env.example.json',
+  ])('leaves %s alone and writes .env.example', async (name) => {
+    const root = project({ ...app, [name]: 'PORT=8080\n' });
+    const plan = await planModules(root, ['cors'], { yes: true });
+    expect(changed(plan, name)).toBeUndefined();
+    expect(changed(plan, '.env.example')).toMatch(/^CORS_ORIGINS=$/m);
+  });
 
   it('writes names only: the secret stays out of the example file', async () => {
     const root = project({ ...app, '.env.sample': 'PORT=8080\n' });
