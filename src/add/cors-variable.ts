@@ -119,7 +119,10 @@ export function generatedConfigText(root: string): string | undefined {
 
 /** The note of a replaced CORS registration, saying where the allowlist is read from now and what to move. */
 export function corsReplacedNote(note: string, found: ReturnType<typeof ownCorsVariable>): string {
-  if (found === undefined) return note;
+  if (found === undefined)
+    return note.includes(ourCorsVariable)
+      ? note
+      : `${note}; the allowlist comes from ${ourCorsVariable} (comma-separated exact origins; while it is empty, no other origin may call)`;
   if ('names' in found)
     return `${note}; the allowlist now comes from ${ourCorsVariable} (comma-separated exact origins), and your code names ${found.names.join(', ')}: put the origins that may call the API in ${ourCorsVariable}`;
   if (!found.plain)

@@ -108,6 +108,14 @@ describe('secure add cors over an app whose own cors read an allowlist variable'
     expect(again.changes.map((change) => change.path)).toEqual([]);
   });
 
+  it('says where the allowlist comes from when the app’s cors read no variable', async () => {
+    const root = corsApp(`'*'`, '');
+    const plan = await planModules(root, ['cors'], { yes: true });
+    expect(plan.notes.join('\n')).toContain(
+      "cors: replaced your `app.use(cors({ origin: '*' }));` (app.js:5) with the policy's; the allowlist comes from CORS_ORIGINS (comma-separated exact origins; while it is empty, no other origin may call)",
+    );
+  });
+
   it('moves a value that is not a plain list to CORS_ORIGINS, saying what to move', async () => {
     const root = corsApp('process.env.CORS_ORIGIN', 'CORS_ORIGIN="http://localhost:*"\n');
     const plan = await planModules(root, ['cors'], { yes: true });
