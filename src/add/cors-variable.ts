@@ -47,27 +47,33 @@ function exampleValue(texts: readonly string[], name: string): string | undefine
 }
 
 /**
- * The app's own CORS variable, when its sources name exactly one (besides CORS_ORIGINS); undefined when they
- * name none or several (the note then names them all, and nothing is guessed).
+ * The app's own CORS variable: the one the replaced registration names (`cors({ origin: process.env.X })`), else
+ * the one its sources name, when they name exactly one besides CORS_ORIGINS; with several, their names (the
+ * note lists them, and nothing is guessed).
  */
 export function ownCorsVariable(
   sources: readonly SourceText[],
   examples: readonly string[],
+  replaced = '',
 ): OwnCorsVariable | { names: string[] } | undefined {
-  const names = new Set<string>();
-  let structured: string | undefined;
+  // Each name, with how a file reads it when that is not as a list.
+  const found = new Map<string, string | undefined>();
   for (const { path, text } of sources)
     for (const match of text.matchAll(/\b[A-Z][A-Z0-9_]*\b/g)) {
       const name = match[0];
       if (name === ourCorsVariable || !corsVariableName.test(name)) continue;
-      names.add(name);
       const before = text.slice(Math.max(0, match.index - 40), match.index);
-      if (structuredRead.test(before))
-        structured = `${path} reads it as ${before.includes('JSON') ? 'JSON' : 'a pattern'}`;
+      const structured = structuredRead.test(before)
+        ? `${path} reads it as ${before.includes('JSON') ? 'JSON' : 'a pattern'}`
+        : undefined;
+      found.set(name, found.get(name) ?? structured);
     }
-  if (names.size === 0) return undefined;
-  if (names.size > 1) return { names: [...names].sort() };
+  const named = [...found.keys()].filter((name) => new RegExp(`\\b${name}\\b`).test(replaced));
+  const names = named.length === 1 ? named : [...found.keys()].sort();
+  if (names.length === 0) return undefined;
+  if (names.length > 1) return { names };
   const [name] = names;
+  const structured = found.get(name);
   if (structured) return { name, plain: false, why: structured };
   const value = exampleValue(examples, name);
   const entries = value?.split(',').map((entry) => entry.trim()) ?? [];
@@ -88,7 +94,7 @@ export function keptCorsVariable(configText: string | undefined): string | undef
 }
 
 /** The project's sources but the files `secure add` generated, and its env example files' texts. */
-export function corsVariableOf(root: string): ReturnType<typeof ownCorsVariable> {
+export function corsVariableOf(root: string, replaced: string): ReturnType<typeof ownCorsVariable> {
   const generated = new Set(Object.keys(readManifest(root).files));
   const sources = projectSourceFiles(root)
     .map((file) => ({ path: toPosix(relative(root, file)), file }))
@@ -101,7 +107,7 @@ export function corsVariableOf(root: string): ReturnType<typeof ownCorsVariable>
       return [];
     }
   });
-  return ownCorsVariable(sources, examples);
+  return ownCorsVariable(sources, examples, replaced);
 }
 
 /** The config file an earlier `secure add` generated, as the manifest records it. */

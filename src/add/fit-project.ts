@@ -60,7 +60,7 @@ export function fitProject(
     ),
     wiringOf('cors')?.statement,
   );
-  const replacements = new Map<string, { replace: (text: string) => string; note: string }>();
+  const replacements = new Map<string, { replace: (text: string) => string; note: string; what: string }>();
   const wiredInPlace = new Set<string>();
   for (const generator of resolved) {
     const wired = wiringSteps(generator, wiringKeyOf(project)).length > 0;
@@ -100,6 +100,7 @@ export function fitProject(
     if (found?.kind === 'replace') {
       replacements.set(generator.name, {
         replace: found.replace,
+        what: found.what,
         note:
           found.note ??
           `${generator.name}: replaced your \`${found.what}\` (${found.place}) with the policy's`,
@@ -118,8 +119,8 @@ export function fitProject(
         }
   }
   // The app's own allowlist variable, when the cors module replaces the CORS that read it (or did so before).
-  const corsReplaced = replacements.has('cors') && !refusedBy.has('cors');
-  const ownAllowlist = corsReplaced ? corsVariableOf(root) : undefined;
+  const corsReplaced = refusedBy.has('cors') ? undefined : replacements.get('cors');
+  const ownAllowlist = corsReplaced ? corsVariableOf(root, corsReplaced.what) : undefined;
   if (ownAllowlist && 'plain' in ownAllowlist && ownAllowlist.plain) facts.corsVariable = ownAllowlist.name;
   else {
     const kept = facts.corsVariable ?? keptCorsVariable(generatedConfigText(root));

@@ -62,6 +62,10 @@ describe('ownCorsVariable: the variable an app kept its CORS allowlist in', () =
     expect(ownCorsVariable([{ path: 'a.js', text }], [])).toEqual({
       names: ['CORS_ORIGIN', 'SOCKET_ALLOWED_ORIGINS'],
     });
+    // The one the replaced registration names is the allowlist.
+    expect(
+      ownCorsVariable([{ path: 'a.js', text }], [], 'app.use(cors({ origin: process.env.CORS_ORIGIN }));'),
+    ).toEqual({ name: 'CORS_ORIGIN', plain: true });
     const ours = 'process.env.CORS_ORIGINS; process.env.ORIGIN_URL; process.env.CORS_MAX_AGE';
     expect(ownCorsVariable([{ path: 'a.js', text: ours }], [])).toBeUndefined();
   });
