@@ -27,7 +27,7 @@ export const config: GeneratorDeclaration = {
       secret: true,
     },
     {
-      name: 'CORS_ORIGINS',
+      name: moduleFacts(context).corsVariable,
       description: 'comma-separated exact origins allowed to call the API (never * or null)',
       example: 'http://localhost:5173',
     },

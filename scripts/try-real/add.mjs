@@ -122,8 +122,9 @@ function startCommand(root, project) {
 }
 
 /** The file `secure add`'s next steps say to copy into .env (`.env.template` when the project has one). */
-function namedEnvFile(output) {
-  return /set the variables listed in (\S+) in \.env\./.exec(output)?.[1];
+function namedEnvFiles(output) {
+  // Handles: `listed in .env.example in .env.`, `listed in env-example-document or env-example-relational in .env.`
+  return /set the variables listed in (.+?) in \.env\./.exec(output)?.[1].split(' or ') ?? [];
 }
 
 /**
@@ -206,8 +207,7 @@ async function tryProject(project, options, row) {
   if (!options.skipInstall) install(root, { scripts: options.scripts || project.installScripts });
   standInFiles(root, project.emptyFiles);
   const builtAfter = build(root, 'after');
-  const envFile = namedEnvFile(added.output);
-  const envFiles = [...new Set([...(project.envFiles ?? []), ...(envFile ? [envFile] : [])])];
+  const envFiles = [...new Set([...(project.envFiles ?? []), ...namedEnvFiles(added.output)])];
   const bootAfter = await bootAndProbe(root, project, options.policy, envFiles);
   row.after = {
     build: status(builtAfter),

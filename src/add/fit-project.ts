@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProjectReader } from '../engine/generator.js';
+import { corsReplacedNote, corsVariableOf, generatedConfigText, keptCorsVariable } from './cors-variable.js';
 import { wiringKeyOf, type ProjectLayout } from './detect.js';
 import { lookForExisting } from './existing.js';
 import { lookForNestExisting } from './nest/existing.js';
@@ -61,7 +62,12 @@ export function fitProject(
   );
   const replacements = new Map<
     string,
-    { replace: (text: string) => string; note: string; files: Record<string, (text: string) => string> }
+    {
+      replace: (text: string) => string;
+      note: string;
+      what: string;
+      files: Record<string, (text: string) => string>;
+    }
   >();
   const wiredInPlace = new Set<string>();
   for (const generator of resolved) {
@@ -103,6 +109,7 @@ export function fitProject(
       replacements.set(generator.name, {
         replace: found.replace,
         files: found.files ?? {},
+        what: found.what,
         note:
           found.note ??
           `${generator.name}: replaced your \`${found.what}\` (${found.place}) with the policy's`,
@@ -120,7 +127,16 @@ export function fitProject(
           changed = true;
         }
   }
-  for (const [name, { note }] of replacements) if (!refusedBy.has(name)) notes.push(note);
+  // The app's own allowlist variable, when the cors module replaces the CORS that read it (or did so before).
+  const corsReplaced = refusedBy.has('cors') ? undefined : replacements.get('cors');
+  const ownAllowlist = corsReplaced ? corsVariableOf(root, corsReplaced.what) : undefined;
+  if (ownAllowlist && 'plain' in ownAllowlist && ownAllowlist.plain) facts.corsVariable = ownAllowlist.name;
+  else {
+    const kept = facts.corsVariable ?? keptCorsVariable(generatedConfigText(root));
+    if (kept) facts.corsVariable = kept;
+  }
+  for (const [name, { note }] of replacements)
+    if (!refusedBy.has(name)) notes.push(name === 'cors' ? corsReplacedNote(note, ownAllowlist) : note);
   const refused: Refused[] = [...refusedBy].map(([generator, reason]) => ({
     generator,
     reason,

@@ -33,7 +33,13 @@ import {
   withoutNodeProtocol,
   type RenderedModule,
 } from './imports.js';
-import { addDependencies, addEnvNames, envExampleFile, ignoreDotEnv, type EnvName } from './project-files.js';
+import {
+  addDependencies,
+  addEnvNames,
+  ignoreDotEnv,
+  rootEnvExampleFiles,
+  type EnvName,
+} from './project-files.js';
 import { resolveAnswers, type AnswerOptions } from './prompts.js';
 import { exportedNames, srcPrefix, wireGenerators } from './wire-plan.js';
 
@@ -71,8 +77,8 @@ export interface AddPlan {
   notes: string[];
   /** The variables the modules read, with a development value or marked secret (for `--verify=start`). */
   env?: { name: string; secret?: boolean; example?: string }[];
-  /** The committed list of variables the next steps name: the project's own `.env.template`..., else `.env.example`. */
-  envFile?: string;
+  /** The committed lists of variables the next steps name: the project's own (`.env.template`...), else `.env.example`. */
+  envFiles?: string[];
 }
 
 export interface Refused {
@@ -383,9 +389,11 @@ export async function planChanges(
   propose('package.json', pkgEdit.text);
   for (const { name, theirs, ours } of pkgEdit.kept)
     notes.push(`kept your ${name}@${theirs} (the generated code is tested with ${ours})`);
-  const envFile = envExampleFile((path) => current(path) !== undefined);
-  const envExample = addEnvNames(current(envFile), envNames);
-  if (envExample !== undefined) propose(envFile, envExample);
+  const envFiles = rootEnvExampleFiles(root);
+  for (const envFile of envFiles) {
+    const envExample = addEnvNames(current(envFile), envNames);
+    if (envExample !== undefined) propose(envFile, envExample);
+  }
   const gitignore = ignoreDotEnv(current('.gitignore'));
   if (gitignore !== undefined) propose('.gitignore', gitignore);
   propose(manifestPath, serializeManifest(manifest, recordedManifest));
@@ -413,6 +421,6 @@ export async function planChanges(
     refused,
     notes,
     env: envVariables,
-    envFile,
+    envFiles,
   };
 }

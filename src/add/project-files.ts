@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import ignore from 'ignore';
 import { applyEdits, modify, type FormattingOptions } from 'jsonc-parser';
 
@@ -99,19 +100,39 @@ export function addEnvNames(text: string | undefined, variables: EnvName[]): str
   return existing + separator + lines.join('');
 }
 
-/** Names projects give the committed list of their variables, `.env.example` first. */
-const envExampleNames = [
-  '.env.example',
-  '.env.template',
-  '.env.sample',
-  '.env.dist',
-  'example.env',
-  'env.example',
-];
+/**
+ * A committed list of the variables, as projects name it: `env` beside a word saying it is an example, in any
+ * order and joined by `.`, `-` or `_` (`.env.example`, `.env.sample`, `env-example-relational`, `example.env`,
+ * `.env.local.example`, `.env.tpl`). Not `.env`, `.env.local`, `.env.development` or `.development.env`: those
+ * hold values an app loads, and neither is `.env.defaults` (dotenv-defaults and RedwoodJS load it).
+ */
+const exampleWords = new Set(['example', 'sample', 'template', 'tpl', 'tmpl', 'dist']);
 
-/** The project's own list of variables (`.env.template`...), or `.env.example` when it has none: never a second one. */
-export function envExampleFile(exists: (path: string) => boolean): string {
-  return envExampleNames.find(exists) ?? '.env.example';
+/** `env.example.ts`, `env.sample.json`: code or data in another format, not a list of `NAME=` lines. */
+const otherFormat = /\.(?:[cm]?[jt]sx?|json5?|ya?ml|toml|py|sh|md|php|rb|go|rs|html|xml)$/i;
+
+export function isEnvExampleName(name: string): boolean {
+  if (otherFormat.test(name)) return false;
+  const words = name.toLowerCase().replace(/^\./, '').split(/[._-]/);
+  return words.includes('env') && words.some((word) => exampleWords.has(word));
+}
+
+/**
+ * The project's own lists of variables at its root (`.env.example` first, then by name), or `.env.example` when
+ * it has none: never a second one beside theirs. Each gets the names: brocoders/nestjs-boilerplate keeps one list
+ * per database (`env-example-relational`, `env-example-document`) and a user copies either.
+ */
+export function envExampleFiles(rootFiles: readonly string[]): string[] {
+  const own = rootFiles
+    .filter(isEnvExampleName)
+    .sort((a, b) => Number(b === '.env.example') - Number(a === '.env.example') || a.localeCompare(b));
+  return own.length > 0 ? own : ['.env.example'];
+}
+
+/** envExampleFiles of the files at a project's root. */
+export function rootEnvExampleFiles(root: string): string[] {
+  const entries = readdirSync(root, { withFileTypes: true });
+  return envExampleFiles(entries.filter((entry) => entry.isFile()).map((entry) => entry.name));
 }
 
 /** Makes sure `.env` is ignored (and so never committed); leaves a .gitignore that already does alone. */

@@ -147,6 +147,11 @@ export interface ProjectFacts {
   /** The database connection variable the app reads (MONGODB_URI, DATABASE_URL), if any. */
   databaseVariable?: string;
   /**
+   * The app's own CORS allowlist variable (APP_CORS_ORIGINS), read by the config instead of CORS_ORIGINS once
+   * `secure add cors` replaced the app's CORS with it (src/add/cors-variable.ts).
+   */
+  corsVariable?: string;
+  /**
    * create-secure-app made this project (its manifest records the scaffold's own files): its modules render as
    * the scaffolder rendered them, the database read through DATABASE_URL in the settings.
    */

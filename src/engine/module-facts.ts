@@ -50,6 +50,10 @@ export interface ModuleFacts {
   proxyAddrTrust: boolean;
   /** crypto.randomUUID exists: from Node 14.17 and @types/node 14.17, so not for a Node 14 target. */
   randomUuid: boolean;
+  /** The command the config's messages give for a new secret, one that runs on the project's Node. */
+  secretCommand: string;
+  /** The variable holding the CORS allowlist: CORS_ORIGINS, or the app's own plain list (APP_CORS_ORIGINS). */
+  corsVariable: string;
   /**
    * The config reads the database variable an existing app reads (or none), instead of the scaffold's
    * DATABASE_URL; false for a new app and for one create-secure-app made.
@@ -152,6 +156,16 @@ function lacksNodeProtocol(project: ProjectFacts): boolean {
   );
 }
 
+/**
+ * 48 random bytes, printed in one line. Node before 14.18 knows neither the `base64url` encoding nor a `node:`
+ * specifier in require; base64 (64 characters of 64 symbols) passes the config's checks as well.
+ */
+function secretCommand(nodeMajor: number): string {
+  return nodeMajor < nodeProtocolSinceMajor
+    ? `node -e "console.log(require('crypto').randomBytes(48).toString('base64'))"`
+    : `node -e "console.log(require('node:crypto').randomBytes(48).toString('base64url'))"`;
+}
+
 function expressRateLimitMajor(
   project: ProjectFacts | undefined,
   redis: boolean,
@@ -219,6 +233,8 @@ export function moduleFacts(
     throttlerTtl: throttlerTtl(project),
     proxyAddrTrust: (project?.nodeMajor ?? 20) < nodeProtocolSinceMajor,
     randomUuid: (project?.nodeMajor ?? 20) >= nodeProtocolSinceMajor,
+    secretCommand: secretCommand(project?.nodeMajor ?? 20),
+    corsVariable: project?.corsVariable ?? 'CORS_ORIGINS',
     ownDatabaseVariable: project !== undefined && project.scaffolded !== true,
     bcryptPackage: project?.installed.bcryptjs !== undefined ? 'bcryptjs' : 'bcrypt',
     docker:

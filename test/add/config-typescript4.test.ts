@@ -36,6 +36,16 @@ const environments: Record<string, Record<string, string>> = {
     CORS_ORIGINS: 'http://app.example.com',
     ALLOWED_HOSTS: 'api.example.com',
   },
+  // `cp .env.example .env`: every name, no value. Unset, so the defaults and "is required".
+  'blank values': { NODE_ENV: '', PORT: '', HOST: '', JWT_SECRET: '', ALLOWED_HOSTS: '', LOG_LEVEL: '' },
+  'blank optional values': {
+    JWT_SECRET: secret,
+    ALLOWED_HOSTS: 'localhost',
+    NODE_ENV: '',
+    PORT: '',
+    LOG_LEVEL: '',
+    TRUST_PROXY: '',
+  },
   valid: {
     JWT_SECRET: secret,
     CORS_ORIGINS: 'http://localhost:5173, https://app.example.com',
@@ -44,6 +54,14 @@ const environments: Record<string, Record<string, string>> = {
     PORT: '8080',
   },
 };
+
+/** Verdicts of a Node 20 project, with the Node 14 command for a new secret (the one thing that differs). */
+const sameAdvice = (verdicts: Record<string, unknown>) =>
+  JSON.parse(
+    JSON.stringify(verdicts)
+      .replaceAll(`require('node:crypto')`, `require('crypto')`)
+      .replaceAll(`toString('base64url')`, `toString('base64')`),
+  ) as Record<string, unknown>;
 
 /** What the config module at `modulePath` says about each environment: its problems, or its settings. */
 async function verdicts(root: string, modulePath: string): Promise<Record<string, unknown>> {
@@ -107,14 +125,30 @@ describe.each([
       writeChanges(zodProject, (await planModules(zodProject, ['config'], { yes: true })).changes);
       mkdirSync(join(zodProject, 'node_modules'));
       symlinkSync(join(repoModules, 'zod'), join(zodProject, 'node_modules', 'zod'));
-      const fromZod = await verdicts(zodProject, './security/config');
+      const fromZod = sameAdvice(await verdicts(zodProject, './security/config'));
       const fromJoi = await verdicts(root, './dist/security/config');
+      // This project targets Node 14 (its @types/node): the command for a new secret runs there.
+      expect(fromJoi['weak values']).toContain(
+        `JWT_SECRET looks like a word or a pattern; use random bytes, e.g. node -e "console.log(require('crypto').randomBytes(48).toString('base64'))"`,
+      );
 
       expect(fromJoi.valid).toEqual(fromZod.valid);
       expect(fromJoi.valid).toMatchObject({ port: 8080, allowedHosts: ['api.example.com', '127.0.0.1'] });
       // Every rule written in the template says the same words; zod and joi word their own type checks.
-      for (const name of ['empty', 'weak values', 'a word for a secret', 'production without a proxy'])
+      for (const name of [
+        'empty',
+        'weak values',
+        'a word for a secret',
+        'production without a proxy',
+        'blank values',
+        'blank optional values',
+      ])
         expect([name, fromJoi[name]]).toEqual([name, fromZod[name]]);
+      expect(fromJoi['blank values']).toEqual([
+        'JWT_SECRET is required',
+        'ALLOWED_HOSTS must list at least one host name',
+      ]);
+      expect(fromJoi['blank optional values']).toMatchObject({ nodeEnv: 'development', logLevel: 'info' });
       expect(readFileSync(join(root, 'src/security/config.ts'), 'utf8')).toContain(
         'must be at least 32 bytes',
       );

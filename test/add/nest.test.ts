@@ -134,7 +134,9 @@ bootstrap();
       `  const app = await NestFactory.create(AppModule);\n  app.enableCors(corsOptions(settings));\n`,
     );
     expect(main).not.toContain('cors: true');
-    expect(plan.notes).toContain("cors: replaced your `cors: true` (src/main.ts:5) with the policy's");
+    expect(plan.notes).toContain(
+      "cors: replaced your `cors: true` (src/main.ts:5) with the policy's; the allowlist comes from CORS_ORIGINS (comma-separated exact origins; while it is empty, no other origin may call)",
+    );
   });
 
   it('keeps the other create options when it takes out `cors`', async () => {

@@ -56,3 +56,24 @@ describe('secure add in a project targeting Node 14', () => {
     expect((await newFiles('>=20.19.0')).join('\n')).toMatch(/from 'node:fs';/);
   });
 });
+
+describe('the config’s advice for a new secret', () => {
+  const adviceFor = async (engines: string) => {
+    const plan = await planModules(app(engines), ['config'], { yes: true });
+    const config = plan.changes.find((change) => change.path === 'src/security/config.ts')?.after ?? '';
+    return /const secretCommand = "((?:[^"\\]|\\.)*)"/.exec(config)?.[1].replace(/\\"/g, '"');
+  };
+
+  // Node before 14.18 has no base64url encoding and no node: specifiers: the command would throw.
+  it('runs on Node 14: base64, require("crypto")', async () => {
+    expect(await adviceFor('>=14.0.0')).toBe(
+      `node -e "console.log(require('crypto').randomBytes(48).toString('base64'))"`,
+    );
+  });
+
+  it('keeps base64url for Node 20', async () => {
+    expect(await adviceFor('>=20.19.0')).toBe(
+      `node -e "console.log(require('node:crypto').randomBytes(48).toString('base64url'))"`,
+    );
+  });
+});

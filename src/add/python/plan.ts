@@ -9,6 +9,7 @@ import { renderTemplateFile } from '../../engine/render.js';
 import { SecureError } from '../../errors.js';
 import { loadPolicy, type Policy } from '../../policy/index.js';
 import { contentHash, readManifest, serializeManifest } from '../manifest-store.js';
+import { rootEnvExampleFiles } from '../project-files.js';
 import type { AddPlan, Conflict, FileChange } from '../plan.js';
 import { unifiedDiff } from '../plan.js';
 import { addToEnvExample, addToPyproject, addToRequirements, wireEntry, type Requirement } from './edit.js';
@@ -221,13 +222,15 @@ export function planFastApiModules(
     notes.push(
       `add ${requirements.map(({ name, version }) => `${name}==${version}`).join(' and ')} to the project's dependencies (no requirements.txt, and pyproject.toml lists none)`,
     );
-  propose(
-    '.env.example',
-    addToEnvExample(
-      read('.env.example'),
-      modules.flatMap((module) => environment[module]),
-    ),
-  );
+  const envFiles = rootEnvExampleFiles(root);
+  for (const envFile of envFiles)
+    propose(
+      envFile,
+      addToEnvExample(
+        read(envFile),
+        modules.flatMap((module) => environment[module]),
+      ),
+    );
 
   const recordedText = read(manifestPath);
   const manifestText = serializeManifest(manifest, recorded);
@@ -237,7 +240,7 @@ export function planFastApiModules(
   const upToDate = changes.length === 0 && conflicts.length === 0 ? requested : [];
   if (changes.length > 0)
     notes.push(
-      `${project.entry}: install_security(${project.appName}) runs right after the app is created; set the variables in .env.example (production refuses wildcard or http:// origins)`,
+      `${project.entry}: install_security(${project.appName}) runs right after the app is created; set the variables in ${envFiles.join(' or ')} (production refuses wildcard or http:// origins)`,
     );
   return {
     project,
@@ -247,5 +250,6 @@ export function planFastApiModules(
     conflicts,
     refused,
     notes,
+    envFiles,
   };
 }

@@ -126,7 +126,7 @@ function report(output: Output, result: AddResult, dryRun: boolean, started?: St
   const envStep =
     result.env?.length === 0
       ? undefined
-      : `set the variables listed in ${result.envFile ?? '.env.example'} in .env`;
+      : `set the variables listed in ${(result.envFiles ?? ['.env.example']).join(' or ')} in .env`;
   if ('importLine' in project) {
     if (result.written)
       output.out(
