@@ -99,7 +99,8 @@ function isSetupCall(statement: AnyNode): boolean {
 
 /**
  * A statement that loads .env into process.env: `require('dotenv').config()`, `dotenv.config()`,
- * `import 'dotenv/config'`, `require('dotenv/config')`, `const env = require('dotenv').config()`.
+ * `import 'dotenv/config'`, `require('dotenv/config')`, `const env = require('dotenv').config()`, and
+ * `dotenv.load()`, config()'s alias until dotenv 7 (legacy apps still call it).
  * A read of process.env above it misses the values set in .env.
  */
 export function isDotenvLoad(statement: AnyNode, text: string): boolean {
@@ -109,7 +110,7 @@ export function isDotenvLoad(statement: AnyNode, text: string): boolean {
   const source = text.slice(statement.start, statement.end);
   return (
     /\brequire\(\s*['"]dotenv\/config['"]\s*\)/.test(source) ||
-    (/\bdotenv\b/.test(source) && /\.\s*config\s*\(/.test(source))
+    (/\bdotenv\b/.test(source) && /\.\s*(?:config|load)\s*\(/.test(source))
   );
 }
 
