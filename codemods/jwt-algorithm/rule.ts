@@ -181,7 +181,7 @@ function checkOptions(
 function tooOldForAlgorithms(context: SourceContext, name: string, firstMajor: number): string | undefined {
   const declared = declaredMajor(context.project.root, name);
   if (!declared || declared.major >= firstMajor) return undefined;
-  return `${name} ${declared.range} (package.json) ignores an algorithms list; upgrade it (jsonwebtoken 9 or express-jwt 8), then add algorithms: ['${context.policy.jwt.algorithm}']`;
+  return `${name} ${declared.range} (package.json) ignores an algorithms list; upgrade it to the current major, then add algorithms: ['${context.policy.jwt.algorithm}']`;
 }
 
 // Handles: jwt.verify(token, key), jwt.verify(token, key, cb), jwt.verify(token, key, { algorithms })
