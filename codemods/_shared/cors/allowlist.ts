@@ -129,9 +129,9 @@ export function lastDotenvLoad(program: AnyNode, text: string): number {
   );
 }
 
-/** The original text, for the statements recast parsed (new ones have no offsets). */
+/** The text the statements recast parsed have their offsets in (new ones have none). */
 function sourceText(api: FixApi): string {
-  return (api.root.find(api.j.Program).paths()[0] as ASTPath<AnyNode>).node.loc?.lines?.toString() ?? '';
+  return api.parsedText;
 }
 
 /** Whether most top-level statements of the file end with `;`: new code follows the file. */
