@@ -9,7 +9,7 @@ import {
   unwrapCast,
 } from '../_shared/secrets/detect.js';
 import { envRead, literalSite, stringValue } from '../_shared/secrets/locate.js';
-import { envNameFor, isSecretName } from '../_shared/secrets/names.js';
+import { envNameFor, isSecretName, qualifiedEnvName } from '../_shared/secrets/names.js';
 import { isTestPath, relativeToRoot } from '../_shared/secrets/paths.js';
 import {
   comparedWithDefaultCredential,
@@ -255,7 +255,7 @@ function checkDefaultCredential(node: AnyNode, context: SourceContext): void {
     site.position === 'argument'
       ? `A guessable ${site.context} secret is hard-coded`
       : `A default credential is hard-coded in \`${site.name}\``;
-  const envName = envNameFor(site.name, site.context);
+  const envName = qualifiedEnvName(envNameFor(site.name, site.context), context.file);
   if (isRecordInList(context.ancestors)) {
     context.report({
       node,

@@ -2,6 +2,7 @@ import type { Node } from '@babel/types';
 import type { FixFunction, SourceContext, SourceRule } from '../../src/engine/rule.js';
 import { isRecordInList, secretLiteral } from '../_shared/secrets/detect.js';
 import { stringValue } from '../_shared/secrets/locate.js';
+import { qualifiedEnvName } from '../_shared/secrets/names.js';
 import { mayHoldSecretLiteral } from '../_shared/secrets/prefilter.js';
 import { isClientModule, isClientPath, isTestPath, relativeToRoot } from '../_shared/secrets/paths.js';
 import { secretFiles } from './files.js';
@@ -20,8 +21,9 @@ interface Pending {
 }
 
 function examine(node: AnyNode, context: SourceContext): Pending | undefined {
-  const found = secretLiteral(node, context.ancestors);
-  if (!found) return undefined;
+  const detected = secretLiteral(node, context.ancestors);
+  if (!detected) return undefined;
+  const found = { ...detected, envName: qualifiedEnvName(detected.envName, context.file) };
   const pending = { node, message: found.what, envName: found.envName, value: stringValue(node) ?? '' };
   if (found.site?.position === 'enum')
     return { ...pending, unfixableReason: 'enum members must be constants; move the secret out by hand' };

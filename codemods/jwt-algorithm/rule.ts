@@ -3,6 +3,7 @@ import { calleeName, findBinding, requireSource, staticValue, unwrap } from '../
 import type { FixApi, SourceContext, SourceRule } from '../../src/engine/rule.js';
 import { calledMember, isJose, isJsonwebtoken, moduleMemberOf } from '../_shared/jwt/modules.js';
 import { isFunction, keyKind, lookup, resolveObject } from '../_shared/jwt/values.js';
+import { declaredMajor } from '../_shared/project/files.js';
 
 import { expressionFrom, quoteOf } from '../_shared/cors/allowlist.js';
 import { checkAcceptsNone, checkJwsVerify, checkJwtSimpleDecode } from './other-libraries.js';
@@ -109,6 +110,8 @@ function checkOptions(
     key: AnyNode | undefined;
     options: AnyNode | undefined;
     insertAt?: number;
+    /** Why an algorithms list would not be read (a library too old to know the option). */
+    versionBlocker?: string;
   },
 ): void {
   const algorithm = context.policy.jwt.algorithm;
@@ -118,7 +121,7 @@ function checkOptions(
   const inline = !optionsArgument || options === unwrap(optionsArgument);
   const algorithms = options ? lookup(options, 'algorithms') : 'absent';
   if (algorithms === 'unknown') return;
-  const blocker = pinBlocker(key, context);
+  const blocker = where.versionBlocker ?? pinBlocker(key, context);
 
   if (algorithms === 'absent') {
     const message = `${what} without an algorithms list: the token's own header picks the algorithm`;
@@ -171,6 +174,16 @@ function checkOptions(
   });
 }
 
+/**
+ * jsonwebtoken reads `algorithms` from 4.2.2 on, and express-jwt before 3.0.0 verifies with its own older
+ * jsonwebtoken: a project whose declared range stays on such a major would get a list that nothing reads.
+ */
+function tooOldForAlgorithms(context: SourceContext, name: string, firstMajor: number): string | undefined {
+  const declared = declaredMajor(context.project.root, name);
+  if (!declared || declared.major >= firstMajor) return undefined;
+  return `${name} ${declared.range} (package.json) ignores an algorithms list; upgrade it to the current major, then add algorithms: ['${context.policy.jwt.algorithm}']`;
+}
+
 // Handles: jwt.verify(token, key), jwt.verify(token, key, cb), jwt.verify(token, key, { algorithms })
 function checkJsonwebtokenVerify(call: AnyNode, context: SourceContext): void {
   const [token, key, third] = call.arguments as AnyNode[];
@@ -182,6 +195,8 @@ function checkJsonwebtokenVerify(call: AnyNode, context: SourceContext): void {
     key,
     options,
     insertAt: options ? undefined : 2,
+    // 4.x below 4.2.2 cannot be told from a range; only majors 0-3 are certain
+    versionBlocker: tooOldForAlgorithms(context, 'jsonwebtoken', 4),
   });
 }
 
@@ -212,7 +227,13 @@ function checkExpressJwt(call: AnyNode, context: SourceContext): void {
   if (!options) return;
   const secret = lookup(options, 'secret');
   if (typeof secret === 'string') return;
-  checkOptions(context, { call, what: 'express-jwt', key: secret.value, options: call.arguments[0] });
+  checkOptions(context, {
+    call,
+    what: 'express-jwt',
+    key: secret.value,
+    options: call.arguments[0],
+    versionBlocker: tooOldForAlgorithms(context, 'express-jwt', 3),
+  });
 }
 
 /** `fastifyJwt` or `require('@fastify/jwt')` as the plugin of a register call. */

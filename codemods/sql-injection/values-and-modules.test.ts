@@ -59,6 +59,37 @@ describe('sql-injection through the project’s own database module', () => {
     expect(findings.map((finding) => finding.line)).toEqual([2]);
   });
 
+  it('follows a client made by a factory of the package (mysql.createPool), named or exported directly', () => {
+    const named =
+      'const mysql = require("mysql");\nconst dbConfig = require("../config/db.config.js");\n\nvar connection = mysql.createPool({\n  host: dbConfig.HOST\n});\n\nmodule.exports = connection;\n';
+    const direct =
+      "import * as mysql from 'mysql2';\nexport default mysql.createConnection({ host: 'db' });\n";
+    const model = [
+      'const sql = require("./db.js");',
+      'exports.findById = (id, result) => {',
+      '  sql.query(`SELECT * FROM tutorials WHERE id = ${id}`, (err, res) => result(err, res));',
+      '};',
+      '',
+    ].join('\n');
+    for (const module of [named, direct]) {
+      const project = projectWith({ 'app/models/db.js': module });
+      const file = join(project.root, 'app/models/tutorial.model.js');
+      const fixed = fixSource(model, file, [rule], project);
+      expect(fixed.output).toContain(
+        'sql.query(`SELECT * FROM tutorials WHERE id = ?`, [id], (err, res) => result(err, res));',
+      );
+      expect(fixSource(fixed.output, file, [rule], project).changed).toBe(false);
+    }
+  });
+
+  it('leaves a project class built around the client alone: its query() may take other arguments', () => {
+    const wrapper =
+      "const mysql = require('mysql');\nconst Repository = require('./repository');\nmodule.exports = new Repository(mysql.createPool({}));\n";
+    const project = projectWith({ 'knex_connection.js': wrapper });
+    const file = join(project.root, 'models/currency.js');
+    expect(fixSource(currency, file, [rule], project).changed).toBe(false);
+  });
+
   it('reads nothing from a wrapper module or one loading two drivers: SQL text alone decides, nothing is fixed', () => {
     const wrapper =
       "const { Pool } = require('pg');\nconst pool = new Pool();\nmodule.exports = { raw: (t) => pool.query(t) };\n";

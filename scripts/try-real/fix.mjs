@@ -85,20 +85,22 @@ function tryProject(project, out) {
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '--no-verify', '-m', 'pinned');
 
-  const before = { load: loadStatus(dir, project.entry), tsc: tscDiagnostics(dir, project.tsconfig) };
-  const first = run(process.execPath, [secureBin, 'fix', ...(project.paths ?? [])], dir, 600_000);
+  // A monorepo-like project (one app per folder) names the app's folder as root: fix, load and tsc run there.
+  const app = project.root ? join(dir, project.root) : dir;
+  const before = { load: loadStatus(app, project.entry), tsc: tscDiagnostics(app, project.tsconfig) };
+  const first = run(process.execPath, [secureBin, 'fix', ...(project.paths ?? [])], app, 600_000);
   const diff = git(dir, 'diff', 'HEAD');
   const untracked = git(dir, 'ls-files', '--others', '--exclude-standard').split('\n').filter(Boolean);
   const changed = git(dir, 'diff', '--name-only', 'HEAD').split('\n').filter(Boolean);
   writeFileSync(join(out, `${project.name}.diff`), diff);
   writeFileSync(join(out, `${project.name}.fix-output.txt`), first.stdout + first.stderr);
 
-  const after = { load: loadStatus(dir, project.entry), tsc: tscDiagnostics(dir, project.tsconfig) };
+  const after = { load: loadStatus(app, project.entry), tsc: tscDiagnostics(app, project.tsconfig) };
   const newTsc = after.tsc ? after.tsc.filter((line) => !before.tsc.includes(line)) : [];
 
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '--no-verify', '--allow-empty', '-m', 'first fix');
-  const second = run(process.execPath, [secureBin, 'fix', ...(project.paths ?? [])], dir, 600_000);
+  const second = run(process.execPath, [secureBin, 'fix', ...(project.paths ?? [])], app, 600_000);
   const secondDiff = git(dir, 'diff', 'HEAD') + git(dir, 'ls-files', '--others', '--exclude-standard');
   if (secondDiff) writeFileSync(join(out, `${project.name}.second.diff`), secondDiff);
 

@@ -4,8 +4,9 @@
  * .env, which the validation must see), and set apart by a blank line from the code around it.
  */
 
-// Handles: require('dotenv').config(), dotenv.config({ path: '.env.example' }), `config()` from dotenv.
-const dotenvLoad = /^(?:require\(\s*['"]dotenv['"]\s*\)|dotenv)\.config\(|^config\(.*\)\s*;?\s*$/;
+// Handles: require('dotenv').config(), dotenv.config({ path: '.env.example' }), `config()` from dotenv, and
+// dotenv.load(), config()'s alias until dotenv 7.
+const dotenvLoad = /^(?:require\(\s*['"]dotenv['"]\s*\)|dotenv)\.(?:config|load)\(|^config\(.*\)\s*;?\s*$/;
 
 export function placeStartupCall(text: string, name: string): string {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';

@@ -72,6 +72,7 @@ function attemptFixes(
     root,
     file,
     project,
+    parsedText,
     ...sideEffects,
     pathOf(node) {
       const path = findPath(node);

@@ -79,6 +79,11 @@ export interface FixApi extends FixSideEffects {
   root: Collection;
   file: string;
   project: ProjectInfo;
+  /**
+   * The text node offsets (start, end) count in: the file as recast handed it to the parser, tabs of the
+   * indentation re-rendered as spaces. Slicing the file itself with them drifts by three per tab.
+   */
+  parsedText: string;
   /** The jscodeshift path of a node reported in this pass (for replace, scope, parent). */
   pathOf(node: Node): ASTPath;
 }

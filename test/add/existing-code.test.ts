@@ -368,6 +368,17 @@ describe('secure add: config validated at start', () => {
     expect((await planModules(root, ['headers'], { yes: true })).changes).toEqual([]);
   });
 
+  it('calls getSettings() after a legacy dotenv.load() (config() before dotenv 7), not after any other load()', async () => {
+    const root = project({
+      'package.json': JSON.stringify(expressJs({ dotenv: '^1.2.0' })),
+      'app.js': `var express = require('express'),\n    dotenv = require('dotenv');\n\nvar app = express();\n\ndotenv.load();\ncache.load();\napp.get('/items', (req, res) => res.json([]));\nmodule.exports = app;\n`,
+    });
+    const plan = await planModules(root, ['headers'], { yes: true });
+    const app = changed(plan, 'app.js')!;
+    expect(app).toContain(`\ndotenv.load();\ngetSettings();\n\ncache.load();\n`);
+    expect(app.match(/getSettings\(\)/g)).toHaveLength(1);
+  });
+
   it('leaves a project that validates its settings already alone', async () => {
     const root = project({
       'package.json': JSON.stringify(expressJs()),

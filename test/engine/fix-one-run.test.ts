@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeProject } from '../add/projects.js';
 import { runBin, secureBin } from '../helpers/cli.js';
-import { git } from '../helpers/temp-repo.js';
+import { git, tempProject } from '../helpers/temp-repo.js';
 
 const secure = (root: string, args: string[]) => runBin(secureBin, [...args, '--no-cache'], { cwd: root });
 
@@ -55,5 +55,17 @@ export function issueToken(userId: string): string {
     expect(git(root, 'status', '--porcelain')).toBe('');
     const check = await secure(root, ['check', '--format', 'json']);
     expect(JSON.parse(check.stdout).findings).toEqual([]);
+  });
+
+  it('untracks a .env holding two secrets once, and says so once', async () => {
+    const root = tempProject({
+      'package.json': JSON.stringify({ name: 'legacy', version: '1.0.0', dependencies: {} }),
+      '.env': 'JWT_SECRET=n7Qp2LxV9sKe4WmZ8tRb3YhC6uJd5FgA\nDB_PASSWORD=Vb8rT2qLm9XcK4pZ\n',
+    });
+    const result = await secure(root, ['fix']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout.match(/^done: untrack \.env\b.*$/gm)).toHaveLength(1);
+    expect(git(root, 'ls-files', '.env')).toBe('');
+    expect(readFileSync(join(root, '.gitignore'), 'utf8').match(/^\.env$/gm)).toHaveLength(1);
   });
 });

@@ -99,7 +99,8 @@ function isSetupCall(statement: AnyNode): boolean {
 
 /**
  * A statement that loads .env into process.env: `require('dotenv').config()`, `dotenv.config()`,
- * `import 'dotenv/config'`, `require('dotenv/config')`, `const env = require('dotenv').config()`.
+ * `import 'dotenv/config'`, `require('dotenv/config')`, `const env = require('dotenv').config()`, and
+ * `dotenv.load()`, config()'s alias until dotenv 7 (legacy apps still call it).
  * A read of process.env above it misses the values set in .env.
  */
 export function isDotenvLoad(statement: AnyNode, text: string): boolean {
@@ -109,7 +110,7 @@ export function isDotenvLoad(statement: AnyNode, text: string): boolean {
   const source = text.slice(statement.start, statement.end);
   return (
     /\brequire\(\s*['"]dotenv\/config['"]\s*\)/.test(source) ||
-    (/\bdotenv\b/.test(source) && /\.\s*config\s*\(/.test(source))
+    (/\bdotenv\b/.test(source) && /\.\s*(?:config|load)\s*\(/.test(source))
   );
 }
 
@@ -128,9 +129,9 @@ export function lastDotenvLoad(program: AnyNode, text: string): number {
   );
 }
 
-/** The original text, for the statements recast parsed (new ones have no offsets). */
+/** The text the statements recast parsed have their offsets in (new ones have none). */
 function sourceText(api: FixApi): string {
-  return (api.root.find(api.j.Program).paths()[0] as ASTPath<AnyNode>).node.loc?.lines?.toString() ?? '';
+  return api.parsedText;
 }
 
 /** Whether most top-level statements of the file end with `;`: new code follows the file. */

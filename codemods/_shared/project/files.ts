@@ -81,3 +81,23 @@ export function projectDependencies(root: string): Set<string> {
     return new Set();
   }
 }
+
+/**
+ * The major version a dependency's declared range cannot leave: `^0.3.1`, `~2.4.0`, `2.x`, `1.2.3` stay on
+ * their major (a caret on 0.x stays on 0.x too); `>=1`, `*`, `latest`, a URL or a missing entry may reach any
+ * release, so they say nothing (undefined).
+ */
+export function declaredMajor(root: string, name: string): { major: number; range: string } | undefined {
+  try {
+    const manifest = JSON.parse(projectFile(root, 'package.json') ?? '{}');
+    for (const key of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
+      const range = manifest[key]?.[name];
+      if (typeof range !== 'string') continue;
+      const major = /^\s*[~^=v]*(\d+)(?:\.(?:\d+|x|\*)){0,2}\s*$/.exec(range)?.[1];
+      return major === undefined ? undefined : { major: Number(major), range };
+    }
+  } catch {
+    // A package.json that does not parse says nothing about versions.
+  }
+  return undefined;
+}

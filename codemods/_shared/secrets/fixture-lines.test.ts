@@ -11,6 +11,8 @@ const expected: Record<string, Record<string, number[]>> = {
   'hardcoded-secret': {
     appsettings: [4, 6],
     'ci-workflow-token': [13],
+    'config-file-named-for-its-subject': [3],
+    'module-not-a-config-file': [3],
     'connection-url-argument': [4, 5],
     'deploy-key': [1],
     'docker-compose-environment': [6, 7, 8, 13],
@@ -40,6 +42,8 @@ const expected: Record<string, Record<string, number[]>> = {
     'seeded-accounts': [8, 9, 12, 16],
     'app-config-default-password': [4, 10],
     'config-json-default-password': [2],
+    'config-file-named-for-its-subject': [5],
+    'config-file-without-subject': [4, 5],
     'conditional-and-cast-fallbacks': [5, 8, 9, 10],
     'default-credentials': [3, 5],
     'destructured-default': [1],

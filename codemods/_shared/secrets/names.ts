@@ -259,3 +259,51 @@ export function envNameFor(name: string, context?: string): string {
 export function camelKeyFor(envName: string): string {
   return envName.toLowerCase().replace(/_([a-z0-9])/g, (_, character: string) => character.toUpperCase());
 }
+
+/** What a configuration file's name says besides "config": `db.config.js` -> db, `config/mail.ts` -> mail. */
+const fileContextFillers = new Set([
+  ...containerWords,
+  'index',
+  'main',
+  'app',
+  'common',
+  'shared',
+  'base',
+  'environment',
+  'environments',
+  'dev',
+  'development',
+  'prod',
+  'production',
+  'local',
+  'test',
+  'staging',
+  'js',
+  'ts',
+]);
+
+/**
+ * The subject of a configuration file named for what it configures: `app/config/db.config.js` -> `DB`,
+ * `config/mail.js` -> `MAIL`; undefined for `config.js`, `config/index.ts` or a file that is no config file.
+ */
+export function configFileContext(file: string): string | undefined {
+  const parts = file.split(/[\\/]/);
+  const stem = (parts.at(-1) ?? '').replace(/\.[cm]?[jt]sx?$/, '');
+  const words = nameWords(stem);
+  const isConfig =
+    words.some((word) => ['config', 'conf', 'configuration', 'settings'].includes(word)) ||
+    /^(?:config|configs|conf|settings)$/i.test(parts.at(-2) ?? '');
+  if (!isConfig) return undefined;
+  const subject = words.filter((word) => !fileContextFillers.has(word));
+  return subject.length > 0 ? subject.join('_').toUpperCase() : undefined;
+}
+
+/**
+ * A bare `PASSWORD` or `SECRET` read from the environment says nothing of what it unlocks: in a configuration
+ * file named for its subject it becomes `DB_PASSWORD`, `AUTH_SECRET`. A qualified name stays as it is.
+ */
+export function qualifiedEnvName(envName: string, file: string): string {
+  if (envName.includes('_')) return envName;
+  const context = configFileContext(file);
+  return context ? `${context}_${envName}` : envName;
+}

@@ -18,20 +18,27 @@ const escape = (text: string) => text.replace(/[$.*+?^()[\]{}|/\\]/g, '\\$&');
 function exportsClient(text: string, pkg: string): boolean {
   const quoted = `['"]${escape(pkg)}['"]`;
   if (new RegExp(`\\bmodule\\.exports\\s*=\\s*require\\(\\s*${quoted}\\s*\\)\\s*\\(`).test(text)) return true;
-  const name = exportedName.exec(text)?.[1];
-  if (!name) return false;
-  // The names the package is bound to here: `import knex from 'knex'`, `const knex = require('knex')`.
+  // The names the package is bound to here: `import knex from 'knex'`, `const knex = require('knex')`,
+  // `import * as mysql from 'mysql2'`.
   const factories = [
-    ...text.matchAll(new RegExp(`import\\s+([\\w$]+)\\s+from\\s+${quoted}`, 'g')),
+    ...text.matchAll(new RegExp(`import\\s+(?:\\*\\s+as\\s+)?([\\w$]+)\\s+from\\s+${quoted}`, 'g')),
     ...text.matchAll(
-      new RegExp(`(?:const|let|var)\\s+([\\w$]+)\\s*=\\s*require\\(\\s*${quoted}\\s*\\)\\s*;`, 'g'),
+      new RegExp(`(?:const|let|var)\\s+([\\w$]+)\\s*=\\s*require\\(\\s*${quoted}\\s*\\)\\s*(?:[;,]|$)`, 'gm'),
     ),
   ].map((match) => escape(match[1]));
+  // knex(config), or a factory function of the package: mysql.createPool({...}), mysql.createConnection(...)
   const made = [
     `new\\s+[\\w$]+(?:\\.[\\w$]+)?\\(`,
     `require\\(\\s*${quoted}\\s*\\)\\s*\\(`,
-    ...factories.map((f) => `${f}\\(`),
+    ...factories.map((f) => `${f}(?:\\.[\\w$]+)?\\(`),
   ];
+  // Handles: module.exports = mysql.createPool({...}), export default knex(config). Only the package's own
+  // name counts here: `export default new Repository(pool)` is a wrapper whose query() may differ.
+  const direct = made.slice(1).join('|');
+  if (new RegExp(`(?:\\bmodule\\.exports\\s*=|\\bexport\\s+default)\\s*(?:${direct})`).test(text))
+    return true;
+  const name = exportedName.exec(text)?.[1];
+  if (!name) return false;
   return new RegExp(`\\b(?:const|let|var)\\s+${escape(name)}\\s*=\\s*(?:${made.join('|')})`).test(text);
 }
 

@@ -139,8 +139,11 @@ export async function fixCommand(
       `${colors.green(change.created ? 'created' : 'fixed')} ${show(change.path)}${rules.length ? ` (${rules.join(', ')})` : ''}`,
     );
   }
+  // One action can answer several findings (a tracked .env untracked once for each secret in it): said once.
+  const described = new Set<string>();
   for (const fix of outcome.projectFixes) {
-    if (fix.error) continue;
+    if (fix.error || described.has(fix.description)) continue;
+    described.add(fix.description);
     output.out(`${colors.green(options.dryRun ? 'would' : 'done:')} ${fix.description}`);
   }
   for (const group of outcome.generators) {
