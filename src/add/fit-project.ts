@@ -59,7 +59,7 @@ export function fitProject(
     ),
     wiringOf('cors')?.statement,
   );
-  const replacements = new Map<string, { replace: (text: string) => string; note: string }>();
+  const replacements = new Map<string, { file: string; replace: (text: string) => string; note: string }>();
   const wiredInPlace = new Set<string>();
   for (const generator of resolved) {
     const wired = wiringSteps(generator, wiringKeyOf(project)).length > 0;
@@ -98,6 +98,7 @@ export function fitProject(
     notes.push(...fit.notes);
     if (found?.kind === 'replace') {
       replacements.set(generator.name, {
+        file: found.file ?? project.entry,
         replace: found.replace,
         note:
           found.note ??
@@ -138,10 +139,12 @@ export function fitProject(
     upgrades,
     /** Modules whose work the project's own registration now does, reconfigured in place: not wired again. */
     wiredInPlace,
+    /** The files whose own registrations are replaced in place: the entry, autoloaded plugin files. */
+    replacedFiles: [...new Set([...replacements].map(([, { file }]) => file))],
     // Only a module that is added replaces the project's own registration (not one dropped with what it needs).
-    replaceInEntry: (text: string) =>
+    replaceIn: (path: string, text: string) =>
       [...replacements]
-        .filter(([name]) => !refusedBy.has(name))
+        .filter(([name, { file }]) => !refusedBy.has(name) && file === path)
         .reduce((result, [, { replace }]) => replace(result), text),
   };
 }

@@ -342,12 +342,16 @@ export async function planChanges(
         ),
       ),
   );
-  // The project's own registrations of a concern, replaced in place before the wiring adds the rest.
-  const entryText = project.entry ? fitted.replaceInEntry(current(project.entry)!) : undefined;
-  const beforeWiring = (path: string) => (path === project.entry ? entryText : current(path));
+  // The project's own registrations of a concern, replaced in place (in the entry or an autoloaded plugin
+  // file) before the wiring adds the rest.
+  const replaced = new Map<string, string>();
+  for (const path of fitted.replacedFiles) {
+    const text = current(path);
+    if (text !== undefined) replaced.set(path, fitted.replaceIn(path, text));
+  }
+  const beforeWiring = (path: string) => replaced.get(path) ?? current(path);
   const wired = wireGenerators(wirable, project, beforeWiring, exporters, touched, notes);
-  if (entryText !== undefined && entryText !== current(project.entry) && !wired.has(project.entry))
-    wired.set(project.entry, entryText);
+  for (const [path, text] of replaced) if (text !== current(path) && !wired.has(path)) wired.set(path, text);
   // The user's file is formatted only when it was formatted before: otherwise Prettier would rewrite lines
   // the wiring never touched.
   for (const [path, text] of wired) {
