@@ -170,6 +170,8 @@ export interface PluginLookContext {
   wiring: WiringDeclaration;
   generated: ReadonlySet<string>;
   entryText: string;
+  /** Where the general look found the concern's packages outside the entry. */
+  elsewhere: readonly string[];
 }
 
 /**
@@ -178,9 +180,10 @@ export interface PluginLookContext {
  * caller's general look names those places).
  */
 export function lookInAutoloadedPlugins(context: PluginLookContext): ExistingAnswer | undefined {
-  const { project, name, packages, wiring, generated, entryText } = context;
-  if (packages.some((packageName) => quotedLoad(packageName).test(entryText))) return undefined;
+  const { project, name, packages, wiring, generated, entryText, elsewhere } = context;
   const files = projectSourceFiles(project.root).map((file) => toPosix(relative(project.root, file)));
+  if (elsewhere.length === 0) return registeredBefore(project, name, files, wiring, generated);
+  if (packages.some((packageName) => quotedLoad(packageName).test(entryText))) return undefined;
   const found: Found[] = [];
   for (const file of files) {
     if (file === project.entry || generated.has(file)) continue;
@@ -277,6 +280,41 @@ export function lookInAutoloadedPlugins(context: PluginLookContext): ExistingAns
       return bom + withoutUnusedBinding(file, again.getFullText(), packageName);
     },
   };
+}
+
+/**
+ * A plugin file that registers the generated module already (an earlier run replaced the project's own
+ * registration there): the module's work is done, nothing is wired again.
+ */
+function registeredBefore(
+  project: ProjectLayout,
+  name: string,
+  files: readonly string[],
+  wiring: WiringDeclaration,
+  generated: ReadonlySet<string>,
+): ExistingAnswer | undefined {
+  const [exported] = wiring.imports;
+  const imported = new RegExp(
+    `(?:from\\s*|require\\(\\s*)['"][./]*/${wiring.module.replace('/', '\\/')}(?:\\.[cm]?[jt]s)?['"]`,
+  );
+  for (const file of files) {
+    if (file === project.entry || generated.has(file)) continue;
+    const text = readFileSync(posix.join(toPosix(project.root), file), 'utf8');
+    if (!imported.test(text)) continue;
+    const line = text.split('\n').findIndex((each) => each.includes(`.register(${exported}(`));
+    if (line === -1) continue;
+    const place = `${file}:${line + 1}`;
+    return {
+      kind: 'replace',
+      file,
+      place,
+      what: `${exported}(...)`,
+      wiredInPlace: true,
+      note: `${name}: ${place} registers the generated ${wiring.module} already`,
+      replace: (text) => text,
+    };
+  }
+  return undefined;
 }
 
 /** The text without the package's import or require when nothing in the file reads the name any more. */

@@ -160,7 +160,10 @@ function usagesElsewhere(
       const quoted = new RegExp(
         `(?:from\\s*|require\\(\\s*|import\\(\\s*)['"]${packageName.replace('/', '\\/')}['"]`,
       );
-      const line = lines.findIndex((each) => quoted.test(each));
+      // Handles: import type { FastifyHelmetOptions } from '@fastify/helmet' - types answer nothing.
+      const line = lines.findIndex(
+        (each) => quoted.test(each) && !/^\s*(?:import|export)\s+type\b/.test(each),
+      );
       if (line !== -1) places.push(`${packageName} in ${path}:${line + 1}`);
     }
     if (concern.byHand) {
@@ -196,8 +199,8 @@ export function lookForExisting(
     const elsewhere = usagesElsewhere(project, concern, packages, generated);
     // Handles: plugins/cors.js, autoloaded: module.exports = fp(async (f) => { f.register(require('@fastify/cors')) })
     const inPlugin =
-      project.framework === 'fastify' && wiring !== undefined && elsewhere.length > 0
-        ? lookInAutoloadedPlugins({ project, name, packages, wiring, generated, entryText })
+      project.framework === 'fastify' && wiring !== undefined
+        ? lookInAutoloadedPlugins({ project, name, packages, wiring, generated, entryText, elsewhere })
         : undefined;
     if (inPlugin) {
       answers.set(name, inPlugin);
