@@ -283,6 +283,22 @@ export function lookInAutoloadedPlugins(context: PluginLookContext): ExistingAns
 }
 
 /**
+ * Where the app loads @fastify/swagger-ui (`file:line`): its page runs scripts and styles, which the policy's
+ * API Content-Security-Policy (default-src 'none') would block, leaving the docs blank.
+ */
+export function swaggerUiPlaces(project: ProjectLayout): string[] {
+  const places: string[] = [];
+  for (const file of projectSourceFiles(project.root)) {
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const line = lines.findIndex(
+      (each) => quotedLoad('@fastify/swagger-ui').test(each) && !/^\s*import\s+type\b/.test(each),
+    );
+    if (line !== -1) places.push(`${toPosix(relative(project.root, file))}:${line + 1}`);
+  }
+  return places;
+}
+
+/**
  * A plugin file that registers the generated module already (an earlier run replaced the project's own
  * registration there): the module's work is done, nothing is wired again.
  */

@@ -4,7 +4,7 @@ import { Node, SyntaxKind, type SourceFile, type Statement } from 'ts-morph';
 import { findApp } from '../engine/wiring/find-app.js';
 import { openSource } from '../engine/wiring/wire.js';
 import { projectSourceFiles, toPosix, type ProjectLayout } from './detect.js';
-import { lookInAutoloadedPlugins } from './existing-fastify-plugins.js';
+import { lookInAutoloadedPlugins, swaggerUiPlaces } from './existing-fastify-plugins.js';
 import { luscaHeaderLine, luscaHeaderUses } from './existing-lusca.js';
 import { lookForOwnLimiter } from './existing-rate-limit.js';
 import type { WiringDeclaration } from './generator-source.js';
@@ -196,6 +196,14 @@ export function lookForExisting(
     const concern = concerns[name];
     if (!concern) continue;
     const packages = concern.packages[project.framework];
+    const swaggerUi = name === 'headers' && project.framework === 'fastify' ? swaggerUiPlaces(project) : [];
+    if (swaggerUi.length > 0) {
+      answers.set(name, {
+        kind: 'refuse',
+        reason: `the app serves Swagger UI pages (@fastify/swagger-ui in ${swaggerUi.join(', ')}), which the policy's API Content-Security-Policy (default-src 'none') would leave blank: keep your own headers, or serve the docs from another app and run again`,
+      });
+      continue;
+    }
     const elsewhere = usagesElsewhere(project, concern, packages, generated);
     // Handles: plugins/cors.js, autoloaded: module.exports = fp(async (f) => { f.register(require('@fastify/cors')) })
     const inPlugin =

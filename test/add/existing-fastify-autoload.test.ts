@@ -178,6 +178,28 @@ describe('secure add refuses an autoloaded registration it cannot replace safely
     ]);
   });
 
+  it('headers beside Swagger UI pages: the API CSP would leave them blank', async () => {
+    const swagger = `'use strict'\n\nconst fp = require('fastify-plugin')\n\nmodule.exports = fp(async (fastify) => {\n  fastify.register(require('@fastify/swagger'))\n  fastify.register(require('@fastify/swagger-ui'), { routePrefix: '/docs' })\n})\n`;
+    const root = project(
+      cliApp(
+        '^5.2.0',
+        {
+          'helmet.js': `'use strict'\n\nconst fp = require('fastify-plugin')\n\nmodule.exports = fp(async (fastify) => {\n  fastify.register(require('@fastify/helmet'))\n})\n`,
+          'swagger.js': swagger,
+        },
+        { '@fastify/helmet': '^13.0.0', '@fastify/swagger-ui': '^5.2.0' },
+      ),
+    );
+    const plan = await planModules(root, ['headers'], { yes: true });
+    expect(plan.refused).toEqual([
+      expect.objectContaining({
+        generator: 'headers',
+        reason: expect.stringContaining('Swagger UI pages (@fastify/swagger-ui in plugins/swagger.js:7)'),
+      }),
+    ]);
+    expect(plan.changes.map((change) => change.path)).not.toContain('plugins/helmet.js');
+  });
+
   it('a plugin file the autoload skips is not the answer: both places are named', async () => {
     const files = cliApp(
       '^5.2.0',
