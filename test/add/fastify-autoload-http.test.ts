@@ -75,7 +75,7 @@ it('boots with the replaced plugins and answers with the policy: headers, origin
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
     NODE_ENV: 'development',
-    JWT_SECRET: randomBytes(32).toString('hex'),
+    JWT_SECRET: randomBytes(48).toString('base64url'),
     CORS_ORIGINS: allowedOrigin,
     ALLOWED_HOSTS: '127.0.0.1',
     TRUST_PROXY: '0',
