@@ -31,6 +31,8 @@ interface AutoloadFolder {
   /** Relative to the project root, with `/`. */
   dir: string;
   ignore?: RegExp;
+  /** The file registering @fastify/autoload: the plugin's registrations reach what that file's app holds. */
+  from: string;
 }
 
 const quotedLoad = (packageName: string) =>
@@ -78,6 +80,7 @@ function autoloadFolders(project: ProjectLayout, files: readonly string[]): Auto
       const ignore = property('ignorePattern');
       folders.push({
         dir,
+        from: path,
         ...(ignore && Node.isRegularExpressionLiteral(ignore) ? { ignore: ignore.getLiteralValue() } : {}),
       });
     }
@@ -247,6 +250,12 @@ export function lookInAutoloadedPlugins(context: PluginLookContext): ExistingAns
     .replace(/^(await\s+)?[A-Za-z_$][\w$]*\./, `${awaited ? 'await ' : ''}${receiver}.`)
     .replace(/\(settings\)/, credentials ? '(settings, { credentials: true })' : '(settings)')
     .replace(/;$/, what.trimEnd().endsWith(';') ? ';' : '');
+  // Handles: src/server.ts makes the app and registers src/app.ts, which autoloads plugins/ - the plugin
+  // reaches what src/app.ts registers, not the routes src/server.ts adds beside it.
+  const reach =
+    folder.from === project.entry
+      ? ''
+      : `; like yours, it covers what ${folder.from} (which autoloads ${folder.dir}/) registers, not routes ${project.entry} adds outside it`;
   const imports = new Map<string, string[]>([[wiring.module, [...wiring.imports]]]);
   for (const free of parseDeclaredCall(wiring.statement).freeNames) {
     if (wiring.imports.includes(free)) continue;
@@ -260,7 +269,7 @@ export function lookInAutoloadedPlugins(context: PluginLookContext): ExistingAns
     place,
     what,
     wiredInPlace: true,
-    note: `${name}: your ${packageName} registration (${place}, a plugin @fastify/autoload loads) now registers the generated ${wiring.module} with the policy's options${credentials ? '; credentials (cookies) stay on, for the CORS_ORIGINS allowlist only' : ''}${optionsName && given?.getText().includes(`...${optionsName}`) ? `; the options autoload passes the plugin (\`${optionsName}\`) no longer reach ${packageName}` : ''}`,
+    note: `${name}: your ${packageName} registration (${place}, a plugin @fastify/autoload loads) now registers the generated ${wiring.module} with the policy's options${reach}${credentials ? '; credentials (cookies) stay on, for the CORS_ORIGINS allowlist only' : ''}${optionsName && given?.getText().includes(`...${optionsName}`) ? `; the options autoload passes the plugin (\`${optionsName}\`) no longer reach ${packageName}` : ''}`,
     replace: (text) => {
       const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
       const again = openSource(file, text.slice(bom.length));
