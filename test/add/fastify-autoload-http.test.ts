@@ -70,39 +70,45 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-it('boots with the replaced plugins and answers with the policy: headers, origin, host, 429', slow, async () => {
-  const app = await startApp(root, {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    NODE_ENV: 'development',
-    JWT_SECRET: randomBytes(48).toString('base64url'),
-    CORS_ORIGINS: allowedOrigin,
-    ALLOWED_HOSTS: '127.0.0.1',
-    TRUST_PROXY: '0',
-  });
-  try {
-    const allowed = await probe(app.port, '/', { headers: { ...host, Origin: allowedOrigin } });
-    expect(allowed.status, app.output()).toBe(200);
-    expect(allowed.headers['x-frame-options']).toBe('DENY');
-    expect(allowed.headers['content-security-policy']).toContain("default-src 'none'");
-    expect(allowed.headers['access-control-allow-origin']).toBe(allowedOrigin);
-    // The plugin's own `credentials: true`, kept for the allowlisted origin.
-    expect(allowed.headers['access-control-allow-credentials']).toBe('true');
+it(
+  'boots with the replaced plugins and answers with the policy: headers, origin, host, 429',
+  slow,
+  async () => {
+    const app = await startApp(root, {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      NODE_ENV: 'development',
+      JWT_SECRET: randomBytes(48).toString('base64url'),
+      CORS_ORIGINS: allowedOrigin,
+      ALLOWED_HOSTS: '127.0.0.1',
+      TRUST_PROXY: '0',
+    });
+    try {
+      const allowed = await probe(app.port, '/', { headers: { ...host, Origin: allowedOrigin } });
+      expect(allowed.status, app.output()).toBe(200);
+      expect(allowed.headers['x-frame-options']).toBe('DENY');
+      expect(allowed.headers['content-security-policy']).toContain("default-src 'none'");
+      expect(allowed.headers['access-control-allow-origin']).toBe(allowedOrigin);
+      // The plugin's own `credentials: true`, kept for the allowlisted origin.
+      expect(allowed.headers['access-control-allow-credentials']).toBe('true');
 
-    const foreignOrigin = await probe(app.port, '/', { headers: { ...host, Origin: 'https://evil.example' } });
-    expect(foreignOrigin.headers['access-control-allow-origin']).toBeUndefined();
+      const foreignOrigin = await probe(app.port, '/', {
+        headers: { ...host, Origin: 'https://evil.example' },
+      });
+      expect(foreignOrigin.headers['access-control-allow-origin']).toBeUndefined();
 
-    const foreignHost = await probe(app.port, '/', { headers: { Host: 'evil.example' } });
-    expect(foreignHost.status).toBe(400);
+      const foreignHost = await probe(app.port, '/', { headers: { Host: 'evil.example' } });
+      expect(foreignHost.status).toBe(400);
 
-    const { max } = rulesPreset.rateLimit;
-    let limited = allowed;
-    for (let index = 0; index <= max && limited.status !== 429; index++)
-      limited = await probe(app.port, '/', { headers: host });
-    expect(limited.status).toBe(429);
-    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-    expect(JSON.parse(limited.body)).toMatchObject({ error: 'too_many_requests' });
-  } finally {
-    await app.stop();
-  }
-});
+      const { max } = rulesPreset.rateLimit;
+      let limited = allowed;
+      for (let index = 0; index <= max && limited.status !== 429; index++)
+        limited = await probe(app.port, '/', { headers: host });
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      expect(JSON.parse(limited.body)).toMatchObject({ error: 'too_many_requests' });
+    } finally {
+      await app.stop();
+    }
+  },
+);
