@@ -18,6 +18,9 @@ const handler = {
   get(_target, key) {
     if (key === Symbol.toPrimitive) return () => '';
     if (key === Symbol.iterator) return function* empty() {};
+    // Metadata looked up by symbol (fastify-plugin's `Symbol.for('plugin-meta')`): none, so a stubbed Fastify
+    // plugin registers as an empty one instead of failing the version check on a stub `fastify` range.
+    if (typeof key === 'symbol') return undefined;
     if (key === '__esModule') return undefined;
     if (key === 'then') return settle;
     // A version read at load and compared with semver (typegoose checks mongoose.version): newer than any.

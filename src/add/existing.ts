@@ -4,6 +4,7 @@ import { Node, SyntaxKind, type SourceFile, type Statement } from 'ts-morph';
 import { findApp } from '../engine/wiring/find-app.js';
 import { openSource } from '../engine/wiring/wire.js';
 import { projectSourceFiles, toPosix, type ProjectLayout } from './detect.js';
+import { lookInAutoloadedPlugins, swaggerUiPlaces } from './existing-fastify-plugins.js';
 import { luscaHeaderLine, luscaHeaderUses } from './existing-lusca.js';
 import { lookForOwnLimiter } from './existing-rate-limit.js';
 import type { WiringDeclaration } from './generator-source.js';
@@ -36,7 +37,7 @@ const concerns: Record<string, Concern> = {
     packages: { express: ['cors'], fastify: ['@fastify/cors', 'fastify-cors'] },
     replaceable: true,
     advice:
-      'register it only in the file creating the app, as `app.use(cors(...))`, and run again to replace it',
+      'register it once, in the file creating the app (`app.use(cors(...))`, `app.register(cors, {...})`) or in one plugin file @fastify/autoload loads, and run again to replace it',
   },
   headers: {
     packages: { express: ['helmet'], fastify: ['@fastify/helmet', 'fastify-helmet'] },
@@ -77,6 +78,8 @@ export type ExistingAnswer =
       place: string;
       what: string;
       replace: (text: string) => string;
+      /** The file `replace` edits, relative to the root: the entry unless given (an autoloaded plugin file). */
+      file?: string;
       /** What the user is told, when not "replaced your `what` (place) with the policy's". */
       note?: string;
       /** The replacement wires the module itself (the project's own registration now does its work). */
@@ -159,7 +162,10 @@ function usagesElsewhere(
       const quoted = new RegExp(
         `(?:from\\s*|require\\(\\s*|import\\(\\s*)['"]${packageName.replace('/', '\\/')}['"]`,
       );
-      const line = lines.findIndex((each) => quoted.test(each));
+      // Handles: import type { FastifyHelmetOptions } from '@fastify/helmet' - types answer nothing.
+      const line = lines.findIndex(
+        (each) => quoted.test(each) && !/^\s*(?:import|export)\s+type\b/.test(each),
+      );
       if (line !== -1) places.push(`${packageName} in ${path}:${line + 1}`);
     }
     if (concern.byHand) {
@@ -192,7 +198,24 @@ export function lookForExisting(
     const concern = concerns[name];
     if (!concern) continue;
     const packages = concern.packages[project.framework];
+    const swaggerUi = name === 'headers' && project.framework === 'fastify' ? swaggerUiPlaces(project) : [];
+    if (swaggerUi.length > 0) {
+      answers.set(name, {
+        kind: 'refuse',
+        reason: `the app serves Swagger UI pages (@fastify/swagger-ui in ${swaggerUi.join(', ')}), which the policy's API Content-Security-Policy (default-src 'none') would leave blank: keep your own headers, or serve the docs from another app and run again`,
+      });
+      continue;
+    }
     const elsewhere = usagesElsewhere(project, concern, packages, generated);
+    // Handles: plugins/cors.js, autoloaded: module.exports = fp(async (f) => { f.register(require('@fastify/cors')) })
+    const inPlugin =
+      project.framework === 'fastify' && wiring !== undefined
+        ? lookInAutoloadedPlugins({ project, name, packages, wiring, generated, entryText, elsewhere })
+        : undefined;
+    if (inPlugin) {
+      answers.set(name, inPlugin);
+      continue;
+    }
     const sourceFile = openSource(project.entry, entryText.replace(/^\uFEFF/, ''));
     const app = findApp(sourceFile, project.framework);
     // Handles: const limiter = rateLimit({ windowMs, max }); app.use(limiter) - and nothing else limits requests.

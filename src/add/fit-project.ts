@@ -63,9 +63,11 @@ export function fitProject(
   const replacements = new Map<
     string,
     {
+      file: string;
       replace: (text: string) => string;
       note: string;
       what: string;
+      /** Other files the same answer rewrites (a Nest module's ThrottlerModule.forRoot): path -> rewrite. */
       files: Record<string, (text: string) => string>;
     }
   >();
@@ -107,6 +109,7 @@ export function fitProject(
     notes.push(...fit.notes);
     if (found?.kind === 'replace') {
       replacements.set(generator.name, {
+        file: found.file ?? project.entry,
         replace: found.replace,
         files: found.files ?? {},
         what: found.what,
@@ -152,22 +155,22 @@ export function fitProject(
       keep(required);
   };
   for (const name of requested) keep(name);
+  // Only a module that is added replaces the project's own registration (not one dropped with what it needs).
+  const rewrites: [string, (text: string) => string][] = [...replacements]
+    .filter(([name]) => !refusedBy.has(name))
+    .flatMap(([, { file, replace, files }]) => [
+      [file, replace] as [string, (text: string) => string],
+      ...Object.entries(files),
+    ]);
   return {
     selected: resolved.filter((generator) => kept.has(generator.name)),
     refused,
     upgrades,
     /** Modules whose work the project's own registration now does, reconfigured in place: not wired again. */
     wiredInPlace,
-    // Only a module that is added replaces the project's own registration (not one dropped with what it needs).
-    replaceInEntry: (text: string) =>
-      [...replacements]
-        .filter(([name]) => !refusedBy.has(name))
-        .reduce((result, [, { replace }]) => replace(result), text),
-    /** The other files the added modules reconfigure in place: path -> its rewrite. */
-    replaceInFiles: new Map(
-      [...replacements]
-        .filter(([name]) => !refusedBy.has(name))
-        .flatMap(([, { files }]) => Object.entries(files)),
-    ),
+    /** The files whose own registrations are replaced in place: the entry, autoloaded plugin files, modules. */
+    replacedFiles: [...new Set(rewrites.map(([path]) => path))],
+    replaceIn: (path: string, text: string) =>
+      rewrites.filter(([file]) => file === path).reduce((result, [, replace]) => replace(result), text),
   };
 }

@@ -348,20 +348,16 @@ export async function planChanges(
         ),
       ),
   );
-  // The project's own registrations of a concern, replaced in place before the wiring adds the rest.
-  const entryText = project.entry ? fitted.replaceInEntry(current(project.entry)!) : undefined;
-  // Other files reconfigured in place (a Nest module's ThrottlerModule.forRoot), staged like the entry.
-  const inPlace = new Map(
-    [...fitted.replaceInFiles]
-      .filter(([path]) => path !== project.entry && current(path) !== undefined)
-      .map(([path, replace]) => [path, replace(current(path)!)]),
-  );
-  const beforeWiring = (path: string) =>
-    path === project.entry ? entryText : (inPlace.get(path) ?? current(path));
+  // The project's own registrations of a concern, replaced in place (in the entry or an autoloaded plugin
+  // file) before the wiring adds the rest.
+  const replaced = new Map<string, string>();
+  for (const path of fitted.replacedFiles) {
+    const text = current(path);
+    if (text !== undefined) replaced.set(path, fitted.replaceIn(path, text));
+  }
+  const beforeWiring = (path: string) => replaced.get(path) ?? current(path);
   const wired = wireGenerators(wirable, project, beforeWiring, exporters, touched, notes);
-  if (entryText !== undefined && entryText !== current(project.entry) && !wired.has(project.entry))
-    wired.set(project.entry, entryText);
-  for (const [path, text] of inPlace) if (text !== current(path) && !wired.has(path)) wired.set(path, text);
+  for (const [path, text] of replaced) if (text !== current(path) && !wired.has(path)) wired.set(path, text);
   // The user's file is formatted only when it was formatted before: otherwise Prettier would rewrite lines
   // the wiring never touched.
   for (const [path, text] of wired) {

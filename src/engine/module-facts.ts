@@ -31,6 +31,11 @@ export interface ModuleFacts {
   html: boolean;
   /** Every method CORS allows: GET and POST, plus the PUT / PATCH / DELETE the app's routes use. */
   corsMethods: string[];
+  /**
+   * @fastify/rate-limit exports `normalizeIP` (from 11.2, the Fastify 5 line): false when the project keeps an
+   * older one (its 9 for Fastify 4, a 10 or 11.0 for Fastify 5), which the limiter then counts per /56 by hand.
+   */
+  fastifyNormalizeIp: boolean;
   /** The express-rate-limit major the generated limiter is written for (the installed one when usable). */
   expressRateLimitMajor: 6 | 7 | 8;
   /**
@@ -166,6 +171,17 @@ function secretCommand(nodeMajor: number): string {
     : `node -e "console.log(require('node:crypto').randomBytes(48).toString('base64url'))"`;
 }
 
+/** The first @fastify/rate-limit with `normalizeIP` (major, minor). */
+const normalizeIpSince = [11, 2] as const;
+
+function fastifyNormalizeIp(project: ProjectFacts | undefined, fastifyMajor: 4 | 5): boolean {
+  if (fastifyMajor === 4) return false;
+  const installed = project?.installed['@fastify/rate-limit'];
+  if (installed === undefined) return true;
+  const [major = 0, minor = 0] = (installed.match(/\d+/g) ?? []).map(Number);
+  return major > normalizeIpSince[0] || (major === normalizeIpSince[0] && minor >= normalizeIpSince[1]);
+}
+
 function expressRateLimitMajor(
   project: ProjectFacts | undefined,
   redis: boolean,
@@ -228,6 +244,7 @@ export function moduleFacts(
     corsMethods: corsMethodOrder.filter(
       (method) => method === 'GET' || method === 'POST' || routeMethods.has(method),
     ),
+    fastifyNormalizeIp: fastifyNormalizeIp(project, fastifyMajor),
     expressRateLimitMajor: expressRateLimitMajor(project, context.redis),
     legacyHelmet: legacyHelmet(project),
     throttlerTtl: throttlerTtl(project),

@@ -1,7 +1,7 @@
 import { Node, Project, SyntaxKind, type CallExpression } from 'ts-morph';
 import { SecureError } from '../../errors.js';
 import type { Instance } from './find-app.js';
-import { insertLineAfter, type SourceStyle } from './source-style.js';
+import { insertLineAfter, insertLineBefore, type SourceStyle } from './source-style.js';
 
 /** A declared statement taken apart: `app.use(securityHeaders());` -> method `use`, argument texts. */
 export interface ParsedCall {
@@ -88,8 +88,17 @@ export function ensureUse(
   const statements = instance.container.getStatementsWithComments();
 
   const start = statements.indexOf(instance.statement);
-  let insertAt = start + 1;
-  for (let i = start + 1; i < statements.length; i++) {
+  // Handles: module.exports = async function (fastify, opts) { ... } - the wiring opens the body.
+  let insertAt = instance.atStart ? start : start + 1;
+  // Handles: `getSettings();` wired first in the body - the registrations go below it, in the order added.
+  while (
+    instance.atStart &&
+    position === 'before-routes' &&
+    Node.isExpressionStatement(statements[insertAt]) &&
+    mentions(statements[insertAt], wiredNames)
+  )
+    insertAt++;
+  for (let i = insertAt; i < statements.length; i++) {
     const existing = callOnInstance(statements[i], instance);
     if (!existing) continue;
     const method = existing.getExpression().asKindOrThrow(SyntaxKind.PropertyAccessExpression).getName();
@@ -99,9 +108,8 @@ export function ensureUse(
     } else if (existing.getArguments().some((argument) => mentions(argument, wiredNames))) insertAt = i + 1;
   }
   const semicolon = style.semicolons ? ';' : '';
-  insertLineAfter(
-    statements[insertAt - 1],
-    `${instance.name}.${call.method}(${call.args.join(', ')})${semicolon}`,
-  );
+  const line = `${instance.name}.${call.method}(${call.args.join(', ')})${semicolon}`;
+  if (insertAt === start && instance.atStart) insertLineBefore(statements[start], line);
+  else insertLineAfter(statements[insertAt - 1], line);
   return true;
 }

@@ -1,12 +1,18 @@
 import { Node, SyntaxKind, type SourceFile, type Statement, type VariableDeclaration } from 'ts-morph';
+import { findPluginApp } from './fastify-plugin-app.js';
 import { findNestApp } from './nest-app.js';
 import type { Framework } from './types.js';
 
 /** Where an app (or a socket.io server) is created: its variable, and the statement list that holds it. */
 export interface Instance {
   name: string;
-  /** The statement declaring it (`const app = express();`). */
+  /** The statement declaring it (`const app = express();`), or the first of the plugin function's body. */
   statement: Statement;
+  /**
+   * A fastify-cli app (the exported plugin function, its first parameter the app): nothing declares it in the
+   * body, so the wiring goes before `statement` rather than after it.
+   */
+  atStart?: boolean;
   /** The statements of the block or file that declares it; the wiring goes right after `statement`. */
   container: Node & {
     getStatements(): Statement[];
@@ -110,7 +116,10 @@ function findCreated(
   return undefined;
 }
 
-/** The Express app or Fastify instance this file creates, if it creates one (a NestJS app on Express too). */
+/**
+ * The Express app or Fastify instance this file creates, if it creates one (a NestJS app on Express too), else
+ * the app fastify-cli's `fastify start` loads: the plugin function the file exports.
+ */
 export function findApp(sourceFile: SourceFile, framework: Framework): Instance | undefined {
   const exportNames = framework === 'fastify' ? ['fastify', 'default', 'Fastify'] : ['default'];
   return (
@@ -118,7 +127,7 @@ export function findApp(sourceFile: SourceFile, framework: Framework): Instance 
       sourceFile,
       localNamesOf(sourceFile, factoryModules[framework], exportNames),
       factoryModules[framework],
-    ) ?? (framework === 'express' ? findNestApp(sourceFile) : undefined)
+    ) ?? (framework === 'express' ? findNestApp(sourceFile) : findPluginApp(sourceFile))
   );
 }
 
