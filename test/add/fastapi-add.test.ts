@@ -92,10 +92,75 @@ describe('secure add on a FastAPI app', () => {
     });
     const plan = await planModules(root, ['cors', 'headers', 'auth'], { yes: true });
     expect(plan.refused).toEqual([
-      { generator: 'cors', reason: 'the app has its own (app/main.py:2: CORSMiddleware): keep yours' },
+      { generator: 'cors', reason: 'the app has its own (app/main.py:5: CORSMiddleware): keep yours' },
       { generator: 'auth', reason: expect.stringMatching(/^not available for FastAPI yet/) },
     ]);
     expect(plan.generators).toEqual(['headers']);
+  });
+
+  it('a CORSMiddleware letting every origin through is reconfigured in place: one CORS answer, reading CORS_ORIGINS', async () => {
+    const main = `from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+origins = ["*"]
+
+app = FastAPI()
+app.add_middleware(
+    CORSMiddleware,
+    allow_origins=origins,
+    allow_credentials=True,
+    allow_methods=["*"],
+)
+`;
+    const root = fastApiProject({ 'app/main.py': main });
+    const result = await addModules(root, ['cors', 'headers'], { yes: true });
+    expect(result.refused).toEqual([]);
+    expect(read(root, 'app/main.py')).toBe(
+      main
+        .replace(
+          'CORSMiddleware\n',
+          'CORSMiddleware\nfrom app.http_security import get_security_settings, install_security\n',
+        )
+        .replace('app = FastAPI()\n', 'app = FastAPI()\ninstall_security(app)\n')
+        .replace('allow_origins=origins,', 'allow_origins=get_security_settings().CORS_ORIGINS,'),
+    );
+    // The package adds no CORSMiddleware of its own; the variable the rewritten call reads is documented.
+    expect(read(root, 'app/http_security/__init__.py')).not.toMatch(/CORSMiddleware/);
+    expect(read(root, '.env.example')).toMatch(/^CORS_ORIGINS=/m);
+    const again = await planModules(root, ['cors'], { yes: true });
+    expect(again.refused).toEqual([
+      { generator: 'cors', reason: 'the app has its own (app/main.py:9: CORSMiddleware): keep yours' },
+    ]);
+  });
+
+  it('a wildcard CORSMiddleware it cannot rewrite is refused with where it is', async () => {
+    const wildcardElsewhere = fastApiProject({
+      'app/setup.py': `from starlette.middleware import Middleware\nfrom starlette.middleware.cors import CORSMiddleware\n\nmiddleware = [Middleware(CORSMiddleware, allow_origins=["*"])]\n`,
+    });
+    const elsewhere = await planModules(wildcardElsewhere, ['cors'], { yes: true });
+    expect(elsewhere.refused).toEqual([
+      {
+        generator: 'cors',
+        reason: expect.stringMatching(
+          /^app\/setup\.py:4: allow_origins lets every origin through, outside app\/main\.py/,
+        ),
+      },
+    ]);
+    const pattern = fastApiProject({
+      'app/main.py': `from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\napp = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origin_regex=".*")\n`,
+    });
+    expect((await planModules(pattern, ['cors'], { yes: true })).refused).toEqual([
+      { generator: 'cors', reason: expect.stringMatching(/^app\/main\.py:5: allow_origin_regex is set/) },
+    ]);
+    expect(elsewhere.changes).toEqual([]);
+  });
+
+  it('a variable the app already reads (ENVIRONMENT=local) is left out of .env.example', async () => {
+    const root = fastApiProject({
+      'app/config.py': `import os\n\nENVIRONMENT = os.getenv("ENVIRONMENT", "local")\n`,
+    });
+    await addModules(root, ['headers'], { yes: true });
+    expect(read(root, '.env.example')).not.toMatch(/ENVIRONMENT/);
   });
 
   it('an app made in a factory function gets the call at the function body indentation, CRLF kept', () => {
@@ -176,9 +241,14 @@ describe.runIf(pythonReady)('the wired FastAPI app over HTTP (a venv with the pi
       'allowed = c.get("/health", headers={"Origin": "https://shop.example"})',
       'host = c.get("/health", headers={"Host": "evil.example"})',
       'codes = [c.get("/items").status_code for _ in range(110)]',
+      'from app.http_security.settings import SecuritySettings',
+      'names = {name: SecuritySettings(ENVIRONMENT=name).production for name in ("local", "staging", "prod", "test")}',
+      'dev_hosts = SecuritySettings(ENVIRONMENT="local", ALLOWED_HOSTS="api.example").allowed_hosts',
+      'prod_hosts = SecuritySettings(ENVIRONMENT="production", ALLOWED_HOSTS="api.example").allowed_hosts',
       'print(json.dumps({"frame": ok.headers.get("x-frame-options"), "nosniff": ok.headers.get("x-content-type-options"),',
       '  "foreign": foreign.headers.get("access-control-allow-origin"), "allowed": allowed.headers.get("access-control-allow-origin"),',
-      '  "host": host.status_code, "hostBody": host.text, "first429": codes.index(429) if 429 in codes else None}))',
+      '  "host": host.status_code, "hostBody": host.text, "first429": codes.index(429) if 429 in codes else None,',
+      '  "names": names, "devHosts": dev_hosts, "prodHosts": prod_hosts}))',
     ].join('\n');
     const run = await execa(join(venv, 'bin', 'python'), ['-W', 'ignore', '-c', probe], {
       cwd: root,
@@ -194,6 +264,11 @@ describe.runIf(pythonReady)('the wired FastAPI app over HTTP (a venv with the pi
       allowed: 'https://shop.example',
       host: 400,
       hostBody: 'Invalid host header',
+      // The app's own environment names: staging gets production's checks.
+      names: { local: false, staging: true, prod: true, test: false },
+      // Starlette's TestClient sends Host: testserver; only production holds to the list alone.
+      devHosts: ['api.example', 'testserver'],
+      prodHosts: ['api.example'],
     });
     // Three requests came before the loop (the refused Host never reached the limiter): the 101st is refused.
     expect(seen.first429).toBe(97);

@@ -11,9 +11,10 @@ import { loadPolicy, type Policy } from '../../policy/index.js';
 import { contentHash, readManifest, serializeManifest } from '../manifest-store.js';
 import type { AddPlan, Conflict, FileChange } from '../plan.js';
 import { unifiedDiff } from '../plan.js';
+import { corsOriginsFromSettings, existingCors, type ExistingCors } from './existing-cors.js';
 import { addToEnvExample, addToPyproject, addToRequirements, wireEntry, type Requirement } from './edit.js';
 import { pythonSyntaxError } from './parse.js';
-import { detectFastApiProject, existingAnswer } from './project.js';
+import { detectFastApiProject, existingAnswer, variablesInCode } from './project.js';
 
 /** The modules `secure add` wires into a FastAPI app; `config` (the settings they read) comes with each. */
 export const fastApiModules = ['config', 'cors', 'headers', 'trusted-host', 'rate-limit'] as const;
@@ -40,7 +41,14 @@ const moduleFiles: Record<FastApiModule, { file: string; template: string }[]> =
 };
 
 const environment: Record<FastApiModule, { name: string; description: string; example: string }[]> = {
-  config: [{ name: 'ENVIRONMENT', description: 'development, test or production', example: 'development' }],
+  config: [
+    {
+      name: 'ENVIRONMENT',
+      description:
+        'development, test or production (local and dev read as development, staging and prod as production)',
+      example: 'development',
+    },
+  ],
   cors: [
     {
       name: 'CORS_ORIGINS',
@@ -136,6 +144,7 @@ export function planFastApiModules(
   const refused: AddPlan['refused'] = [];
   const notes: string[] = [];
   const requested: FastApiModule[] = [];
+  let cors: ExistingCors = { kind: 'none' };
   for (const name of new Set(names)) {
     if (!(fastApiModules as readonly string[]).includes(name)) {
       refused.push({
@@ -144,10 +153,24 @@ export function planFastApiModules(
       });
       continue;
     }
+    if (name === 'cors') {
+      cors = existingCors(root, project.entry, project.packageDir);
+      if (cors.kind === 'keep')
+        refused.push({
+          generator: name,
+          reason: `the app has its own (${cors.where}: CORSMiddleware): keep yours`,
+        });
+      else if (cors.kind === 'refuse')
+        refused.push({ generator: name, reason: `${cors.where}: ${cors.reason}` });
+      else requested.push(name);
+      continue;
+    }
     const answer = name === 'config' ? undefined : existingAnswer(root, name, project.packageDir);
     if (answer) refused.push({ generator: name, reason: `the app has its own (${answer}): keep yours` });
     else requested.push(name as FastApiModule);
   }
+  // Handles: app.add_middleware(CORSMiddleware, allow_origins=["*"]) in the entry, rewritten in place.
+  const corsInPlace = cors.kind === 'reconfigure' ? cors : undefined;
 
   const read = (path: string) =>
     existsSync(join(root, path)) ? readFileSync(join(root, path), 'utf8') : undefined;
@@ -162,7 +185,7 @@ export function planFastApiModules(
     policy,
     redis: false,
     modules: {
-      cors: modules.includes('cors'),
+      cors: modules.includes('cors') && !corsInPlace,
       trustedHost: modules.includes('trusted-host'),
       headers: modules.includes('headers'),
       rateLimit: modules.includes('rate-limit'),
@@ -205,7 +228,23 @@ export function planFastApiModules(
     manifest.files[path] = { generator, version: packageVersion, hash: contentHash(text) };
   }
 
-  propose(project.entry, wireEntry(read(project.entry)!, project.importLine));
+  let entryText = read(project.entry)!;
+  let importLine = project.importLine;
+  if (corsInPlace) {
+    entryText =
+      entryText.slice(0, corsInPlace.start) + corsOriginsFromSettings + entryText.slice(corsInPlace.end);
+    const withSettings = importLine.replace(
+      / import install_security$/,
+      ' import get_security_settings, install_security',
+    );
+    // An entry wired by an earlier run imports install_security alone: that line gains the settings.
+    entryText = entryText.replace(importLine, withSettings);
+    importLine = withSettings;
+    notes.push(
+      `${corsInPlace.file}:${corsInPlace.line}: CORSMiddleware let every origin through; allow_origins now reads CORS_ORIGINS (exact origins, checked at start)`,
+    );
+  }
+  propose(project.entry, wireEntry(entryText, importLine));
 
   const requirements: Requirement[] = [
     { name: 'pydantic-settings', version: pythonVersions['pydantic-settings'] },
@@ -221,11 +260,19 @@ export function planFastApiModules(
     notes.push(
       `add ${requirements.map(({ name, version }) => `${name}==${version}`).join(' and ')} to the project's dependencies (no requirements.txt, and pyproject.toml lists none)`,
     );
+  const variables = modules.flatMap((module) => environment[module]);
+  // A variable the app's own settings already read (ENVIRONMENT=local) keeps the app's value: an example
+  // with ours would break the app's own validation when copied into .env.
+  const theirs = variablesInCode(
+    root,
+    variables.map(({ name }) => name),
+    project.packageDir,
+  );
   propose(
     '.env.example',
     addToEnvExample(
       read('.env.example'),
-      modules.flatMap((module) => environment[module]),
+      variables.filter(({ name }) => !theirs.has(name)),
     ),
   );
 

@@ -1,0 +1,175 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadPolicy } from '../../dist/src/policy/index.js';
+import { bootApp, bootEnv, freePort } from './boot.mjs';
+import { exportProject } from './export.mjs';
+import { startPostgres } from './postgres.mjs';
+import { probeApp } from './probe.mjs';
+import { addOutcome, lastLines, readJson, run, testCounts } from './project-steps.mjs';
+
+/**
+ * `node scripts/try-real/run.mjs add-python [name...]` (not in CI): each FastAPI project of
+ * add-python-projects.json is exported at its pinned commit into a temp folder, gets a virtualenv with its own
+ * requirements (PyPI), and is imported, booted with uvicorn and tested; then `secure add` runs with every
+ * FastAPI module, the requirements it added are installed, and the app is imported, booted, tested and probed
+ * over real HTTP on 127.0.0.1 (headers, Origin, Host, 429) with the variables of .env.example. `secure fix
+ * --dry-run` runs last; its diff and the add diff lie beside the project to read. Virtualenvs are kept under
+ * the temp folder between runs (TRY_REAL_VENVS) so a rerun does not download again.
+ */
+const here = dirname(fileURLToPath(import.meta.url));
+const secureBin = join(here, '..', '..', 'dist', 'src', 'bin', 'secure.js');
+const modules = ['config', 'cors', 'headers', 'trusted-host', 'rate-limit'];
+const venvs = process.env.TRY_REAL_VENVS ?? join(tmpdir(), 'try-real-venvs');
+
+function venvFor(project, root) {
+  const venv = join(venvs, project.name);
+  if (!existsSync(join(venv, 'bin', 'python'))) {
+    mkdirSync(venvs, { recursive: true });
+    const made = run('python3', ['-m', 'venv', venv], root);
+    if (made.code !== 0) throw new Error(`${project.name}: python3 -m venv failed: ${lastLines(made.output, 2)}`);
+  }
+  return venv;
+}
+
+function pip(venv, args, cwd) {
+  return run(join(venv, 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check', ...args], cwd, 1_200_000);
+}
+
+/** `import <module>` with the boot env: the cheapest sign the app still loads. */
+function imports(venv, app, env) {
+  const [module] = app.split(':');
+  const result = run(join(venv, 'bin', 'python'), ['-c', `import ${module}`], env.cwd, 120_000, env.vars);
+  return result.code === 0 ? 'ok' : `fail: ${lastLines(result.output, 1)}`;
+}
+
+function ownTests(venv, project, cwd, env) {
+  if (!project.test) return 'none';
+  const [command, ...args] = project.test;
+  const result = run(join(venv, 'bin', command), args, cwd, 600_000, { ...env, ...project.testEnv });
+  const { passed, failed } = testCounts(result.output);
+  const counts = [failed ? `${failed} failed` : '', passed !== undefined ? `${passed} passed` : '']
+    .filter(Boolean)
+    .join(', ');
+  return `${result.code === 0 ? 'ok' : 'fail'}${counts ? ` (${counts})` : ''}`;
+}
+
+async function boot(venv, project, cwd, vars) {
+  const port = await freePort();
+  const booted = await bootApp(cwd, {
+    command: [join(venv, 'bin', 'python'), '-m', 'uvicorn', project.app, '--port', String(port)],
+    env: vars,
+    port,
+    path: project.route,
+    seconds: 60,
+  });
+  return { port, booted };
+}
+
+/** The variables for one run: .env.example's, this machine's stand-ins, then the project's own. */
+function varsFor(root, cwd, project, postgres) {
+  // `{postgres.port}` in a project's value: the private PostgreSQL's address (postgres.mjs).
+  const own = Object.fromEntries(
+    Object.entries(project.env ?? {}).map(([name, value]) => [
+      name,
+      value.replace(/\{postgres\.(\w+)\}/g, (_, key) => postgres?.env[key] ?? ''),
+    ]),
+  );
+  return bootEnv(cwd, 0, { PYTHONDONTWRITEBYTECODE: '1', ...own }, project.envFiles ?? []);
+}
+
+async function step(label, venv, project, root, cwd, postgres, probe) {
+  const vars = varsFor(root, cwd, project, postgres);
+  const row = { import: imports(venv, project.app, { cwd, vars }) };
+  const { port, booted } = await boot(venv, project, cwd, vars);
+  row.boot = booted.status === 'answers' ? `ok (${booted.first.status})` : booted.status;
+  if (booted.status !== 'answers') writeFileSync(`${root}.boot-${label}.txt`, booted.output());
+  if (probe && booted.status === 'answers') {
+    const policy = loadPolicy(root);
+    row.probes = await probeApp(port, {
+      route: project.route,
+      host: `127.0.0.1:${port}`,
+      origin: 'http://localhost:5173',
+      preflightMethod: project.preflight ?? 'POST',
+      policy,
+    });
+  }
+  await booted.stop();
+  row.tests = ownTests(venv, project, cwd, vars);
+  return row;
+}
+
+async function runProject(project) {
+  const dest = exportProject(project);
+  const root = project.root ? join(dest, project.root) : dest;
+  const cwd = project.cwd ? join(root, project.cwd) : root;
+  run('git', ['init', '-q'], root);
+  const commit = (message) => {
+    run('git', ['add', '-A'], root);
+    run('git', ['-c', 'user.name=try-real', '-c', 'user.email=try-real@localhost', 'commit', '-qm', message], root);
+  };
+  commit('as exported');
+  const venv = venvFor(project, root);
+  const installed = pip(venv, project.pip, root);
+  if (installed.code !== 0) return { name: project.name, error: `pip: ${lastLines(installed.output, 2)}` };
+  const postgres = project.postgres ? await startPostgres(project.postgres) : undefined;
+  try {
+    // The project's own preparation (migrations, first data), as its start script runs it.
+    for (const [command, ...args] of project.setup ?? []) {
+      const prepared = run(join(venv, 'bin', command), args, cwd, 300_000, varsFor(root, cwd, project, postgres));
+      if (prepared.code !== 0) return { name: project.name, error: `${command}: ${lastLines(prepared.output, 2)}` };
+    }
+    const before = await step('before', venv, project, root, cwd, postgres, false);
+    const added = run('node', [secureBin, 'add', ...modules, '--yes'], root);
+    writeFileSync(`${root}.add.txt`, added.output);
+    writeFileSync(`${root}.add.diff`, run('git', ['diff'], root).output);
+    const outcome = addOutcome(added.output, modules);
+    // What `secure add` added to the requirements: the user's `pip install -r requirements.txt` after it.
+    const requirements = existsSync(join(root, 'requirements.txt')) ? ['-r', 'requirements.txt'] : [];
+    const afterInstall = pip(venv, [...project.pip, ...requirements, ...(project.pipAfter ?? [])], root);
+    commit('secure add');
+    const after = await step('after', venv, project, root, cwd, postgres, true);
+    if (afterInstall.code !== 0) after.install = `fail: ${lastLines(afterInstall.output, 1)}`;
+    const fixed = run('node', [secureBin, 'fix', '--dry-run'], root);
+    writeFileSync(`${root}.fix.txt`, fixed.output);
+    return {
+      name: project.name,
+      root,
+      before,
+      after,
+      added: outcome.added,
+      refused: Object.fromEntries(outcome.refused),
+      addExit: added.code,
+    };
+  } finally {
+    postgres?.stop();
+  }
+}
+
+export async function runAddPython(names) {
+  const projects = readJson(join(here, 'add-python-projects.json')).filter(
+    (project) => names.length === 0 || names.includes(project.name),
+  );
+  const rows = [];
+  for (const project of projects) {
+    const started = Date.now();
+    const result = await runProject(project);
+    rows.push(result);
+    console.log(JSON.stringify(result, null, 2));
+    console.log(`${project.name}: ${Math.round((Date.now() - started) / 1000)} s`);
+  }
+  console.log('\n| project | import | boot | tests | headers | origin | host | 429 |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const row of rows) {
+    if (row.error) {
+      console.log(`| ${row.name} | ${row.error} |`);
+      continue;
+    }
+    const cell = (key) => `${row.before[key]} → ${row.after[key]}`;
+    const probes = row.after.probes ?? {};
+    console.log(
+      `| ${row.name} | ${cell('import')} | ${cell('boot')} | ${cell('tests')} | ${probes.headers ?? '-'} | ${probes.origin ?? '-'} | ${probes.host ?? '-'} | ${probes.rateLimit ?? '-'} |`,
+    );
+  }
+}
