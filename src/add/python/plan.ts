@@ -246,17 +246,17 @@ export function planFastApiModules(
   }
   propose(project.entry, wireEntry(entryText, importLine));
 
-  const requirements: Requirement[] = [
-    { name: 'pydantic-settings', version: pythonVersions['pydantic-settings'] },
-    ...(modules.includes('rate-limit') ? [{ name: 'limits', version: pythonVersions.limits }] : []),
-  ];
+  // The settings are plain Python (no pydantic-settings): only the rate limiter needs a package.
+  const requirements: Requirement[] = modules.includes('rate-limit')
+    ? [{ name: 'limits', version: pythonVersions.limits }]
+    : [];
   const requirementsText = read('requirements.txt');
   const pyproject = read('pyproject.toml');
   const withPyproject = pyproject === undefined ? undefined : addToPyproject(pyproject, requirements);
-  if (requirementsText !== undefined)
+  if (requirements.length > 0 && requirementsText !== undefined)
     propose('requirements.txt', addToRequirements(requirementsText, requirements));
-  else if (withPyproject !== undefined) propose('pyproject.toml', withPyproject);
-  else
+  else if (requirements.length > 0 && withPyproject !== undefined) propose('pyproject.toml', withPyproject);
+  else if (requirements.length > 0)
     notes.push(
       `add ${requirements.map(({ name, version }) => `${name}==${version}`).join(' and ')} to the project's dependencies (no requirements.txt, and pyproject.toml lists none)`,
     );
