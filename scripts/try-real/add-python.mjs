@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,19 +70,35 @@ async function boot(venv, project, cwd, vars) {
 }
 
 /** The variables for one run: .env.example's, this machine's stand-ins, then the project's own. */
-function varsFor(root, cwd, project, postgres) {
-  // `{postgres.port}` in a project's value: the private PostgreSQL's address (postgres.mjs).
+/**
+ * A private Redis for a project whose lifespan connects to one (`"redis": true`): the machine's redis-server
+ * (apt-get install redis-server), on a free loopback port, nothing saved to disk, stopped after the project.
+ */
+async function startRedis() {
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
+  let failed;
+  child.on('error', (error) => (failed = error));
+  await sleep(500);
+  if (failed) throw new Error(`redis-server cannot start (${failed.message}): apt-get install redis-server`);
+  return { env: { port: String(port) }, stop: () => child.kill('SIGTERM') };
+}
+
+function varsFor(root, cwd, project, services) {
+  // `{postgres.port}`, `{redis.port}` in a project's value: the private server's address.
   const own = Object.fromEntries(
     Object.entries(project.env ?? {}).map(([name, value]) => [
       name,
-      value.replace(/\{postgres\.(\w+)\}/g, (_, key) => postgres?.env[key] ?? ''),
+      value.replace(/\{(postgres|redis)\.(\w+)\}/g, (_, service, key) => services[service]?.env[key] ?? ''),
     ]),
   );
   return bootEnv(cwd, 0, { PYTHONDONTWRITEBYTECODE: '1', ...own }, project.envFiles ?? []);
 }
 
-async function step(label, venv, project, root, cwd, postgres, probe) {
-  const vars = varsFor(root, cwd, project, postgres);
+async function step(label, venv, project, root, cwd, services, probe) {
+  const vars = varsFor(root, cwd, project, services);
   const row = { import: imports(venv, project.app, { cwd, vars }) };
   const { port, booted } = await boot(venv, project, cwd, vars);
   row.boot = booted.status === 'answers' ? `ok (${booted.first.status})` : booted.status;
@@ -114,22 +132,30 @@ async function runProject(project) {
   const installed = pip(venv, project.pip, root);
   if (installed.code !== 0) return { name: project.name, error: `pip: ${lastLines(installed.output, 2)}` };
   const postgres = project.postgres ? await startPostgres(project.postgres) : undefined;
+  const redis = project.redis ? await startRedis() : undefined;
+  const services = { postgres, redis };
   try {
     // The project's own preparation (migrations, first data), as its start script runs it.
     for (const [command, ...args] of project.setup ?? []) {
-      const prepared = run(join(venv, 'bin', command), args, cwd, 300_000, varsFor(root, cwd, project, postgres));
+      const prepared = run(join(venv, 'bin', command), args, cwd, 300_000, varsFor(root, cwd, project, services));
       if (prepared.code !== 0) return { name: project.name, error: `${command}: ${lastLines(prepared.output, 2)}` };
     }
-    const before = await step('before', venv, project, root, cwd, postgres, false);
+    const before = await step('before', venv, project, root, cwd, services, false);
     const added = run('node', [secureBin, 'add', ...modules, '--yes'], root);
     writeFileSync(`${root}.add.txt`, added.output);
-    writeFileSync(`${root}.add.diff`, run('git', ['diff'], root).output);
+    // Staged first: the files secure add created show in the diff too.
+    run('git', ['add', '-A'], root);
+    const diff = run('git', ['diff', '--cached'], root).output;
+    writeFileSync(`${root}.add.diff`, diff);
     const outcome = addOutcome(added.output, modules);
-    // What `secure add` added to the requirements: the user's `pip install -r requirements.txt` after it.
-    const requirements = existsSync(join(root, 'requirements.txt')) ? ['-r', 'requirements.txt'] : [];
-    const afterInstall = pip(venv, [...project.pip, ...requirements, ...(project.pipAfter ?? [])], root);
+    // What `secure add` declared, installed as the user's `pip install -r requirements.txt` / `uv sync` would.
+    const declared = [
+      ...[...diff.matchAll(/^\+[ \t]*"?([A-Za-z0-9._-]+==[^",\s]+)"?,?$/gm)].map((match) => match[1]),
+      ...[...diff.matchAll(/^\+([A-Za-z0-9._-]+) = "([0-9][^"]*)"$/gm)].map((match) => `${match[1]}==${match[2]}`),
+    ];
+    const afterInstall = pip(venv, [...project.pip, ...declared], root);
     commit('secure add');
-    const after = await step('after', venv, project, root, cwd, postgres, true);
+    const after = await step('after', venv, project, root, cwd, services, true);
     if (afterInstall.code !== 0) after.install = `fail: ${lastLines(afterInstall.output, 1)}`;
     const fixed = run('node', [secureBin, 'fix', '--dry-run'], root);
     writeFileSync(`${root}.fix.txt`, fixed.output);
@@ -144,6 +170,7 @@ async function runProject(project) {
     };
   } finally {
     postgres?.stop();
+    redis?.stop();
   }
 }
 
