@@ -30,13 +30,19 @@ function venvFor(project, root) {
   if (!existsSync(join(venv, 'bin', 'python'))) {
     mkdirSync(venvs, { recursive: true });
     const made = run('python3', ['-m', 'venv', venv], root);
-    if (made.code !== 0) throw new Error(`${project.name}: python3 -m venv failed: ${lastLines(made.output, 2)}`);
+    if (made.code !== 0)
+      throw new Error(`${project.name}: python3 -m venv failed: ${lastLines(made.output, 2)}`);
   }
   return venv;
 }
 
 function pip(venv, args, cwd) {
-  return run(join(venv, 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check', ...args], cwd, 1_200_000);
+  return run(
+    join(venv, 'bin', 'pip'),
+    ['install', '-q', '--disable-pip-version-check', ...args],
+    cwd,
+    1_200_000,
+  );
 }
 
 /** `import <module>` with the boot env: the cheapest sign the app still loads. */
@@ -76,9 +82,13 @@ async function boot(venv, project, cwd, vars) {
  */
 async function startRedis() {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   let failed;
   child.on('error', (error) => (failed = error));
   await sleep(500);
@@ -122,10 +132,16 @@ async function runProject(project) {
   const dest = exportProject(project);
   const root = project.root ? join(dest, project.root) : dest;
   const cwd = project.cwd ? join(root, project.cwd) : root;
+  // Files its README has the user create first (fastapi-boilerplate refuses to start without src/.env).
+  for (const [path, text] of Object.entries(project.files ?? {})) writeFileSync(join(root, path), text);
   run('git', ['init', '-q'], root);
   const commit = (message) => {
     run('git', ['add', '-A'], root);
-    run('git', ['-c', 'user.name=try-real', '-c', 'user.email=try-real@localhost', 'commit', '-qm', message], root);
+    run(
+      'git',
+      ['-c', 'user.name=try-real', '-c', 'user.email=try-real@localhost', 'commit', '-qm', message],
+      root,
+    );
   };
   commit('as exported');
   const venv = venvFor(project, root);
@@ -137,8 +153,15 @@ async function runProject(project) {
   try {
     // The project's own preparation (migrations, first data), as its start script runs it.
     for (const [command, ...args] of project.setup ?? []) {
-      const prepared = run(join(venv, 'bin', command), args, cwd, 300_000, varsFor(root, cwd, project, services));
-      if (prepared.code !== 0) return { name: project.name, error: `${command}: ${lastLines(prepared.output, 2)}` };
+      const prepared = run(
+        join(venv, 'bin', command),
+        args,
+        cwd,
+        300_000,
+        varsFor(root, cwd, project, services),
+      );
+      if (prepared.code !== 0)
+        return { name: project.name, error: `${command}: ${lastLines(prepared.output, 2)}` };
     }
     const before = await step('before', venv, project, root, cwd, services, false);
     const added = run('node', [secureBin, 'add', ...modules, '--yes'], root);
@@ -151,7 +174,9 @@ async function runProject(project) {
     // What `secure add` declared, installed as the user's `pip install -r requirements.txt` / `uv sync` would.
     const declared = [
       ...[...diff.matchAll(/^\+[ \t]*"?([A-Za-z0-9._-]+==[^",\s]+)"?,?$/gm)].map((match) => match[1]),
-      ...[...diff.matchAll(/^\+([A-Za-z0-9._-]+) = "([0-9][^"]*)"$/gm)].map((match) => `${match[1]}==${match[2]}`),
+      ...[...diff.matchAll(/^\+([A-Za-z0-9._-]+) = "([0-9][^"]*)"$/gm)].map(
+        (match) => `${match[1]}==${match[2]}`,
+      ),
     ];
     const afterInstall = pip(venv, [...project.pip, ...declared], root);
     commit('secure add');

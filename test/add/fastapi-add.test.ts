@@ -131,6 +131,36 @@ app.add_middleware(
     ]);
   });
 
+  it('TrustedHostMiddleware(allowed_hosts=["*"]) is reconfigured in place; without allowed_hosts it is refused', async () => {
+    const main = `from fastapi import FastAPI
+from fastapi.middleware.trustedhost import TrustedHostMiddleware
+
+app = FastAPI()
+app.add_middleware(TrustedHostMiddleware, allowed_hosts=["*"])
+`;
+    const root = fastApiProject({ 'app/main.py': main });
+    const result = await addModules(root, ['trusted-host'], { yes: true });
+    expect(result.refused).toEqual([]);
+    expect(read(root, 'app/main.py')).toBe(
+      main
+        .replace(
+          'TrustedHostMiddleware\n',
+          'TrustedHostMiddleware\nfrom app.http_security import get_security_settings, install_security\n',
+        )
+        .replace('app = FastAPI()\n', 'app = FastAPI()\ninstall_security(app)\n')
+        .replace('allowed_hosts=["*"]', 'allowed_hosts=get_security_settings().allowed_hosts'),
+    );
+    expect(read(root, 'app/http_security/__init__.py')).not.toMatch(/TrustedHostMiddleware/);
+    const bare = fastApiProject({ 'app/main.py': main.replace(', allowed_hosts=["*"]', '') });
+    expect((await planModules(bare, ['trusted-host'], { yes: true })).refused).toEqual([
+      {
+        generator: 'trusted-host',
+        reason:
+          'app/main.py:5: TrustedHostMiddleware without allowed_hosts lets every host through: pass allowed_hosts with your host names',
+      },
+    ]);
+  });
+
   it('a wildcard CORSMiddleware it cannot rewrite is refused with where it is', async () => {
     const wildcardElsewhere = fastApiProject({
       'app/setup.py': `from starlette.middleware import Middleware\nfrom starlette.middleware.cors import CORSMiddleware\n\nmiddleware = [Middleware(CORSMiddleware, allow_origins=["*"])]\n`,
@@ -140,7 +170,7 @@ app.add_middleware(
       {
         generator: 'cors',
         reason: expect.stringMatching(
-          /^app\/setup\.py:4: allow_origins lets every origin through, outside app\/main\.py/,
+          /^app\/setup\.py:4: allow_origins lets everything through, outside app\/main\.py/,
         ),
       },
     ]);

@@ -11,7 +11,11 @@ import { loadPolicy, type Policy } from '../../policy/index.js';
 import { contentHash, readManifest, serializeManifest } from '../manifest-store.js';
 import type { AddPlan, Conflict, FileChange } from '../plan.js';
 import { unifiedDiff } from '../plan.js';
-import { corsOriginsFromSettings, existingCors, type ExistingCors } from './existing-cors.js';
+import {
+  existingMiddleware,
+  existingMiddlewareSpecs,
+  type ExistingMiddleware,
+} from './existing-middleware.js';
 import { addToEnvExample, addToPyproject, addToRequirements, wireEntry, type Requirement } from './edit.js';
 import { pythonSyntaxError } from './parse.js';
 import { detectFastApiProject, existingAnswer, variablesInCode } from './project.js';
@@ -144,7 +148,8 @@ export function planFastApiModules(
   const refused: AddPlan['refused'] = [];
   const notes: string[] = [];
   const requested: FastApiModule[] = [];
-  let cors: ExistingCors = { kind: 'none' };
+  // Handles: app.add_middleware(CORSMiddleware, allow_origins=["*"]) in the entry, rewritten in place.
+  const inPlace = new Map<FastApiModule, Extract<ExistingMiddleware, { kind: 'reconfigure' }>>();
   for (const name of new Set(names)) {
     if (!(fastApiModules as readonly string[]).includes(name)) {
       refused.push({
@@ -153,24 +158,26 @@ export function planFastApiModules(
       });
       continue;
     }
-    if (name === 'cors') {
-      cors = existingCors(root, project.entry, project.packageDir);
-      if (cors.kind === 'keep')
+    if (name === 'cors' || name === 'trusted-host') {
+      const existing = existingMiddleware(root, name, project.entry, project.packageDir);
+      const what = existingMiddlewareSpecs[name].name;
+      if (existing.kind === 'keep')
         refused.push({
           generator: name,
-          reason: `the app has its own (${cors.where}: CORSMiddleware): keep yours`,
+          reason: `the app has its own (${existing.where}: ${what}): keep yours`,
         });
-      else if (cors.kind === 'refuse')
-        refused.push({ generator: name, reason: `${cors.where}: ${cors.reason}` });
-      else requested.push(name);
+      else if (existing.kind === 'refuse')
+        refused.push({ generator: name, reason: `${existing.where}: ${existing.reason}` });
+      else {
+        if (existing.kind === 'reconfigure') inPlace.set(name, existing);
+        requested.push(name);
+      }
       continue;
     }
     const answer = name === 'config' ? undefined : existingAnswer(root, name, project.packageDir);
     if (answer) refused.push({ generator: name, reason: `the app has its own (${answer}): keep yours` });
     else requested.push(name as FastApiModule);
   }
-  // Handles: app.add_middleware(CORSMiddleware, allow_origins=["*"]) in the entry, rewritten in place.
-  const corsInPlace = cors.kind === 'reconfigure' ? cors : undefined;
 
   const read = (path: string) =>
     existsSync(join(root, path)) ? readFileSync(join(root, path), 'utf8') : undefined;
@@ -185,8 +192,8 @@ export function planFastApiModules(
     policy,
     redis: false,
     modules: {
-      cors: modules.includes('cors') && !corsInPlace,
-      trustedHost: modules.includes('trusted-host'),
+      cors: modules.includes('cors') && !inPlace.has('cors'),
+      trustedHost: modules.includes('trusted-host') && !inPlace.has('trusted-host'),
       headers: modules.includes('headers'),
       rateLimit: modules.includes('rate-limit'),
     },
@@ -230,9 +237,15 @@ export function planFastApiModules(
 
   let entryText = read(project.entry)!;
   let importLine = project.importLine;
-  if (corsInPlace) {
-    entryText =
-      entryText.slice(0, corsInPlace.start) + corsOriginsFromSettings + entryText.slice(corsInPlace.end);
+  // Later offsets first, so the earlier ones still hold.
+  for (const [module, use] of [...inPlace].sort(([, a], [, b]) => b.start - a.start)) {
+    const spec = existingMiddlewareSpecs[module as keyof typeof existingMiddlewareSpecs];
+    entryText = entryText.slice(0, use.start) + spec.fromSettings + entryText.slice(use.end);
+    notes.push(
+      `${use.file}:${use.line}: ${spec.name} let everything through; ${spec.list} now reads ${spec.variable} (checked at start)`,
+    );
+  }
+  if (inPlace.size > 0) {
     const withSettings = importLine.replace(
       / import install_security$/,
       ' import get_security_settings, install_security',
@@ -240,9 +253,6 @@ export function planFastApiModules(
     // An entry wired by an earlier run imports install_security alone: that line gains the settings.
     entryText = entryText.replace(importLine, withSettings);
     importLine = withSettings;
-    notes.push(
-      `${corsInPlace.file}:${corsInPlace.line}: CORSMiddleware let every origin through; allow_origins now reads CORS_ORIGINS (exact origins, checked at start)`,
-    );
   }
   propose(project.entry, wireEntry(entryText, importLine));
 

@@ -160,9 +160,8 @@ export function detectFastApiProject(root: string, entryOption?: string): FastAp
   };
 }
 
-/** What the project already does about a concern: the module that would be a second answer is refused (CORS: existing-cors.ts). */
+/** What the project already does about a concern: the module that would be a second answer is refused (CORS and Host: existing-middleware.ts). */
 const existingAnswers: Record<string, { pattern: RegExp; what: string }[]> = {
-  'trusted-host': [{ pattern: /\bTrustedHostMiddleware\b/, what: 'TrustedHostMiddleware' }],
   'rate-limit': [
     { pattern: /^[ \t]*(from|import)[ \t]+(slowapi|fastapi_limiter|limits)\b/m, what: 'a rate limiter' },
   ],

@@ -12,18 +12,44 @@ import { parsePython } from './parse.js';
 import { projectPythonFiles } from './project.js';
 
 /**
- * What `secure add cors` does with the CORSMiddleware an app already adds: never a second one. Exact origins are
- * the app's answer (kept); a wildcard in the entry is reconfigured in place to read CORS_ORIGINS;
- * anything else is refused with where it is and what to do.
+ * What `secure add cors` / `trusted-host` do with the CORSMiddleware / TrustedHostMiddleware an app already adds:
+ * never a second one. An explicit list is the app's answer (kept); a wildcard in the entry is reconfigured in
+ * place to read the settings; anything else is refused with where it is and what to do.
  */
-export type ExistingCors =
+export type ExistingMiddleware =
   | { kind: 'none' }
   | { kind: 'keep'; where: string }
   | { kind: 'refuse'; where: string; reason: string }
   | { kind: 'reconfigure'; file: string; line: number; start: number; end: number };
 
-/** The value the reconfigured argument reads: the settings `secure add` writes, validated at start. */
-export const corsOriginsFromSettings = 'get_security_settings().CORS_ORIGINS';
+interface MiddlewareSpec {
+  /** The class, as the end of its imported name. */
+  name: string;
+  /** The keyword holding the list; `*` in it lets everything through. */
+  list: string;
+  /** The list when the keyword is absent is the wildcard (TrustedHostMiddleware's default is ["*"]). */
+  absentIsWildcard: boolean;
+  /** What the reconfigured keyword reads: the settings `secure add` writes, validated at start. */
+  fromSettings: string;
+  variable: string;
+}
+
+export const existingMiddlewareSpecs = {
+  cors: {
+    name: 'CORSMiddleware',
+    list: 'allow_origins',
+    absentIsWildcard: false,
+    fromSettings: 'get_security_settings().CORS_ORIGINS',
+    variable: 'CORS_ORIGINS',
+  },
+  'trusted-host': {
+    name: 'TrustedHostMiddleware',
+    list: 'allowed_hosts',
+    absentIsWildcard: true,
+    fromSettings: 'get_security_settings().allowed_hosts',
+    variable: 'ALLOWED_HOSTS',
+  },
+} as const satisfies Record<string, MiddlewareSpec>;
 
 /** `["*"]`, `("*",)`, `"*"`. */
 function holdsWildcard(value: SgNode | undefined): boolean {
@@ -51,21 +77,21 @@ function moduleValue(name: SgNode, root: SgNode): SgNode | undefined {
   return assignments.at(-1)?.field('right') ?? undefined;
 }
 
-interface CorsUse {
+interface MiddlewareUse {
   file: string;
   line: number;
-  origins: SgNode | undefined;
+  list: SgNode | undefined;
   wildcard: boolean;
   /** allow_origin_regex is set: a pattern we do not rewrite. */
   regex: boolean;
 }
 
-function corsUses(file: string, text: string): CorsUse[] {
+function middlewareUses(file: string, text: string, spec: MiddlewareSpec): MiddlewareUse[] {
   const root = parsePython(text);
   const imports = importedNames(root);
-  const isCors = (node: SgNode | undefined) =>
-    /(^|\.)CORSMiddleware$/.test(resolvedName(dottedName(node ?? null), imports) ?? '');
-  const uses: CorsUse[] = [];
+  const matches = (node: SgNode | undefined) =>
+    (resolvedName(dottedName(node ?? null), imports) ?? '').split('.').pop() === spec.name;
+  const uses: MiddlewareUse[] = [];
   for (const call of root.findAll({ rule: { kind: 'call' } })) {
     const { positional, keywords } = callArguments(call);
     const callee = call.field('function');
@@ -74,29 +100,35 @@ function corsUses(file: string, text: string): CorsUse[] {
     const middleware =
       ((method === 'add_middleware' ||
         /(^|\.)Middleware$/.test(resolvedName(dottedName(callee), imports) ?? '')) &&
-        isCors(positional[0])) ||
-      isCors(callee ?? undefined);
+        matches(positional[0])) ||
+      matches(callee ?? undefined);
     if (!middleware) continue;
-    const origins = keywords.get('allow_origins');
-    const value = origins && (moduleValue(origins, root) ?? origins);
+    const list = keywords.get(spec.list);
+    const value = list && (moduleValue(list, root) ?? list);
     uses.push({
       file,
       line: call.range().start.line + 1,
-      origins,
-      wildcard: holdsWildcard(value),
+      list,
+      wildcard: list ? holdsWildcard(value) : spec.absentIsWildcard,
       regex: keywords.has('allow_origin_regex'),
     });
   }
   return uses;
 }
 
-/** The app's own CORSMiddleware, and what `secure add cors` may do with it. */
-export function existingCors(root: string, entry: string, skipDir: string): ExistingCors {
-  const uses: CorsUse[] = [];
+/** The app's own CORSMiddleware or TrustedHostMiddleware, and what `secure add` may do with it. */
+export function existingMiddleware(
+  root: string,
+  module: keyof typeof existingMiddlewareSpecs,
+  entry: string,
+  skipDir: string,
+): ExistingMiddleware {
+  const spec = existingMiddlewareSpecs[module];
+  const uses: MiddlewareUse[] = [];
   for (const file of projectPythonFiles(root)) {
     if (file.startsWith(`${skipDir}/`)) continue;
     const text = readFileSync(join(root, file), 'utf8');
-    if (/\bCORSMiddleware\b/.test(text)) uses.push(...corsUses(file, text));
+    if (text.includes(spec.name)) uses.push(...middlewareUses(file, text, spec));
   }
   if (uses.length === 0) return { kind: 'none' };
   const where = uses.map(({ file, line }) => `${file}:${line}`).join(', ');
@@ -104,8 +136,7 @@ export function existingCors(root: string, entry: string, skipDir: string): Exis
     return {
       kind: 'refuse',
       where,
-      reason:
-        'several CORSMiddleware: keep one, with the exact origins allowed, then run secure add cors again',
+      reason: `several ${spec.name}: keep one, with an explicit ${spec.list} list, then run secure add ${module} again`,
     };
   const [use] = uses;
   if (use.regex)
@@ -115,14 +146,16 @@ export function existingCors(root: string, entry: string, skipDir: string): Exis
       reason:
         'allow_origin_regex is set: list the exact origins in allow_origins instead (secure check reports a pattern that matches every origin)',
     };
-  if (!use.wildcard || !use.origins) return { kind: 'keep', where };
+  if (!use.wildcard) return { kind: 'keep', where };
   // The entry imports the settings package already (install_security); another file would need its own import.
-  if (use.file !== entry)
+  if (use.file !== entry || !use.list)
     return {
       kind: 'refuse',
       where,
-      reason: `allow_origins lets every origin through, outside ${entry}: read the exact origins from your settings there (secure fix does it where a settings object has an origins list)`,
+      reason: use.list
+        ? `${spec.list} lets everything through, outside ${entry}: read an explicit list from your settings there`
+        : `${spec.name} without ${spec.list} lets every host through: pass ${spec.list} with your host names`,
     };
-  const { start, end } = use.origins.range();
+  const { start, end } = use.list.range();
   return { kind: 'reconfigure', file: use.file, line: use.line, start: start.index, end: end.index };
 }
