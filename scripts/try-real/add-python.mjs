@@ -52,10 +52,11 @@ function imports(venv, app, env) {
   return result.code === 0 ? 'ok' : `fail: ${lastLines(result.output, 1)}`;
 }
 
-function ownTests(venv, project, cwd, env) {
+function ownTests(venv, project, cwd, env, log) {
   if (!project.test) return 'none';
   const [command, ...args] = project.test;
   const result = run(join(venv, 'bin', command), args, cwd, 600_000, { ...env, ...project.testEnv });
+  writeFileSync(log, result.output);
   const { passed, failed } = testCounts(result.output);
   const counts = [failed ? `${failed} failed` : '', passed !== undefined ? `${passed} passed` : '']
     .filter(Boolean)
@@ -124,7 +125,7 @@ async function step(label, venv, project, root, cwd, services, probe) {
     });
   }
   await booted.stop();
-  row.tests = ownTests(venv, project, cwd, vars);
+  row.tests = ownTests(venv, project, cwd, vars, `${root}.tests-${label}.txt`);
   return row;
 }
 
