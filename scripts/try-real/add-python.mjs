@@ -129,6 +129,19 @@ async function step(label, venv, project, root, cwd, services, probe) {
   return row;
 }
 
+/** The rules `secure check` reports, `rule×count`: before and after show what the added modules answered. */
+function checkRules(root) {
+  const checked = run('node', [secureBin, 'check', '--format', 'json'], root);
+  try {
+    const counts = new Map();
+    for (const finding of JSON.parse(checked.output).findings ?? [])
+      counts.set(finding.rule, (counts.get(finding.rule) ?? 0) + 1);
+    return [...counts].map(([rule, count]) => (count > 1 ? `${rule}×${count}` : rule)).join(', ') || 'none';
+  } catch {
+    return `check failed: ${lastLines(checked.output, 1)}`;
+  }
+}
+
 async function runProject(project) {
   const dest = exportProject(project);
   const root = project.root ? join(dest, project.root) : dest;
@@ -165,6 +178,7 @@ async function runProject(project) {
         return { name: project.name, error: `${command}: ${lastLines(prepared.output, 2)}` };
     }
     const before = await step('before', venv, project, root, cwd, services, false);
+    before.check = checkRules(root);
     const added = run('node', [secureBin, 'add', ...modules, '--yes'], root);
     writeFileSync(`${root}.add.txt`, added.output);
     // Staged first: the files secure add created show in the diff too.
@@ -183,6 +197,7 @@ async function runProject(project) {
     commit('secure add');
     const after = await step('after', venv, project, root, cwd, services, true);
     if (afterInstall.code !== 0) after.install = `fail: ${lastLines(afterInstall.output, 1)}`;
+    after.check = checkRules(root);
     const fixed = run('node', [secureBin, 'fix', '--dry-run'], root);
     writeFileSync(`${root}.fix.txt`, fixed.output);
     return {
@@ -212,8 +227,8 @@ export async function runAddPython(names) {
     console.log(JSON.stringify(result, null, 2));
     console.log(`${project.name}: ${Math.round((Date.now() - started) / 1000)} s`);
   }
-  console.log('\n| project | import | boot | tests | headers | origin | host | 429 |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('\n| project | import | boot | tests | headers | origin | host | 429 | check before → after |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) {
     if (row.error) {
       console.log(`| ${row.name} | ${row.error} |`);
@@ -222,7 +237,7 @@ export async function runAddPython(names) {
     const cell = (key) => `${row.before[key]} → ${row.after[key]}`;
     const probes = row.after.probes ?? {};
     console.log(
-      `| ${row.name} | ${cell('import')} | ${cell('boot')} | ${cell('tests')} | ${probes.headers ?? '-'} | ${probes.origin ?? '-'} | ${probes.host ?? '-'} | ${probes.rateLimit ?? '-'} |`,
+      `| ${row.name} | ${cell('import')} | ${cell('boot')} | ${cell('tests')} | ${probes.headers ?? '-'} | ${probes.origin ?? '-'} | ${probes.host ?? '-'} | ${probes.rateLimit ?? '-'} | ${cell('check')} |`,
     );
   }
 }

@@ -5,6 +5,7 @@ import {
   callArguments,
   dottedName,
   importedNames,
+  moduleAssignedValue,
   resolvedName,
   stringValue,
 } from '../../engine/languages/python-tree.js';
@@ -61,22 +62,6 @@ function holdsWildcard(value: SgNode | undefined): boolean {
   );
 }
 
-/** `origins = ["*"]` at module level, for `allow_origins=origins`: the last assignment before the use. */
-function moduleValue(name: SgNode, root: SgNode): SgNode | undefined {
-  if (name.kind() !== 'identifier') return undefined;
-  const before = name.range().start.index;
-  const assignments = root
-    .children()
-    .map((statement) => statement.child(0))
-    .filter(
-      (node): node is SgNode =>
-        node?.kind() === 'assignment' &&
-        node.field('left')?.text() === name.text() &&
-        node.range().end.index < before,
-    );
-  return assignments.at(-1)?.field('right') ?? undefined;
-}
-
 interface MiddlewareUse {
   file: string;
   line: number;
@@ -104,7 +89,7 @@ function middlewareUses(file: string, text: string, spec: MiddlewareSpec): Middl
       matches(callee ?? undefined);
     if (!middleware) continue;
     const list = keywords.get(spec.list);
-    const value = list && (moduleValue(list, root) ?? list);
+    const value = list && (moduleAssignedValue(list, root) ?? list);
     uses.push({
       file,
       line: call.range().start.line + 1,
