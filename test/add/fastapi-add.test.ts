@@ -119,7 +119,7 @@ app.add_middleware(
           'CORSMiddleware\n',
           'CORSMiddleware\nfrom app.http_security import get_security_settings, install_security\n',
         )
-        .replace('app = FastAPI()\n', 'app = FastAPI()\ninstall_security(app)\n')
+        .replace('allow_methods=["*"],\n)\n', 'allow_methods=["*"],\n)\ninstall_security(app)\n')
         .replace('allow_origins=origins,', 'allow_origins=get_security_settings().CORS_ORIGINS,'),
     );
     // The package adds no CORSMiddleware of its own; the variable the rewritten call reads is documented.
@@ -127,7 +127,7 @@ app.add_middleware(
     expect(read(root, '.env.example')).toMatch(/^CORS_ORIGINS=/m);
     const again = await planModules(root, ['cors'], { yes: true });
     expect(again.refused).toEqual([
-      { generator: 'cors', reason: 'the app has its own (app/main.py:9: CORSMiddleware): keep yours' },
+      { generator: 'cors', reason: 'the app has its own (app/main.py:8: CORSMiddleware): keep yours' },
     ]);
   });
 
@@ -147,8 +147,10 @@ app.add_middleware(TrustedHostMiddleware, allowed_hosts=["*"])
           'TrustedHostMiddleware\n',
           'TrustedHostMiddleware\nfrom app.http_security import get_security_settings, install_security\n',
         )
-        .replace('app = FastAPI()\n', 'app = FastAPI()\ninstall_security(app)\n')
-        .replace('allowed_hosts=["*"]', 'allowed_hosts=get_security_settings().allowed_hosts'),
+        .replace(
+          'allowed_hosts=["*"])\n',
+          'allowed_hosts=get_security_settings().allowed_hosts)\ninstall_security(app)\n',
+        ),
     );
     expect(read(root, 'app/http_security/__init__.py')).not.toMatch(/TrustedHostMiddleware/);
     const bare = fastApiProject({ 'app/main.py': main.replace(', allowed_hosts=["*"]', '') });
@@ -189,6 +191,29 @@ app.add_middleware(TrustedHostMiddleware, allowed_hosts=["*"])
     });
     await addModules(root, ['headers'], { yes: true });
     expect(read(root, '.env.example')).not.toMatch(/ENVIRONMENT/);
+  });
+
+  it("the call goes after the app's own middleware in the same block (an if included), so it is the outermost", () => {
+    const text = `from fastapi import FastAPI
+
+app = FastAPI()
+
+if settings.all_cors_origins:
+    app.add_middleware(CORSMiddleware, allow_origins=settings.all_cors_origins)
+
+
+@app.middleware("http")
+async def timing(request, call_next):
+    return await call_next(request)
+
+
+app.include_router(api_router)
+`;
+    expect(wireEntry(text, 'from app.http_security import install_security')).toBe(
+      text
+        .replace('FastAPI\n', 'FastAPI\nfrom app.http_security import install_security\n')
+        .replace('call_next(request)\n', 'call_next(request)\ninstall_security(app)\n'),
+    );
   });
 
   it('an app made in a factory function gets the call at the function body indentation, CRLF kept', () => {

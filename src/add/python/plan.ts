@@ -294,7 +294,7 @@ export function planFastApiModules(
   const upToDate = changes.length === 0 && conflicts.length === 0 ? requested : [];
   if (changes.length > 0)
     notes.push(
-      `${project.entry}: install_security(${project.appName}) runs right after the app is created; set the variables in .env.example (production refuses wildcard or http:// origins)`,
+      `${project.entry}: install_security(${project.appName}) runs once the app and its own middleware are set up (so it is the outermost); set the variables in .env.example (production refuses wildcard or http:// origins)`,
     );
   return {
     project,
