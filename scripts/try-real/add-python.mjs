@@ -16,9 +16,11 @@ import { addOutcome, lastLines, readJson, run, testCounts } from './project-step
  * add-python-projects.json is exported at its pinned commit into a temp folder, gets a virtualenv with its own
  * requirements (PyPI), and is imported, booted with uvicorn and tested; then `secure add` runs with every
  * FastAPI module, the requirements it added are installed, and the app is imported, booted, tested and probed
- * over real HTTP on 127.0.0.1 (headers, Origin, Host, 429) with the variables of .env.example. `secure fix
- * --dry-run` runs last; its diff and the add diff lie beside the project to read. Virtualenvs are kept under
- * the temp folder between runs (TRY_REAL_VENVS) so a rerun does not download again.
+ * over real HTTP on 127.0.0.1 (headers, Origin, Host, 429) with the variables of .env.example. `secure check`
+ * runs before and after the add (which rules the modules answered); `secure fix --dry-run` runs last. Beside
+ * the project lie the add diff, the fix diff, the test output and a failed boot's output, to read. PostgreSQL
+ * (postgres.mjs) and Redis (redis-server from apt) are private to the run. Virtualenvs are kept under the temp
+ * folder between runs (TRY_REAL_VENVS) so a rerun does not download again. Takes about 4 minutes for the four.
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const secureBin = join(here, '..', '..', 'dist', 'src', 'bin', 'secure.js');
