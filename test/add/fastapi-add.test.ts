@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { addModules, planModules } from '../../src/add/index.js';
+import { memoryOutput } from '../../src/cli/output.js';
+import { runProgram } from '../../src/cli/run.js';
+import { secureProgram } from '../../src/cli/secure-program.js';
 import { addToPyproject, addToRequirements, wireEntry } from '../../src/add/python/edit.js';
 import { writeFiles } from '../helpers/temp-repo.js';
 
@@ -129,6 +132,31 @@ app.add_middleware(
     expect(again.refused).toEqual([
       { generator: 'cors', reason: 'the app has its own (app/main.py:8: CORSMiddleware): keep yours' },
     ]);
+  });
+
+  it("a rerun with every module, one of them the app's own now, says the rest is up to date and exits 0", async () => {
+    const root = fastApiProject({
+      'app/main.py': `from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\napp = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=["*"])\n`,
+    });
+    const git = (...args: string[]) =>
+      spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: root });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'legacy app');
+    const modules = ['add', 'cors', 'headers', 'trusted-host', 'rate-limit', '--yes'];
+    const run = async () => {
+      const output = memoryOutput();
+      const code = await runProgram(secureProgram(output, root), modules, output);
+      return { code, text: [...output.stdout, ...output.stderr].join('\n') };
+    };
+    const first = await run();
+    expect(first.code, first.text).toBe(0);
+    git('add', '-A');
+    git('commit', '-qm', 'secure add');
+    const again = await run();
+    expect(again.text).toMatch(/up to date headers/);
+    expect(again.text).toMatch(/not added: cors: the app has its own \(app\/main\.py:6: CORSMiddleware\)/);
+    expect(again.code).toBe(0);
   });
 
   it('TrustedHostMiddleware(allowed_hosts=["*"]) is reconfigured in place; without allowed_hosts it is refused', async () => {
