@@ -7,6 +7,7 @@ import {
   callArguments,
   dottedName,
   importedNames,
+  moduleAssignedValue,
   resolvedName,
   stringValue,
 } from '../../src/engine/languages/python-tree.js';
@@ -93,7 +94,8 @@ function check(context: PythonContext): void {
       const also = credentials ? ', with credentials' : '';
       const list = keywords.get('allow_origins');
       const pattern = keywords.get('allow_origin_regex');
-      if (list && holdsWildcard(list)) {
+      // Handles: origins = ["*"] above, then allow_origins=origins
+      if (list && holdsWildcard(moduleAssignedValue(list, root) ?? list)) {
         const replacement = settings();
         const { start, end } = list.range();
         context.report({

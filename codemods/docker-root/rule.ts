@@ -161,7 +161,8 @@ const rule: TextRule = {
     if (!isOfficialNodeImage(rootBase)) {
       context.report({
         ...report,
-        unfixableReason: `${rootBase} is not an official node image; create a user (RUN useradd --system --create-home app) and add USER app before CMD`,
+        // Said of python:3.10 too: the reason names what the image lacks, not which image it is not.
+        unfixableReason: `${rootBase} has no unprivileged user to switch to (the official node images have node); create one (RUN useradd --system --create-home app) and add USER app before CMD`,
       });
       return;
     }

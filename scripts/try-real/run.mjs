@@ -8,6 +8,7 @@ const [mode, ...rest] = process.argv.slice(2);
 const modes = {
   fix: async () => (await import('./fix.mjs')).runFix(rest),
   add: async () => (await import('./add.mjs')).runAdd(rest),
+  'add-python': async () => (await import('./add-python.mjs')).runAddPython(rest),
 };
 
 if (!modes[mode]) {

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { addModules, planModules } from '../../src/add/index.js';
+import { memoryOutput } from '../../src/cli/output.js';
+import { runProgram } from '../../src/cli/run.js';
+import { secureProgram } from '../../src/cli/secure-program.js';
 import { addToPyproject, addToRequirements, wireEntry } from '../../src/add/python/edit.js';
 import { writeFiles } from '../helpers/temp-repo.js';
 
@@ -63,9 +66,7 @@ describe('secure add on a FastAPI app', () => {
         )
         .replace('app = FastAPI(title="shop")\n', 'app = FastAPI(title="shop")\ninstall_security(app)\n'),
     );
-    expect(read(root, 'requirements.txt')).toBe(
-      'fastapi\nuvicorn\npydantic-settings==2.16.3\nlimits==5.8.0\n',
-    );
+    expect(read(root, 'requirements.txt')).toBe('fastapi\nuvicorn\nlimits==5.8.0\n');
     // The policy's numbers, rendered from the one policy object.
     expect(read(root, 'app/http_security/policy.py')).toMatch(/^RATE_LIMIT_MAX: Final = 100$/m);
     expect(read(root, '.env.example')).toMatch(/^CORS_ORIGINS=/m);
@@ -92,10 +93,155 @@ describe('secure add on a FastAPI app', () => {
     });
     const plan = await planModules(root, ['cors', 'headers', 'auth'], { yes: true });
     expect(plan.refused).toEqual([
-      { generator: 'cors', reason: 'the app has its own (app/main.py:2: CORSMiddleware): keep yours' },
+      { generator: 'cors', reason: 'the app has its own (app/main.py:5: CORSMiddleware): keep yours' },
       { generator: 'auth', reason: expect.stringMatching(/^not available for FastAPI yet/) },
     ]);
     expect(plan.generators).toEqual(['headers']);
+  });
+
+  it('a CORSMiddleware letting every origin through is reconfigured in place: one CORS answer, reading CORS_ORIGINS', async () => {
+    const main = `from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+origins = ["*"]
+
+app = FastAPI()
+app.add_middleware(
+    CORSMiddleware,
+    allow_origins=origins,
+    allow_credentials=True,
+    allow_methods=["*"],
+)
+`;
+    const root = fastApiProject({ 'app/main.py': main });
+    const result = await addModules(root, ['cors', 'headers'], { yes: true });
+    expect(result.refused).toEqual([]);
+    expect(read(root, 'app/main.py')).toBe(
+      main
+        .replace(
+          'CORSMiddleware\n',
+          'CORSMiddleware\nfrom app.http_security import get_security_settings, install_security\n',
+        )
+        .replace('allow_methods=["*"],\n)\n', 'allow_methods=["*"],\n)\ninstall_security(app)\n')
+        .replace('allow_origins=origins,', 'allow_origins=get_security_settings().CORS_ORIGINS,'),
+    );
+    // The package adds no CORSMiddleware of its own; the variable the rewritten call reads is documented.
+    expect(read(root, 'app/http_security/__init__.py')).not.toMatch(/CORSMiddleware/);
+    expect(read(root, '.env.example')).toMatch(/^CORS_ORIGINS=/m);
+    const again = await planModules(root, ['cors'], { yes: true });
+    expect(again.refused).toEqual([
+      { generator: 'cors', reason: 'the app has its own (app/main.py:8: CORSMiddleware): keep yours' },
+    ]);
+  });
+
+  it("a rerun with every module, one of them the app's own now, says the rest is up to date and exits 0", async () => {
+    const root = fastApiProject({
+      'app/main.py': `from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\napp = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=["*"])\n`,
+    });
+    const git = (...args: string[]) =>
+      spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: root });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'legacy app');
+    const modules = ['add', 'cors', 'headers', 'trusted-host', 'rate-limit', '--yes'];
+    const run = async () => {
+      const output = memoryOutput();
+      const code = await runProgram(secureProgram(output, root), modules, output);
+      return { code, text: [...output.stdout, ...output.stderr].join('\n') };
+    };
+    const first = await run();
+    expect(first.code, first.text).toBe(0);
+    git('add', '-A');
+    git('commit', '-qm', 'secure add');
+    const again = await run();
+    expect(again.text).toMatch(/up to date headers/);
+    expect(again.text).toMatch(/not added: cors: the app has its own \(app\/main\.py:6: CORSMiddleware\)/);
+    expect(again.code).toBe(0);
+  });
+
+  it('TrustedHostMiddleware(allowed_hosts=["*"]) is reconfigured in place; without allowed_hosts it is refused', async () => {
+    const main = `from fastapi import FastAPI
+from fastapi.middleware.trustedhost import TrustedHostMiddleware
+
+app = FastAPI()
+app.add_middleware(TrustedHostMiddleware, allowed_hosts=["*"])
+`;
+    const root = fastApiProject({ 'app/main.py': main });
+    const result = await addModules(root, ['trusted-host'], { yes: true });
+    expect(result.refused).toEqual([]);
+    expect(read(root, 'app/main.py')).toBe(
+      main
+        .replace(
+          'TrustedHostMiddleware\n',
+          'TrustedHostMiddleware\nfrom app.http_security import get_security_settings, install_security\n',
+        )
+        .replace(
+          'allowed_hosts=["*"])\n',
+          'allowed_hosts=get_security_settings().allowed_hosts)\ninstall_security(app)\n',
+        ),
+    );
+    expect(read(root, 'app/http_security/__init__.py')).not.toMatch(/TrustedHostMiddleware/);
+    const bare = fastApiProject({ 'app/main.py': main.replace(', allowed_hosts=["*"]', '') });
+    expect((await planModules(bare, ['trusted-host'], { yes: true })).refused).toEqual([
+      {
+        generator: 'trusted-host',
+        reason:
+          'app/main.py:5: TrustedHostMiddleware without allowed_hosts lets every host through: pass allowed_hosts with your host names',
+      },
+    ]);
+  });
+
+  it('a wildcard CORSMiddleware it cannot rewrite is refused with where it is', async () => {
+    const wildcardElsewhere = fastApiProject({
+      'app/setup.py': `from starlette.middleware import Middleware\nfrom starlette.middleware.cors import CORSMiddleware\n\nmiddleware = [Middleware(CORSMiddleware, allow_origins=["*"])]\n`,
+    });
+    const elsewhere = await planModules(wildcardElsewhere, ['cors'], { yes: true });
+    expect(elsewhere.refused).toEqual([
+      {
+        generator: 'cors',
+        reason: expect.stringMatching(
+          /^app\/setup\.py:4: allow_origins lets everything through, outside app\/main\.py/,
+        ),
+      },
+    ]);
+    const pattern = fastApiProject({
+      'app/main.py': `from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\napp = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origin_regex=".*")\n`,
+    });
+    expect((await planModules(pattern, ['cors'], { yes: true })).refused).toEqual([
+      { generator: 'cors', reason: expect.stringMatching(/^app\/main\.py:5: allow_origin_regex is set/) },
+    ]);
+    expect(elsewhere.changes).toEqual([]);
+  });
+
+  it('a variable the app already reads (ENVIRONMENT=local) is left out of .env.example', async () => {
+    const root = fastApiProject({
+      'app/config.py': `import os\n\nENVIRONMENT = os.getenv("ENVIRONMENT", "local")\n`,
+    });
+    await addModules(root, ['headers'], { yes: true });
+    expect(read(root, '.env.example')).not.toMatch(/ENVIRONMENT/);
+  });
+
+  it("the call goes after the app's own middleware in the same block (an if included), so it is the outermost", () => {
+    const text = `from fastapi import FastAPI
+
+app = FastAPI()
+
+if settings.all_cors_origins:
+    app.add_middleware(CORSMiddleware, allow_origins=settings.all_cors_origins)
+
+
+@app.middleware("http")
+async def timing(request, call_next):
+    return await call_next(request)
+
+
+app.include_router(api_router)
+`;
+    expect(wireEntry(text, 'from app.http_security import install_security')).toBe(
+      text
+        .replace('FastAPI\n', 'FastAPI\nfrom app.http_security import install_security\n')
+        .replace('call_next(request)\n', 'call_next(request)\ninstall_security(app)\n'),
+    );
   });
 
   it('an app made in a factory function gets the call at the function body indentation, CRLF kept', () => {
@@ -176,9 +322,18 @@ describe.runIf(pythonReady)('the wired FastAPI app over HTTP (a venv with the pi
       'allowed = c.get("/health", headers={"Origin": "https://shop.example"})',
       'host = c.get("/health", headers={"Host": "evil.example"})',
       'codes = [c.get("/items").status_code for _ in range(110)]',
+      'from app.http_security.settings import SecuritySettings',
+      'names = {name: SecuritySettings(ENVIRONMENT=name).production for name in ("local", "staging", "prod", "test")}',
+      'dev_hosts = SecuritySettings(ENVIRONMENT="local", ALLOWED_HOSTS="api.example").allowed_hosts',
+      'prod_hosts = SecuritySettings(ENVIRONMENT="production", ALLOWED_HOSTS="api.example").allowed_hosts',
+      'try:',
+      '    SecuritySettings(CORS_ORIGINS="*", ENVIRONMENT="qa")',
+      'except ValueError as error:',
+      '    refused = str(error)',
       'print(json.dumps({"frame": ok.headers.get("x-frame-options"), "nosniff": ok.headers.get("x-content-type-options"),',
       '  "foreign": foreign.headers.get("access-control-allow-origin"), "allowed": allowed.headers.get("access-control-allow-origin"),',
-      '  "host": host.status_code, "hostBody": host.text, "first429": codes.index(429) if 429 in codes else None}))',
+      '  "host": host.status_code, "hostBody": host.text, "first429": codes.index(429) if 429 in codes else None,',
+      '  "names": names, "devHosts": dev_hosts, "prodHosts": prod_hosts, "refused": refused}))',
     ].join('\n');
     const run = await execa(join(venv, 'bin', 'python'), ['-W', 'ignore', '-c', probe], {
       cwd: root,
@@ -194,7 +349,16 @@ describe.runIf(pythonReady)('the wired FastAPI app over HTTP (a venv with the pi
       allowed: 'https://shop.example',
       host: 400,
       hostBody: 'Invalid host header',
+      // The app's own environment names: staging gets production's checks.
+      names: { local: false, staging: true, prod: true, test: false },
+      // Starlette's TestClient sends Host: testserver; only production holds to the list alone.
+      devHosts: ['api.example', 'testserver'],
+      prodHosts: ['api.example'],
     });
+    // A wrong value stops the start with the variable named and what it must be.
+    expect(seen.refused).toMatch(
+      /^security settings .*ENVIRONMENT: 'qa' is none of .*CORS_ORIGINS: '\*' is not an exact origin/,
+    );
     // Three requests came before the loop (the refused Host never reached the limiter): the 101st is refused.
     expect(seen.first429).toBe(97);
   }, 600_000);

@@ -15,7 +15,7 @@ function endOfLine(text: string, index: number): number {
 
 /**
  * The entry with install_security imported (after its last top-level import, else after its docstring) and
- * called on the line after the app is created, at that statement's indentation. Only insertions: every
+ * called on the line after the app is created (or after the app's own middleware), at that statement's indentation. Only insertions: every
  * other byte of the file stays as it was. Unchanged when the entry already calls it.
  */
 export function wireEntry(text: string, importLine: string): string {
@@ -26,7 +26,13 @@ export function wireEntry(text: string, importLine: string): string {
   const statementStart = creation.statement.range().start;
   const lineStart = text.lastIndexOf('\n', statementStart.index - 1) + 1;
   const indent = text.slice(lineStart, statementStart.index);
-  const callAt = endOfLine(text, creation.statement.range().end.index);
+  // The last middleware added is the outermost: the call goes after the app's own add_middleware and
+  // @app.middleware in the same block, so its headers, Host check and limit also cover what those answer.
+  const addsMiddleware = new RegExp(`\\b${creation.appName}\\.(add_middleware|middleware)\\(`);
+  const siblings = creation.statement.parent()?.children() ?? [];
+  const later = siblings.filter((node) => node.range().start.index > statementStart.index);
+  const lastMiddleware = later.filter((node) => addsMiddleware.test(node.text())).at(-1);
+  const callAt = endOfLine(text, (lastMiddleware ?? creation.statement).range().end.index);
   const call = `${withBreak(callAt)}${indent}install_security(${creation.appName})${eol}`;
 
   const topLevel = parsePython(text).children();

@@ -12,9 +12,14 @@ import { contentHash, readManifest, serializeManifest } from '../manifest-store.
 import { rootEnvExampleFiles } from '../project-files.js';
 import type { AddPlan, Conflict, FileChange } from '../plan.js';
 import { unifiedDiff } from '../plan.js';
+import {
+  existingMiddleware,
+  existingMiddlewareSpecs,
+  type ExistingMiddleware,
+} from './existing-middleware.js';
 import { addToEnvExample, addToPyproject, addToRequirements, wireEntry, type Requirement } from './edit.js';
 import { pythonSyntaxError } from './parse.js';
-import { detectFastApiProject, existingAnswer } from './project.js';
+import { detectFastApiProject, existingAnswer, variablesInCode } from './project.js';
 
 /** The modules `secure add` wires into a FastAPI app; `config` (the settings they read) comes with each. */
 export const fastApiModules = ['config', 'cors', 'headers', 'trusted-host', 'rate-limit'] as const;
@@ -41,7 +46,14 @@ const moduleFiles: Record<FastApiModule, { file: string; template: string }[]> =
 };
 
 const environment: Record<FastApiModule, { name: string; description: string; example: string }[]> = {
-  config: [{ name: 'ENVIRONMENT', description: 'development, test or production', example: 'development' }],
+  config: [
+    {
+      name: 'ENVIRONMENT',
+      description:
+        'development, test or production (local and dev read as development, staging and prod as production)',
+      example: 'development',
+    },
+  ],
   cors: [
     {
       name: 'CORS_ORIGINS',
@@ -137,12 +149,30 @@ export function planFastApiModules(
   const refused: AddPlan['refused'] = [];
   const notes: string[] = [];
   const requested: FastApiModule[] = [];
+  // Handles: app.add_middleware(CORSMiddleware, allow_origins=["*"]) in the entry, rewritten in place.
+  const inPlace = new Map<FastApiModule, Extract<ExistingMiddleware, { kind: 'reconfigure' }>>();
   for (const name of new Set(names)) {
     if (!(fastApiModules as readonly string[]).includes(name)) {
       refused.push({
         generator: name,
         reason: `not available for FastAPI yet (secure add wires ${fastApiModules.join(', ')} into FastAPI apps; the scaffolder's --framework fastapi has the rest)`,
       });
+      continue;
+    }
+    if (name === 'cors' || name === 'trusted-host') {
+      const existing = existingMiddleware(root, name, project.entry, project.packageDir);
+      const what = existingMiddlewareSpecs[name].name;
+      if (existing.kind === 'keep')
+        refused.push({
+          generator: name,
+          reason: `the app has its own (${existing.where}: ${what}): keep yours`,
+        });
+      else if (existing.kind === 'refuse')
+        refused.push({ generator: name, reason: `${existing.where}: ${existing.reason}` });
+      else {
+        if (existing.kind === 'reconfigure') inPlace.set(name, existing);
+        requested.push(name);
+      }
       continue;
     }
     const answer = name === 'config' ? undefined : existingAnswer(root, name, project.packageDir);
@@ -163,8 +193,8 @@ export function planFastApiModules(
     policy,
     redis: false,
     modules: {
-      cors: modules.includes('cors'),
-      trustedHost: modules.includes('trusted-host'),
+      cors: modules.includes('cors') && !inPlace.has('cors'),
+      trustedHost: modules.includes('trusted-host') && !inPlace.has('trusted-host'),
       headers: modules.includes('headers'),
       rateLimit: modules.includes('rate-limit'),
     },
@@ -206,29 +236,56 @@ export function planFastApiModules(
     manifest.files[path] = { generator, version: packageVersion, hash: contentHash(text) };
   }
 
-  propose(project.entry, wireEntry(read(project.entry)!, project.importLine));
+  let entryText = read(project.entry)!;
+  let importLine = project.importLine;
+  // Later offsets first, so the earlier ones still hold.
+  for (const [module, use] of [...inPlace].sort(([, a], [, b]) => b.start - a.start)) {
+    const spec = existingMiddlewareSpecs[module as keyof typeof existingMiddlewareSpecs];
+    entryText = entryText.slice(0, use.start) + spec.fromSettings + entryText.slice(use.end);
+    notes.push(
+      `${use.file}:${use.line}: ${spec.name} let everything through; ${spec.list} now reads ${spec.variable} (checked at start)`,
+    );
+  }
+  if (inPlace.size > 0) {
+    const withSettings = importLine.replace(
+      / import install_security$/,
+      ' import get_security_settings, install_security',
+    );
+    // An entry wired by an earlier run imports install_security alone: that line gains the settings.
+    entryText = entryText.replace(importLine, withSettings);
+    importLine = withSettings;
+  }
+  propose(project.entry, wireEntry(entryText, importLine));
 
-  const requirements: Requirement[] = [
-    { name: 'pydantic-settings', version: pythonVersions['pydantic-settings'] },
-    ...(modules.includes('rate-limit') ? [{ name: 'limits', version: pythonVersions.limits }] : []),
-  ];
+  // The settings are plain Python (no pydantic-settings): only the rate limiter needs a package.
+  const requirements: Requirement[] = modules.includes('rate-limit')
+    ? [{ name: 'limits', version: pythonVersions.limits }]
+    : [];
   const requirementsText = read('requirements.txt');
   const pyproject = read('pyproject.toml');
   const withPyproject = pyproject === undefined ? undefined : addToPyproject(pyproject, requirements);
-  if (requirementsText !== undefined)
+  if (requirements.length > 0 && requirementsText !== undefined)
     propose('requirements.txt', addToRequirements(requirementsText, requirements));
-  else if (withPyproject !== undefined) propose('pyproject.toml', withPyproject);
-  else
+  else if (requirements.length > 0 && withPyproject !== undefined) propose('pyproject.toml', withPyproject);
+  else if (requirements.length > 0)
     notes.push(
       `add ${requirements.map(({ name, version }) => `${name}==${version}`).join(' and ')} to the project's dependencies (no requirements.txt, and pyproject.toml lists none)`,
     );
+  const variables = modules.flatMap((module) => environment[module]);
+  // A variable the app's own settings already read (ENVIRONMENT=local) keeps the app's value: an example
+  // with ours would break the app's own validation when copied into .env.
+  const theirs = variablesInCode(
+    root,
+    variables.map(({ name }) => name),
+    project.packageDir,
+  );
   const envFiles = rootEnvExampleFiles(root);
   for (const envFile of envFiles)
     propose(
       envFile,
       addToEnvExample(
         read(envFile),
-        modules.flatMap((module) => environment[module]),
+        variables.filter(({ name }) => !theirs.has(name)),
       ),
     );
 
@@ -240,7 +297,7 @@ export function planFastApiModules(
   const upToDate = changes.length === 0 && conflicts.length === 0 ? requested : [];
   if (changes.length > 0)
     notes.push(
-      `${project.entry}: install_security(${project.appName}) runs right after the app is created; set the variables in ${envFiles.join(' or ')} (production refuses wildcard or http:// origins)`,
+      `${project.entry}: install_security(${project.appName}) runs once the app and its own middleware are set up (so it is the outermost); set the variables in ${envFiles.join(' or ')} (production refuses wildcard or http:// origins)`,
     );
   return {
     project,

@@ -160,10 +160,8 @@ export function detectFastApiProject(root: string, entryOption?: string): FastAp
   };
 }
 
-/** What the project already does about a concern: the module that would be a second answer is refused. */
+/** What the project already does about a concern: the module that would be a second answer is refused (CORS and Host: existing-middleware.ts). */
 const existingAnswers: Record<string, { pattern: RegExp; what: string }[]> = {
-  cors: [{ pattern: /\bCORSMiddleware\b/, what: 'CORSMiddleware' }],
-  'trusted-host': [{ pattern: /\bTrustedHostMiddleware\b/, what: 'TrustedHostMiddleware' }],
   'rate-limit': [
     { pattern: /^[ \t]*(from|import)[ \t]+(slowapi|fastapi_limiter|limits)\b/m, what: 'a rate limiter' },
   ],
@@ -187,4 +185,15 @@ export function existingAnswer(root: string, module: string, skipDir: string): s
     }
   }
   return undefined;
+}
+
+/** The variables among `names` that the project's own code already reads: the user sets them already. */
+export function variablesInCode(root: string, names: readonly string[], skipDir: string): Set<string> {
+  const found = new Set<string>();
+  for (const file of projectPythonFiles(root)) {
+    if (file.startsWith(`${skipDir}/`)) continue;
+    const text = readFileSync(join(root, file), 'utf8');
+    for (const name of names) if (new RegExp(`\\b${name}\\b`).test(text)) found.add(name);
+  }
+  return found;
 }

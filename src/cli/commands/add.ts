@@ -190,8 +190,9 @@ export async function addCommand(
     interactive: output.interactive && canPrompt(),
   });
   // Every module asked for was refused: nothing was added, which is a refused action (exit 1), not success.
+  // A rerun where the others are up to date is not that: it reports them and the refusal as a note.
   const [firstRefusal] = result.refused;
-  if (firstRefusal && result.generators.length === 0)
+  if (firstRefusal && result.generators.length === 0 && result.upToDate.length === 0)
     throw new SecureError('REFUSED', `not added: ${firstRefusal.generator}: ${firstRefusal.reason}`, {
       hint:
         result.refused.length > 1

@@ -119,3 +119,19 @@ export function indentOf(node: SgNode, text: string): string {
   const lineStart = text.lastIndexOf('\n', index - 1) + 1;
   return /^[ \t]*/.exec(text.slice(lineStart, index))![0];
 }
+
+/** `origins = ["*"]` at module level, for a use such as `allow_origins=origins`: the last assignment before the use. */
+export function moduleAssignedValue(name: SgNode, root: SgNode): SgNode | undefined {
+  if (name.kind() !== 'identifier') return undefined;
+  const before = name.range().start.index;
+  const assignments = root
+    .children()
+    .map((statement) => statement.child(0))
+    .filter(
+      (node): node is SgNode =>
+        node?.kind() === 'assignment' &&
+        node.field('left')?.text() === name.text() &&
+        node.range().end.index < before,
+    );
+  return assignments.at(-1)?.field('right') ?? undefined;
+}
