@@ -17,6 +17,7 @@ import {
   storedUnder,
   type EnvFallback,
 } from '../_shared/python/secrets.js';
+import { dummyName, hashesPassword, isChosenPassword, mayHashLiteral } from './hashed-literals.js';
 import {
   calleeName,
   dottedName,
@@ -173,10 +174,36 @@ function checkComparisons(context: PythonContext): void {
   }
 }
 
+// Handles: User(password_hash=get_password_hash("admin123")), generate_password_hash("changeme"), bcrypt.hashpw(b"x", salt)
+function checkHashedLiterals(context: PythonContext): void {
+  for (const call of context.root.findAll({ rule: { kind: 'call' } })) {
+    const path = calleeName(call);
+    if (!path || !hashesPassword(path)) continue;
+    const value = stringValue(positionalArguments(call)[0]);
+    if (value === undefined || !isChosenPassword(value)) continue;
+    // DUMMY_HASH = pwd_context.hash("x"): verified against for unknown users, so a miss costs as much as a hit
+    const assignment = call.parent();
+    const target = assignment?.kind() === 'assignment' ? dottedName(assignment.field('left')) : undefined;
+    if (target && dummyName.test(target)) continue;
+    context.report(
+      reportOf(
+        context,
+        positionalArguments(call)[0],
+        `\`${path}\` hashes a password written in the code: every install has an account with that known password`,
+        {
+          unfixableReason:
+            'seed the account with a password from settings (no default), or none and a reset at first login',
+        },
+      ),
+    );
+  }
+}
+
 const detector: PythonDetector = {
   prefilter: (text) =>
     /getenv|environ|Settings|decouple|Config\s*\(/.test(text) ||
-    (defaultCredentialAnywhere.test(text) && secretWord.test(text) && secretName.test(text)),
+    (defaultCredentialAnywhere.test(text) && secretWord.test(text) && secretName.test(text)) ||
+    mayHashLiteral.test(text),
   check(context) {
     if (isPythonTestPath(context)) return;
     for (const found of envFallbacks(context.root)) checkFallback(found, context);
@@ -192,6 +219,7 @@ const detector: PythonDetector = {
     checkDefaultCredentials(context);
     checkComparisons(context);
     checkSeededAccounts(context);
+    checkHashedLiterals(context);
   },
 };
 

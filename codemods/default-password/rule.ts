@@ -1,5 +1,6 @@
 import type { Node } from '@babel/types';
 import type { SourceContext, SourceRule } from '../../src/engine/rule.js';
+import { eitherTextFile } from '../_shared/text-files.js';
 import { memberPath, propertyName } from '../../src/engine/ast-utils.js';
 import {
   guardedEnvDefault,
@@ -30,6 +31,7 @@ import { isDefaultCredential, knownKeyFormat, urlPassword } from '../_shared/sec
 import { defaultPasswordFiles } from './config-files.js';
 import { checkDatabaseUrl, mayHoldDefaultDatabaseUrl } from './database-url.js';
 import { checkSeededCall, checkSeededRecord, maySeedAccount } from './seeded-accounts.js';
+import { checkHashedLiteral, mayHashLiteral, sqlSeedFiles } from './hashed-literals.js';
 
 type AnyNode = Node & Record<string, any>;
 
@@ -384,9 +386,10 @@ const rule: SourceRule = {
     mayCompareWithDefault(text) ||
     mayHoldDefaultDatabaseUrl(text) ||
     maySeedAccount(text) ||
+    mayHashLiteral.test(text) ||
     letterEscape.test(text),
   appliesTo: (path) => !isTestPath(path),
-  textFiles: defaultPasswordFiles,
+  textFiles: eitherTextFile(defaultPasswordFiles, sqlSeedFiles),
   create(context) {
     return {
       LogicalExpression: (node) => checkFallback(node, context),
@@ -396,6 +399,7 @@ const rule: SourceRule = {
       CallExpression: (node) => {
         checkEnvHelperFallback(node, context);
         checkSeededCall(node, context);
+        checkHashedLiteral(node, context);
       },
       ObjectExpression: (node) => checkSeededRecord(node, context),
       StringLiteral: (node) => {

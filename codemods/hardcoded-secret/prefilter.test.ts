@@ -4,6 +4,8 @@ import rule from './rule.js';
 
 const reportedShapes: Record<string, string> = {
   'a typed constant': "export const apiKey: string = 'f8Kq2LmZ7xW4pR9tVb3N';\n",
+  'a secret compared with a literal':
+    "export function allowed(headers: Record<string, string>) {\n  return headers['x-admin-key'] !== undefined && headers.adminKey === 'adm-7Qz!export';\n}\n",
   'a quoted key in an object': "export const config = {\n  'x-api-key': 'f8Kq2LmZ7xW4pR9tVb3N',\n};\n",
   'a member assignment with a comment':
     "export const settings: Record<string, string> = {};\nsettings['DB_PASSWORD'] /* prod */ =\n  // rotate me\n  'Xk29fLq7WmQ3';\n",

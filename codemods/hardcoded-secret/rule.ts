@@ -7,6 +7,7 @@ import { mayHoldSecretLiteral } from '../_shared/secrets/prefilter.js';
 import { isClientModule, isClientPath, isTestPath, relativeToRoot } from '../_shared/secrets/paths.js';
 import { secretFiles } from './files.js';
 import { packageFieldSecret } from './package-fields.js';
+import { checkSecretComparison, mayCompareSecret } from './comparisons.js';
 import { lookupExpression, planReplacement, rotateNote } from '../_shared/secrets/replacement.js';
 
 type AnyNode = Node & Record<string, any>;
@@ -87,7 +88,8 @@ const rule: SourceRule = {
   },
   // Browser modules (import.meta.env) are frontend-secret's: this rule reports nothing in them.
   prefilter: (text) =>
-    !text.includes('import.meta.env') && (mayHoldSecretLiteral(text) || /package\.json['"`]/.test(text)),
+    !text.includes('import.meta.env') &&
+    (mayHoldSecretLiteral(text) || /package\.json['"`]/.test(text) || mayCompareSecret.test(text)),
   appliesTo: (path) => !isTestPath(path) && !isClientPath(path),
   textFiles: secretFiles,
   create(context) {
@@ -103,6 +105,9 @@ const rule: SourceRule = {
         clientModule = isClientModule(relativeToRoot(context.file, context.project.root), node, context.text);
       },
       StringLiteral: check,
+      BinaryExpression(node) {
+        if (!clientModule) checkSecretComparison(node, context);
+      },
       TemplateLiteral(node) {
         if (node.expressions.length === 0) check(node);
       },

@@ -2,7 +2,14 @@ import { oldNodeBlocker, servesPages } from '../_shared/project/runtime.js';
 import { relativeToRoot } from '../_shared/secrets/paths.js';
 import type { SourceRule } from '../../src/engine/rule.js';
 import { routesModulesLimit } from './routes-modules.js';
-import { importsAny, mayCreateApp, reportMissingControl, trackApps } from '../_shared/app/instances.js';
+import {
+  frameworkLabel,
+  importsAny,
+  mayCreateApp,
+  reportMissingControl,
+  trackApps,
+  withoutNestAppsControlledElsewhere,
+} from '../_shared/app/instances.js';
 
 /** Packages that limit request rates (per client, per route or per account). */
 const limiterPackages = new Set([
@@ -49,15 +56,16 @@ const rule: SourceRule = {
   create(context) {
     return trackApps(context, (apps, modules) => {
       if (importsAny(modules, limiterPackages, limiterModule)) return;
-      reportMissingControl(context, apps, {
+      reportMissingControl(context, withoutNestAppsControlledElsewhere(context, apps, limiterPackages), {
         generator: 'rate-limit',
         perRoute: true,
         // `routes(app, db)`: the routes modules are read (NodeGoat's have no limiter), not taken on trust.
         routesHaveControl: (specifiers) => routesModulesLimit(context.file, specifiers, mentionsLimiter),
         isControl: (name) => limiterModule.test(name),
-        message: (app) =>
-          `${app.framework === 'express' ? 'Express app' : 'Fastify instance'} \`${app.name}\` has no rate limit`,
+        message: (app) => `${frameworkLabel[app.framework]} \`${app.name}\` has no rate limit`,
         remedy: 'add express-rate-limit (or @fastify/rate-limit) with the policy limit before the routes',
+        nestRemedy:
+          'run `secure add rate-limit` (it wires main.ts), or register ThrottlerModule.forRoot with the policy limit and ThrottlerGuard as APP_GUARD',
         blocker: (context) => {
           const root = context.project.root;
           const pages = servesPages(root, relativeToRoot(context.file, root), context.text);

@@ -1,5 +1,12 @@
 import type { SourceRule } from '../../src/engine/rule.js';
-import { importsAny, mayCreateApp, reportMissingControl, trackApps } from '../_shared/app/instances.js';
+import {
+  frameworkLabel,
+  importsAny,
+  mayCreateApp,
+  reportMissingControl,
+  trackApps,
+  withoutNestAppsControlledElsewhere,
+} from '../_shared/app/instances.js';
 import { oldNodeBlocker, servesPages } from '../_shared/project/runtime.js';
 import { relativeToRoot } from '../_shared/secrets/paths.js';
 
@@ -31,13 +38,15 @@ const rule: SourceRule = {
   create(context) {
     return trackApps(context, (apps, modules) => {
       if (importsAny(modules, headerPackages, headerModule) || handSetHeaders.test(context.text)) return;
-      reportMissingControl(context, apps, {
+      reportMissingControl(context, withoutNestAppsControlledElsewhere(context, apps, headerPackages), {
         generator: 'headers',
         perRoute: false,
         isControl: (name) => /helmet|headers/i.test(name),
         message: (app) =>
-          `${app.framework === 'express' ? 'Express app' : 'Fastify instance'} \`${app.name}\` sends no security headers (no helmet)`,
+          `${frameworkLabel[app.framework]} \`${app.name}\` sends no security headers (no helmet)`,
         remedy: 'use helmet (or @fastify/helmet) with frameguard DENY before the routes',
+        nestRemedy:
+          'run `secure add headers` (it wires main.ts), or call app.use(helmet()) with frameguard DENY right after NestFactory.create',
         blocker: (context) => {
           const root = context.project.root;
           const pages = servesPages(root, relativeToRoot(context.file, root), context.text);

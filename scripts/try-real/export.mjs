@@ -23,7 +23,11 @@ export function mirrorGitDir(mirror) {
   return undefined;
 }
 
-/** Exports `commit` of the project into `<parent>/<name>` (a new temp folder unless given) and returns the path. */
+/**
+ * Exports `commit` of the project into `<parent>/<name>` (a new temp folder unless given) and returns the path.
+ * `project.paths` (optional) limits the export to those files and folders: a monorepo whose other parts are outside
+ * the product, or whose mirror lacks a large file elsewhere in the tree (git archive of the whole tree fails then).
+ */
 export function exportProject(project, parent = mkdtempSync(join(tmpdir(), 'secure-real-'))) {
   const gitDir = mirrorGitDir(project.mirror);
   if (!gitDir)
@@ -32,9 +36,14 @@ export function exportProject(project, parent = mkdtempSync(join(tmpdir(), 'secu
     );
   const dest = join(parent, project.name);
   mkdirSync(dest, { recursive: true });
-  const archive = execFileSync('git', ['--git-dir', gitDir, 'archive', '--format=tar', project.commit], {
-    maxBuffer: 1024 * 1024 * 1024,
-  });
+  const pathspec = project.paths?.length ? ['--', ...project.paths] : [];
+  const archive = execFileSync(
+    'git',
+    ['--git-dir', gitDir, 'archive', '--format=tar', project.commit, ...pathspec],
+    {
+      maxBuffer: 1024 * 1024 * 1024,
+    },
+  );
   execFileSync('tar', ['-x', '-C', dest], { input: archive });
   return dest;
 }

@@ -105,11 +105,14 @@ const secretFileName =
 /** Lockfiles are written by package managers from registries' metadata: no one types a secret there. */
 const lockfile = /^(?:pnpm-lock\.yaml|yarn\.lock|package-lock\.json)$/;
 
-/** A file secrets hide in: `secretFileName`, or JSON in a `config/` folder (node-config, appsettings). */
+/**
+ * A file secrets hide in: `secretFileName`, JSON in a `config/` folder (node-config, appsettings), or SQL
+ * (seeds and migrations create accounts: `INSERT INTO users ... md5('superadmin')`).
+ */
 export function isSecretBearingFile(path: string): boolean {
   const name = basename(path);
   if (lockfile.test(name)) return false;
-  if (secretFileName.test(name)) return true;
+  if (secretFileName.test(name) || /\.sql$/i.test(name)) return true;
   return /\.json$/i.test(name) && /^(?:config|configs|settings)$/i.test(basename(dirname(path)));
 }
 

@@ -59,6 +59,7 @@ describe('secure check reads the files secrets hide in besides code', () => {
       '/p/certs/server.pem',
       '/p/id_rsa',
       '/p/config/default.json',
+      '/p/migrations/001-fixtures.sql',
     ])
       expect(isSecretBearingFile(path), path).toBe(true);
     for (const path of ['/p/pnpm-lock.yaml', '/p/package.json', '/p/src/i18n/en.json', '/p/tsconfig.json'])

@@ -2,19 +2,29 @@ import type { Node } from '@babel/types';
 import { moduleBindings, requireSource, unwrap } from '../../../src/engine/ast-utils.js';
 import type { SourceContext, Visitors } from '../../../src/engine/rule.js';
 import { findGenerator } from '../../../generators/index.js';
+import { projectDependencies } from '../project/files.js';
 
 type AnyNode = Node & Record<string, any>;
 
-export type Framework = 'express' | 'fastify';
+export type Framework = 'express' | 'fastify' | 'nest';
+
+/** How a finding names the app: `Express app`, `Fastify instance`, `NestJS app`. */
+export const frameworkLabel: Record<Framework, string> = {
+  express: 'Express app',
+  fastify: 'Fastify instance',
+  nest: 'NestJS app',
+};
 
 /**
  * The text test of the rules that look for an app instance: the module is named, and an app is made
- * (`express()`, `Fastify()`, `require('express')()`, `require('fastify')({ logger: true })`).
+ * (`express()`, `Fastify()`, `require('express')()`, `require('fastify')({ logger: true })`,
+ * `NestFactory.create(AppModule)` with @nestjs/core).
  */
 export function mayCreateApp(text: string): boolean {
   return (
-    /['"](?:express|fastify)['"]/.test(text) &&
-    /\b(?:express|fastify)\s*\(|['"](?:express|fastify)['"]\s*\)\s*\(/i.test(text)
+    (/['"](?:express|fastify)['"]/.test(text) &&
+      /\b(?:express|fastify)\s*\(|['"](?:express|fastify)['"]\s*\)\s*\(/i.test(text)) ||
+    (/['"]@nestjs\/core['"]/.test(text) && /\bNestFactory\s*\.\s*create\b/.test(text))
   );
 }
 
@@ -88,7 +98,10 @@ function routesModuleCalled(
   return isRoutesModule(source) ? source : undefined;
 }
 
-/** `express()`, `Fastify({...})`, `require('express')()`, `fastify().withTypeProvider()`, `await fastify()`. */
+/**
+ * `express()`, `Fastify({...})`, `require('express')()`, `fastify().withTypeProvider()`, `await fastify()`,
+ * `await NestFactory.create(AppModule)` (`create<NestExpressApplication>(...)` too).
+ */
 function frameworkOf(
   init: AnyNode | null | undefined,
   modules: Map<string, { source: string; imported: string }>,
@@ -104,6 +117,15 @@ function frameworkOf(
     node = node.callee.object;
   if (node.type !== 'CallExpression') return undefined;
   const callee = unwrap(node.callee);
+  // Handles: NestFactory.create(AppModule, new FastifyAdapter()), the Nest app whichever adapter serves it
+  if (
+    callee.type === 'MemberExpression' &&
+    callee.object.type === 'Identifier' &&
+    memberName(callee) === 'create'
+  ) {
+    const binding = modules.get(callee.object.name);
+    return binding?.source === '@nestjs/core' && binding.imported === 'NestFactory' ? 'nest' : undefined;
+  }
   const inline = requireSource(callee);
   if (inline && callee.type === 'CallExpression') return frameworkModules[inline];
   if (callee.type !== 'Identifier') return undefined;
@@ -179,6 +201,8 @@ export function trackApps(
         )
           continue;
         if (calleeName && servingCalls.has(calleeName)) app.serves = true;
+        // Handles: SwaggerModule.setup('api', app, document): the API's documentation, not its middleware
+        else if (documentsOnly(callee, modules)) continue;
         else if (routesModuleCalled(callee, modules)) {
           app.serves = app.routed = true;
           app.routesModules.push(routesModuleCalled(callee, modules)!);
@@ -189,6 +213,54 @@ export function trackApps(
       done([...apps.values()], modules);
     },
   };
+}
+
+/** `create` in `NestFactory.create`, `headers` in `security.headers`: a member's static name. */
+function memberName(node: AnyNode): string | undefined {
+  if (node.type !== 'MemberExpression' && node.type !== 'OptionalMemberExpression') return undefined;
+  if (!node.computed) return node.property.type === 'Identifier' ? node.property.name : undefined;
+  return node.property.type === 'StringLiteral' ? node.property.value : undefined;
+}
+
+/** Packages whose functions take the app only to describe it (OpenAPI documents), never to add middleware. */
+const documentationPackages = new Set(['@nestjs/swagger']);
+
+function documentsOnly(callee: AnyNode, modules: Map<string, { source: string; imported: string }>): boolean {
+  const root = callee.type === 'MemberExpression' ? unwrap(callee.object) : callee;
+  return root.type === 'Identifier' && documentationPackages.has(modules.get(root.name)?.source ?? '');
+}
+
+/**
+ * The names a middleware argument is made of: its variables and the functions it calls (`helmet()`,
+ * `security.headers()`, `limiter`), not option keys or properties it reads (`cors({ allowedHeaders })`,
+ * `req.headers.authorization`), which name no control.
+ */
+export function controlNamesIn(node: AnyNode, names: string[] = []): string[] {
+  if (!node || typeof node !== 'object') return names;
+  if (node.type === 'Identifier') {
+    names.push(node.name);
+    return names;
+  }
+  if ((node.type === 'ObjectProperty' || node.type === 'ObjectMethod') && !node.computed) {
+    if (node.type === 'ObjectProperty') controlNamesIn(node.value, names);
+    else controlNamesIn(node.body, names);
+    return names;
+  }
+  if ((node.type === 'MemberExpression' || node.type === 'OptionalMemberExpression') && !node.computed)
+    return controlNamesIn(node.object, names);
+  if ((node.type === 'CallExpression' || node.type === 'OptionalCallExpression') && node.callee) {
+    const callee = unwrap(node.callee);
+    const called = memberName(callee);
+    if (called) names.push(called);
+  }
+  for (const key of Object.keys(node)) {
+    if (key === 'loc' || key === 'start' || key === 'end' || /Comments$/.test(key)) continue;
+    const value = node[key];
+    if (Array.isArray(value)) for (const item of value) controlNamesIn(item, names);
+    else if (value && typeof value === 'object' && typeof value.type === 'string')
+      controlNamesIn(value, names);
+  }
+  return names;
 }
 
 /** Identifiers inside a node (names of functions and variables used as or in middleware). */
@@ -225,6 +297,22 @@ export function importsAny(
   return false;
 }
 
+/**
+ * A Nest app's middleware, guards and modules are wired across its modules (`ThrottlerModule.forRoot` with an
+ * `APP_GUARD` in AppModule, `consumer.apply(helmet())`), not in main.ts: when the project depends on a package
+ * of the control, the app keeps the benefit of the doubt.
+ */
+export function withoutNestAppsControlledElsewhere(
+  context: SourceContext,
+  apps: AppInstance[],
+  packages: ReadonlySet<string>,
+): AppInstance[] {
+  if (!apps.some((app) => app.framework === 'nest')) return apps;
+  const dependencies = projectDependencies(context.project.root);
+  if (![...packages].some((name) => dependencies.has(name))) return apps;
+  return apps.filter((app) => app.framework !== 'nest');
+}
+
 export interface MissingControl {
   /** The `secure add` generator that provides the control. */
   generator: string;
@@ -233,6 +321,8 @@ export interface MissingControl {
   message(app: AppInstance): string;
   /** What to do by hand when `secure add` cannot wire it. */
   remedy: string;
+  /** The same for a NestJS app, in Nest's terms (`secure add <generator>` wires its main.ts). */
+  nestRemedy: string;
   /** The control can be wired per route, so a routes module the app is passed to may hold it. */
   perRoute: boolean;
   /**
@@ -258,17 +348,21 @@ export function reportMissingControl(
       app.serves &&
       !app.escapes &&
       !(app.routed && control.perRoute && control.routesHaveControl?.(app.routesModules) !== false) &&
-      !app.middleware.some((argument) => identifiersIn(argument).some((name) => control.isControl(name))),
+      !app.middleware.some((argument) => controlNamesIn(argument).some((name) => control.isControl(name))),
   );
   const serving = apps.filter((app) => app.serves).length;
   for (const app of unprotected) {
-    const wirable = Boolean(findGenerator(control.generator)?.wiring?.[app.framework]);
+    // `secure add` wires Nest entries, but `secure fix` has no tested path to it yet: reported with the remedy.
+    const wirable =
+      app.framework !== 'nest' && Boolean(findGenerator(control.generator)?.wiring?.[app.framework]);
     const unfixableReason =
       serving > 1
         ? `this file serves ${serving} apps and \`secure add ${control.generator}\` wires one: ${control.remedy}`
-        : wirable
-          ? control.blocker?.(context)
-          : control.remedy;
+        : app.framework === 'nest'
+          ? control.nestRemedy
+          : wirable
+            ? control.blocker?.(context)
+            : control.remedy;
     context.report({
       node: app.node,
       message: control.message(app),

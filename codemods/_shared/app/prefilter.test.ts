@@ -15,6 +15,8 @@ const apps: Record<string, string> = {
     "const fastify = require('fastify')({ logger: true });\nfastify.get('/', async () => 'ok');\nfastify.listen({ port: 3000 });\n",
   'require(express) called at once':
     "const app = require('express')();\napp.get('/', (req, res) => res.send('ok'));\napp.listen(3000);\n",
+  'NestFactory.create':
+    "import { NestFactory } from '@nestjs/core';\nimport { AppModule } from './app.module';\nconst app = await NestFactory.create(AppModule);\nawait app.listen(3000);\n",
   'an imported factory':
     "import Fastify from 'fastify';\nconst app = Fastify();\napp.get('/', async () => 'ok');\napp.listen({ port: 3000 });\n",
 };

@@ -35,6 +35,7 @@ const expected: Record<string, Record<string, number[]>> = {
     'seed-records': [3, 4],
     'session-secret': [8],
     'short-library-secrets': [7, 10],
+    'secret-compared-with-literal': [6, 7, 8],
   },
   'default-password': {
     'backdoor-comparison': [2, 7, 11],
@@ -51,6 +52,8 @@ const expected: Record<string, Record<string, number[]>> = {
     'env-helper-fallbacks': [5, 8, 9],
     'guarded-env-default': [3, 5, 7, 12],
     'tutorial-secrets': [6, 9],
+    'seed-rows-with-hashed-literals': [8, 9, 15],
+    'seed-users-with-hashed-literals': [4, 5, 7, 8],
   },
   'log-secret': {
     'console-and-logger': [6, 7, 8, 9, 11, 12],

@@ -8,6 +8,7 @@ import {
   unwrap,
   type Binding,
 } from '../../../src/engine/ast-utils.js';
+import { constantFragmentList } from './built-values.js';
 import type { SqlPiece } from './sql-text.js';
 
 // Babel and recast nodes are read field by field here: a loose type keeps the matching readable
@@ -71,6 +72,14 @@ export function harmlessText(
     if (callee && numericCalls.has(callee)) return '0';
     const name = calleeName(value);
     if (name && escapeCalls.test(name)) return "'escaped'";
+    // Handles: sets.join(', ') where sets only ever got 'col = ?' fragments (columns from a constant allowlist)
+    const fragment = constantFragmentList(
+      value,
+      ancestors,
+      (inner, innerAncestors) => harmlessText(inner, innerAncestors, text, depth + 1) !== undefined,
+      (list) => isConstantList(list, ancestors),
+    );
+    if (fragment !== undefined) return fragment;
     // pg-format: format('... %L ... %I', value, name) escapes what it interpolates
     const pattern = value.arguments[0] && staticValue(value.arguments[0], ancestors)?.value;
     if (name === 'format' && typeof pattern === 'string' && /%[LI]/.test(pattern) && !/%s/.test(pattern))
