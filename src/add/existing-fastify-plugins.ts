@@ -256,13 +256,8 @@ export function lookInAutoloadedPlugins(context: PluginLookContext): ExistingAns
     folder.from === project.entry
       ? ''
       : `; like yours, it covers what ${folder.from} (which autoloads ${folder.dir}/) registers, not routes ${project.entry} adds outside it`;
-  const imports = new Map<string, string[]>([[wiring.module, [...wiring.imports]]]);
-  for (const free of parseDeclaredCall(wiring.statement).freeNames) {
-    if (wiring.imports.includes(free)) continue;
-    const module = sharedExports[free];
-    if (!module) return undefined;
-    imports.set(module, [...(imports.get(module) ?? []), free]);
-  }
+  const imports = wiringImports(wiring);
+  if (!imports) return undefined;
   return {
     kind: 'replace',
     file,
@@ -291,6 +286,18 @@ export function lookInAutoloadedPlugins(context: PluginLookContext): ExistingAns
   };
 }
 
+/** The generated modules a registration's names come from (module -> names); undefined when one is unknown. */
+export function wiringImports(wiring: WiringDeclaration): Map<string, string[]> | undefined {
+  const imports = new Map<string, string[]>([[wiring.module, [...wiring.imports]]]);
+  for (const free of parseDeclaredCall(wiring.statement).freeNames) {
+    if (wiring.imports.includes(free)) continue;
+    const module = sharedExports[free];
+    if (!module) return undefined;
+    imports.set(module, [...(imports.get(module) ?? []), free]);
+  }
+  return imports;
+}
+
 /**
  * Where the app loads @fastify/swagger-ui (`file:line`): its page runs scripts and styles, which the policy's
  * API Content-Security-Policy (default-src 'none') would block, leaving the docs blank.
@@ -308,10 +315,10 @@ export function swaggerUiPlaces(project: ProjectLayout): string[] {
 }
 
 /**
- * A plugin file that registers the generated module already (an earlier run replaced the project's own
- * registration there): the module's work is done, nothing is wired again.
+ * A plugin file or Express loader that registers the generated module already (an earlier run replaced the
+ * project's own registration there): the module's work is done, nothing is wired again.
  */
-function registeredBefore(
+export function registeredBefore(
   project: ProjectLayout,
   name: string,
   files: readonly string[],
@@ -326,7 +333,9 @@ function registeredBefore(
     if (file === project.entry || generated.has(file)) continue;
     const text = readFileSync(posix.join(toPosix(project.root), file), 'utf8');
     if (!imported.test(text)) continue;
-    const line = text.split('\n').findIndex((each) => each.includes(`.register(${exported}(`));
+    const line = text
+      .split('\n')
+      .findIndex((each) => each.includes(`.register(${exported}(`) || each.includes(`.use(${exported}(`));
     if (line === -1) continue;
     const place = `${file}:${line + 1}`;
     return {
@@ -343,7 +352,7 @@ function registeredBefore(
 }
 
 /** The text without the package's import or require when nothing in the file reads the name any more. */
-function withoutUnusedBinding(file: string, text: string, packageName: string): string {
+export function withoutUnusedBinding(file: string, text: string, packageName: string): string {
   const sourceFile = openSource(file, text);
   for (const name of packageBindings(sourceFile, packageName)) {
     const declaration = sourceFile.getStatements().find((statement) => {

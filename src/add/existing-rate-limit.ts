@@ -38,7 +38,7 @@ interface Limiter {
 }
 
 /** `app.use(x)` alone in a statement of the app's own block: every request after it goes through x. */
-function isAppWideUse(node: Node, app: Instance): boolean {
+export function isAppWideUse(node: Node, app: Instance): boolean {
   const use = node.getParent();
   if (!use || !Node.isCallExpression(use) || use.getArguments().length !== 1) return false;
   const callee = use.getExpression();
@@ -85,7 +85,7 @@ function limitersOf(sourceFile: SourceFile, factoryNames: readonly string[], app
 const routeMethods = new Set(['get', 'post', 'put', 'patch', 'delete', 'all', 'route']);
 
 /** `app.get('/x', ...)` or `app.use('/api', router)` above `use`: routes the app-wide limiter never sees. */
-function routeAbove(app: Instance, use: Node): Node | undefined {
+export function routeAbove(app: Instance, use: Node): Node | undefined {
   for (const statement of app.container.getStatements()) {
     if (statement === use) return undefined;
     const call = Node.isExpressionStatement(statement) ? statement.getExpression() : undefined;
@@ -100,7 +100,7 @@ function routeAbove(app: Instance, use: Node): Node | undefined {
 }
 
 /** Why the options cannot be rewritten safely, or undefined when they can. */
-function unsafeOptions(call: CallExpression): string | undefined {
+export function unsafeOptions(call: CallExpression): string | undefined {
   const args = call.getArguments();
   if (args.length === 0) return undefined;
   const [options] = args;
@@ -121,7 +121,7 @@ function unsafeOptions(call: CallExpression): string | undefined {
 
 const lineOf = (node: Node) => node.getStartLineNumber();
 
-function alreadyPolicy(call: CallExpression): boolean {
+export function alreadyPolicy(call: CallExpression): boolean {
   const [options] = call.getArguments();
   if (options && Node.isIdentifier(options)) return options.getText() === policyOptionsName;
   return (
@@ -232,9 +232,53 @@ function withoutUnreadConstants(
 }
 
 /** The constants removed with the window and limit, for the note (an env variable they read is no longer read). */
-function gone(constants: readonly string[]): string {
+export function gone(constants: readonly string[]): string {
   if (constants.length === 0) return '';
   return `; ${constants.map((constant) => `\`${constant}\``).join(', ')}, read only by its old limit, removed`;
+}
+
+/**
+ * Rewrites the one call in `file` whose text is `what` to take the policy's window, limit and answer
+ * (`...policyRateLimit`, imported from `specifier`), with the constants only its old limit read removed.
+ * Undefined when the call is not there once, or its options share lines with comments.
+ */
+export function policyLimiterRewrite(
+  file: string,
+  what: string,
+  specifier: string,
+  moduleSystem: ProjectLayout['moduleSystem'],
+): (text: string) => { text: string; removed: string[] } | undefined {
+  return (text) => {
+    const sourceFile = openSource(file, text);
+    const calls = sourceFile
+      .getDescendantsOfKind(SyntaxKind.CallExpression)
+      .filter((call) => call.getText() === what);
+    if (calls.length !== 1) return undefined;
+    const [call] = calls;
+    const [options] = call.getArguments();
+    const read =
+      options && Node.isObjectLiteralExpression(options)
+        ? options
+            .getProperties()
+            .filter((property) => Node.isPropertyNamed(property) && policyKeys.has(property.getName()))
+            .flatMap((property) =>
+              property.getDescendantsOfKind(SyntaxKind.Identifier).map((id) => id.getText()),
+            )
+        : [];
+    const rewritten = options
+      ? rewriteOptions(text, options as ObjectLiteralExpression)
+      : text.slice(0, call.getEnd() - 1) + policyOptionsName + text.slice(call.getEnd() - 1);
+    if (rewritten === undefined) return undefined;
+    const removed: string[] = [];
+    const cleaned = withoutUnreadConstants(file, rewritten, read, removed);
+    const again = openSource(file, cleaned);
+    const firstUse = again
+      .getDescendantsOfKind(SyntaxKind.Identifier)
+      .find((id) => id.getText() === policyOptionsName);
+    const style = detectStyle(again, moduleSystem === 'esm' ? 'esm' : 'require');
+    ensureImport(again, { moduleSpecifier: specifier, names: [policyOptionsName] }, style, firstUse);
+    return { text: again.getFullText(), removed };
+  };
 }
 
 export interface OwnLimiterContext {
@@ -301,38 +345,12 @@ export function lookForOwnLimiter(context: OwnLimiterContext): ExistingAnswer | 
       note: `rate-limit: your limiter ${describe(limiter)} already takes the policy's window, limit and answer`,
     };
   const what = limiter.call.getText();
-  const read = limiter.call.getArguments().flatMap((options) =>
-    Node.isObjectLiteralExpression(options)
-      ? options
-          .getProperties()
-          .filter((property) => Node.isPropertyNamed(property) && policyKeys.has(property.getName()))
-          .flatMap((property) =>
-            property.getDescendantsOfKind(SyntaxKind.Identifier).map((id) => id.getText()),
-          )
-      : [],
-  );
   const removedConstants: string[] = [];
+  const reconfigure = policyLimiterRewrite(entry, what, context.specifier, project.moduleSystem);
   const rewrite = (text: string): string | undefined => {
-    removedConstants.length = 0;
-    const file = openSource(entry, text);
-    const calls = file
-      .getDescendantsOfKind(SyntaxKind.CallExpression)
-      .filter((call) => call.getText() === what);
-    if (calls.length !== 1) return undefined;
-    const [call] = calls;
-    const [options] = call.getArguments();
-    const rewritten = options
-      ? rewriteOptions(text, options as ObjectLiteralExpression)
-      : text.slice(0, call.getEnd() - 1) + policyOptionsName + text.slice(call.getEnd() - 1);
-    if (rewritten === undefined) return undefined;
-    const cleaned = withoutUnreadConstants(entry, rewritten, read, removedConstants);
-    const again = openSource(entry, cleaned);
-    const firstUse = again
-      .getDescendantsOfKind(SyntaxKind.Identifier)
-      .find((id) => id.getText() === policyOptionsName);
-    const style = detectStyle(again, project.moduleSystem === 'esm' ? 'esm' : 'require');
-    ensureImport(again, { moduleSpecifier: context.specifier, names: [policyOptionsName] }, style, firstUse);
-    return again.getFullText();
+    const done = reconfigure(text);
+    removedConstants.splice(0, removedConstants.length, ...(done?.removed ?? []));
+    return done?.text;
   };
   let unrewritable: string | undefined;
   try {

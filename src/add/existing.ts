@@ -5,6 +5,7 @@ import { findApp } from '../engine/wiring/find-app.js';
 import { openSource } from '../engine/wiring/wire.js';
 import { projectSourceFiles, toPosix, type ProjectLayout } from './detect.js';
 import { lookInAutoloadedPlugins, swaggerUiPlaces } from './existing-fastify-plugins.js';
+import { lookInExpressModules } from './existing-loaders.js';
 import { luscaHeaderLine, luscaHeaderUses } from './existing-lusca.js';
 import { lookForOwnLimiter } from './existing-rate-limit.js';
 import type { WiringDeclaration } from './generator-source.js';
@@ -89,7 +90,10 @@ export type ExistingAnswer =
     };
 
 /** `import cors from 'cors'`, `const cors = require('cors')`: the local names bound to a package. */
-function bindingsOf(sourceFile: SourceFile, packageName: string): { name: string; statement: Statement }[] {
+export function bindingsOf(
+  sourceFile: SourceFile,
+  packageName: string,
+): { name: string; statement: Statement }[] {
   const found: { name: string; statement: Statement }[] = [];
   for (const declaration of sourceFile.getImportDeclarations()) {
     if (declaration.getModuleSpecifierValue() !== packageName) continue;
@@ -128,7 +132,7 @@ function bindingsOf(sourceFile: SourceFile, packageName: string): { name: string
 }
 
 /** `require('pkg')` or `import('pkg')` written inline (`app.register(require('@fastify/cors'))`). */
-function inlineLoads(node: Node, packageName: string): boolean {
+export function inlineLoads(node: Node, packageName: string): boolean {
   return node.getDescendantsOfKind(SyntaxKind.CallExpression).some((call) => {
     const callee = call.getExpression();
     const [argument] = call.getArguments();
@@ -218,6 +222,24 @@ export function lookForExisting(
     }
     const sourceFile = openSource(project.entry, entryText.replace(/^\uFEFF/, ''));
     const app = findApp(sourceFile, project.framework);
+    const inModule =
+      project.framework === 'express' && !project.nest && wiring !== undefined
+        ? lookInExpressModules({
+            project,
+            name,
+            replaceable: concern.replaceable,
+            packages,
+            wiring,
+            generated,
+            sourceFile,
+            app,
+            elsewhere,
+          })
+        : undefined;
+    if (inModule) {
+      answers.set(name, inModule);
+      continue;
+    }
     // Handles: const limiter = rateLimit({ windowMs, max }); app.use(limiter) - and nothing else limits requests.
     const limiterPackages = packages.filter((packageName) => bindingsOf(sourceFile, packageName).length > 0);
     if (
