@@ -208,11 +208,13 @@ export function lookForModuleLimiter(context: LimiterModuleContext): ExistingAns
     if (!text.includes('express-rate-limit') || bindingsOf(source(file), 'express-rate-limit').length === 0)
       continue;
     const found = limitersIn(file, source(file));
-    if (typeof found === 'string')
+    if (typeof found === 'string') {
+      const [binding] = bindingsOf(source(file), 'express-rate-limit');
       return {
         kind: 'refuse',
-        reason: `the app already has it (express-rate-limit in ${found}, a limiter made where no name reaches it): keep yours, or remove it and run again to use the policy limiter`,
+        reason: `the app already has it (express-rate-limit in ${file}:${binding.statement.getStartLineNumber()}; its limiter at ${found} is made where secure add cannot follow it to the requests it limits): keep yours, or remove it and run again to use the policy limiter`,
       };
+    }
     limiters.push(...found);
   }
   if (limiters.length === 0) return undefined;
