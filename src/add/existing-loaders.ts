@@ -90,6 +90,46 @@ function isAppParameter(fn: FunctionLike, receiver: string): boolean {
   return member !== undefined && appType.test(member.getText());
 }
 
+const routeMethods = new Set(['get', 'post', 'put', 'patch', 'delete', 'all', 'head', 'options', 'route']);
+
+/** The first route the loader registers on the app above `statement` (`app.get('/status', ...)`, `app.use('/api', r)`). */
+function routeAbove(statement: Node, receiver: string): Node | undefined {
+  const block = statement.getParent();
+  if (!block || !Node.isBlock(block)) return undefined;
+  for (const each of block.getStatements()) {
+    if (each === statement) return undefined;
+    const call = Node.isExpressionStatement(each) ? each.getExpression() : undefined;
+    if (!call || !Node.isCallExpression(call)) continue;
+    const callee = call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee) || callee.getExpression().getText() !== receiver) continue;
+    const [first] = call.getArguments();
+    const mountsPath = callee.getName() === 'use' && first !== undefined && Node.isStringLiteral(first);
+    if (routeMethods.has(callee.getName()) || mountsPath) return each;
+  }
+  return undefined;
+}
+
+/** Where a statement's lines begin, its leading comments included. */
+function linesStart(full: string, statement: Node): number {
+  const comments = statement.getLeadingCommentRanges();
+  const position = comments.length > 0 ? comments[0].getPos() : statement.getStart();
+  return full.lastIndexOf('\n', position - 1) + 1;
+}
+
+/** The text with `statement`'s lines (and its comments) moved above `route`'s, a blank line between. */
+function movedAbove(full: string, statement: Node, route: Node): string {
+  const from = linesStart(full, statement);
+  const lineEnd = full.indexOf('\n', statement.getEnd());
+  let to = lineEnd === -1 ? full.length : lineEnd + 1;
+  const eol = full.includes('\r\n') ? '\r\n' : '\n';
+  // The blank line that set it apart goes with it.
+  const blank = /^[ \t]*\r?\n/.exec(full.slice(to));
+  if (blank && /\n[ \t]*\r?\n$/.test(full.slice(0, from))) to += blank[0].length;
+  const block = full.slice(from, to).replace(/(?:[ \t]*\r?\n)+$/, '') + eol + eol;
+  const at = linesStart(full, route);
+  return full.slice(0, at) + block + full.slice(at, from) + full.slice(to);
+}
+
 export interface LoaderLookContext {
   project: ProjectLayout;
   name: string;
@@ -141,6 +181,10 @@ export function lookInExpressLoaders(context: LoaderLookContext): ExistingAnswer
   if (!imports) return undefined;
 
   const place = `${file}:${statement.getStartLineNumber()}`;
+  const routeFirst = routeAbove(statement, receiver);
+  const movedNote = routeFirst
+    ? `, moved above the route at ${file}:${routeFirst.getStartLineNumber()} so that every route the loader registers has it`
+    : ', where yours was';
   const what = statement.getText();
   const credentials = name === 'cors' && /credentials\s*:\s*true/.test(made.getText());
   const ours = wiring.statement
@@ -149,11 +193,18 @@ export function lookInExpressLoaders(context: LoaderLookContext): ExistingAnswer
     .replace(/;$/, what.trimEnd().endsWith(';') ? ';' : '');
   const replace = (current: string): string => {
     const bom = current.startsWith('\uFEFF') ? '\uFEFF' : '';
-    const again = openSource(file, current.slice(bom.length));
-    const targets = again
-      .getDescendantsOfKind(SyntaxKind.ExpressionStatement)
-      .filter((each) => each.getText() === what);
+    const find = (source: SourceFile) =>
+      source.getDescendantsOfKind(SyntaxKind.ExpressionStatement).filter((each) => each.getText() === what);
+    let again = openSource(file, current.slice(bom.length));
+    let targets = find(again);
     if (targets.length !== 1) return current;
+    // Handles: app.get('/status', ...) above app.use(cors()) - ours goes above it, so every route has CORS.
+    const route = routeAbove(targets[0], receiver);
+    if (route) {
+      again = openSource(file, movedAbove(again.getFullText(), targets[0], route));
+      targets = find(again);
+      if (targets.length !== 1) return current;
+    }
     targets[0].replaceWithText(ours);
     const style = detectStyle(again, project.moduleSystem === 'esm' ? 'esm' : 'require');
     for (const [module, imported] of imports)
@@ -182,7 +233,7 @@ export function lookInExpressLoaders(context: LoaderLookContext): ExistingAnswer
     place,
     what,
     wiredInPlace: true,
-    note: `${name}: your ${packageName} registration (${place}, in the loader ${project.entry} hands the app to) now registers the generated ${wiring.module} with the policy's options, where yours was${credentials ? '; credentials (cookies) stay on, for the CORS_ORIGINS allowlist only' : ''}`,
+    note: `${name}: your ${packageName} registration (${place}, in the loader ${project.entry} hands the app to) now registers the generated ${wiring.module} with the policy's options${movedNote}${credentials ? '; credentials (cookies) stay on, for the CORS_ORIGINS allowlist only' : ''}`,
     replace,
   };
 }

@@ -51,7 +51,7 @@ const loaderIndex = `import expressLoader from './express';\n\nexport default as
 const api = `import { Router } from 'express';\n\nexport default () => Router();\n`;
 
 describe('secure add cors and headers over a loader the entry hands the app to', () => {
-  it('replaces the loader’s cors() where it is, imports relative to the loader, and wires no second CORS', async () => {
+  it('replaces the loader’s cors() above the routes it registers, imports relative to the loader, and wires no second CORS', async () => {
     const root = project(
       typescriptApp(
         {
@@ -68,7 +68,7 @@ describe('secure add cors and headers over a loader the entry hands the app to',
     expect(changed(plan, 'src/loaders/express.ts')).toBe(fixture('loader-cors-typescript.output.ts'));
     expect(changed(plan, 'src/app.ts') ?? loaderEntry).not.toContain('corsMiddleware');
     expect(plan.notes.join('\n')).toContain(
-      'cors: your cors registration (src/loaders/express.ts:11, in the loader src/app.ts hands the app to) now registers the generated security/cors',
+      "cors: your cors registration (src/loaders/express.ts:11, in the loader src/app.ts hands the app to) now registers the generated security/cors with the policy's options, moved above the route at src/loaders/express.ts:6",
     );
     await secondRunChangesNothing(root, plan, ['cors']);
   });
