@@ -10,6 +10,7 @@ import {
   gone,
   isAppWideUse,
   policyLimiterRewrite,
+  policyKeys,
   policyOptionsName,
   routeAbove,
   unsafeOptions,
@@ -301,6 +302,17 @@ function decide(context: LimiterModuleContext, limiters: ModuleLimiter[]): Exist
       note: `rate-limit: your limiter ${describe(limiter)} already takes the policy's window, limit and answer`,
     };
   const perRoute = limiters.filter((each) => each !== limiter);
+  // Handles: limit: env.RATE_LIMIT_MAX - the project's variable is read no more, which its users should know.
+  const [options] = limiter.call.getArguments();
+  const unread =
+    options && Node.isObjectLiteralExpression(options)
+      ? options
+          .getProperties()
+          .filter((property) => Node.isPropertyNamed(property) && policyKeys.has(property.getName()))
+          .flatMap((property) => property.getDescendantsOfKind(SyntaxKind.PropertyAccessExpression))
+          .map((access) => access.getText())
+          .filter((text) => /^(?:process\.)?env\.\w+$/.test(text))
+      : [];
   const reconfigure = policyLimiterRewrite(
     file,
     what,
@@ -330,7 +342,7 @@ function decide(context: LimiterModuleContext, limiters: ModuleLimiter[]): Exist
     place: placeOf,
     what,
     wiredInPlace: true,
-    note: `rate-limit: your limiter ${describe(limiter)}, which ${project.entry}:${use.getStartLineNumber()} puts on every request, now takes the policy's window, limit and 429 answer (\`...${policyOptionsName}\` from ${module}); its other options are kept${perRoute.length > 0 ? `, and so are your limiters on some routes (${perRoute.map(describe).join(', ')})` : ''}${gone(removed)}`,
+    note: `rate-limit: your limiter ${describe(limiter)}, which ${project.entry}:${use.getStartLineNumber()} puts on every request, now takes the policy's window, limit and 429 answer (\`...${policyOptionsName}\` from ${module}); its other options are kept${perRoute.length > 0 ? `, and so are your limiters on some routes (${perRoute.map(describe).join(', ')})` : ''}${gone(removed)}${unread.length > 0 ? `; ${[...new Set(unread)].map((each) => `\`${each}\``).join(', ')} no longer set its limit` : ''}`,
     replace: (text) => {
       const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
       return bom + (reconfigure(text.slice(bom.length))?.text ?? text.slice(bom.length));

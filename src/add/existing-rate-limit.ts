@@ -24,7 +24,7 @@ import type { ExistingAnswer } from './existing.js';
 export const policyOptionsName = 'policyRateLimit';
 
 /** Options that say how many requests, in what window, and what a refused one reads: the policy's now. */
-const policyKeys = new Set(['windowMs', 'max', 'limit', 'message']);
+export const policyKeys = new Set(['windowMs', 'max', 'limit', 'message']);
 /** Options that answer the 429 in the project's own way: replacing them could change what its clients rely on. */
 const ownAnswerKeys = ['handler', 'statusCode'];
 

@@ -141,6 +141,9 @@ describe("secure add rate-limit over a project module's express-rate-limit", () 
     expect(plan.notes.join('\n')).toContain(
       'rate-limit: your limiter `rateLimiter` (src/common/middleware/rateLimiter.ts:6), which src/server.ts:8 puts on every request, now takes the policy',
     );
+    expect(plan.notes.join('\n')).toContain(
+      '`env.RATE_LIMIT_MAX_REQUESTS`, `env.RATE_LIMIT_WINDOW_MS` no longer set its limit',
+    );
     await secondRunChangesNothing(root, plan, ['rate-limit']);
   });
 
