@@ -248,6 +248,8 @@ export function lookInExpressModules(look: {
   name: string;
   /** Whether the concern's registration can be replaced by the module's own (cors, headers). */
   replaceable: boolean;
+  /** The entry answers the concern some other way (headers set by hand, lusca): two answers, not ours to join. */
+  answeredInEntry: boolean;
   packages: readonly string[];
   wiring: WiringDeclaration;
   generated: ReadonlySet<string>;
@@ -259,7 +261,7 @@ export function lookInExpressModules(look: {
   const inEntry = packages.some(
     (packageName) => bindingsOf(sourceFile, packageName).length > 0 || inlineLoads(sourceFile, packageName),
   );
-  if (inEntry) return undefined;
+  if (inEntry || look.answeredInEntry) return undefined;
   if (elsewhere.length === 0) {
     const files = projectSourceFiles(project.root).map((file) => toPosix(relative(project.root, file)));
     return registeredBefore(project, name, files, wiring, generated);

@@ -228,6 +228,10 @@ export function lookForExisting(
             project,
             name,
             replaceable: concern.replaceable,
+            // Handles: res.setHeader('X-Frame-Options', ...) or lusca in the entry - an answer of its own there.
+            answeredInEntry: [concern.byHand, concern.partly?.pattern].some((pattern) =>
+              pattern?.test(entryText),
+            ),
             packages,
             wiring,
             generated,

@@ -86,6 +86,22 @@ describe('secure add cors and headers over a loader the entry hands the app to',
     await secondRunChangesNothing(root, plan, ['headers']);
   });
 
+  it('refuses headers when the entry also sets a security header by hand: the loader’s helmet is not the one answer', async () => {
+    const root = project({
+      'package.json': JSON.stringify({ name: 'api', dependencies: { express: '4.21.2', helmet: '8.1.0' } }),
+      'app.js': `const express = require('express')\nconst loadExpress = require('./loaders/express')\n\nconst app = express()\napp.use((req, res, next) => { res.setHeader('X-Frame-Options', 'DENY'); next() })\nloadExpress(app)\nmodule.exports = app\n`,
+      'loaders/express.js': fixture('loader-helmet-commonjs.input.js'),
+    });
+    const plan = await planModules(root, ['headers'], { yes: true });
+    expect(plan.refused).toEqual([
+      expect.objectContaining({
+        generator: 'headers',
+        reason: expect.stringContaining('helmet in loaders/express.js:2, headers set by hand in app.js:5'),
+      }),
+    ]);
+    expect(changed(plan, 'loaders/express.js')).toBeUndefined();
+  });
+
   const refusals: [string, Record<string, string>][] = [
     [
       'a loader no file of the app loads',
