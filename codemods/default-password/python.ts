@@ -17,6 +17,7 @@ import {
   storedUnder,
   type EnvFallback,
 } from '../_shared/python/secrets.js';
+import { importTimeSetting, isSettingUsed, unusedSettingReason } from '../_shared/python/settings-use.js';
 import { dummyName, hashesPassword, isChosenPassword, mayHashLiteral } from './hashed-literals.js';
 import {
   calleeName,
@@ -34,18 +35,16 @@ function checkFallback(found: EnvFallback, context: PythonContext): void {
   const credential = urlPassword(fallback) !== undefined || knownKeyFormat(fallback) !== undefined;
   if (!credential && !isSecretName(found.envName) && !isSecretName(storedUnder(found.node))) return;
   const message = `Environment variable ${found.envName} falls back to a hard-coded value when it is missing`;
-  context.report(
-    reportOf(
-      context,
-      found.node,
-      message,
-      found.required
+  const setting = importTimeSetting(found.node);
+  const remedy =
+    setting && !isSettingUsed(setting, context)
+      ? { unfixableReason: unusedSettingReason(setting, found.envName) }
+      : found.required
         ? { fix: [found.required] }
         : {
             unfixableReason: `read it with os.environ["${found.envName}"] (import os) so a missing variable fails`,
-          },
-    ),
-  );
+          };
+  context.report(reportOf(context, found.node, message, remedy));
 }
 
 /** `SECRET_KEY: str = "changethis"`: the annotation stays, the default goes, pydantic then requires the variable. */
@@ -62,10 +61,16 @@ function checkSettingsDefault(assignment: SgNode, name: string, value: SgNode, c
     );
     return;
   }
+  const setting = importTimeSetting(value);
   context.report(
-    reportOf(context, value, message, {
-      fix: [{ start: type.range().end.index, end: value.range().end.index, text: '' }],
-    }),
+    reportOf(
+      context,
+      value,
+      message,
+      setting && !isSettingUsed(setting, context)
+        ? { unfixableReason: unusedSettingReason(setting, name) }
+        : { fix: [{ start: type.range().end.index, end: value.range().end.index, text: '' }] },
+    ),
   );
 }
 
