@@ -50,7 +50,10 @@ export function staleDurationComments(node: SgNode, text: string, now: string): 
   while (top > 0 && /^\s*#/.test(lines[top - 1] ?? '')) top -= 1;
   const edits: TextEdit[] = [];
   let proseLine: number | undefined;
-  for (const comment of node.getRoot().root().findAll({ rule: { kind: 'comment' } })) {
+  for (const comment of node
+    .getRoot()
+    .root()
+    .findAll({ rule: { kind: 'comment' } })) {
     const { start, end } = comment.range();
     const above = start.line >= top && start.line < first;
     const trailing = start.line === last && start.index >= statement.range().end.index;

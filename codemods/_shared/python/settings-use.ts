@@ -3,6 +3,7 @@ import type { PythonContext } from '../../../src/engine/languages/python-detecto
 import { resolve } from 'node:path';
 import { pythonSources } from './project.js';
 import { isSigningKeyName } from './secrets.js';
+import { isPythonTestFile } from './syntax.js';
 
 /**
  * A setting read when its module is imported: `X = config("X", default="d")` in a class body (pydantic settings,
@@ -46,23 +47,30 @@ function siblingBinding(node: SgNode, scope: SgNode): string | undefined {
   const statement = assignment?.parent();
   const body = statement?.parent();
   const owner = scope.kind() === 'module' ? scope : scope.field('body');
-  if (!assignment || statement?.kind() !== 'expression_statement' || body?.id() !== owner?.id()) return undefined;
+  if (!assignment || statement?.kind() !== 'expression_statement' || body?.id() !== owner?.id())
+    return undefined;
   const left = assignment.field('left');
   return left?.kind() === 'identifier' ? left.text() : undefined;
 }
 
 /**
- * Whether anything reads the setting: another module of the project names it (`settings.ADMIN_PASSWORD`), code of
- * this file outside its own scope does, or a sibling that is itself used is built from it
- * (`POSTGRES_URI = f"...{POSTGRES_PASSWORD}..."`). Signing keys, and every name in a Flask or Django project,
- * count as read.
+ * Whether anything reads the setting: another module of the project, tests aside, names it
+ * (`settings.ADMIN_PASSWORD`), code of this file outside its own scope does, or a sibling that is itself used is
+ * built from it (`POSTGRES_URI = f"...{POSTGRES_PASSWORD}..."`). Signing keys, and every name in a Flask or Django
+ * project, count as read.
  */
 export function isSettingUsed(setting: ImportTimeSetting, context: PythonContext): boolean {
   // SECRET_KEY, JWT_SECRET_KEY: frameworks and their extensions read these by name from the config they are given.
   if (isSigningKeyName(setting.name)) return true;
   const file = resolve(context.file);
-  const others = pythonSources(context.project.root).filter((source) => resolve(source.path) !== file);
-  if (others.some((source) => frameworkReadsConfig.test(source.text)) || frameworkReadsConfig.test(context.text))
+  // A value only tests read is not the app's: requiring it would stop the app for the tests' sake.
+  const others = pythonSources(context.project.root).filter(
+    (source) => resolve(source.path) !== file && !isPythonTestFile(source.path, context.project.root),
+  );
+  if (
+    others.some((source) => frameworkReadsConfig.test(source.text)) ||
+    frameworkReadsConfig.test(context.text)
+  )
     return true;
   const root = setting.scope.kind() === 'module' ? setting.scope : setting.scope.getRoot().root();
   const visit = (name: string, seen: Set<string>): boolean => {
