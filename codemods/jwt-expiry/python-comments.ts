@@ -3,17 +3,23 @@ import type { TextEdit } from '../../src/engine/rule.js';
 
 /** A comment that states a duration: `# 60 minutes * 24 hours * 8 days = 8 days`, `# 1 week`, `# 12h`. */
 const statesDuration =
-  /\b(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?|months?|years?)\b/i;
+  /\b(?:\d+\s*|(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+)(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?|months?|years?)\b/i;
 
 const durations = new RegExp(statesDuration.source, 'gi');
 
-/** `60 minutes * 24 hours * 8 days = 8 days`: nothing but durations and arithmetic, which the new lifetime replaces. */
+/**
+ * `60 minutes * 24 hours * 8 days = 8 days`, `# refresh tokens expire after 30 days`: nothing but durations,
+ * arithmetic and words about the token's lifetime, which the new lifetime replaces.
+ */
 function onlyDurations(comment: string): boolean {
   return (
     comment
       .replace(/^#+/, '')
       .replace(durations, '')
-      .replace(/\b(?:and|or|is|per|total|approx|about|i\.e)\b/gi, '')
+      .replace(
+        /\b(?:and|or|is|per|total|approx|about|i\.e|in|for|after|the|default|valid|lifetime|expires?|expiry|access|refresh|tokens?)\b/gi,
+        '',
+      )
       .replace(/[\d\s*x×/+=().,:;~-]/g, '') === ''
   );
 }
