@@ -19,6 +19,7 @@ import {
 } from '../_shared/python/secrets.js';
 import { importTimeSetting, isSettingUsed, unusedSettingReason } from '../_shared/python/settings-use.js';
 import { dummyName, hashesPassword, isChosenPassword, mayHashLiteral } from './hashed-literals.js';
+import { relativeToRoot } from '../_shared/secrets/paths.js';
 import {
   calleeName,
   dottedName,
@@ -27,6 +28,12 @@ import {
   reportOf,
   stringValue,
 } from '../_shared/python/syntax.js';
+
+/** Said once the default is gone: the app now needs the variable wherever it runs. */
+function requiredNote(context: PythonContext, node: SgNode, envName: string): string {
+  const where = `${relativeToRoot(context.file, context.project.root)}:${node.range().start.line + 1}`;
+  return `${where}: ${envName} has no default any more; set it wherever the app runs (it stops without it), and rotate the value if the old default was ever used`;
+}
 
 // Handles: os.getenv("JWT_SECRET", "dev-secret"), os.environ.get("SECRET_KEY") or "x", config("DB_PASSWORD", default="x")
 function checkFallback(found: EnvFallback, context: PythonContext): void {
@@ -40,7 +47,7 @@ function checkFallback(found: EnvFallback, context: PythonContext): void {
     setting && !isSettingUsed(setting, context)
       ? { unfixableReason: unusedSettingReason(setting, found.envName) }
       : found.required
-        ? { fix: [found.required] }
+        ? { fix: [found.required], note: requiredNote(context, found.node, found.envName) }
         : {
             unfixableReason: `read it with os.environ["${found.envName}"] (import os) so a missing variable fails`,
           };
@@ -69,7 +76,10 @@ function checkSettingsDefault(assignment: SgNode, name: string, value: SgNode, c
       message,
       setting && !isSettingUsed(setting, context)
         ? { unfixableReason: unusedSettingReason(setting, name) }
-        : { fix: [{ start: type.range().end.index, end: value.range().end.index, text: '' }] },
+        : {
+            fix: [{ start: type.range().end.index, end: value.range().end.index, text: '' }],
+            note: requiredNote(context, value, name),
+          },
     ),
   );
 }

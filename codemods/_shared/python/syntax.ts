@@ -169,7 +169,7 @@ export function reportOf(
   context: PythonContext,
   node: SgNode,
   message: string,
-  remedy: { fix: TextEdit[] } | { unfixableReason: string } | Record<string, never> = {},
+  remedy: { fix: TextEdit[]; note?: string } | { unfixableReason: string } | Record<string, never> = {},
 ): TextReport {
   const start = positionAt(context.text, node.range().start.index);
   const end = positionAt(context.text, node.range().end.index);
