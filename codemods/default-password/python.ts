@@ -17,7 +17,9 @@ import {
   storedUnder,
   type EnvFallback,
 } from '../_shared/python/secrets.js';
+import { importTimeSetting, isSettingUsed, unusedSettingReason } from '../_shared/python/settings-use.js';
 import { dummyName, hashesPassword, isChosenPassword, mayHashLiteral } from './hashed-literals.js';
+import { relativeToRoot } from '../_shared/secrets/paths.js';
 import {
   calleeName,
   dottedName,
@@ -27,6 +29,12 @@ import {
   stringValue,
 } from '../_shared/python/syntax.js';
 
+/** Said once the default is gone: the app now needs the variable wherever it runs. */
+function requiredNote(context: PythonContext, node: SgNode, envName: string): string {
+  const where = `${relativeToRoot(context.file, context.project.root)}:${node.range().start.line + 1}`;
+  return `${where}: ${envName} has no default any more; set it wherever the app runs (it stops without it), and rotate the value if the old default was ever used`;
+}
+
 // Handles: os.getenv("JWT_SECRET", "dev-secret"), os.environ.get("SECRET_KEY") or "x", config("DB_PASSWORD", default="x")
 function checkFallback(found: EnvFallback, context: PythonContext): void {
   const fallback = stringValue(found.fallback);
@@ -34,18 +42,16 @@ function checkFallback(found: EnvFallback, context: PythonContext): void {
   const credential = urlPassword(fallback) !== undefined || knownKeyFormat(fallback) !== undefined;
   if (!credential && !isSecretName(found.envName) && !isSecretName(storedUnder(found.node))) return;
   const message = `Environment variable ${found.envName} falls back to a hard-coded value when it is missing`;
-  context.report(
-    reportOf(
-      context,
-      found.node,
-      message,
-      found.required
-        ? { fix: [found.required] }
+  const setting = importTimeSetting(found.node);
+  const remedy =
+    setting && !isSettingUsed(setting, context)
+      ? { unfixableReason: unusedSettingReason(setting, found.envName) }
+      : found.required
+        ? { fix: [found.required], note: requiredNote(context, found.node, found.envName) }
         : {
             unfixableReason: `read it with os.environ["${found.envName}"] (import os) so a missing variable fails`,
-          },
-    ),
-  );
+          };
+  context.report(reportOf(context, found.node, message, remedy));
 }
 
 /** `SECRET_KEY: str = "changethis"`: the annotation stays, the default goes, pydantic then requires the variable. */
@@ -62,10 +68,19 @@ function checkSettingsDefault(assignment: SgNode, name: string, value: SgNode, c
     );
     return;
   }
+  const setting = importTimeSetting(value);
   context.report(
-    reportOf(context, value, message, {
-      fix: [{ start: type.range().end.index, end: value.range().end.index, text: '' }],
-    }),
+    reportOf(
+      context,
+      value,
+      message,
+      setting && !isSettingUsed(setting, context)
+        ? { unfixableReason: unusedSettingReason(setting, name) }
+        : {
+            fix: [{ start: type.range().end.index, end: value.range().end.index, text: '' }],
+            note: requiredNote(context, value, name),
+          },
+    ),
   );
 }
 

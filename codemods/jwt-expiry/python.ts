@@ -2,6 +2,7 @@ import type { SgNode } from '@ast-grep/napi';
 import type { PythonContext, PythonDetector } from '../../src/engine/languages/python-detector.js';
 import type { Policy } from '../../src/policy/index.js';
 import { noRefreshFlowReason } from '../_shared/jwt/refresh-flow.js';
+import { staleDurationComments } from './python-comments.js';
 import { hasPythonRefreshFlow } from '../_shared/python/project.js';
 import {
   calleeName,
@@ -135,12 +136,17 @@ function report(
   const limit = limitFor(purpose, context.policy);
   if (seconds <= limit.seconds) return;
   const message = `${purpose === 'refresh' ? 'Refresh' : 'Access'} tokens live ${humanize(seconds)}; the policy allows ${limit.describe}`;
+  const comments = staleDurationComments(node, context.text, limit.describe);
   const remedy =
     purpose === 'access' && !state.refreshFlow()
       ? { unfixableReason: noRefreshFlowReason }
       : replacement === undefined
         ? { unfixableReason: `shorten it to ${limit.describe} where it is declared` }
-        : { fix: [replaceNode(node, replacement)] };
+        : comments.proseLine !== undefined
+          ? {
+              unfixableReason: `shorten it to ${limit.describe}, and reword the comment on line ${comments.proseLine} that states the old lifetime`,
+            }
+          : { fix: [replaceNode(node, replacement), ...comments.edits] };
   context.report(reportOf(context, node, message, remedy));
 }
 

@@ -9,6 +9,7 @@ const modes = {
   fix: async () => (await import('./fix.mjs')).runFix(rest),
   add: async () => (await import('./add.mjs')).runAdd(rest),
   'add-python': async () => (await import('./add-python.mjs')).runAddPython(rest),
+  'fix-python': async () => (await import('./fix-python.mjs')).runFixPython(rest),
 };
 
 if (!modes[mode]) {

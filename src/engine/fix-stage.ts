@@ -128,6 +128,7 @@ export function stageFileFix(request: FileFixRequest): StagedFileFix {
     output = fixed.output;
     applied = fixed.applied;
     result.unfixed.push(...fixed.unfixed);
+    result.notes.push(...fixed.notes);
   } else if (request.kind === 'text') {
     const edits: TextEdit[] = [];
     for (const entry of checkTextFile(

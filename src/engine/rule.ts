@@ -192,6 +192,8 @@ export interface TextReport {
   message: string;
   fix?: TextEdit[];
   unfixableReason?: string;
+  /** Printed once the fix is written: what the user must do now (set the variable a fix made required). */
+  note?: string;
 }
 
 export interface TextContext {

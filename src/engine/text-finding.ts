@@ -4,6 +4,8 @@ import type { Finding, RuleMeta, TextEdit, TextReport } from './rule.js';
 export interface TextFinding {
   finding: Finding;
   edits?: TextEdit[];
+  /** The report's note, kept with its edits: said only when they are applied. */
+  note?: string;
 }
 
 /** A report as a finding; its edits are kept only when the rule can fix. */
@@ -23,6 +25,7 @@ export function textFinding(meta: RuleMeta, file: string, report: TextReport): T
       ...(!fixable && report.unfixableReason ? { unfixableReason: report.unfixableReason } : {}),
     },
     ...(fixable ? { edits: report.fix } : {}),
+    ...(fixable && report.note ? { note: report.note } : {}),
   };
 }
 

@@ -30,7 +30,14 @@ describe.each(pythonDetectors)('Python detector of %s', (id, detector, fixes) =>
     for (const fixture of fixtures) {
       texts[fixture.name + '.' + fixture.kind] = fixture.text;
       if (fixture.kind === 'input')
-        texts[fixture.name + '.fixed'] = runPython(detector, fixture.text, fixture.relativePath).output;
+        texts[fixture.name + '.fixed'] = runPython(
+          detector,
+          fixture.text,
+          fixture.relativePath,
+          undefined,
+          true,
+          fixture.root,
+        ).output;
     }
     expect(pyCompileErrors(texts)).toEqual({});
   });
@@ -49,11 +56,13 @@ describe.each(pythonDetectors)('Python detector of %s', (id, detector, fixes) =>
   for (const fixture of fixtures) {
     if (fixture.kind === 'valid') {
       it(`validated: ${fixture.name}`, () => {
-        expect(shown(runPython(detector, fixture.text, fixture.relativePath))).toEqual([]);
+        expect(
+          shown(runPython(detector, fixture.text, fixture.relativePath, undefined, true, fixture.root)),
+        ).toEqual([]);
       });
     } else if (fixture.kind === 'unfixable') {
       it(`reported, left alone: ${fixture.name}`, () => {
-        const run = runPython(detector, fixture.text, fixture.relativePath);
+        const run = runPython(detector, fixture.text, fixture.relativePath, undefined, true, fixture.root);
         expect(reportedLines(run)).toEqual(marked(fixture.text));
         expect(run.reports.length).toBeGreaterThan(0);
         expect(run.reports.filter((report) => report.fix)).toEqual([]);
@@ -63,11 +72,11 @@ describe.each(pythonDetectors)('Python detector of %s', (id, detector, fixes) =>
     } else {
       it(`reported and fixed: ${fixture.name}`, () => {
         expect(fixture.expected, `${fixture.name}.output.py is missing`).toBeDefined();
-        const first = runPython(detector, fixture.text, fixture.relativePath);
+        const first = runPython(detector, fixture.text, fixture.relativePath, undefined, true, fixture.root);
         expect(reportedLines(first)).toEqual(marked(fixture.text));
         expect(first.reports.some((report) => report.fix)).toBe(true);
         expect(first.output).toBe(fixture.expected);
-        const second = runPython(detector, first.output, fixture.relativePath);
+        const second = runPython(detector, first.output, fixture.relativePath, undefined, true, fixture.root);
         expect(second.output, 'a second fix must change nothing').toBe(first.output);
         expect(second.reports.filter((report) => report.fix)).toEqual([]);
       });

@@ -93,4 +93,39 @@ describe('secure check and secure fix on Python files', () => {
     const check = await runBin(secureBin, ['check', 'app/db.py', '--no-cache'], { cwd: dir });
     expect(check.exitCode, check.stdout).toBe(0);
   });
+
+  it('keeps the default of a setting nothing reads, and says which variables a fix made required', async () => {
+    const config = [
+      'from pydantic_settings import BaseSettings',
+      'from starlette.config import Config',
+      '',
+      'config = Config()',
+      '',
+      '',
+      'class MySQLSettings(BaseSettings):',
+      '    MYSQL_PASSWORD: str = config("MYSQL_PASSWORD", default="password")',
+      '',
+      '',
+      'class PostgresSettings(BaseSettings):',
+      '    POSTGRES_PASSWORD: str = config("POSTGRES_PASSWORD", default="postgres")',
+      '',
+      '',
+      'settings = PostgresSettings()',
+      '',
+    ].join('\n');
+    const dir = tempProject({
+      'app/__init__.py': '',
+      'app/config.py': config,
+      'app/db.py':
+        'from .config import settings\n\nURL = f"postgresql://app:{settings.POSTGRES_PASSWORD}@db/app"\n',
+    });
+    const fix = await runBin(secureBin, ['fix', '--no-cache'], { cwd: dir });
+    const fixed = readFileSync(join(dir, 'app/config.py'), 'utf8');
+    expect(fixed).toContain('config("MYSQL_PASSWORD", default="password")');
+    expect(fixed).toContain('config("POSTGRES_PASSWORD")\n');
+    expect(fix.stdout).toContain('app/config.py:12: POSTGRES_PASSWORD has no default any more');
+    expect(fix.stdout).not.toContain('MYSQL_PASSWORD has no default');
+    expect(fix.stdout).toMatch(/app\/config\.py:8:\d+ +default-password/);
+    expect(fix.stdout).toContain('nothing in the project reads `MYSQL_PASSWORD`');
+  });
 });

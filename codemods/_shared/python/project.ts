@@ -22,12 +22,24 @@ const skippedFolders = new Set([
 ]);
 const maxFiles = 5000;
 const maxBytes = 1024 * 1024;
+const sourcesByRoot = new Map<string, { path: string; text: string }[]>();
 const textByRoot = new Map<string, string>();
 
 export function pythonSourcesText(root: string): string {
   const cached = textByRoot.get(root);
   if (cached !== undefined) return cached;
-  const texts: string[] = [];
+  const text = pythonSources(root)
+    .map((source) => source.text)
+    .join('\n');
+  textByRoot.set(root, text);
+  return text;
+}
+
+/** The same sources one by one, with their absolute paths (a fact about the other modules leaves this one out). */
+export function pythonSources(root: string): { path: string; text: string }[] {
+  const cached = sourcesByRoot.get(root);
+  if (cached !== undefined) return cached;
+  const texts: { path: string; text: string }[] = [];
   const visit = (dir: string) => {
     let entries;
     try {
@@ -44,7 +56,7 @@ export function pythonSourcesText(root: string): string {
         if (!skippedFolders.has(entry.name)) visit(path);
       } else if (entry.isFile() && entry.name.endsWith('.py')) {
         try {
-          if (statSync(path).size <= maxBytes) texts.push(readFileSync(path, 'utf8'));
+          if (statSync(path).size <= maxBytes) texts.push({ path, text: readFileSync(path, 'utf8') });
         } catch {
           // An unreadable file tells nothing here; discovery reports it.
         }
@@ -52,9 +64,8 @@ export function pythonSourcesText(root: string): string {
     }
   };
   if (existsSync(root)) visit(root);
-  const text = texts.join('\n');
-  textByRoot.set(root, text);
-  return text;
+  sourcesByRoot.set(root, texts);
+  return texts;
 }
 
 /** The JS rule's refresh-flow test, over this file, the project's JS/TS sources and its Python sources. */

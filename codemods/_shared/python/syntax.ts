@@ -169,7 +169,7 @@ export function reportOf(
   context: PythonContext,
   node: SgNode,
   message: string,
-  remedy: { fix: TextEdit[] } | { unfixableReason: string } | Record<string, never> = {},
+  remedy: { fix: TextEdit[]; note?: string } | { unfixableReason: string } | Record<string, never> = {},
 ): TextReport {
   const start = positionAt(context.text, node.range().start.index);
   const end = positionAt(context.text, node.range().end.index);
@@ -191,7 +191,11 @@ export function replaceNode(node: SgNode, text: string): TextEdit {
 const pythonTestFile = /(?:^|\/)(?:test_[^/]*|[^/]*_tests?|conftest)\.py$/;
 
 export function isPythonTestPath(context: PythonContext): boolean {
-  const path = relativeToRoot(context.file, context.project.root);
+  return isPythonTestFile(context.file, context.project.root);
+}
+
+export function isPythonTestFile(file: string, root: string): boolean {
+  const path = relativeToRoot(file, root);
   return isTestPath(path) || pythonTestFile.test(path);
 }
 

@@ -8,6 +8,8 @@ export interface TreeFixResult {
   applied: Finding[];
   /** Findings left for a human, each with the reason. */
   unfixed: Finding[];
+  /** The applied findings' notes, for the summary. */
+  notes: string[];
   parseError?: ParseFailure;
 }
 
@@ -32,10 +34,10 @@ export function fixTreeFile(
   verify: (output: string) => string | undefined,
 ): TreeFixResult {
   const checked = checkTreeFile(language, text, file, relativePath, rules, project);
-  const result: TreeFixResult = { output: text, applied: [], unfixed: [] };
+  const result: TreeFixResult = { output: text, applied: [], unfixed: [], notes: [] };
   if (checked.parseError) return { ...result, parseError: checked.parseError };
   const edits: TextEdit[] = [];
-  for (const { finding, edits: own } of checked.findings) {
+  for (const { finding, edits: own, note } of checked.findings) {
     if (!accept(finding)) continue;
     if (!own) {
       result.unfixed.push(finding);
@@ -58,6 +60,7 @@ export function fixTreeFile(
     }
     edits.push(...added);
     result.applied.push(finding);
+    if (note && !result.notes.includes(note)) result.notes.push(note);
     result.output = trial;
   }
   return result;
