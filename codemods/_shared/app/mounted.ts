@@ -15,7 +15,7 @@ export function exportsApp(text: string, name: string): boolean {
 }
 
 const localImport =
-  /(?:(?:const|let|var)\s+([\w$]+)\s*=\s*require\(\s*|import\s+([\w$]+)\s+from\s+)['"](\.{1,2}\/[^'"]+)['"]/g;
+  /(?:(?<!\.)\b([\w$]+)\s*=\s*require\(\s*|import\s+([\w$]+)\s+from\s+)['"](\.{1,2}\/[^'"]+)['"]/g;
 const stripExtension = (path: string) => path.replace(/(?:\/index)?\.[cm]?[jt]s$/, '');
 
 /**
