@@ -7,6 +7,7 @@ import { secretWord, urlWithPassword } from '../_shared/secrets/prefilter.js';
 import type { TextContext, TextFileDetector } from '../../src/engine/rule.js';
 import { isSecretBearingFile } from '../../src/engine/discover.js';
 import { isLiteralSecret, signingKeysOf } from './json-config.js';
+import { guessableComposePasswords } from '../docker-secret/compose.js';
 
 /** Files whose whole purpose is a key: the key itself is the finding, wherever it sits in the file. */
 const keyFile = /(?:\.(?:pem|key|p8|p12)|(?:^|\/)id_(?:rsa|dsa|ecdsa|ed25519))$/i;
@@ -59,6 +60,8 @@ function check(context: TextContext): void {
   // CI jobs set throwaway values for their test services (SECRET_KEY for a test database): as in .env.test, only
   // an issued key (above) is a leak there; real CI secrets come from the CI's store.
   if (!syntax || ciConfig.test(relativePath)) return;
+  // `MYSQL_PASSWORD: fastapi` beside `MYSQL_USER: fastapi`: docker-secret's guessable password, one finding
+  for (const variable of guessableComposePasswords(relativePath, context.text)) taken.add(variable.line);
   let signing: Set<string> | undefined;
   for (const entry of configEntries(context.text, syntax)) {
     if (taken.has(entry.line)) continue;
