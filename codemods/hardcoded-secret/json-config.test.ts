@@ -67,7 +67,20 @@ describe('hardcoded-secret: a JSON config value the code signs tokens with', () 
     ).toEqual([]);
   });
 
-  it('stays silent on a placeholder or a reference in the file', () => {
+  it('reports a placeholder sentence the code signs with, required from the root (rootpath)', () => {
+    const sentence = config.replace(
+      'ngEurope rocks!',
+      'REPLACE IT WITH YOUR OWN SECRET, IT CAN BE ANY STRING',
+    );
+    const findings = configFindings({
+      'config.json': sentence,
+      '_helpers/jwt.js':
+        "const config = require('config.json');\nmodule.exports = (user) => require('jsonwebtoken').sign({ sub: user.id }, config.secret);\n",
+    });
+    expect(findings).toHaveLength(1);
+  });
+
+  it('stays silent on a reference in the file', () => {
     const placeholder = config.replace('ngEurope rocks!', '${JWT_SECRET}');
     expect(
       configFindings({

@@ -1,10 +1,9 @@
 import { posix } from 'node:path';
 import { projectSources } from '../_shared/project/files.js';
 import { isReference } from '../_shared/secrets/assignment.js';
-import { isPlaceholder } from '../_shared/secrets/values.js';
 
 const localRequire =
-  /(?:(?<!\.)\b([\w$]+)\s*=\s*require\(\s*|import\s+([\w$]+)\s+from\s+)['"](\.{1,2}\/[^'"]+)['"]/g;
+  /(?:(?<!\.)\b([\w$]+)\s*=\s*require\(\s*|import\s+([\w$]+)\s+from\s+)['"](\.{1,2}\/[^'"]+|[\w.\/-]+\.json)['"]/g;
 
 /**
  * The keys of a JSON config file that the project's code hands to a JWT or session library as its secret:
@@ -18,9 +17,9 @@ export function signingKeysOf(root: string, relativePath: string): Set<string> {
   for (const source of projectSources(root)) {
     if (!/\.(?:sign|verify)\s*\(|secret(?:OrKey)?\s*:/.test(source.text)) continue;
     for (const [, required, imported, specifier] of source.text.matchAll(localRequire)) {
-      const target = posix
-        .normalize(posix.join(posix.dirname(source.path), specifier))
-        .replace(/\.json$/i, '');
+      // Handles: require('./config'), and require('config.json') under rootpath or NODE_PATH=. (from the root)
+      const from = specifier.startsWith('.') ? posix.dirname(source.path) : '';
+      const target = posix.normalize(posix.join(from, specifier)).replace(/\.json$/i, '');
       if (target !== self) continue;
       const binding = (required ?? imported).replace(/\$/g, '\\$');
       // Handles: jwt.sign(payload, config.secret, ...), jwt.sign(_.omit(user, 'password'), config.secret),
@@ -36,8 +35,11 @@ export function signingKeysOf(root: string, relativePath: string): Set<string> {
   return keys;
 }
 
-/** A value written as the secret itself: not empty, not `${VAR}`, not `changeme`/`<your-secret>`. */
+/**
+ * A value the code would sign with as written: not empty, not `${VAR}`. A placeholder sentence counts (`"REPLACE
+ * IT WITH YOUR OWN SECRET"`): until someone replaces it, every deployment signs with that public text.
+ */
 export function isLiteralSecret(value: string): boolean {
   const trimmed = value.trim();
-  return trimmed !== '' && !isReference(trimmed) && !isPlaceholder(trimmed);
+  return trimmed !== '' && !isReference(trimmed);
 }
