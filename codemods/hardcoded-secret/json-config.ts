@@ -3,7 +3,7 @@ import { projectSources } from '../_shared/project/files.js';
 import { isReference } from '../_shared/secrets/assignment.js';
 
 const localRequire =
-  /(?:(?<!\.)\b([\w$]+)\s*=\s*require\(\s*|import\s+([\w$]+)\s+from\s+)['"](\.{1,2}\/[^'"]+|[\w.\/-]+\.json)['"]/g;
+  /(?:(?<!\.)\b([\w$]+)\s*=\s*require\(\s*|import\s+([\w$]+)\s+from\s+)['"](\.{1,2}\/[^'"]+|[\w./-]+\.json)['"]/g;
 
 /**
  * The keys of a JSON config file that the project's code hands to a JWT or session library as its secret:
