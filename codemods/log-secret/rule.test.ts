@@ -36,6 +36,7 @@ describe('log-secret reports whole request headers and credentials written into 
       '7 false',
       '13 false',
       '18 false',
+      '23 false',
     ]);
     expect(result.findings[0].message).toContain('whole request headers');
     expect(result.findings[2].message).not.toContain('password123');

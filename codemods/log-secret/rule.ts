@@ -141,6 +141,14 @@ function leakOf(node: AnyNode, scope: readonly Node[] = [], depth = 0): Leak | u
         ? leakOf(binding.init, scope, 1)
         : undefined;
     if (inner) return { kind: inner.kind, what: `\`${node.name}\` (${inner.what})` } as Leak;
+    // Handles: const query = `SELECT ... AND password = '${password}'`; console.log('Executing query:', query)
+    const init = binding?.kind === 'const' || binding?.kind === 'let' ? (binding.init as AnyNode) : undefined;
+    if (init?.type === 'TemplateLiteral' || (init?.type === 'BinaryExpression' && init.operator === '+')) {
+      const held: Found[] = [];
+      collect(init, held, scope, 1);
+      if (held.length > 0)
+        return { kind: 'whole', what: `\`${node.name}\`, built with ${held[0].leak.what}` };
+    }
     // Handles: const message = { authorization: req.headers.authorization }; logger.info(JSON.stringify(message))
     if (binding?.kind === 'const' && binding.init?.type === 'ObjectExpression') {
       const held: Found[] = [];

@@ -221,3 +221,23 @@ export function sqlWrittenInClear(call: AnyNode, ancestors: readonly Node[]): Cl
   if (!value || !clearInput(value, ancestors)) return undefined;
   return { node: value, message: 'the typed password is bound into the SQL that writes it: stored in clear' };
 }
+
+// Handles: `UPDATE users SET password = '${newPassword}' WHERE email = '${email}'` (interpolated, not bound)
+export function sqlTemplateWritesClear(
+  template: AnyNode,
+  ancestors: readonly Node[],
+): ClearTextFinding | undefined {
+  const quasis = (template.quasis as AnyNode[]).map((quasi) => quasi.value.cooked ?? quasi.value.raw);
+  if (!/^\s*update\b/i.test(quasis[0] ?? '')) return undefined;
+  let before = '';
+  for (const [index, expression] of (template.expressions as AnyNode[]).entries()) {
+    before += quasis[index];
+    if (!/\bset\b[^;]*?\b(?:password|passwd|pwd|user_password|pass)\s*=\s*['"]?$/i.test(before)) continue;
+    if (!clearInput(expression, ancestors)) return undefined;
+    return {
+      node: template,
+      message: 'the typed password is written into the SQL that updates it: stored in clear',
+    };
+  }
+  return undefined;
+}

@@ -14,6 +14,7 @@ import {
   assignedInClear,
   comparedInClear,
   projectHashesPasswords,
+  sqlTemplateWritesClear,
   sqlWrittenInClear,
   storedInClear,
   type ClearTextFinding,
@@ -269,6 +270,7 @@ const rule: SourceRule = {
         if (node.value.length > 20) checkSql(node, node.value, context);
       },
       TemplateLiteral(node: AnyNode) {
+        reportClearText(sqlTemplateWritesClear(node, context.ancestors));
         const text = node.quasis.map((quasi: AnyNode) => quasi.value.raw).join('${}');
         if (text.length > 20) checkSql(node, text, context);
       },

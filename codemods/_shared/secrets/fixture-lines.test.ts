@@ -63,7 +63,7 @@ const expected: Record<string, Record<string, number[]>> = {
     'object-built-before': [6],
     'whole-records': [6, 7, 11, 15, 16, 23],
     'whole-request-body': [2, 3],
-    'whole-headers-and-startup-credentials': [7, 13, 18],
+    'whole-headers-and-startup-credentials': [7, 13, 18, 23],
   },
   'insecure-transport': {
     'remote-http-endpoints': [4, 5, 9, 10],
