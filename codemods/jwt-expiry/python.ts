@@ -94,11 +94,7 @@ function parameterDefault(value: SgNode | undefined): number | undefined {
 }
 
 /** The seconds of `timedelta(days=8)` / `datetime.timedelta(hours=1, minutes=30)`, when every part is literal. */
-function timedeltaSeconds(
-  call: SgNode,
-  imports: Map<string, string>,
-  defaults = false,
-): number | undefined {
+function timedeltaSeconds(call: SgNode, imports: Map<string, string>, defaults = false): number | undefined {
   const number = (value: SgNode | undefined) =>
     staticNumber(value) ?? (defaults ? parameterDefault(value) : undefined);
   const name = resolveName(calleeName(call), imports);
