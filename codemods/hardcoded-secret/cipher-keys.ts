@@ -14,8 +14,12 @@ const keyArgument: Record<string, number> = {
 const keyDerivations = /^(?:Buffer\.from|scryptSync|pbkdf2Sync|crypto\.scryptSync|crypto\.pbkdf2Sync)$/;
 const keySlices = new Set(['substring', 'substr', 'slice', 'padEnd', 'toString']);
 
+/** crypto-js: `CryptoJS.AES.encrypt(message, key)`, `CryptoJS.HmacSHA256(message, key)`: the key is the second. */
+const cryptoJsKeyed =
+  /^CryptoJS\.(?:(?:AES|DES|TripleDES|RC4|RC4Drop|Rabbit|RabbitLegacy|RSA)\.(?:en|de)crypt|Hmac\w+)$/;
+
 /** A prefilter word for cipherKeyLiteral: the calls it starts from. */
-export const mayUseCipherKey = /\bcreate(?:Cipheriv|Decipheriv|Hmac|Cipher)\s*\(/;
+export const mayUseCipherKey = /\bcreate(?:Cipheriv|Decipheriv|Hmac|Cipher)\s*\(|\bCryptoJS\s*\./;
 
 /**
  * Handles: const keyString = '*4wQZgn+U2RW_mb='; const key = Buffer.from(keyString.substring(0, 8));
@@ -23,7 +27,7 @@ export const mayUseCipherKey = /\bcreate(?:Cipheriv|Decipheriv|Hmac|Cipher)\s*\(
  * with is the secret; the string literal is returned (only through `const`, which nothing reassigns).
  */
 export function cipherKeyLiteral(call: AnyNode, ancestors: readonly Node[]): AnyNode | undefined {
-  const index = keyArgument[calleeName(call) ?? ''];
+  const index = cryptoJsKeyed.test(memberPath(call.callee) ?? '') ? 1 : keyArgument[calleeName(call) ?? ''];
   if (index === undefined) return undefined;
   let node: AnyNode | undefined = call.arguments[index];
   for (let depth = 0; node && depth < 8; depth++) {
@@ -39,6 +43,8 @@ export function cipherKeyLiteral(call: AnyNode, ancestors: readonly Node[]): Any
       const callee = memberPath(node.callee) ?? '';
       const method = calleeName(node) ?? '';
       if (keyDerivations.test(callee) || keyDerivations.test(method)) node = node.arguments[0];
+      // Handles: Buffer.alloc(32, keyString), the key repeated to fill 32 bytes
+      else if (callee === 'Buffer.alloc') node = node.arguments[1];
       else if (node.callee.type === 'MemberExpression' && keySlices.has(method)) node = node.callee.object;
       else return undefined;
     } else return undefined;

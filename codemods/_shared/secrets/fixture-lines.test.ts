@@ -36,7 +36,7 @@ const expected: Record<string, Record<string, number[]>> = {
     'session-secret': [8],
     'short-library-secrets': [7, 10],
     'secret-compared-with-literal': [6, 7, 8],
-    'encryption-key-literal': [4, 11, 15],
+    'encryption-key-literal': [4, 11, 15, 22, 27],
   },
   'default-password': {
     'backdoor-comparison': [2, 7, 11],
