@@ -80,8 +80,8 @@ function staticNumber(expression: SgNode | undefined): number | undefined {
 
 const timedeltaPositions: Unit[] = ['days', 'seconds'];
 
-/** `expire_period` in `def encode(payload, expire_period: int = 3600)`: the default every caller that omits it gets. */
-function parameterDefault(value: SgNode | undefined): number | undefined {
+/** `3600` for `expire_period` in `def encode(payload, expire_period: int = 3600)`: what every caller that omits it gets. */
+function parameterDefault(value: SgNode | undefined): SgNode | undefined {
   if (!value || unwrap(value).kind() !== 'identifier') return undefined;
   const name = unwrap(value).text();
   const parameters = enclosing(value, 'function_definition')?.field('parameters')?.children() ?? [];
@@ -90,13 +90,23 @@ function parameterDefault(value: SgNode | undefined): number | undefined {
       (node.kind() === 'default_parameter' || node.kind() === 'typed_default_parameter') &&
       node.field('name')?.text() === name,
   );
-  return staticNumber(parameter?.field('value') ?? undefined);
+  return parameter?.field('value') ?? undefined;
 }
 
 /** The seconds of `timedelta(days=8)` / `datetime.timedelta(hours=1, minutes=30)`, when every part is literal. */
-function timedeltaSeconds(call: SgNode, imports: Map<string, string>, defaults = false): number | undefined {
-  const number = (value: SgNode | undefined) =>
-    staticNumber(value) ?? (defaults ? parameterDefault(value) : undefined);
+function timedeltaSeconds(
+  call: SgNode,
+  imports: Map<string, string>,
+  defaults?: SgNode[],
+): number | undefined {
+  // `defaults` collects the parameter defaults a lifetime was read from, when they may be read at all
+  const number = (value: SgNode | undefined) => {
+    const literal = staticNumber(value);
+    if (literal !== undefined || !defaults) return literal;
+    const written = parameterDefault(value);
+    if (written) defaults.push(written);
+    return staticNumber(written);
+  };
   const name = resolveName(calleeName(call), imports);
   if (name !== 'datetime.timedelta' && name !== 'timedelta') return undefined;
   let seconds = 0;
@@ -235,7 +245,8 @@ function checkTimedeltas(state: Context): void {
   for (const call of state.context.root.findAll({ rule: { kind: 'call' } })) {
     // Handles: def encode(payload, expire_period: int = 3600): ... timedelta(seconds=expire_period)
     const literal = timedeltaSeconds(call, state.imports);
-    const seconds = literal ?? timedeltaSeconds(call, state.imports, true);
+    const defaults: SgNode[] = [];
+    const seconds = literal ?? timedeltaSeconds(call, state.imports, defaults);
     if (seconds === undefined) continue;
     const parent = call.parent();
     // the constants above were judged by their names
@@ -260,10 +271,9 @@ function checkTimedeltas(state: Context): void {
     if (!inExp && !(inExpiry && issuesToken) && !storedAsExpiry && !helperOfExp(call, state)) continue;
     const purpose = purposeAround(call);
     if (purpose === 'purpose') continue;
-    // A lifetime from a parameter's default is shortened where the default is written, not at the call
-    const replacement =
-      literal === undefined ? undefined : timedeltaReplacement(call, purpose, state.context.policy);
-    report(state, call, purpose, seconds, replacement);
+    // A lifetime from a parameter's default is reported and shortened where the default is written
+    if (literal === undefined) report(state, defaults[0] ?? call, purpose, seconds, undefined);
+    else report(state, call, purpose, seconds, timedeltaReplacement(call, purpose, state.context.policy));
   }
 }
 
