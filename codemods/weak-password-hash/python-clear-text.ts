@@ -61,13 +61,19 @@ const lookups = /\.(?:filter_by|filter|get|get_or_none|find_one|find|first)$/;
 /** Bases of a stored model: SQLAlchemy's `Base`/`db.Model`, SQLModel, Django's `models.Model`, Beanie/Mongo `Document`. */
 const modelBase = /^(?:\w+\.)?(?:Base|Model|SQLModel|Document|DeclarativeBase)$/;
 
-/** The user-record model classes of the file: `class User(Base, TimestampMixin)`, by name. */
+/** The user-record model classes of the file that take their columns as keywords: `class User(Base, TimestampMixin)`. */
 function userModels(context: PythonContext): Set<string> {
   const names = new Set<string>();
   for (const definition of context.root.findAll({ rule: { kind: 'class_definition' } })) {
     const name = definition.field('name')?.text() ?? '';
     const bases = definition.field('superclasses')?.namedChildren() ?? [];
-    if (userRecord.test(name) && bases.some((base) => modelBase.test(base.text()))) names.add(name);
+    // A model with its own __init__ is judged there (`self.password = password`): one finding per model
+    const ownInit = definition
+      .field('body')
+      ?.findAll({ rule: { kind: 'function_definition' } })
+      .some((method) => method.field('name')?.text() === '__init__');
+    if (userRecord.test(name) && !ownInit && bases.some((base) => modelBase.test(base.text())))
+      names.add(name);
   }
   return names;
 }
