@@ -2,6 +2,7 @@ import type { Node } from '@babel/types';
 import type { ReportDescriptor, SourceContext, Visitors } from '../../src/engine/rule.js';
 import {
   calleeName,
+  findBinding,
   getProperty,
   memberPath,
   propertyName,
@@ -39,18 +40,33 @@ function isWildcard(node: AnyNode | undefined, context: SourceContext): boolean 
   return Boolean(node) && staticValue(node, context.ancestors)?.value === '*';
 }
 
-/** `req.headers.origin`, `req.headers['origin']`, `req.get('Origin')`, `request.header('origin')`. */
-function isRequestOrigin(node: AnyNode | undefined): boolean {
-  if (!node) return false;
+/**
+ * `req.headers.origin`, `req.headers['origin']`, `req.get('Origin')`, `request.header('origin')`, `req.query.origin`
+ * (the requester picks it as freely), or a variable holding one (`const origin = req.headers.origin`).
+ */
+function isRequestOrigin(node: AnyNode | undefined, ancestors: readonly Node[] = [], depth = 0): boolean {
+  if (!node || depth > 3) return false;
   const value: AnyNode = unwrap(node);
   // Handles: req.headers.origin || '*'
-  if (value.type === 'LogicalExpression') return isRequestOrigin(value.left) || isRequestOrigin(value.right);
+  if (value.type === 'LogicalExpression')
+    return (
+      isRequestOrigin(value.left, ancestors, depth + 1) || isRequestOrigin(value.right, ancestors, depth + 1)
+    );
+  // Handles: const origin = req.headers.origin; res.header('Access-Control-Allow-Origin', origin)
+  if (value.type === 'Identifier') {
+    const binding = findBinding(value.name, ancestors);
+    return (
+      (binding?.kind === 'const' || binding?.kind === 'let') &&
+      isRequestOrigin(binding.init as AnyNode | undefined, ancestors, depth + 1)
+    );
+  }
   if (value.type === 'MemberExpression' || value.type === 'OptionalMemberExpression') {
     const key = value.computed ? value.property.value : value.property.name;
+    const owner = memberPath(value.object) ?? '';
     return (
       typeof key === 'string' &&
       key.toLowerCase() === 'origin' &&
-      /headers$/i.test(memberPath(value.object) ?? '')
+      (/headers$/i.test(owner) || /^(?:req|request|ctx\.request|ctx)\.query$/.test(owner))
     );
   }
   if (value.type === 'CallExpression' && ['get', 'header'].includes(calleeName(value) ?? '')) {
@@ -135,7 +151,10 @@ export function judgeHeaderCall(
         unfixableReason: handSetReason,
       });
     // Handles: res.header('Access-Control-Allow-Origin', req.headers.origin) with no check around it
-    else if (isRequestOrigin(node.arguments[1]) && !insideCondition(node, context.ancestors))
+    else if (
+      isRequestOrigin(node.arguments[1], context.ancestors) &&
+      !insideCondition(node, context.ancestors)
+    )
       report({
         node,
         message:

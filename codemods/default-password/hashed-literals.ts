@@ -66,7 +66,12 @@ const sqlHash = /^(?:md5|sha1|sha2|sha224|sha256|sha384|sha512|crypt|password|di
 const sqlPasswordColumn = /pass|pwd/i;
 /** Cheap, two linear scans: an INSERT, and a password-like column name in a list. */
 const sqlSeedPrefilter = (text: string) =>
-  /insert\s+into/i.test(text) && /(?:pass|pwd)\w*["`\]]?\s*[,)]/i.test(text);
+  (/insert\s+into/i.test(text) && /(?:pass|pwd)\w*["`\]]?\s*[,)]/i.test(text)) ||
+  hasDatabaseUserPassword.test(text);
+/** `ALTER USER 'root'@'localhost' IDENTIFIED BY 'oyster'`, `CREATE ROLE app LOGIN PASSWORD 'app'`. */
+const databaseUserPassword =
+  /\b(?:create|alter)\s+(?:user|role)\b[^;]*?\b(?:identified\s+(?:with\s+\w+\s+)?by|password)\s+'((?:[^']|'')*)'/gi;
+const hasDatabaseUserPassword = new RegExp(databaseUserPassword.source, 'i');
 /** Hashes written out: bcrypt `$2b$10$...`, argon2 `$argon2id$`, 32 to 128 hex digits. */
 const storedHash = /^(?:\$(?:2[abxy]?|argon2\w*|pbkdf2[\w-]*|scrypt|[156])\$|[0-9a-f]{32,128}$)/i;
 
@@ -82,9 +87,10 @@ function readTuple(text: string, open: number): { values: SqlValue[]; end: numbe
   let start = open + 1;
   for (let index = open; index < text.length; index++) {
     const char = text[index];
-    if (char === "'") {
-      index = text.indexOf("'", index + 1);
-      while (index !== -1 && text[index + 1] === "'") index = text.indexOf("'", index + 2);
+    // Handles: 'it''s', and MySQL's "double-quoted" strings
+    if (char === "'" || char === '"') {
+      index = text.indexOf(char, index + 1);
+      while (index !== -1 && text[index + 1] === char) index = text.indexOf(char, index + 2);
       if (index === -1) return undefined;
     } else if (char === '(') depth++;
     else if (char === ')' || (char === ',' && depth === 1)) {
@@ -106,9 +112,10 @@ function seededPassword(value: string): string | undefined {
   const trimmed = value.trim();
   const call = /^(\w+)\s*\(\s*(?:convert\s*\(\s*)?'((?:[^']|'')*)'/i.exec(trimmed);
   if (call) return sqlHash.test(call[1]) ? call[2].replace(/''/g, "'") : undefined;
-  const literal = /^'((?:[^']|'')*)'$/.exec(trimmed);
+  // Handles: 'x', and "x" (a string in MySQL; a VALUES tuple holds no identifiers)
+  const literal = /^'((?:[^']|'')*)'$/.exec(trimmed) ?? /^"((?:[^"]|"")*)"$/.exec(trimmed);
   if (!literal || storedHash.test(literal[1])) return undefined;
-  return literal[1].replace(/''/g, "'");
+  return literal[1].replace(/''/g, "'").replace(/""/g, '"');
 }
 
 function checkSqlSeeds(context: TextContext): void {
@@ -138,10 +145,33 @@ function checkSqlSeeds(context: TextContext): void {
             'create the account without a usable password (a reset at first login), or set it from the environment when deploying',
         });
       }
-      at = tuple.end + 1;
-      while (/[\s,]/.test(text[at] ?? '')) at++;
+      at = skipBetweenRows(text, tuple.end + 1);
     }
     insert.lastIndex = at;
+  }
+  for (const match of text.matchAll(databaseUserPassword)) {
+    const password = match[1].replace(/''/g, "'");
+    if (!isChosenPassword(password) && !isDefaultCredential(password)) continue;
+    const offset = match.index + match[0].lastIndexOf(`'${match[1]}'`);
+    context.report({
+      line: lineAt(text, offset),
+      column: offset - text.lastIndexOf('\n', offset - 1),
+      message: 'The script gives a database user a password written in the file',
+      unfixableReason:
+        "set the password when deploying (the image's *_PASSWORD variable or a secret), not in a script in git, and change it",
+    });
+  }
+}
+
+/** Past the `,` between rows, and the comments a seed puts between them (`-- Additional admin accounts`). */
+function skipBetweenRows(text: string, from: number): number {
+  let at = from;
+  for (;;) {
+    while (/[\s,]/.test(text[at] ?? '')) at++;
+    if (text.startsWith('--', at)) at = text.indexOf('\n', at) === -1 ? text.length : text.indexOf('\n', at);
+    else if (text.startsWith('/*', at))
+      at = text.indexOf('*/', at) === -1 ? text.length : text.indexOf('*/', at) + 2;
+    else return at;
   }
 }
 

@@ -108,11 +108,16 @@ function guessablePassword(variable: ComposeVariable, all: ComposeVariable[]): b
   if (!passwordName.test(variable.name) || variable.name === 'PWD') return false;
   const value = variable.value.trim();
   if (value === '' || isReference(value) || isPlaceholder(value)) return false;
+  // The user's, database's or service's own name (`MYSQL_PASSWORD: fastapi` beside `MYSQL_USER: fastapi`) is
+  // guessed first, however random the name looks: this rule's, and hardcoded-secret leaves it here.
+  if (sameAsName(variable, all, value.toLowerCase())) return true;
   // hardcoded-secret reports the chosen ones (`POSTGRES_PASSWORD: Zq8vLr2Mx5`)
   if (secretAssignment(variable.name, value) !== undefined) return false;
   // Too short to have been chosen as a secret: `pass`, `umami`
-  if (isDefaultCredential(value) || value.length < 6) return true;
-  const lower = value.toLowerCase();
+  return isDefaultCredential(value) || value.length < 6;
+}
+
+function sameAsName(variable: ComposeVariable, all: ComposeVariable[], lower: string): boolean {
   const neighbours = all.filter((other) => other.service === variable.service && other !== variable);
   return (
     lower === variable.service.toLowerCase() ||
@@ -122,12 +127,16 @@ function guessablePassword(variable: ComposeVariable, all: ComposeVariable[]): b
   );
 }
 
+/** The compose variables this rule reports: guessable passwords, outside development-only and test files. */
+export function guessableComposePasswords(relativePath: string, text: string): ComposeVariable[] {
+  if (developmentOnly.test(relativePath) || isTestPath(relativePath)) return [];
+  const variables = composeVariables(text);
+  return variables.filter((variable) => guessablePassword(variable, variables));
+}
+
 export function checkCompose(context: TextContext): void {
   const relativePath = relativeToRoot(context.file, context.project.root);
-  if (developmentOnly.test(relativePath) || isTestPath(relativePath)) return;
-  const variables = composeVariables(context.text);
-  for (const variable of variables) {
-    if (!guessablePassword(variable, variables)) continue;
+  for (const variable of guessableComposePasswords(relativePath, context.text)) {
     context.report({
       line: variable.line,
       column: variable.column,

@@ -196,6 +196,23 @@ describe('docker-secret: compose files', () => {
     );
   });
 
+  it("takes a password equal to its user's or database's name, however random, from hardcoded-secret", () => {
+    // teamhide/fastapi-boilerplate's docker/docker-compose.yml
+    const text =
+      'services:\n  db:\n    image: mysql:8\n    environment:\n      MYSQL_USER: fastapi\n      MYSQL_PASSWORD: fastapi\n      MYSQL_DATABASE: fastapi\n';
+    expect(runRule(rule, text, 'docker/docker-compose.yml', project).findings.map((f) => f.line)).toEqual([
+      6,
+    ]);
+    expect(
+      runRule(findRule('hardcoded-secret')!, text, 'docker/docker-compose.yml', project).findings,
+    ).toEqual([]);
+    const chosen = text.replace('MYSQL_PASSWORD: fastapi', 'MYSQL_PASSWORD: Zq8vLr2Mx5pT');
+    expect(runRule(rule, chosen, 'docker/docker-compose.yml', project).findings).toEqual([]);
+    expect(
+      runRule(findRule('hardcoded-secret')!, chosen, 'docker/docker-compose.yml', project).findings,
+    ).toHaveLength(1);
+  });
+
   it('reads compose file names only', () => {
     const text = 'services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: postgres\n';
     expect(runRule(rule, text, 'compose.prod.yaml', project).findings).toHaveLength(1);

@@ -6,6 +6,8 @@ import { isTestPath, relativeToRoot } from '../_shared/secrets/paths.js';
 import { secretWord, urlWithPassword } from '../_shared/secrets/prefilter.js';
 import type { TextContext, TextFileDetector } from '../../src/engine/rule.js';
 import { isSecretBearingFile } from '../../src/engine/discover.js';
+import { isLiteralSecret, signingKeysOf } from './json-config.js';
+import { guessableComposePasswords } from '../docker-secret/compose.js';
 
 /** Files whose whole purpose is a key: the key itself is the finding, wherever it sits in the file. */
 const keyFile = /(?:\.(?:pem|key|p8|p12)|(?:^|\/)id_(?:rsa|dsa|ecdsa|ed25519))$/i;
@@ -58,9 +60,21 @@ function check(context: TextContext): void {
   // CI jobs set throwaway values for their test services (SECRET_KEY for a test database): as in .env.test, only
   // an issued key (above) is a leak there; real CI secrets come from the CI's store.
   if (!syntax || ciConfig.test(relativePath)) return;
+  // `MYSQL_PASSWORD: fastapi` beside `MYSQL_USER: fastapi`: docker-secret's guessable password, one finding
+  for (const variable of guessableComposePasswords(relativePath, context.text)) taken.add(variable.line);
+  let signing: Set<string> | undefined;
   for (const entry of configEntries(context.text, syntax)) {
     if (taken.has(entry.line)) continue;
-    const found = secretAssignment(entry.name, entry.value);
+    let found = secretAssignment(entry.name, entry.value);
+    // Handles: config.json { "secret": "ngEurope rocks!" } read as jwt.sign(user, config.secret)
+    if (!found && syntax === 'json' && isLiteralSecret(entry.value)) {
+      signing ??= signingKeysOf(context.project.root, relativePath);
+      if (signing.has(entry.name))
+        found = {
+          what: `The signing secret \`${entry.name}\` is hard-coded (the code signs or verifies with it)`,
+          redacted: redact(entry.value),
+        };
+    }
     if (!found || found.format) continue;
     context.report({
       line: entry.line,

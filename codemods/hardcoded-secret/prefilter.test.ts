@@ -22,6 +22,8 @@ const reportedShapes: Record<string, string> = {
   'a short express-session secret':
     "import session from 'express-session';\nexport const middleware = session({ secret: 'conduit' });\n",
   'a secret word first': "export const SECRET_JWT = 'q8Vz3mTr0pLw9xKc';\n",
+  'a cipher keyed with a literal under a neutral name':
+    "import { createCipheriv } from 'crypto';\nconst material = 'q8Vz3mTr0pLw9xKc';\nexport const seal = (iv: Buffer) => createCipheriv('aes-128-cbc', Buffer.from(material), iv);\n",
   'a compound pass': "export const db = { dbpass: 'Xk29fLq7WmQ3' };\n",
   'a base64 qualifier': "export const secretBase64 = 'bm90LWEtcmVhbC1rZXktNDQ3Mg==';\n",
 };

@@ -8,6 +8,7 @@ import { isClientModule, isClientPath, isTestPath, relativeToRoot } from '../_sh
 import { secretFiles } from './files.js';
 import { packageFieldSecret } from './package-fields.js';
 import { checkSecretComparison, mayCompareSecret } from './comparisons.js';
+import { cipherKeyLiteral, mayUseCipherKey } from './cipher-keys.js';
 import { lookupExpression, planReplacement, rotateNote } from '../_shared/secrets/replacement.js';
 
 type AnyNode = Node & Record<string, any>;
@@ -89,12 +90,16 @@ const rule: SourceRule = {
   // Browser modules (import.meta.env) are frontend-secret's: this rule reports nothing in them.
   prefilter: (text) =>
     !text.includes('import.meta.env') &&
-    (mayHoldSecretLiteral(text) || /package\.json['"`]/.test(text) || mayCompareSecret.test(text)),
+    (mayHoldSecretLiteral(text) ||
+      /package\.json['"`]/.test(text) ||
+      mayCompareSecret.test(text) ||
+      mayUseCipherKey.test(text)),
   appliesTo: (path) => !isTestPath(path) && !isClientPath(path),
   textFiles: secretFiles,
   create(context) {
     let clientModule = false;
     const found: Pending[] = [];
+    const keyLiterals: AnyNode[] = [];
     const check = (node: AnyNode) => {
       const pending = clientModule ? undefined : examine(node, context);
       if (pending) found.push(pending);
@@ -120,7 +125,22 @@ const rule: SourceRule = {
             unfixableReason: 'read the secret from the environment (a long random value), and rotate it',
           });
       },
+      CallExpression(node) {
+        const literal = clientModule ? undefined : cipherKeyLiteral(node, context.ancestors);
+        if (literal) keyLiterals.push(literal);
+      },
       'Program:exit'() {
+        // A key literal another check already reports (`const secretKey = '...'`) is one finding, not two
+        for (const literal of new Set(keyLiterals))
+          if (!found.some((entry) => entry.node === literal))
+            found.push({
+              node: literal,
+              message: 'An encryption key is hard-coded (a cipher or an HMAC is keyed with it)',
+              envName: 'ENCRYPTION_KEY',
+              value: stringValue(literal) ?? '',
+              unfixableReason:
+                'read the key from the environment or a key store (the bytes of a random key), and rotate it: whoever has the repository can decrypt or forge',
+            });
         const shared = collisions(found);
         for (const { node, message, envName, unfixableReason, fix } of found) {
           if (unfixableReason) context.report({ node, message, unfixableReason });

@@ -81,20 +81,45 @@ function staticNumber(expression: SgNode | undefined): number | undefined {
 
 const timedeltaPositions: Unit[] = ['days', 'seconds'];
 
+/** `3600` for `expire_period` in `def encode(payload, expire_period: int = 3600)`: what every caller that omits it gets. */
+function parameterDefault(value: SgNode | undefined): SgNode | undefined {
+  if (!value || unwrap(value).kind() !== 'identifier') return undefined;
+  const name = unwrap(value).text();
+  const parameters = enclosing(value, 'function_definition')?.field('parameters')?.children() ?? [];
+  const parameter = parameters.find(
+    (node) =>
+      (node.kind() === 'default_parameter' || node.kind() === 'typed_default_parameter') &&
+      node.field('name')?.text() === name,
+  );
+  return parameter?.field('value') ?? undefined;
+}
+
 /** The seconds of `timedelta(days=8)` / `datetime.timedelta(hours=1, minutes=30)`, when every part is literal. */
-function timedeltaSeconds(call: SgNode, imports: Map<string, string>): number | undefined {
+function timedeltaSeconds(
+  call: SgNode,
+  imports: Map<string, string>,
+  defaults?: SgNode[],
+): number | undefined {
+  // `defaults` collects the parameter defaults a lifetime was read from, when they may be read at all
+  const number = (value: SgNode | undefined) => {
+    const literal = staticNumber(value);
+    if (literal !== undefined || !defaults) return literal;
+    const written = parameterDefault(value);
+    if (written) defaults.push(written);
+    return staticNumber(written);
+  };
   const name = resolveName(calleeName(call), imports);
   if (name !== 'datetime.timedelta' && name !== 'timedelta') return undefined;
   let seconds = 0;
   const positional = positionalArguments(call);
   if (positional.length > timedeltaPositions.length) return undefined;
   for (const [index, argument] of positional.entries()) {
-    const value = staticNumber(argument);
+    const value = number(argument);
     if (value === undefined) return undefined;
     seconds += value * units[timedeltaPositions[index]];
   }
   for (const { name: unit, value } of keywordArguments(call)) {
-    const amount = staticNumber(value);
+    const amount = number(value);
     if (amount === undefined) return undefined;
     if (unit in units) seconds += amount * units[unit as Unit];
     else if (unit === 'milliseconds') seconds += amount / 1000;
@@ -224,7 +249,10 @@ function purposeAround(node: SgNode): Purpose {
 // Handles: {"exp": datetime.now(UTC) + timedelta(days=8)}, create_access_token(data, expires_delta=timedelta(hours=12))
 function checkTimedeltas(state: Context): void {
   for (const call of state.context.root.findAll({ rule: { kind: 'call' } })) {
-    const seconds = timedeltaSeconds(call, state.imports);
+    // Handles: def encode(payload, expire_period: int = 3600): ... timedelta(seconds=expire_period)
+    const literal = timedeltaSeconds(call, state.imports);
+    const defaults: SgNode[] = [];
+    const seconds = literal ?? timedeltaSeconds(call, state.imports, defaults);
     if (seconds === undefined) continue;
     const parent = call.parent();
     // the constants above were judged by their names
@@ -249,7 +277,9 @@ function checkTimedeltas(state: Context): void {
     if (!inExp && !(inExpiry && issuesToken) && !storedAsExpiry && !helperOfExp(call, state)) continue;
     const purpose = purposeAround(call);
     if (purpose === 'purpose') continue;
-    report(state, call, purpose, seconds, timedeltaReplacement(call, purpose, state.context.policy));
+    // A lifetime from a parameter's default is reported and shortened where the default is written
+    if (literal === undefined) report(state, defaults[0] ?? call, purpose, seconds, undefined);
+    else report(state, call, purpose, seconds, timedeltaReplacement(call, purpose, state.context.policy));
   }
 }
 

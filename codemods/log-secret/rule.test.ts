@@ -27,6 +27,23 @@ describe('log-secret reports whole records, configuration and connection strings
   });
 });
 
+describe('log-secret reports whole request headers and credentials written into a message', () => {
+  it('reports the @Headers() object, a headers parameter and a startup line with the admin password', () => {
+    const name = 'whole-headers-and-startup-credentials.unfixable.ts';
+    const text = readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8');
+    const result = runRule(rule, text, 'src/webhook.ts', virtual);
+    expect(result.findings.map((finding) => `${finding.line} ${finding.fixable}`)).toEqual([
+      '7 false',
+      '13 false',
+      '18 false',
+      '23 false',
+    ]);
+    expect(result.findings[0].message).toContain('whole request headers');
+    expect(result.findings[2].message).not.toContain('password123');
+    expect(result.output).toBe(text);
+  });
+});
+
 describe('log-secret reports access logs that record credentials from query strings', () => {
   const roots: string[] = [];
   afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));

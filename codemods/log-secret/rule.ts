@@ -12,6 +12,7 @@ import { isSecretName } from '../_shared/secrets/names.js';
 import { letterEscape, secretName, secretWord } from '../_shared/secrets/prefilter.js';
 import { isTestPath, relativeToRoot } from '../_shared/secrets/paths.js';
 import { accessLogLeak, mayConfigureAccessLog } from './access-log.js';
+import { announcedCredential, isHeadersParameter, literalCredentialIn } from './literal-credentials.js';
 import { wholeValueOf, wholeValueWord } from './whole-values.js';
 
 type AnyNode = Node & Record<string, any>;
@@ -86,6 +87,8 @@ const headerName =
 const leakWord = /cookie|authorization|authheader/i;
 /** leakOf's whole request parts: `req.body`, `request.headers`, `ctx.request.body`, `event.body`. */
 const requestObjectWord = /(?<![\w$])(?:req|request|event)(?![\w$])/;
+/** leakOf's headers parameters: `@Headers() headers`, `(data, headers)`. */
+const headersWord = /(?<![\w$])(?:headers|Headers)(?![\w$])/;
 const wholePartWord = /(?<![\w$])(?:body|headers)(?![\w$])/;
 
 /** What leakOf may find in some argument, or in the value a logged variable is bound to. */
@@ -93,6 +96,8 @@ function mayLogSecret(text: string): boolean {
   return (
     (secretWord.test(text) && secretName.test(text)) ||
     leakWord.test(text) ||
+    headersWord.test(text) ||
+    announcedCredential.test(text) ||
     (requestObjectWord.test(text) && wholePartWord.test(text))
   );
 }
@@ -129,11 +134,21 @@ function leakOf(node: AnyNode, scope: readonly Node[] = [], depth = 0): Leak | u
   // Handles: const auth = req.headers.authorization; console.log(auth)
   if (node.type === 'Identifier' && depth === 0) {
     const binding = findBinding(node.name, scope);
+    if (binding?.kind === 'param' && isHeadersParameter(binding.node as AnyNode, node.name))
+      return { kind: 'whole', what: `\`${node.name}\`, the whole request headers` };
     const inner =
       (binding?.kind === 'const' || binding?.kind === 'let') && binding.init
         ? leakOf(binding.init, scope, 1)
         : undefined;
     if (inner) return { kind: inner.kind, what: `\`${node.name}\` (${inner.what})` } as Leak;
+    // Handles: const query = `SELECT ... AND password = '${password}'`; console.log('Executing query:', query)
+    const init = binding?.kind === 'const' || binding?.kind === 'let' ? (binding.init as AnyNode) : undefined;
+    if (init?.type === 'TemplateLiteral' || (init?.type === 'BinaryExpression' && init.operator === '+')) {
+      const held: Found[] = [];
+      collect(init, held, scope, 1);
+      if (held.length > 0)
+        return { kind: 'whole', what: `\`${node.name}\`, built with ${held[0].leak.what}` };
+    }
     // Handles: const message = { authorization: req.headers.authorization }; logger.info(JSON.stringify(message))
     if (binding?.kind === 'const' && binding.init?.type === 'ObjectExpression') {
       const held: Found[] = [];
@@ -259,7 +274,16 @@ function check(call: AnyNode, context: SourceContext, cli: boolean): void {
   if (!isLogCall(call)) return;
   if (cli && memberPath(call.callee)?.startsWith('console.')) return;
   const found: Found[] = [];
-  for (const argument of call.arguments as AnyNode[]) collect(argument, found, context.ancestors);
+  for (const argument of call.arguments as AnyNode[]) {
+    if (literalCredentialIn(argument))
+      context.report({
+        node: argument,
+        message: 'Logs a credential written into the message itself',
+        unfixableReason:
+          'remove the credential from the message (the log and the repository both hold it), and change that password',
+      });
+    collect(argument, found, context.ancestors);
+  }
   const templates = new Map<AnyNode, Set<number>>();
   for (const entry of found) {
     if (entry.leak.kind === 'whole') {

@@ -1,5 +1,12 @@
 import type { Node } from '@babel/types';
-import { calleeName, findBinding, memberPath, propertyName, unwrap } from '../../src/engine/ast-utils.js';
+import {
+  calleeName,
+  findBinding,
+  memberPath,
+  propertyName,
+  staticValue,
+  unwrap,
+} from '../../src/engine/ast-utils.js';
 import { projectSources } from '../_shared/project/files.js';
 import { isTestPath } from '../_shared/secrets/paths.js';
 import { isInputPassword, isPasswordName, lastName, rootName } from './passwords.js';
@@ -67,6 +74,18 @@ function isStored(object: AnyNode, ancestors: readonly Node[]): boolean {
     (call.type === 'CallExpression' && storageCalls.test(calleeName(call) ?? '')) ||
     (call.type === 'NewExpression' && /^[A-Z]/.test(lastName(call.callee) ?? ''));
   if (parent && isStorageCall(parent) && parent.arguments.includes(object)) return true;
+  // Handles: prisma.user.create({ data: { email, password } }): the record is the call's `data`
+  const holder = ancestors[ancestors.length - 2] as AnyNode | undefined;
+  const call = ancestors[ancestors.length - 3] as AnyNode | undefined;
+  if (
+    parent?.type === 'ObjectProperty' &&
+    /^(data|create|update)$/.test(propertyName(parent) ?? '') &&
+    holder?.type === 'ObjectExpression' &&
+    call &&
+    isStorageCall(call) &&
+    call.arguments.includes(holder)
+  )
+    return true;
   if (parent?.type !== 'VariableDeclarator' || parent.id.type !== 'Identifier') return false;
   const name = parent.id.name;
   const scope = findBinding(name, ancestors)?.scope as AnyNode | undefined;
@@ -166,6 +185,59 @@ export function comparedInClear(
         message: `\`${name}\` compares passwords in plain text: passwords are stored in clear`,
       };
     return undefined;
+  }
+  return undefined;
+}
+
+/** The password column's placeholder in an INSERT's column list or an UPDATE's SET: `?`, `$2`. */
+function passwordPlaceholder(sql: string): { index: number } | undefined {
+  const column = String.raw`(?:password|passwd|pwd|user_password|pass)`;
+  // Handles: UPDATE users SET password = $1 WHERE id = $2, UPDATE users SET name = ?, password = ? WHERE ...
+  const set = new RegExp(
+    String.raw`^\s*update\b[\s\S]*?\bset\b([\s\S]*?)\b${column}\s*=\s*(\?|\$(\d+))`,
+    'i',
+  ).exec(sql);
+  if (set) return { index: set[3] ? Number(set[3]) - 1 : (set[1].match(/\?/g) ?? []).length };
+  // Handles: INSERT INTO users (username, password, email) VALUES ($1, $2, $3)
+  const insert = /^\s*insert\s+into\s+[\w."`]+\s*\(([^)]*)\)\s*values\s*\(([^)]*)\)/i.exec(sql);
+  if (!insert) return undefined;
+  const columns = insert[1].split(',').map((name) => name.trim().replace(/["`]/g, ''));
+  const position = columns.findIndex((name) => new RegExp(`^${column}$`, 'i').test(name));
+  if (position < 0) return undefined;
+  const slot = insert[2].split(',')[position]?.trim() ?? '';
+  if (slot === '?') return { index: position };
+  const numbered = /^\$(\d+)$/.exec(slot);
+  return numbered ? { index: Number(numbered[1]) - 1 } : undefined;
+}
+
+// Handles: pool.query('UPDATE users SET password = $1 WHERE id = $2', [newPassword, user.id]) and the INSERT alike
+export function sqlWrittenInClear(call: AnyNode, ancestors: readonly Node[]): ClearTextFinding | undefined {
+  const [text, values] = call.arguments as AnyNode[];
+  if (!text || values?.type !== 'ArrayExpression') return undefined;
+  const sql = staticValue(text, ancestors)?.value;
+  if (typeof sql !== 'string') return undefined;
+  const placeholder = passwordPlaceholder(sql);
+  const value = placeholder && (values.elements[placeholder.index] as AnyNode | null);
+  if (!value || !clearInput(value, ancestors)) return undefined;
+  return { node: value, message: 'the typed password is bound into the SQL that writes it: stored in clear' };
+}
+
+// Handles: `UPDATE users SET password = '${newPassword}' WHERE email = '${email}'` (interpolated, not bound)
+export function sqlTemplateWritesClear(
+  template: AnyNode,
+  ancestors: readonly Node[],
+): ClearTextFinding | undefined {
+  const quasis = (template.quasis as AnyNode[]).map((quasi) => quasi.value.cooked ?? quasi.value.raw);
+  if (!/^\s*update\b/i.test(quasis[0] ?? '')) return undefined;
+  let before = '';
+  for (const [index, expression] of (template.expressions as AnyNode[]).entries()) {
+    before += quasis[index];
+    if (!/\bset\b[^;]*?\b(?:password|passwd|pwd|user_password|pass)\s*=\s*['"]?$/i.test(before)) continue;
+    if (!clearInput(expression, ancestors)) return undefined;
+    return {
+      node: template,
+      message: 'the typed password is written into the SQL that updates it: stored in clear',
+    };
   }
   return undefined;
 }

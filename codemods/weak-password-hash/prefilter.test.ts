@@ -15,6 +15,10 @@ const reportedShapes: Record<string, string> = {
     'exports.login = (User, req) => User.findOne({ email: req.body.email, password: req.body.password });\n',
   'SQL built with +':
     "exports.sql = (name, password) =>\n  'SELECT * FROM users WHERE name = \\'' + name + '\\' AND password = \\'' + password + '\\'';\n",
+  'an SQL UPDATE of the password column':
+    "exports.set = (pool, newPassword, id) => pool.query('UPDATE users SET password = $1 WHERE id = $2', [newPassword, id]);\n",
+  'an SQL INSERT with a password column':
+    "exports.add = (db, name, password) => db.query('INSERT INTO users (name, password) VALUES (?, ?)', [name, password]);\n",
   'a plain comparison': 'exports.ok = (user, req) => user.pwd === req.body.pwd;\n',
 };
 

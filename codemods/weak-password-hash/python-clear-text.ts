@@ -58,6 +58,35 @@ function storedPassword(target: SgNode | null | undefined): boolean {
 
 const lookups = /\.(?:filter_by|filter|get|get_or_none|find_one|find|first)$/;
 
+/** Bases of a stored model: SQLAlchemy's `Base`/`db.Model`, SQLModel, Django's `models.Model`, Beanie/Mongo `Document`. */
+const modelBase = /^(?:\w+\.)?(?:Base|Model|SQLModel|Document|DeclarativeBase)$/;
+
+/** The user-record model classes of the file that take their columns as keywords: `class User(Base, TimestampMixin)`. */
+function userModels(context: PythonContext): Set<string> {
+  const names = new Set<string>();
+  for (const definition of context.root.findAll({ rule: { kind: 'class_definition' } })) {
+    const name = definition.field('name')?.text() ?? '';
+    const bases = definition.field('superclasses')?.namedChildren() ?? [];
+    // A model with its own __init__ is judged there (`self.password = password`): one finding per model
+    const ownInit = definition
+      .field('body')
+      ?.findAll({ rule: { kind: 'function_definition' } })
+      .some((method) => method.field('name')?.text() === '__init__');
+    if (userRecord.test(name) && !ownInit && bases.some((base) => modelBase.test(base.text())))
+      names.add(name);
+  }
+  return names;
+}
+
+/** `User(email=email, password=password)`, or `cls(..., password=password)` inside such a model's classmethod. */
+function constructsUser(call: SgNode, models: Set<string>): boolean {
+  const callee = calleeName(call) ?? '';
+  if (models.has(callee)) return true;
+  if (callee !== 'cls') return false;
+  const owner = call.ancestors().find((ancestor) => ancestor.kind() === 'class_definition');
+  return models.has(owner?.field('name')?.text() ?? '');
+}
+
 export function checkClearText(context: PythonContext, message: string, reason: string): void {
   if (projectHashesPasswords(context.project.root, context.text)) return;
   const report = (node: SgNode, what: string) =>
@@ -75,8 +104,19 @@ export function checkClearText(context: PythonContext, message: string, reason: 
     if ((storedPassword(left) && readsPassword(right)) || (storedPassword(right) && readsPassword(left)))
       report(comparison, 'the password is compared in clear');
   }
+  const models = userModels(context);
   // Handles: User.query.filter_by(username=username, password=password).first()
   for (const call of context.root.findAll({ rule: { kind: 'call' } })) {
+    // Handles: return cls(email=email, password=password, ...) in class User(Base)
+    if (models.size > 0 && constructsUser(call, models)) {
+      const stored = call
+        .field('arguments')
+        ?.namedChildren()
+        .find((child) => child.kind() === 'keyword_argument' && isPasswordName(child.field('name')?.text()));
+      if (stored && readsPassword(stored.field('value')))
+        report(stored, 'the user record is created with the password as given, in clear');
+      continue;
+    }
     if (!lookups.test(calleeName(call) ?? '')) continue;
     const argument = call
       .field('arguments')

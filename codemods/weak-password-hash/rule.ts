@@ -14,6 +14,8 @@ import {
   assignedInClear,
   comparedInClear,
   projectHashesPasswords,
+  sqlTemplateWritesClear,
+  sqlWrittenInClear,
   storedInClear,
   type ClearTextFinding,
 } from './clear-text.js';
@@ -142,6 +144,9 @@ const sqlPasswordColumn =
 /** clear-text.ts's shapes: a record written with a password key, `this.password = ...`, a compare helper. */
 const storageCall =
   /(?<![\w$])(?:insert|insertOne|insertMany|create|save|update|updateOne|updateMany|findOneAndUpdate|findByIdAndUpdate|upsert|set|add|push|put)\s*\(|\bnew\s+[A-Z]/;
+/** SQL that writes a password column: `UPDATE users SET password = $1`, `INSERT INTO users (name, password)`. */
+const sqlPasswordWrite =
+  /\bupdate\s+[\w."`]+\s+set\b[^;]*?\b(?:password|passwd|pwd|pass)\s*=|\binsert\s+into\s+[\w."`]+\s*\([^)]*\b(?:password|passwd|pwd|pass)\b/i;
 const thisPassword = new RegExp(`this\\.${passwordNames}\\s*=[^=]`, 'i');
 const passwordHelper = /(?:compare|check|verify|match|valid)\w*Pass|pass\w*(?:compare|match|valid)/i;
 
@@ -166,6 +171,7 @@ const rule: SourceRule = {
       (/\bwhere\b/i.test(text) && sqlPasswordColumn.test(text)) ||
       (storageCall.test(text) && passwordKey.test(text)) ||
       thisPassword.test(text) ||
+      sqlPasswordWrite.test(text) ||
       passwordHelper.test(text)),
   appliesTo: (relativePath) => !testPath.test(relativePath),
   create(context) {
@@ -189,6 +195,7 @@ const rule: SourceRule = {
         reportClearText(assignedInClear(node, context.ancestors));
       },
       CallExpression(node: AnyNode) {
+        reportClearText(sqlWrittenInClear(node, context.ancestors));
         // Handles: crypto.createHash('md5').update(password).digest('hex')
         if (isCreateHash(node, context.ancestors)) {
           const hashed = hashedValues(node, context.ancestors).find((value) => carriesPassword(value));
@@ -263,6 +270,7 @@ const rule: SourceRule = {
         if (node.value.length > 20) checkSql(node, node.value, context);
       },
       TemplateLiteral(node: AnyNode) {
+        reportClearText(sqlTemplateWritesClear(node, context.ancestors));
         const text = node.quasis.map((quasi: AnyNode) => quasi.value.raw).join('${}');
         if (text.length > 20) checkSql(node, text, context);
       },

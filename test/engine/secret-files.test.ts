@@ -60,9 +60,18 @@ describe('secure check reads the files secrets hide in besides code', () => {
       '/p/id_rsa',
       '/p/config/default.json',
       '/p/migrations/001-fixtures.sql',
+      '/p/config.json',
+      '/p/server/config.production.json',
     ])
       expect(isSecretBearingFile(path), path).toBe(true);
-    for (const path of ['/p/pnpm-lock.yaml', '/p/package.json', '/p/src/i18n/en.json', '/p/tsconfig.json'])
+    for (const path of [
+      '/p/pnpm-lock.yaml',
+      '/p/package.json',
+      '/p/src/i18n/en.json',
+      '/p/tsconfig.json',
+      '/p/jsconfig.json',
+      '/p/.vscode/config.json',
+    ])
       expect(isSecretBearingFile(path), path).toBe(false);
     for (const name of ['Dockerfile-dev', 'Containerfile', 'api.Dockerfile', 'Dockerfile.prod'])
       expect(isTextRuleFile(name), name).toBe(true);

@@ -3,6 +3,7 @@ import { moduleBindings, requireSource, unwrap } from '../../../src/engine/ast-u
 import type { SourceContext, Visitors } from '../../../src/engine/rule.js';
 import { findGenerator } from '../../../generators/index.js';
 import { projectDependencies } from '../project/files.js';
+import { exportsApp, mountedElsewhere } from './mounted.js';
 
 type AnyNode = Node & Record<string, any>;
 
@@ -348,7 +349,13 @@ export function reportMissingControl(
       app.serves &&
       !app.escapes &&
       !(app.routed && control.perRoute && control.routesHaveControl?.(app.routesModules) !== false) &&
-      !app.middleware.some((argument) => controlNamesIn(argument).some((name) => control.isControl(name))),
+      !app.middleware.some((argument) => controlNamesIn(argument).some((name) => control.isControl(name))) &&
+      // Handles: module.exports = app in routes/api.js, mounted by app.js as app.use('/api', apiApp)
+      !(
+        app.framework === 'express' &&
+        exportsApp(context.text, app.name) &&
+        mountedElsewhere(context.project.root, context.file)
+      ),
   );
   const serving = apps.filter((app) => app.serves).length;
   for (const app of unprotected) {

@@ -36,6 +36,7 @@ const expected: Record<string, Record<string, number[]>> = {
     'session-secret': [8],
     'short-library-secrets': [7, 10],
     'secret-compared-with-literal': [6, 7, 8],
+    'encryption-key-literal': [4, 11, 15, 22, 27],
   },
   'default-password': {
     'backdoor-comparison': [2, 7, 11],
@@ -53,7 +54,7 @@ const expected: Record<string, Record<string, number[]>> = {
     'guarded-env-default': [3, 5, 7, 12],
     'tutorial-secrets': [6, 9],
     'seed-rows-with-hashed-literals': [8, 9, 15],
-    'seed-users-with-hashed-literals': [4, 5, 7, 8],
+    'seed-users-with-hashed-literals': [4, 5, 7, 8, 11, 13, 15],
   },
   'log-secret': {
     'console-and-logger': [6, 7, 8, 9, 11, 12],
@@ -62,6 +63,7 @@ const expected: Record<string, Record<string, number[]>> = {
     'object-built-before': [6],
     'whole-records': [6, 7, 11, 15, 16, 23],
     'whole-request-body': [2, 3],
+    'whole-headers-and-startup-credentials': [7, 13, 18, 23],
   },
   'insecure-transport': {
     'remote-http-endpoints': [4, 5, 9, 10],
