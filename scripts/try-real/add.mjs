@@ -223,8 +223,12 @@ async function tryProject(project, options, row) {
 }
 
 /** The next steps' variables for the project's own tests: no port to listen on, and its test NODE_ENV. */
+/**
+ * The tests run as after `cp .env.example .env` with the secrets filled in: a variable of the app's own left
+ * blank stays blank (its tests may check the default it falls back to, nest9-hantsy's MONGODB_URI).
+ */
 function testEnv(root, project, envFiles) {
-  const env = bootEnv(root, 0, project.env, envFiles);
+  const env = bootEnv(root, 0, project.env, envFiles, { blank: '' });
   delete env.PORT;
   delete env.NODE_ENV;
   return env;

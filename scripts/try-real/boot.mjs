@@ -40,10 +40,11 @@ const localValues = (port) => ({
 
 /**
  * The environment the printed next steps name: every variable of .env.example, with its example value where it
- * has one and a local stand-in where it is blank (tools like dotenv-safe refuse blank values). The project's
+ * has one and a local stand-in where it is blank (tools like dotenv-safe refuse blank values; `blank` says
+ * which, '' for a copy of the list as it stands). The project's
  * own `env` (from add-projects.json) comes last: it says what this machine lacks (a database host...).
  */
-export function bootEnv(root, port, projectEnv = {}, envFiles = []) {
+export function bootEnv(root, port, projectEnv = {}, envFiles = [], { blank = 'try-real' } = {}) {
   const local = localValues(port);
   const env = {};
   for (const file of ['.env.example', ...envFiles]) {
@@ -56,7 +57,7 @@ export function bootEnv(root, port, projectEnv = {}, envFiles = []) {
         .replace(/\s+#.*$/, '')
         .replace(/^(['"])(.*)\1$/, '$2')
         .trim();
-      env[match[1]] ??= local[match[1]] ?? (value === '' ? 'try-real' : value);
+      env[match[1]] ??= local[match[1]] ?? (value === '' ? blank : value);
     }
   }
   // `{port}` in a project's own value: an app that reads its port from another variable (FASTIFY_PORT).
