@@ -57,7 +57,7 @@ function unquote(raw: string): string {
 /**
  * The dotenv text as an example: comments and blank lines kept, each variable kept with its value unless the value
  * is secret (then `NAME=`). A quoted value over several lines (a PEM key) is always blanked. Commented-out
- * assignments are judged like live ones; a comment holding a key format loses it.
+ * assignments are judged like live ones; any other line holding a key format or a URL password loses it.
  */
 export function exampleEntries(text: string): { entries: ExampleEntry[]; lines: string[] } {
   const source = text.replace(/^\uFEFF/, '').split(/\r?\n/);
@@ -69,10 +69,11 @@ export function exampleEntries(text: string): { entries: ExampleEntry[]; lines: 
     const line = source[index];
     const match = assignment.exec(line);
     const commented = match?.[1].includes('#') ?? false;
-    if (!match || (commented && !/^\s*#\s*(?:export\s+)?[A-Z_][A-Z0-9_]*=/.test(line))) {
-      const safe = /^\s*#/.test(line)
-        ? line.replace(/\S+/g, (word) => (matchKeyFormat(word) || hasUrlPassword(word) ? '' : word))
-        : line;
+    if (!match || (commented && !/^\s*#\s*(?:export\s+)?[A-Z_][A-Z0-9_]*\s*=/.test(line))) {
+      // A comment, or a stray line that is no assignment: it keeps its words, not a key or a URL password.
+      const safe = line.replace(/(\s*)(\S+)/g, (all: string, _space: string, word: string) =>
+        matchKeyFormat(word) || hasUrlPassword(word) ? '' : all,
+      );
       lines.push(safe);
       comments = /^\s*#/.test(safe) ? [...comments, safe] : [];
       continue;
