@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import type { ProjectReport } from '../../src/engine/rule.js';
 import { rulesPreset } from '../../src/policy/index.js';
 import { git, writeFiles } from '../../test/helpers/temp-repo.js';
 import rule from './rule.js';
+import { mergedExample } from './template.js';
 
 const roots: string[] = [];
 
@@ -106,6 +107,47 @@ describe('env-committed', () => {
     expect(await check(root)).toEqual([]);
   });
 
+  it('leaves a .env.example behind with every variable, secret values blank, and tells how to use it', async () => {
+    const env = 'PORT=3000\n# signing\nJWT_SECRET=9f8e7d6c5b4a39281706\nDB_HOST=localhost\n';
+    const root = repo({ 'package.json': '{"dependencies":{"express":"5.1.0"}}', '.env': env });
+    const reports = await check(root);
+    expect(reports[0].fixDescription).toBe(
+      'untrack .env (git rm --cached, the file stays on disk) and add it to .gitignore; write its variables to ' +
+        '.env.example (secret values blank, commit it): a fresh clone copies .env.example to .env and fills in the blanks',
+    );
+    await reports[0].fix!();
+    expect(readFileSync(join(root, '.env.example'), 'utf8')).toBe(
+      'PORT=3000\n# signing\nJWT_SECRET=\nDB_HOST=localhost\n',
+    );
+    expect(git(root, 'status', '--porcelain', '--', '.env.example')).toBe('?? .env.example\n');
+    expect(await check(root)).toEqual([]);
+  });
+
+  it("completes the project's own lists beside the file, or NAME.env.example for a compose env_file", async () => {
+    const root = repo({
+      'env-example-relational': 'PORT=3000\n',
+      'env-example-document': 'PORT=3000\nJWT_SECRET=\n',
+      '.env': 'PORT=4000\nJWT_SECRET=9f8e7d6c5b4a39281706\n',
+      'docker/db.env': 'POSTGRES_PASSWORD=Xk29fLq7WmQ3\n',
+    });
+    for (const report of await check(root)) await report.fix!();
+    expect(readdirSync(root).filter((name) => name.includes('example'))).toEqual([
+      'env-example-document',
+      'env-example-relational',
+    ]);
+    expect(readFileSync(join(root, 'env-example-relational'), 'utf8')).toBe('PORT=3000\nJWT_SECRET=\n');
+    expect(readFileSync(join(root, 'env-example-document'), 'utf8')).toBe('PORT=3000\nJWT_SECRET=\n');
+    expect(readFileSync(join(root, 'docker/db.env.example'), 'utf8')).toBe('POSTGRES_PASSWORD=\n');
+  });
+
+  it('un-ignores the example when a .env* rule would hide it from git', async () => {
+    const root = repo({ '.env': 'JWT_SECRET=9f8e7d6c5b4a39281706\n', '.gitignore': '.env*\n' });
+    const [report] = await check(root);
+    await report.fix!();
+    expect(readFileSync(join(root, '.gitignore'), 'utf8')).toBe('.env*\n!.env.example\n');
+    expect(git(root, 'status', '--porcelain', '--', '.env.example')).toBe('?? .env.example\n');
+  });
+
   it('does not add a second .gitignore line when a rule already ignores the file', async () => {
     const root = repo({
       'config/.env.local': 'API_TOKEN=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\n',
@@ -114,7 +156,7 @@ describe('env-committed', () => {
     const [report] = await check(root);
     expect(report.file).toBe('config/.env.local');
     await report.fix!();
-    expect(readFileSync(join(root, '.gitignore'), 'utf8')).toBe('.env*\n');
+    expect(readFileSync(join(root, '.gitignore'), 'utf8')).toBe('.env*\n!/config/.env.example\n');
     expect(git(root, 'ls-files')).not.toContain('config/.env.local');
   });
 
@@ -168,5 +210,37 @@ describe('env-committed', () => {
     const root = repo({ 'README.md': '# app\n' });
     writeFileSync(join(root, '.env'), 'JWT_SECRET=9f8e7d6c5b4a39281706\n');
     expect(await check(root)).toEqual([]);
+  });
+});
+
+/**
+ * fixtures/dotenv: `<situation>.input.env` is the tracked file, `.existing.env.example` the project's list before
+ * the fix (optional), `.output.env.example` the list after it; no output file means the fix writes none.
+ */
+describe('env-committed example fixtures', () => {
+  const dir = join(import.meta.dirname, 'fixtures', 'dotenv');
+  const situations = readdirSync(dir)
+    .filter((name) => name.endsWith('.input.env'))
+    .map((name) => name.slice(0, -'.input.env'.length));
+  const read = (name: string) =>
+    existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : undefined;
+
+  it.each(situations)('%s', (situation) => {
+    const input = read(`${situation}.input.env`)!;
+    const existing = read(`${situation}.existing.env.example`);
+    const expected = read(`${situation}.output.env.example`);
+    const after = mergedExample(input, existing);
+    expect(after).toBe(expected);
+    // A second run writes nothing: every name is there now.
+    if (after !== undefined) expect(mergedExample(input, after)).toBeUndefined();
+  });
+
+  it('never keeps a secret value: the rule finds nothing in the example once it is committed', async () => {
+    for (const situation of situations) {
+      const after = read(`${situation}.output.env.example`);
+      if (after === undefined) continue;
+      const root = repo({ '.env.example': after });
+      expect(await check(root), situation).toEqual([]);
+    }
   });
 });

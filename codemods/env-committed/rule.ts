@@ -3,13 +3,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ProjectRule } from '../../src/engine/rule.js';
 import { writeFileAtomic } from '../../src/engine/atomic-write.js';
-import { entropy, matchKeyFormat, redact } from '../_shared/key-formats.js';
+import { matchKeyFormat, redact } from '../_shared/key-formats.js';
 import { secretAssignment } from '../_shared/secrets/assignment.js';
 import { hasRealValue, parseDotenv, type DotenvEntry } from '../_shared/secrets/dotenv.js';
 import { isSecretName } from '../_shared/secrets/names.js';
 import { isTestPath } from '../_shared/secrets/paths.js';
 import { projectDependencies } from '../_shared/project/files.js';
-import { isHighEntropy, urlPassword } from '../_shared/secrets/values.js';
+import { urlPassword } from '../_shared/secrets/values.js';
+import { looksRandom, plannedExamples } from './template.js';
 
 /** Files meant to be committed: templates without values, and dotenv-vault's encrypted file. */
 const templateFile =
@@ -85,11 +86,6 @@ function leakedEntries(root: string, path: string, text: string): Leak[] {
   return leaks;
 }
 
-/** Generated, not typed: mixed classes with high entropy, or a long hex string (OAuth client secrets, tokens). */
-function looksRandom(value: string): boolean {
-  return isHighEntropy(value) || (/^[0-9a-f]{24,}$/i.test(value) && /\d/.test(value) && entropy(value) >= 3);
-}
-
 /**
  * A committed template (`.env.example`) is meant for git: only a value that is really someone's secret is a leak
  * there, a provider's key, a URL password, or a random-looking value under a secret's name, never a placeholder.
@@ -122,6 +118,27 @@ function ignore(root: string, path: string): void {
   writeFileAtomic(gitignore, `${current}${separator}${line}${eol}`);
 }
 
+/** What the fix does, naming the example it writes and telling a fresh clone what to do with it. */
+function describeFix(root: string, path: string): string {
+  const untrack = `untrack ${path} (git rm --cached, the file stays on disk) and add it to .gitignore`;
+  const examples = [...plannedExamples(root, path).keys()];
+  if (examples.length === 0) return untrack;
+  return (
+    `${untrack}; write its variables to ${examples.join(' and ')} (secret values blank, commit it): ` +
+    `a fresh clone copies ${examples[0]} to ${path} and fills in the blanks`
+  );
+}
+
+/** A `.env*` rule ignores the example too: a `!` line lets it be committed. */
+function unignore(root: string, path: string): void {
+  if (git(root, ['check-ignore', '-q', '--', path]).status !== 0) return;
+  const gitignore = join(root, '.gitignore');
+  const current = existsSync(gitignore) ? readFileSync(gitignore, 'utf8') : '';
+  const eol = current.includes('\r\n') ? '\r\n' : '\n';
+  const separator = current === '' || current.endsWith('\n') ? '' : eol;
+  writeFileAtomic(gitignore, `${current}${separator}!${path.includes('/') ? `/${path}` : path}${eol}`);
+}
+
 const rule: ProjectRule = {
   kind: 'project',
   meta: {
@@ -134,7 +151,7 @@ const rule: ProjectRule = {
     severity: 'critical',
     cwe: [538, 798],
     fixable: true,
-    hint: 'Untrack the file (git rm --cached), ignore it, commit .env.example with names only, and rotate its secrets.',
+    hint: 'Untrack the file (git rm --cached), ignore it, commit .env.example with its names (secret values blank), and rotate its secrets.',
   },
   async check(context) {
     for (const path of context.trackedFiles) {
@@ -145,17 +162,25 @@ const rule: ProjectRule = {
       if (!existsSync(absolute)) continue;
       const text = readFileSync(absolute, 'utf8');
       const leaks = template ? leakedTemplateEntries(text) : leakedEntries(context.project.root, path, text);
+      const root = context.project.root;
       // One git rm for the file, however many of its lines are reported.
       let untracked: Promise<void> | undefined;
       const untrack = () => {
         untracked ??= (async () => {
-          const removed = git(context.project.root, ['rm', '--cached', '--quiet', '--', path]);
+          // Planned again: an in-file fix of this run may have added names to .env.example since check.
+          const examples = plannedExamples(root, path);
+          const removed = git(root, ['rm', '--cached', '--quiet', '--', path]);
           if (removed.status !== 0)
             throw new Error(`git rm --cached ${path} failed: ${removed.stderr.trim()}`);
-          ignore(context.project.root, path);
+          ignore(root, path);
+          for (const [example, text] of examples) {
+            writeFileAtomic(join(root, example), text);
+            unignore(root, example);
+          }
         })();
         return untracked;
       };
+      const fixDescription = leaks.length > 0 && !template ? describeFix(root, path) : '';
       for (const { entry, shown, placeholder } of leaks) {
         const base = { file: path, line: entry.line };
         if (template) {
@@ -171,7 +196,7 @@ const rule: ProjectRule = {
           message: placeholder
             ? `${path} is tracked by git: ${entry.name} is a placeholder today, but the real secret will be written into this tracked file`
             : `${path} is tracked by git: ${entry.name} gives away ${shown}; rotate it, it is in the history`,
-          fixDescription: `untrack ${path} (git rm --cached, the file stays on disk) and add it to .gitignore`,
+          fixDescription,
           fix: untrack,
         });
       }

@@ -13,6 +13,12 @@ const testSegment =
 const testFile =
   /\.(?:test|spec|e2e|e2e-spec|int-spec|stories|story|fixture|fixtures|mock|mocks)\.[cm]?[jt]sx?$/i;
 
+/**
+ * pytest's files: `test_*.py` and `*_test.py` it collects, and `conftest.py`, the fixtures it loads beside them
+ * (rafsaf/minimal-fastapi-postgres-template keeps its test database setup in `app/conftest.py`).
+ */
+const pythonTestFile = /(?:^|\/)(?:test_[^/]*|[^/]*_test|conftest)\.py$/i;
+
 /** Test runners' own config (`playwright.config.ts` with `httpCredentials`), and Storybook. */
 const testTooling =
   /(?:^|\/)(?:(?:cypress|playwright|jest|vitest|karma|wdio|protractor)\.config\.[cm]?[jt]s|\.storybook\/)/i;
@@ -29,6 +35,7 @@ export function isTestPath(relativePath: string): boolean {
   return (
     testSegment.test(relativePath) ||
     testFile.test(relativePath) ||
+    pythonTestFile.test(relativePath) ||
     testTooling.test(relativePath) ||
     setupFile.test(relativePath)
   );

@@ -54,6 +54,21 @@ describe('secure fix', () => {
     expect(second.stdout.join('\n')).toContain('Fixed 0 findings in 0 files');
   });
 
+  it("adds the names a fix reads to the project's own env lists, not a new .env.example beside them", async () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'src/a.ts': 'debug(u.token);\n',
+      'env-example-relational': 'PORT=3000\n',
+      'env-example-document': 'PORT=3000\nDEBUG_TOKEN=\n',
+    });
+    expect(await fixCommand(memoryOutput(), dir, [], options, toyRules)).toBe(0);
+    expect(git(dir, 'status', '--porcelain').split('\n').filter(Boolean).sort()).toEqual([
+      ' M env-example-relational',
+      ' M src/a.ts',
+    ]);
+    expect(read(dir, 'env-example-relational')).toBe('PORT=3000\nDEBUG_TOKEN=\n');
+  });
+
   it('refuses on a dirty tree and outside a git repository, writing nothing, unless --force', async () => {
     const dir = tempProject({ 'package.json': '{}', 'src/a.ts': 'debug(u.token);\n' });
     writeFileSync(join(dir, 'notes.txt'), 'work in progress\n');

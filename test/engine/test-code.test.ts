@@ -27,6 +27,10 @@ describe('test code is told apart by its path', () => {
     'test-setup.ts',
     'src/testUtils/createApp.ts',
     'vitest.config.ts',
+    'app/conftest.py',
+    'conftest.py',
+    'app/test_users.py',
+    'app/users_test.py',
   ])('%s is test code', (path) => {
     expect(isTestPath(path)).toBe(true);
   });
@@ -37,6 +41,9 @@ describe('test code is told apart by its path', () => {
     'src/contest/routes.js',
     'src/setup.ts',
     'src/latest/app.ts',
+    'app/contest.py',
+    'app/latest_test_run.py',
+    'app/testimonials.py',
   ])('%s is production code', (path) => {
     expect(isTestPath(path)).toBe(false);
   });
@@ -274,6 +281,36 @@ describe('test code is not read unless asked for', () => {
       ['sql-injection', 'src/__tests__/users.test.js', true],
     ]);
     expect(report.summary.testFilesSkipped).toBe(0);
+  });
+
+  it("pytest's conftest.py is test code: its SQL is reported only with --include-tests", async () => {
+    const root = tempProject({
+      'pyproject.toml': '[project]\nname = "app"\ndependencies = ["fastapi", "sqlalchemy"]\n',
+      'app/main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n',
+      // Shape of rafsaf/minimal-fastapi-postgres-template's app/conftest.py: a per-worker test database.
+      'app/conftest.py':
+        'import sqlalchemy\n\n\nasync def fixture_db(conn, worker_name):\n' +
+        '    name = f"test_db_{worker_name}"\n' +
+        '    await conn.execute(sqlalchemy.text(f"DROP DATABASE IF EXISTS {name}"))\n',
+    });
+    const check = await secure(root, ['check', '--rule', 'sql-injection', '--format', 'json']);
+    expect(check.exitCode, check.stderr).toBe(0);
+    expect(JSON.parse(check.stdout).findings).toEqual([]);
+    const included = await secure(root, [
+      'check',
+      '--rule',
+      'sql-injection',
+      '--include-tests',
+      '--format',
+      'json',
+    ]);
+    expect(
+      JSON.parse(included.stdout).findings.map((finding: any) => [
+        finding.rule,
+        finding.file,
+        finding.testFile,
+      ]),
+    ).toEqual([['sql-injection', 'app/conftest.py', true]]);
   });
 
   it('a folder of test code alone is never reported as checked and clean', async () => {
