@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Finding } from '../../engine/rule.js';
 import type { CheckResult, FileResult } from '../../engine/run-check.js';
 import type { Output } from '../output.js';
+import { maskAround, showsSecrets } from './mask-secrets.js';
 import { ruleDocsPath } from './rule-docs.js';
 import {
   countBySeverity,
@@ -13,10 +14,11 @@ import {
   type ReportContext,
 } from './report.js';
 
-function frame(text: string, finding: Finding, colors: boolean): string {
+function frame(text: string, finding: Finding, colors: boolean, masked: boolean): string {
   const sameLine = finding.endLine === finding.line;
+  const shown = text.replace(/^\uFEFF/, '');
   return codeFrameColumns(
-    text.replace(/^\uFEFF/, ''),
+    masked ? maskAround(shown, finding.line, finding.file) : shown,
     {
       start: { line: finding.line, column: finding.column },
       end:
@@ -47,7 +49,7 @@ export function prettyPrinter(output: Output, context: ReportContext, colorsOn: 
     if (text !== undefined) {
       try {
         output.out(
-          frame(text, finding, colorsOn)
+          frame(text, finding, colorsOn, showsSecrets(context.rules.get(finding.rule)?.checklist))
             .split('\n')
             .map((line) => `  ${line}`)
             .join('\n'),
