@@ -10,7 +10,6 @@ import { isSecretName } from '../_shared/secrets/names.js';
 import { isTestPath } from '../_shared/secrets/paths.js';
 import { projectDependencies } from '../_shared/project/files.js';
 import { isHighEntropy, urlPassword } from '../_shared/secrets/values.js';
-import { pathExists, readText } from '../_shared/project/dependencies.js';
 
 /** Files meant to be committed: templates without values, and dotenv-vault's encrypted file. */
 const templateFile =
@@ -143,8 +142,8 @@ const rule: ProjectRule = {
       const template = isDotenvTemplate(path);
       if (!template && !isDotenvFile(path)) continue;
       const absolute = join(context.project.root, path);
-      if (!pathExists(absolute)) continue;
-      const text = readText(absolute);
+      if (!existsSync(absolute)) continue;
+      const text = readFileSync(absolute, 'utf8');
       const leaks = template ? leakedTemplateEntries(text) : leakedEntries(context.project.root, path, text);
       // One git rm for the file, however many of its lines are reported.
       let untracked: Promise<void> | undefined;
