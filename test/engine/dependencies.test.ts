@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,5 +47,31 @@ describe('the dependency recorder', () => {
     expect(again.dependencies).toBe('project');
     // Nothing is noted outside a recording, and a recording leaves nothing behind.
     expect(recordDependencies(() => 1).dependencies).toEqual([]);
+  });
+});
+
+describe('rules read other files only through the recorder', () => {
+  // Each of these notes what it reads itself (a stamp before the read, or the whole project for a walk);
+  // env-committed is a project rule, which the per-file cache never holds.
+  const allowed = new Set([
+    '_shared/project/dependencies.ts',
+    '_shared/project/files.ts',
+    '_shared/python/project.ts',
+    '_shared/secrets/replacement.ts',
+    '_shared/sql/project-modules.ts',
+    'env-committed/rule.ts',
+    'env-committed/template.ts',
+  ]);
+
+  it('no other rule source imports node:fs (its reads would leave cached analyses stale)', () => {
+    const codemods = join(import.meta.dirname, '..', '..', 'codemods');
+    const offenders = readdirSync(codemods, { recursive: true, encoding: 'utf8' }).filter(
+      (path) =>
+        /\.ts$/.test(path) &&
+        !/\.test\.ts$|(?:^|\/)fixtures\//.test(path) &&
+        !allowed.has(path) &&
+        /from ['"](?:node:)?fs(?:\/promises)?['"]/.test(readFileSync(join(codemods, path), 'utf8')),
+    );
+    expect(offenders).toEqual([]);
   });
 });
