@@ -115,8 +115,8 @@ export class AnalysisCache {
     dependencies: Dependencies = [],
   ): void {
     this.dirty = true;
-    // An analysis that walked the whole project may change with any file of it: not cached at all, since
-    // checking it would take a stat of every file anyway (the walk's own cost).
+    // An analysis that walked the whole project may change with any file of it (one added included): not
+    // cached at all. Holding it would need a stat of every file and folder the walk saw, kept once per project.
     if (dependencies === 'project') {
       delete this.entries[path];
       return;
