@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { SgNode } from '@ast-grep/napi';
 import type { PythonContext, PythonDetector } from '../../src/engine/languages/index.js';
+import { pathExists, readText } from '../_shared/project/dependencies.js';
 import {
   at,
   callArguments,
@@ -35,10 +35,10 @@ function moduleFile(module: string, file: string, root: string): string | undefi
   if (dots > 0) {
     let dir = dirname(file);
     for (let level = 1; level < dots; level++) dir = dirname(dir);
-    return candidates(dir).find((path) => existsSync(path));
+    return candidates(dir).find((path) => pathExists(path));
   }
   for (let dir = dirname(file); dir.startsWith(root); dir = dirname(dir)) {
-    const found = candidates(dir).find((path) => existsSync(path));
+    const found = candidates(dir).find((path) => pathExists(path));
     if (found) return found;
     if (dir === dirname(dir)) break;
   }
@@ -59,7 +59,7 @@ function settingsOrigins(context: PythonContext, imports: ReadonlyMap<string, st
     if (!path) continue;
     let text: string;
     try {
-      text = readFileSync(path, 'utf8');
+      text = readText(path);
     } catch {
       continue;
     }

@@ -6,6 +6,7 @@ import { isTestPath } from '../_shared/secrets/paths.js';
 import { anyCase } from '../_shared/secrets/prefilter.js';
 import { isDefaultCredential, urlPassword } from '../_shared/secrets/values.js';
 import { defaultCredentialWord, sourceOf } from './seeded-accounts.js';
+import { noteWholeProject } from '../_shared/project/dependencies.js';
 
 /**
  * A database URL whose password is a default one (`postgres://postgres:postgres@db`) or the user's own name
@@ -43,6 +44,8 @@ const readsDatabaseEnvByRoot = new Map<string, boolean>();
 
 /** Whether any production JS/TS file of the project reads a database setting from the environment. */
 export function projectReadsDatabaseEnv(root: string): boolean {
+  // Served from memory below, the answer still rests on every source of the project.
+  noteWholeProject();
   let answer = readsDatabaseEnvByRoot.get(root);
   if (answer === undefined) {
     answer = projectSources(root).some(

@@ -1,4 +1,3 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Node } from '@babel/types';
 import {
@@ -13,6 +12,7 @@ import { stringValue } from '../_shared/secrets/locate.js';
 import { secretKind } from '../_shared/secrets/names.js';
 import { anyCase } from '../_shared/secrets/prefilter.js';
 import { defaultCredentials, isDefaultCredential, isPlaceholder } from '../_shared/secrets/values.js';
+import { isFile, readText } from '../_shared/project/dependencies.js';
 
 type AnyNode = Node & Record<string, any>;
 
@@ -112,7 +112,7 @@ function moduleText(specifier: string, fromFile: string): string | undefined {
   for (const extension of extensions) {
     const candidate = resolve(dirname(fromFile), specifier + extension);
     try {
-      if (existsSync(candidate) && statSync(candidate).isFile()) return readFileSync(candidate, 'utf8');
+      if (isFile(candidate)) return readText(candidate);
     } catch {
       return undefined;
     }

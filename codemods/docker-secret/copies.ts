@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import ignore from 'ignore';
+import { listFolder, pathExists, readTextIfAny } from '../_shared/project/dependencies.js';
 import {
   argumentTokens,
   finalStageChain,
@@ -41,15 +41,17 @@ function envFilesSent(dockerfilePath: string): string[] {
   const folder = dirname(dockerfilePath);
   let names: string[];
   try {
-    names = readdirSync(folder).filter((name) => dotenvName.test(name) && !dotenvTemplate.test(name));
+    names = listFolder(folder)
+      .map((entry) => entry.name)
+      .filter((name) => dotenvName.test(name) && !dotenvTemplate.test(name));
   } catch {
     return [];
   }
   if (names.length === 0) return [];
   // BuildKit reads <Dockerfile>.dockerignore first, then the context's .dockerignore.
   const own = `${dockerfilePath}.dockerignore`;
-  const ignoreFile = existsSync(own) ? own : join(folder, '.dockerignore');
-  const rules = existsSync(ignoreFile) ? readFileSync(ignoreFile, 'utf8') : '';
+  const ignoreFile = pathExists(own) ? own : join(folder, '.dockerignore');
+  const rules = readTextIfAny(ignoreFile) ?? '';
   const matcher = ignore().add(rules);
   return names.filter((name) => !matcher.ignores(name));
 }

@@ -11,6 +11,7 @@ import type { SourceContext } from '../../src/engine/rule.js';
 import { projectSources } from '../_shared/project/files.js';
 import { isSecretName } from '../_shared/secrets/names.js';
 import { isTestPath } from '../_shared/secrets/paths.js';
+import { noteWholeProject } from '../_shared/project/dependencies.js';
 
 type AnyNode = Node & Record<string, any>;
 
@@ -101,6 +102,8 @@ const sensitiveByRoot = new Map<string, string | undefined>();
  * `req.query.token` (core/auth.js:49), a credential.
  */
 function querySensitive(root: string): string | undefined {
+  // Served from memory, the answer still rests on every source of the project.
+  noteWholeProject();
   if (sensitiveByRoot.has(root)) return sensitiveByRoot.get(root);
   let credential: string | undefined;
   let personal: string | undefined;
@@ -163,6 +166,7 @@ const headerCredentialsByRoot = new Map<string, string | undefined>();
 
 /** The first place the project takes a credential from a request header: `src/auth.ts:12`. */
 function headerCredentialSite(root: string): string | undefined {
+  noteWholeProject();
   if (headerCredentialsByRoot.has(root)) return headerCredentialsByRoot.get(root);
   let found: string | undefined;
   for (const source of projectSources(root)) {

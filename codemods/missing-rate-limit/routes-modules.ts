@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { isFile, readText } from '../_shared/project/dependencies.js';
 
 const extensions = ['', '.js', '.ts', '.cjs', '.mjs', '/index.js', '/index.ts'];
 const localSpecifier = /(?:require\(\s*|from\s+|import\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
@@ -7,7 +7,7 @@ const localSpecifier = /(?:require\(\s*|from\s+|import\(\s*)['"](\.{1,2}\/[^'"]+
 function resolveLocal(fromDir: string, specifier: string): string | undefined {
   const base = resolve(fromDir, specifier.replace(/\.js$/, ''));
   for (const candidate of [resolve(fromDir, specifier), ...extensions.map((extension) => base + extension)])
-    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+    if (isFile(candidate)) return candidate;
   return undefined;
 }
 
@@ -32,7 +32,7 @@ export function routesModulesLimit(
       if (seen.has(path)) continue;
       seen.add(path);
       if (seen.size > 60) return undefined;
-      const text = readFileSync(path, 'utf8');
+      const text = readText(path);
       if (limits(text)) return true;
       for (const [, local] of text.matchAll(localSpecifier))
         next.push({ from: dirname(path), specifier: local });

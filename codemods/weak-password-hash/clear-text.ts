@@ -10,6 +10,7 @@ import {
 import { projectSources } from '../_shared/project/files.js';
 import { isTestPath } from '../_shared/secrets/paths.js';
 import { isInputPassword, isPasswordName, lastName, rootName } from './passwords.js';
+import { noteWholeProject } from '../_shared/project/dependencies.js';
 
 type AnyNode = Node & Record<string, any>;
 
@@ -30,6 +31,8 @@ const hashingByRoot = new Map<string, boolean>();
 /** Whether any non-test source of the project hashes passwords (comments do not count). */
 export function projectHashesPasswords(root: string, fileText: string): boolean {
   if (hashingCall.test(fileText.replace(comments, ''))) return true;
+  // Served from memory below, the answer still rests on every source of the project.
+  noteWholeProject();
   let found = hashingByRoot.get(root);
   if (found === undefined) {
     found = projectSources(root).some(

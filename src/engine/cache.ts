@@ -5,6 +5,11 @@ import { dirname, join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 import type { FileAnalysis } from './analyze-file.js';
 import type { ProjectInfo } from './rule.js';
+import {
+  dependenciesUnchanged,
+  type Dependencies,
+  type Dependency,
+} from '../../codemods/_shared/project/dependencies.js';
 
 interface CacheEntry {
   /** sha1 of the file's bytes. */
@@ -15,10 +20,12 @@ interface CacheEntry {
   /** Size and mtime when stored: a file with both unchanged is not even read again. */
   size?: number;
   mtimeMs?: number;
+  /** The other files the rules read (size and mtime before the read): the entry holds while none changed. */
+  dependencies: Dependency[];
 }
 
 /** Bumped whenever FileAnalysis changes shape, so that an older cache is never read as this one. */
-const cacheVersion = 2;
+const cacheVersion = 3;
 
 interface CacheFile {
   version: typeof cacheVersion;
@@ -79,10 +86,14 @@ export class AnalysisCache {
     return key;
   }
 
-  /** The hash the file had when its cached analysis (made under the same key) was stored. */
+  /**
+   * The hash the file had when its cached analysis (made under the same key) was stored, provided every other
+   * file that analysis read still has its size and mtime (a stat each); else undefined: analyse it again.
+   */
   knownHash(path: string, project: ProjectInfo): string | undefined {
     const entry = this.entries[path];
-    return entry && entry.key === this.keyFor(project) ? entry.hash : undefined;
+    if (!entry || entry.key !== this.keyFor(project)) return undefined;
+    return dependenciesUnchanged(entry.dependencies ?? []) ? entry.hash : undefined;
   }
 
   /** True when the file's size and mtime are those recorded with its analysis (read and hash skipped). */
@@ -101,14 +112,22 @@ export class AnalysisCache {
     project: ProjectInfo,
     analysis: FileAnalysis,
     stats?: { size: number; mtimeMs: number },
+    dependencies: Dependencies = [],
   ): void {
+    this.dirty = true;
+    // An analysis that walked the whole project may change with any file of it (one added included): not
+    // cached at all. Holding it would need a stat of every file and folder the walk saw, kept once per project.
+    if (dependencies === 'project') {
+      delete this.entries[path];
+      return;
+    }
     this.entries[path] = {
       hash,
       key: this.keyFor(project),
       analysis,
       ...(stats ? { size: stats.size, mtimeMs: stats.mtimeMs } : {}),
+      dependencies,
     };
-    this.dirty = true;
   }
 
   save(): void {

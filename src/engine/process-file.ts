@@ -5,6 +5,7 @@ import { BOM, candidateRules } from './check-source.js';
 import { checkLimits } from '../policy/check-limits.js';
 import { looksGenerated, type FileKind } from './discover.js';
 import type { ProjectInfo } from './rule.js';
+import { recordDependencies, type Dependencies } from '../../codemods/_shared/project/dependencies.js';
 
 export interface WorkItem {
   path: string;
@@ -30,7 +31,14 @@ export interface FileStats {
 
 export type WorkResult =
   | { status: 'cached'; hash: string }
-  | { status: 'analyzed'; hash?: string; stats?: FileStats; analysis: FileAnalysis }
+  | {
+      status: 'analyzed';
+      hash?: string;
+      stats?: FileStats;
+      analysis: FileAnalysis;
+      /** What the rules read of other files; absent when nothing was analysed (too large). */
+      dependencies?: Dependencies;
+    }
   | { status: 'unreadable'; message: string };
 
 /** A file a reader found some rule's prefilter to pass: the parse is left to the thread that parses. */
@@ -130,12 +138,13 @@ function analyzed(
   candidates: ReturnType<typeof candidateRules> | undefined,
 ): WorkResult & { status: 'analyzed' } {
   const project = projects.get(item.root)!;
-  return {
-    status: 'analyzed',
-    ...(hash ? { hash } : {}),
-    analysis: analyzeFile(text, item.path, item.relativePath, item.kind, rules, project, {
+  // Rules may read other files (a sibling module, a tsconfig, the whole project): the cache keeps what they
+  // read, so that an edit there makes this file's analysis stale too.
+  const { value: analysis, dependencies } = recordDependencies(() =>
+    analyzeFile(text, item.path, item.relativePath, item.kind, rules, project, {
       ...(candidates ? { candidates } : {}),
       ...(item.explicit ? { explicit: true } : {}),
     }),
-  };
+  );
+  return { status: 'analyzed', ...(hash ? { hash } : {}), analysis, dependencies };
 }

@@ -329,7 +329,14 @@ async function runCheckOnce(options: CheckOptions): Promise<CheckResult> {
     else {
       analysis = workResult.analysis;
       if (cache && workResult.hash && !analysis.ruleError)
-        cache.set(item.path, workResult.hash, projects.get(item.root)!, analysis, workResult.stats);
+        cache.set(
+          item.path,
+          workResult.hash,
+          projects.get(item.root)!,
+          analysis,
+          workResult.stats,
+          workResult.dependencies,
+        );
     }
     if (analysis.skipped) {
       if (analysis.skipped === 'generated') result.minified++;

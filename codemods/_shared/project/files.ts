@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { noteWholeProject, readTextIfAny } from './dependencies.js';
 
 /**
  * Read-only facts a fix needs from the rest of the project (is there a refresh flow, which folders does
@@ -29,6 +30,8 @@ const sourcesByRoot = new Map<string, ProjectSource[]>();
 
 /** The project's JavaScript/TypeScript sources (dependencies and build output left out); [] when the root does not exist. */
 export function projectSources(root: string): ProjectSource[] {
+  // Any source file, added or edited, may change what a caller concludes (even from the memo below).
+  noteWholeProject();
   const cached = sourcesByRoot.get(root);
   if (cached) return cached;
   const found: ProjectSource[] = [];
@@ -61,11 +64,7 @@ export function projectSources(root: string): ProjectSource[] {
 
 /** A file of the project as text, or undefined when it is absent or unreadable. */
 export function projectFile(root: string, relativePath: string): string | undefined {
-  try {
-    return readFileSync(join(root, relativePath), 'utf8');
-  } catch {
-    return undefined;
-  }
+  return readTextIfAny(join(root, relativePath));
 }
 
 /** The project's package.json dependencies (all kinds), or an empty set. */

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { SgNode } from '@ast-grep/napi';
 import type { PythonContext } from '../../../src/engine/languages/python-detector.js';
+import { pathExists, readTextIfAny } from '../project/dependencies.js';
 import {
   calleeName,
   dottedName,
@@ -139,7 +139,7 @@ function isInstalledPackage(context: PythonContext, imported: string): boolean {
   if (imported.startsWith('.')) return false;
   const top = imported.split('.')[0];
   return projectBases(context).every(
-    (base) => !existsSync(join(base, top)) && !existsSync(join(base, `${top}.py`)),
+    (base) => !pathExists(join(base, top)) && !pathExists(join(base, `${top}.py`)),
   );
 }
 
@@ -168,11 +168,8 @@ function localModuleText(context: PythonContext, imported: string | undefined): 
   for (const base of bases) {
     const path = join(base, ...segments);
     for (const candidate of [`${path}.py`, join(path, '__init__.py')]) {
-      try {
-        return readFileSync(candidate, 'utf8');
-      } catch {
-        // not this one
-      }
+      const text = readTextIfAny(candidate);
+      if (text !== undefined) return text;
     }
   }
   return undefined;

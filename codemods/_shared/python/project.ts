@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasRefreshFlow } from '../jwt/refresh-flow.js';
+import { noteWholeProject } from '../project/dependencies.js';
 
 /**
  * The project's Python sources as one text, for facts a fix needs from the rest of the project (is there a
@@ -26,6 +27,7 @@ const sourcesByRoot = new Map<string, { path: string; text: string }[]>();
 const textByRoot = new Map<string, string>();
 
 export function pythonSourcesText(root: string): string {
+  noteWholeProject();
   const cached = textByRoot.get(root);
   if (cached !== undefined) return cached;
   const text = pythonSources(root)
@@ -37,6 +39,8 @@ export function pythonSourcesText(root: string): string {
 
 /** The same sources one by one, with their absolute paths (a fact about the other modules leaves this one out). */
 export function pythonSources(root: string): { path: string; text: string }[] {
+  // Any Python file, added or edited, may change what a caller concludes (even from the memo below).
+  noteWholeProject();
   const cached = sourcesByRoot.get(root);
   if (cached !== undefined) return cached;
   const texts: { path: string; text: string }[] = [];

@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Node } from '@babel/types';
 import type { FixApi, ProjectInfo } from '../../../src/engine/rule.js';
 import { findBinding, moduleBindings, programOf } from '../../../src/engine/ast-utils.js';
 import { camelKeyFor } from './names.js';
+import { noteDependency, notePath, pathExists, type Dependency } from '../project/dependencies.js';
 
 type AnyNode = Node & Record<string, any>;
 
@@ -15,12 +16,19 @@ export type Replacement =
 
 const isTypeScript = (file: string) => /\.[cm]?tsx?$/.test(file);
 
-const configTexts = new Map<string, string | undefined>();
+/** Per process; with the stamp each file had when read, noted again whenever the memo answers. */
+const configTexts = new Map<string, { text: string | undefined; stamp: Dependency }>();
 
 function readConfig(path: string): string | undefined {
-  if (!configTexts.has(path))
-    configTexts.set(path, existsSync(path) ? readFileSync(path, 'utf8') : undefined);
-  return configTexts.get(path);
+  const known = configTexts.get(path);
+  if (known) {
+    noteDependency(known.stamp);
+    return known.text;
+  }
+  const stamp = notePath(path);
+  const text = stamp.size === -1 ? undefined : readFileSync(path, 'utf8');
+  configTexts.set(path, { text, stamp });
+  return text;
 }
 
 /**
@@ -55,7 +63,8 @@ function isSettingsKey(text: string, key: string): boolean {
   return !settingsType || new RegExp(`^\\s*(?:readonly\\s+)?${key}\\??\\s*:`, 'm').test(settingsType[1]);
 }
 
-const strictness = new Map<string, boolean>();
+/** Per process; with the tsconfig's stamp, noted again whenever the memo answers. */
+const strictness = new Map<string, { strict: boolean; stamp: Dependency }>();
 
 /**
  * Whether `string | undefined` (the type of `process.env.X`) would break a `string` consumer: the
@@ -66,7 +75,7 @@ export function hasStrictNullChecks(file: string, root: string): boolean {
   const top = resolve(root);
   for (;;) {
     const candidate = join(dir, 'tsconfig.json');
-    if (existsSync(candidate)) return tsconfigIsStrict(candidate);
+    if (pathExists(candidate)) return tsconfigIsStrict(candidate);
     if (resolve(dir) === top || dirname(dir) === dir || !resolve(dir).startsWith(top + sep)) return false;
     dir = dirname(dir);
   }
@@ -74,7 +83,12 @@ export function hasStrictNullChecks(file: string, root: string): boolean {
 
 function tsconfigIsStrict(path: string): boolean {
   const cached = strictness.get(path);
-  if (cached !== undefined) return cached;
+  if (cached) {
+    noteDependency(cached.stamp);
+    return cached.strict;
+  }
+  // A base config it extends is read by ts below, unnoted: editing only that base is not seen by the cache.
+  const stamp = notePath(path);
   let strict = true; // unreadable or odd: assume the strict case, which only makes fixes rarer
   try {
     const { ts } = createRequire(import.meta.url)('ts-morph') as typeof import('ts-morph');
@@ -88,7 +102,7 @@ function tsconfigIsStrict(path: string): boolean {
   } catch {
     strict = true;
   }
-  strictness.set(path, strict);
+  strictness.set(path, { strict, stamp });
   return strict;
 }
 

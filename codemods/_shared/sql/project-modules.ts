@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { isFile, noteDependency, notePath, type Dependency } from '../project/dependencies.js';
 
 /**
  * The project's own database module, one hop away: `const knex = require('../knex_connection')` where that file
@@ -42,17 +43,14 @@ function exportsClient(text: string, pkg: string): boolean {
   return new RegExp(`\\b(?:const|let|var)\\s+${escape(name)}\\s*=\\s*(?:${made.join('|')})`).test(text);
 }
 
-const cache = new Map<string, string | undefined>();
+/** Per process; with the stamp the module had when read, noted again whenever the memo answers. */
+const cache = new Map<string, { found: string | undefined; stamp: Dependency }>();
 
 function resolveModule(specifier: string, fromFile: string): string | undefined {
   const base = resolve(dirname(fromFile), specifier);
   for (const extension of extensions) {
     const candidate = base + extension;
-    try {
-      if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
-    } catch {
-      return undefined;
-    }
+    if (isFile(candidate)) return candidate;
   }
   return undefined;
 }
@@ -66,8 +64,13 @@ export function relativeModulePackage(
   if (!specifier.startsWith('.')) return undefined;
   const file = resolveModule(specifier, fromFile);
   if (!file) return undefined;
-  if (cache.has(file)) return cache.get(file);
+  const known = cache.get(file);
+  if (known) {
+    noteDependency(known.stamp);
+    return known.found;
+  }
   let found: string | undefined;
+  const stamp = notePath(file);
   try {
     const text = readFileSync(file, 'utf8');
     const loaded = new Set(
@@ -78,6 +81,6 @@ export function relativeModulePackage(
   } catch {
     found = undefined;
   }
-  cache.set(file, found);
+  cache.set(file, { found, stamp });
   return found;
 }
