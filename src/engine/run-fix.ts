@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
+import { rootEnvExampleFiles } from '../add/project-files.js';
 import { SecureError } from '../errors.js';
 import { writeAllOrNothing } from './atomic-write.js';
 import { BOM, encodeSource, type ParseFailure } from './check-source.js';
@@ -268,15 +269,18 @@ function stageAll(
     if (fixedPaths.has(path)) continue;
     run.changes.set(path, textChange(path, text.before, text.after, text.root));
   }
-  for (const [root, names] of envNames) {
-    const path = join(root, '.env.example');
-    const existing = run.changes.get(path);
-    const before = existing ? existing.after : existsSync(path) ? readForFix(path).decoded.text : '';
-    const after = envExampleText(before, names);
-    if (after === undefined) continue;
-    const original = existing?.before ?? (existsSync(path) ? before : undefined);
-    run.changes.set(path, textChange(path, original, after, existing?.generatorRoot));
-  }
+  // The project's own list of variables (`.env.template` in monstar-lab's NestJS starter) gets the names:
+  // never a second list beside it.
+  for (const [root, names] of envNames)
+    for (const name of rootEnvExampleFiles(root)) {
+      const path = join(root, name);
+      const existing = run.changes.get(path);
+      const before = existing ? existing.after : existsSync(path) ? readForFix(path).decoded.text : '';
+      const after = envExampleText(before, names);
+      if (after === undefined) continue;
+      const original = existing?.before ?? (existsSync(path) ? before : undefined);
+      run.changes.set(path, textChange(path, original, after, existing?.generatorRoot));
+    }
   return run;
 }
 
