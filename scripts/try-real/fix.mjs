@@ -12,7 +12,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { exportProject } from './export.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -39,15 +39,24 @@ function git(cwd, ...args) {
   });
 }
 
+function isModuleEntry(dir, entry) {
+  if (entry.endsWith('.mjs')) return true;
+  if (/\.c[jt]s$/.test(entry)) return false;
+  try {
+    return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).type === 'module';
+  } catch {
+    return false;
+  }
+}
+
 /** "loaded", "kept running" (a server or timer that never exits is a successful load) or the first error line. */
 function loadStatus(dir, entry) {
   if (!entry) return 'n/a';
-  const result = run(
-    process.execPath,
-    ['-r', stubLoader, '-e', `require(${JSON.stringify('./' + entry)})`],
-    dir,
-    15_000,
-  );
+  // An ES module entry ("type": "module", .mjs) is imported, so that load-with-stubs' ESM hooks stub its packages.
+  const loadEntry = isModuleEntry(dir, entry)
+    ? `import(${JSON.stringify(pathToFileURL(join(dir, entry)).href)}).catch((error) => { console.error(String(error)); process.exit(1); })`
+    : `require(${JSON.stringify('./' + entry)})`;
+  const result = run(process.execPath, ['-r', stubLoader, '-e', loadEntry], dir, 15_000);
   if (result.signal) return 'kept running';
   if (result.status === 0) return 'loaded';
   const error = result.stderr.split('\n').find((line) => /^\w*Error\b|^\s*Error:/.test(line));
