@@ -5,7 +5,7 @@
  *             tsconfig, the tsc diagnostics (the project's dependencies are not installed, so only NEW ones count);
  *   fix     - `secure fix`; the diff is kept in the output folder for reading, its hunks are counted;
  *   after   - the same load and tsc checks, `node --check` on every changed .js file;
- *   again   - a second `secure fix` must write nothing.
+ *   again   - a second `secure fix` (without the cache) must write nothing.
  * Results go to <out>/results.json and a table on stdout; read every hunk in <out>/<name>.diff.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -109,7 +109,14 @@ function tryProject(project, out) {
 
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '--no-verify', '--allow-empty', '-m', 'first fix');
-  const second = run(process.execPath, [secureBin, 'fix', ...(project.paths ?? [])], app, 600_000);
+  // Without the cache: it keys a file's analysis by its own content, so a fact read elsewhere in the project
+  // (a refresh flow, a folder the app writes) that the first run changed would not be looked at again.
+  const second = run(
+    process.execPath,
+    [secureBin, 'fix', '--no-cache', ...(project.paths ?? [])],
+    app,
+    600_000,
+  );
   const secondDiff = git(dir, 'diff', 'HEAD') + git(dir, 'ls-files', '--others', '--exclude-standard');
   if (secondDiff) writeFileSync(join(out, `${project.name}.second.diff`), secondDiff);
 
