@@ -89,3 +89,43 @@ describe('docker-root: folders the image makes for the app', () => {
     ]);
   });
 });
+
+describe('docker-root: a start command that writes into the working directory', () => {
+  const devImage = [
+    'FROM node:20-bookworm-slim',
+    'WORKDIR /usr/src/app',
+    'COPY package.json package-lock.json ./',
+    'RUN npm install',
+    'COPY . .',
+    'CMD ["npm", "run", "start:dev"]',
+    '',
+  ].join('\n');
+  const projectWith = (scripts: Record<string, string>) => {
+    const root = mkdtempSync(join(tmpdir(), 'docker-root-start-'));
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ scripts }));
+    return { ...project, root };
+  };
+
+  // monstar-lab-oss/nestjs-starter-rest-api's development Dockerfile: `nest start` compiles into dist/ first
+  it('reports, without a fix, a start script that compiles (nest start --watch)', () => {
+    const app = projectWith({ 'start:dev': 'nest start --watch', 'start:prod': 'node dist/main' });
+    const result = runRule(rule, devImage, 'Dockerfile', app);
+    expect(result.output).toBe(devImage);
+    expect(result.findings).toHaveLength(1);
+    expect(result.findings[0].fixable).toBe(false);
+    expect(result.findings[0].unfixableReason).toContain('script start:dev runs `nest start`');
+  });
+
+  it('follows a pre hook and the script it runs (prestart: npm run build, build: tsc)', () => {
+    const app = projectWith({ prestart: 'npm run build', build: 'tsc -p .', start: 'node dist/index.js' });
+    const text = devImage.replace('["npm", "run", "start:dev"]', 'npm start');
+    const [finding] = runRule(rule, text, 'Dockerfile', app).findings;
+    expect(finding.unfixableReason).toContain('script build runs `tsc`');
+  });
+
+  it('still adds USER node when the start script only runs the built code', () => {
+    const app = projectWith({ 'start:dev': 'node dist/main', build: 'nest build' });
+    const output = runRule(rule, devImage, 'Dockerfile', app).output.split('\n');
+    expect(output.slice(5, 7)).toEqual(['USER node', 'CMD ["npm", "run", "start:dev"]']);
+  });
+});

@@ -9,6 +9,7 @@ import {
   type Instruction,
   type Stage,
 } from '../_shared/docker/dockerfile.js';
+import { startCommandWrites } from './start-writes.js';
 import { writeSites } from './writes.js';
 
 /** The user the official node images create (uid 1000); other images need one made with useradd. */
@@ -189,6 +190,12 @@ const rule: TextRule = {
         ...report,
         unfixableReason: `the image copies no code (it is mounted at run time, a development image?): whether ${NODE_IMAGE_USER} may write it depends on the host; add USER ${NODE_IMAGE_USER} by hand where the mount allows it`,
       });
+      return;
+    }
+    // Handles: CMD ["npm", "run", "start:dev"] where start:dev is `nest start --watch` (compiles into dist/)
+    const startWrites = startCommandWrites(starts, dirname(context.file), NODE_IMAGE_USER);
+    if (startWrites) {
+      context.report({ ...report, unfixableReason: startWrites });
       return;
     }
     const writable = writableFolders(context.project.root, context.file, chain);

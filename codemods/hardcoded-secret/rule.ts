@@ -2,6 +2,7 @@ import type { Node } from '@babel/types';
 import type { FixFunction, SourceContext, SourceRule } from '../../src/engine/rule.js';
 import { isRecordInList, secretLiteral } from '../_shared/secrets/detect.js';
 import { stringValue } from '../_shared/secrets/locate.js';
+import { jwtKeyEnvName } from '../_shared/secrets/jwt-key.js';
 import { qualifiedEnvName } from '../_shared/secrets/names.js';
 import { mayHoldSecretLiteral } from '../_shared/secrets/prefilter.js';
 import { isClientModule, isClientPath, isTestPath, relativeToRoot } from '../_shared/secrets/paths.js';
@@ -25,7 +26,11 @@ interface Pending {
 function examine(node: AnyNode, context: SourceContext): Pending | undefined {
   const detected = secretLiteral(node, context.ancestors);
   if (!detected) return undefined;
-  const found = { ...detected, envName: qualifiedEnvName(detected.envName, context.file) };
+  // The one key of the project's jwt.sign/verify reads JWT_SECRET, the variable the config module validates.
+  const envName =
+    jwtKeyEnvName(node, context.ancestors, context.file, context.project.root, context.text) ??
+    qualifiedEnvName(detected.envName, context.file);
+  const found = { ...detected, envName };
   const pending = { node, message: found.what, envName: found.envName, value: stringValue(node) ?? '' };
   if (found.site?.position === 'enum')
     return { ...pending, unfixableReason: 'enum members must be constants; move the secret out by hand' };

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runRule } from '../../test/helpers/rule-fixtures.js';
 import type { ProjectInfo } from '../../src/engine/rule.js';
@@ -77,6 +78,37 @@ describe('jwt-expiry', () => {
     const withRefresh = `${text}export const refresh = (id: string) => jwt.sign({ id }, process.env.REFRESH_SECRET as string, { expiresIn: '7d' });\nexport const refreshTokenCookie = 'refresh_token';\n`;
     const fixed = runRule(rule, withRefresh, 'src/a.ts', project());
     expect(fixed.output).toContain("expiresIn: '30m'");
+  });
+
+  // bezkoder/node-js-jwt-auth-mongodb: the second `secure fix` read `refreshTokenDays` in the generated
+  // security/config.js as a refresh flow, and shortened the 1-day login token it had refused to shorten.
+  it('does not take the policy numbers of a generated module for a refresh flow; the auth module counts', () => {
+    const projectWith = (generated: Record<string, [generator: string, text: string]>) => {
+      const root = mkdtempSync(join(tmpdir(), 'jwt-expiry-refresh-'));
+      const files: Record<string, { generator: string; version: string; hash: string }> = {};
+      for (const [path, [generator, text]] of Object.entries(generated)) {
+        mkdirSync(dirname(join(root, path)), { recursive: true });
+        writeFileSync(join(root, path), text);
+        files[path] = { generator, version: '0.1.0', hash: 'sha256-x' };
+      }
+      mkdirSync(join(root, '.secure'));
+      writeFileSync(join(root, '.secure', 'manifest.json'), JSON.stringify({ version: 1, files }));
+      return { ...project(), root, moduleSystem: 'cjs' as const };
+    };
+    const config: [string, string] = ['config', 'const securityPolicy = { jwt: { refreshTokenDays: 7 } };\n'];
+    const text =
+      "const jwt = require('jsonwebtoken');\nexports.signin = (id) => jwt.sign({ id }, process.env.JWT_SECRET, { expiresIn: 86400 });\n";
+
+    const configOnly = projectWith({ 'security/config.js': config });
+    const [finding] = runRule(rule, text, 'app/auth.controller.js', configOnly).findings;
+    expect(finding.fixable).toBe(false);
+    expect(finding.unfixableReason).toContain('no refresh flow');
+
+    const withAuth = projectWith({
+      'security/config.js': config,
+      'security/tokens.js': ['auth', 'exports.issueRefreshToken = (user) => sign(user);\n'],
+    });
+    expect(runRule(rule, text, 'app/auth.controller.js', withAuth).output).toContain("expiresIn: '30m'");
   });
 
   it('names the finding, not just the line, in unfixable cases', () => {

@@ -5,14 +5,14 @@
  *             tsconfig, the tsc diagnostics (the project's dependencies are not installed, so only NEW ones count);
  *   fix     - `secure fix`; the diff is kept in the output folder for reading, its hunks are counted;
  *   after   - the same load and tsc checks, `node --check` on every changed .js file;
- *   again   - a second `secure fix` must write nothing.
+ *   again   - a second `secure fix` (without the cache) must write nothing.
  * Results go to <out>/results.json and a table on stdout; read every hunk in <out>/<name>.diff.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { exportProject } from './export.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -39,15 +39,24 @@ function git(cwd, ...args) {
   });
 }
 
+function isModuleEntry(dir, entry) {
+  if (entry.endsWith('.mjs')) return true;
+  if (/\.c[jt]s$/.test(entry)) return false;
+  try {
+    return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).type === 'module';
+  } catch {
+    return false;
+  }
+}
+
 /** "loaded", "kept running" (a server or timer that never exits is a successful load) or the first error line. */
 function loadStatus(dir, entry) {
   if (!entry) return 'n/a';
-  const result = run(
-    process.execPath,
-    ['-r', stubLoader, '-e', `require(${JSON.stringify('./' + entry)})`],
-    dir,
-    15_000,
-  );
+  // An ES module entry ("type": "module", .mjs) is imported, so that load-with-stubs' ESM hooks stub its packages.
+  const loadEntry = isModuleEntry(dir, entry)
+    ? `import(${JSON.stringify(pathToFileURL(join(dir, entry)).href)}).catch((error) => { console.error(String(error)); process.exit(1); })`
+    : `require(${JSON.stringify('./' + entry)})`;
+  const result = run(process.execPath, ['-r', stubLoader, '-e', loadEntry], dir, 15_000);
   if (result.signal) return 'kept running';
   if (result.status === 0) return 'loaded';
   const error = result.stderr.split('\n').find((line) => /^\w*Error\b|^\s*Error:/.test(line));
@@ -100,7 +109,14 @@ function tryProject(project, out) {
 
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '--no-verify', '--allow-empty', '-m', 'first fix');
-  const second = run(process.execPath, [secureBin, 'fix', ...(project.paths ?? [])], app, 600_000);
+  // Without the cache: it keys a file's analysis by its own content, so a fact read elsewhere in the project
+  // (a refresh flow, a folder the app writes) that the first run changed would not be looked at again.
+  const second = run(
+    process.execPath,
+    [secureBin, 'fix', '--no-cache', ...(project.paths ?? [])],
+    app,
+    600_000,
+  );
   const secondDiff = git(dir, 'diff', 'HEAD') + git(dir, 'ls-files', '--others', '--exclude-standard');
   if (secondDiff) writeFileSync(join(out, `${project.name}.second.diff`), secondDiff);
 

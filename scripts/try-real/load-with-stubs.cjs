@@ -1,4 +1,4 @@
-/* global require */
+/* global require, __filename */
 // A preload script run by plain node -r (or NODE_OPTIONS=--require), which only takes CommonJS.
 /* eslint-disable @typescript-eslint/no-require-imports */
 /**
@@ -77,3 +77,9 @@ Module._load = function loadOrStub(request, parent, ...rest) {
     return load.call(this, request, parent, ...rest);
   return stub;
 };
+
+// ES modules link their imports before any code runs: esm-stubs.mjs stubs those, with this file's stub.
+globalThis.__tryRealStub = stub;
+Module.register('./esm-stubs.mjs', require('node:url').pathToFileURL(__filename), {
+  data: { named: [...named] },
+});

@@ -69,6 +69,20 @@ describe('secure fix', () => {
     expect(read(dir, 'env-example-relational')).toBe('PORT=3000\nDEBUG_TOKEN=\n');
   });
 
+  it("adds env names to the project's own list (.env.template), never a second .env.example", async () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      '.env.template': 'APP_PORT=3000\n',
+      'src/a.ts': 'debug(u.token);\n',
+    });
+    expect(await fixCommand(memoryOutput(), dir, [], options, toyRules)).toBe(0);
+    expect(read(dir, '.env.template')).toBe('APP_PORT=3000\nDEBUG_TOKEN=\n');
+    expect(git(dir, 'status', '--porcelain').split('\n').filter(Boolean).sort()).toEqual([
+      ' M .env.template',
+      ' M src/a.ts',
+    ]);
+  });
+
   it('refuses on a dirty tree and outside a git repository, writing nothing, unless --force', async () => {
     const dir = tempProject({ 'package.json': '{}', 'src/a.ts': 'debug(u.token);\n' });
     writeFileSync(join(dir, 'notes.txt'), 'work in progress\n');

@@ -52,8 +52,24 @@ function isRequireOf(node: AnyNode | null | undefined, api: FixApi, configModule
   );
 }
 
-/** The quote the file's imports use, so that added code looks like the code around it. */
+/**
+ * The quote most of the file's strings use, so that added code looks like the code around it; on a tie, the
+ * quote of its first import. The first import alone misleads: linxlunx/my-express requires one module with
+ * "..." and writes every other string with '...'. JSX attributes (double by convention) and strings holding
+ * a quote (written in the other one to avoid escaping) say nothing of the file's choice.
+ */
 export function quoteOf(api: FixApi): string {
+  const counts = { "'": 0, '"': 0 };
+  const count = (path: ASTPath<AnyNode>) => {
+    const { node, parent } = path as AnyNode;
+    const raw: unknown = node.extra?.raw ?? node.raw;
+    if (typeof node.value !== 'string' || typeof raw !== 'string') return;
+    if (/['"]/.test(node.value) || parent?.node?.type === 'JSXAttribute') return;
+    if (raw[0] === "'" || raw[0] === '"') counts[raw[0]] += 1;
+  };
+  api.root.find(api.j.StringLiteral).forEach(count);
+  api.root.find(api.j.Literal).forEach(count);
+  if (counts["'"] !== counts['"']) return counts["'"] > counts['"'] ? "'" : '"';
   const source = api.root.find(api.j.ImportDeclaration).paths()[0]?.node.source as AnyNode | undefined;
   const raw: string | undefined = source?.extra?.raw ?? /\brequire\((['"])/.exec(api.root.toSource())?.[1];
   return raw?.startsWith('"') ? '"' : "'";

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { manifestPath } from '../../../src/engine/manifest.js';
 import { projectSources } from '../project/files.js';
 
 /**
@@ -7,10 +10,32 @@ import { projectSources } from '../project/files.js';
 const refreshFlowPattern =
   /refresh[_-]?token|refreshToken|['"`][^'"`\n]*\/refresh\b|grant_type[^\n]{0,40}refresh_token/i;
 
-/** True when this file or any source file of the project shows a refresh flow. */
+/**
+ * Files `secure add` generated that only name the policy's numbers (`refreshTokenDays` in security/config.js),
+ * never a flow: every generator's but auth's, which does issue refresh tokens.
+ */
+function generatedPolicyFiles(root: string): Set<string> {
+  try {
+    const manifest = JSON.parse(readFileSync(join(root, manifestPath), 'utf8')) as {
+      files?: Record<string, { generator?: string }>;
+    };
+    return new Set(
+      Object.entries(manifest.files ?? {})
+        .filter(([, entry]) => entry.generator !== 'auth')
+        .map(([path]) => path),
+    );
+  } catch {
+    return new Set();
+  }
+}
+
+/** True when this file or any source file of the project (our generated policy files aside) shows a refresh flow. */
 export function hasRefreshFlow(root: string, fileText: string): boolean {
   if (refreshFlowPattern.test(fileText)) return true;
-  return projectSources(root).some((source) => refreshFlowPattern.test(source.text));
+  const generated = generatedPolicyFiles(root);
+  return projectSources(root).some(
+    (source) => !generated.has(source.path) && refreshFlowPattern.test(source.text),
+  );
 }
 
 export const noRefreshFlowReason =
