@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readTextIfAny } from '../_shared/project/dependencies.js';
 import { join } from 'node:path';
 import type { Instruction } from '../_shared/docker/dockerfile.js';
 
@@ -31,9 +31,10 @@ function commandLine(instruction: Instruction): string {
 
 function packageScripts(folder: string): Record<string, string> {
   const path = join(folder, 'package.json');
-  if (!existsSync(path)) return {};
+  const text = readTextIfAny(path);
+  if (text === undefined) return {};
   try {
-    const scripts: unknown = (JSON.parse(readFileSync(path, 'utf8')) as { scripts?: unknown }).scripts;
+    const scripts: unknown = (JSON.parse(text) as { scripts?: unknown }).scripts;
     return scripts && typeof scripts === 'object' ? (scripts as Record<string, string>) : {};
   } catch {
     return {};

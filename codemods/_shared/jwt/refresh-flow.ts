@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readText } from '../project/dependencies.js';
 import { join } from 'node:path';
 import { manifestPath } from '../../../src/engine/manifest.js';
 import { projectSources } from '../project/files.js';
@@ -16,7 +16,7 @@ const refreshFlowPattern =
  */
 function generatedPolicyFiles(root: string): Set<string> {
   try {
-    const manifest = JSON.parse(readFileSync(join(root, manifestPath), 'utf8')) as {
+    const manifest = JSON.parse(readText(join(root, manifestPath))) as {
       files?: Record<string, { generator?: string }>;
     };
     return new Set(

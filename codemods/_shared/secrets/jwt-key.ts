@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { pathExists } from '../project/dependencies.js';
 import { dirname, join, resolve } from 'node:path';
 import type { Node } from '@babel/types';
 import { propertyName } from '../../../src/engine/ast-utils.js';
@@ -25,7 +25,7 @@ function resolveModule(from: string, specifier: string): string | undefined {
   const base = resolve(dirname(from), specifier);
   const stems = [base, base.replace(/\.[cm]?js$/, '')];
   for (const stem of stems)
-    for (const extension of extensions) if (existsSync(stem + extension)) return stem + extension;
+    for (const extension of extensions) if (pathExists(stem + extension)) return stem + extension;
   return undefined;
 }
 
