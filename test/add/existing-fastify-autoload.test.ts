@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { writeChanges } from '../../src/add/apply.js';
 import { planModules, type AddPlan } from '../../src/add/index.js';
+import { tempProject } from '../helpers/temp-repo.js';
 
 /**
  * fastify-cli's layout: `app.js` exports the plugin function `fastify start` loads, and autoloads `plugins/`,
@@ -16,14 +16,7 @@ import { planModules, type AddPlan } from '../../src/add/index.js';
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'fastify-autoload');
 const fixture = (name: string) => readFileSync(join(fixtures, name), 'utf8');
 
-function project(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'secure-add-autoload-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+const project = (files: Record<string, string>) => tempProject(files, { git: false });
 
 const changed = (plan: AddPlan, path: string) => plan.changes.find((change) => change.path === path)?.after;
 const dependencies = (plan: AddPlan) =>

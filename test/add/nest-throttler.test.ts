@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeChanges } from '../../src/add/apply.js';
 import { planModules, type AddPlan } from '../../src/add/index.js';
+import { tempProject } from '../helpers/temp-repo.js';
 
 /**
  * `secure add rate-limit` on NestJS apps of older majors that limit requests with their own @nestjs/throttler:
@@ -11,14 +11,7 @@ import { planModules, type AddPlan } from '../../src/add/index.js';
  * (ttl in seconds before 5, a list with ttl in milliseconds since), or the module is refused with the place.
  */
 
-function project(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'secure-add-nest-throttler-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+const project = (files: Record<string, string>) => tempProject(files, { git: false });
 
 const changed = (plan: AddPlan, path: string) => plan.changes.find((change) => change.path === path)?.after;
 const dependenciesOf = (plan: AddPlan) =>
